@@ -1,0 +1,233 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/marcboeker/go-duckdb"
+
+	"github.com/rolemine/rolemine/mining"
+	"github.com/rolemine/rolemine/tenant"
+)
+
+// inTx runs f on a dedicated connection inside one transaction, which it
+// commits when f succeeds and rolls back otherwise.
+func (s *Store) inTx(ctx context.Context, f func(*sql.Conn) error) (err error) {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `BEGIN TRANSACTION`); err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			conn.ExecContext(context.WithoutCancel(ctx), `ROLLBACK`)
+		}
+	}()
+	if err := f(conn); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	_, err = conn.ExecContext(ctx, `COMMIT`)
+	return err
+}
+
+// appendRows bulk-loads rows into table through DuckDB's Appender.
+func appendRows(conn *sql.Conn, table string, n int, row func(i int) []driver.Value) error {
+	return rawConn(conn, func(dc driver.Conn) error {
+		app, err := duckdb.NewAppenderFromConn(dc, "", table)
+		if err != nil {
+			return err
+		}
+		for i := 0; i < n; i++ {
+			if err := app.AppendRow(row(i)...); err != nil {
+				app.Close()
+				return fmt.Errorf("append to %s: %w", table, err)
+			}
+		}
+		return app.Close()
+	})
+}
+
+// SaveRun records a mining run and its packages, and sets run.ID.
+func (s *Store) SaveRun(ctx context.Context, run *tenant.Run) error {
+	return s.inTx(ctx, func(conn *sql.Conn) error {
+		if err := conn.QueryRowContext(ctx, `SELECT nextval('run_seq')`).Scan(&run.ID); err != nil {
+			return err
+		}
+		if _, err := conn.ExecContext(ctx, `INSERT INTO mining_runs VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			run.ID, run.SnapshotID, s.now().UTC(), run.Method, run.Params, len(run.Packages), run.Seconds); err != nil {
+			return err
+		}
+		for i, p := range run.Packages {
+			conds, err := json.Marshal(p.Conditions)
+			if err != nil {
+				return err
+			}
+			m := p.Metrics
+			if _, err := conn.ExecContext(ctx, `INSERT INTO packages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				run.ID, p.ID, i, p.Name, p.Kind, p.Rule, p.Automatic, m.Members, m.Entitlements, m.RuleUsers,
+				m.Coverage, m.MembersGaining, m.GrantsAdded, m.MinPrevalence, m.MeanPrevalence, string(conds)); err != nil {
+				return err
+			}
+		}
+		type member struct{ pkg, user string }
+		var members []member
+		for _, p := range run.Packages {
+			for _, u := range p.Members {
+				members = append(members, member{p.ID, u})
+			}
+		}
+		if err := appendRows(conn, "package_members", len(members), func(i int) []driver.Value {
+			return []driver.Value{run.ID, members[i].pkg, members[i].user}
+		}); err != nil {
+			return err
+		}
+		type ent struct {
+			pkg string
+			e   tenant.PackageEntitlement
+		}
+		var ents []ent
+		for _, p := range run.Packages {
+			for _, e := range p.Entitlements {
+				ents = append(ents, ent{p.ID, e})
+			}
+		}
+		return appendRows(conn, "package_entitlements", len(ents), func(i int) []driver.Value {
+			return []driver.Value{run.ID, ents[i].pkg, ents[i].e.ResourceID, ents[i].e.Role, ents[i].e.Prevalence}
+		})
+	})
+}
+
+// LatestRun returns the newest mining run of a snapshot with its packages,
+// or ErrNoRun. Entitlement names and types come from the snapshot.
+func (s *Store) LatestRun(ctx context.Context, snapshotID int64) (*tenant.Run, error) {
+	run := &tenant.Run{SnapshotID: snapshotID}
+	err := s.db.QueryRowContext(ctx, `SELECT run_id, method, params, seconds FROM mining_runs WHERE snapshot_id = ? ORDER BY run_id DESC LIMIT 1`, snapshotID).
+		Scan(&run.ID, &run.Method, &run.Params, &run.Seconds)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, ErrNoRun
+	}
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT package_id, name, kind, coalesce(rule, ''), automatic, members, entitlements, rule_users,
+		coverage, members_gaining, grants_added, min_prevalence, mean_prevalence, conditions
+		FROM packages WHERE run_id = ? ORDER BY ordinal`, run.ID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	index := map[string]int{}
+	for rows.Next() {
+		var p tenant.Package
+		var m mining.Metrics
+		var conds string
+		if err := rows.Scan(&p.ID, &p.Name, &p.Kind, &p.Rule, &p.Automatic, &m.Members, &m.Entitlements, &m.RuleUsers,
+			&m.Coverage, &m.MembersGaining, &m.GrantsAdded, &m.MinPrevalence, &m.MeanPrevalence, &conds); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(conds), &p.Conditions); err != nil {
+			return nil, fmt.Errorf("package %s: conditions: %w", p.ID, err)
+		}
+		p.Metrics = m
+		index[p.ID] = len(run.Packages)
+		run.Packages = append(run.Packages, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	mrows, err := s.db.QueryContext(ctx, `SELECT package_id, user_id FROM package_members WHERE run_id = ? ORDER BY package_id, user_id`, run.ID)
+	if err != nil {
+		return nil, err
+	}
+	defer mrows.Close()
+	for mrows.Next() {
+		var pid, uid string
+		if err := mrows.Scan(&pid, &uid); err != nil {
+			return nil, err
+		}
+		p := &run.Packages[index[pid]]
+		p.Members = append(p.Members, uid)
+	}
+	if err := mrows.Err(); err != nil {
+		return nil, err
+	}
+	erows, err := s.db.QueryContext(ctx, `SELECT pe.package_id, pe.resource_id, pe.role, coalesce(r.type, 'unknown'), coalesce(r.display_name, pe.resource_id), pe.prevalence
+		FROM package_entitlements pe
+		JOIN mining_runs m ON m.run_id = pe.run_id
+		LEFT JOIN resources r ON r.snapshot_id = m.snapshot_id AND r.id = pe.resource_id
+		WHERE pe.run_id = ? ORDER BY pe.package_id, coalesce(r.display_name, pe.resource_id), pe.resource_id, pe.role`, run.ID)
+	if err != nil {
+		return nil, err
+	}
+	defer erows.Close()
+	for erows.Next() {
+		var pid string
+		var e tenant.PackageEntitlement
+		if err := erows.Scan(&pid, &e.ResourceID, &e.Role, &e.ResourceType, &e.ResourceName, &e.Prevalence); err != nil {
+			return nil, err
+		}
+		p := &run.Packages[index[pid]]
+		p.Entitlements = append(p.Entitlements, e)
+	}
+	if err := erows.Err(); err != nil {
+		return nil, err
+	}
+	for i := range run.Packages {
+		run.Packages[i].Description = tenant.Describe(run.Packages[i])
+	}
+	return run, nil
+}
+
+// Finding is one row of a report, as the findings table stores it.
+type Finding struct {
+	Kind           string
+	UserID         string
+	ResourceID     string
+	Role           string
+	PackageID      string
+	Rule           string
+	Severity       string
+	PeerGroup      string
+	PeerPrevalence float64
+	Score          float64
+	Reason         string
+}
+
+// SaveReport records a report and its findings; it returns the report id.
+func (s *Store) SaveReport(ctx context.Context, snapshotID, runID int64, kind, params string, findings []Finding) (int64, error) {
+	var id int64
+	err := s.inTx(ctx, func(conn *sql.Conn) error {
+		if err := conn.QueryRowContext(ctx, `SELECT nextval('report_seq')`).Scan(&id); err != nil {
+			return err
+		}
+		var run any
+		if runID > 0 {
+			run = runID
+		}
+		if _, err := conn.ExecContext(ctx, `INSERT INTO reports VALUES (?, ?, ?, ?, ?, ?)`, id, run, snapshotID, kind, s.now().UTC(), params); err != nil {
+			return err
+		}
+		nullable := func(s string) driver.Value {
+			if s == "" {
+				return nil
+			}
+			return s
+		}
+		return appendRows(conn, "findings", len(findings), func(i int) []driver.Value {
+			f := findings[i]
+			return []driver.Value{id, f.Kind, nullable(f.UserID), nullable(f.ResourceID), nullable(f.Role), nullable(f.PackageID),
+				nullable(f.Rule), nullable(f.Severity), nullable(f.PeerGroup), f.PeerPrevalence, f.Score, f.Reason}
+		})
+	})
+	return id, err
+}

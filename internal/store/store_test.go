@@ -1,0 +1,234 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/rolemine/rolemine/internal/tenantgen"
+	"github.com/rolemine/rolemine/mining"
+	"github.com/rolemine/rolemine/tenant"
+)
+
+func openTemp(t *testing.T) *Store {
+	t.Helper()
+	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "test.duckdb"))
+	require.NoError(t, err)
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func write(t *testing.T, dir, name, content string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	require.NoError(t, os.WriteFile(p, []byte(content), 0o644))
+	return p
+}
+
+const goodUsers = "id,userPrincipalName,displayName,jobTitle,department,accountEnabled,officeLocation\n" +
+	"u1,a@x.com,Ann,Payroll Clerk,Finance,true,Berlin\n" +
+	"u2,b@x.com,\"Bob, Jr\",payroll  clerk,Finance,TRUE,\n" +
+	"u3,c@x.com,Cy,Sr. Accountant,Finance,false,Paris\n"
+
+const goodResources = "id,type,displayName\ng1,group,SG-Payroll\na1,application,SAP\n"
+
+const goodAssignments = "userId,resourceId,role\nu1,g1,Member\nu2,g1,\nu2,a1,AP.Clerk\nu3,a1,AP.Clerk\nu3,a1,AP.Clerk\n"
+
+func TestIngestAndLoad(t *testing.T) {
+	ctx := context.Background()
+	s := openTemp(t)
+	dir := t.TempDir()
+	snap, err := s.IngestFiles(ctx, FileSet{
+		Users:       write(t, dir, "users.csv", goodUsers),
+		Resources:   write(t, dir, "resources.csv", goodResources),
+		Assignments: write(t, dir, "assignments.csv", goodAssignments),
+	})
+	require.NoError(t, err)
+	require.Equal(t, int64(3), snap.Users)
+	require.Equal(t, int64(2), snap.Resources)
+	require.Equal(t, int64(2), snap.Entitlements)
+	require.Equal(t, int64(4), snap.Assignments, "the duplicate assignment is stored once")
+
+	data, err := s.Load(ctx, snap)
+	require.NoError(t, err)
+	require.NoError(t, data.Dataset.Validate())
+	require.Equal(t, []string{"u1", "u2", "u3"}, data.UserIDs)
+	require.Equal(t, []tenant.AccountKind{tenant.Member, tenant.Member, tenant.Disabled}, data.Kinds)
+	require.Equal(t, "payroll  clerk", data.Attribute("jobTitle", 1))
+	require.Equal(t, "Berlin", data.Attribute("officeLocation", 0), "extra columns are kept as attributes")
+	require.Equal(t, "", data.Attribute("officeLocation", 1))
+	u2, _ := data.UserIndex("u2")
+	var held []tenant.Entitlement
+	for _, e := range data.Dataset.Row(int(u2)) {
+		held = append(held, data.Entitlements[e])
+	}
+	require.ElementsMatch(t, []tenant.Entitlement{{"g1", "Member"}, {"a1", "AP.Clerk"}}, held, "an empty role defaults to Member")
+	require.Equal(t, "SAP", data.ResourceName("a1"))
+}
+
+func TestIngestFormats(t *testing.T) {
+	ctx := context.Background()
+	s := openTemp(t)
+	dir := t.TempDir()
+	users := write(t, dir, "users.jsonl", `{"id":"u1","jobTitle":"Clerk","accountEnabled":true}`+"\n\n"+`{"id":"u2","jobTitle":"Clerk","accountEnabled":false}`+"\n")
+	asg := write(t, dir, "a.tsv", "userId\tresourceId\trole\nu1\tg1\tMember\nu2\tg1\tOwner\n")
+	snap, err := s.IngestFiles(ctx, FileSet{Users: users, Assignments: asg})
+	require.NoError(t, err)
+	require.Equal(t, int64(2), snap.Users)
+	require.Equal(t, int64(1), snap.Resources, "resources come from the assignments when no file names them")
+
+	// Parquet written by DuckDB itself.
+	pq := filepath.Join(dir, "users.parquet")
+	_, err = s.db.ExecContext(ctx, `COPY (SELECT 'u'||i AS id, 'Clerk' AS jobTitle FROM range(1, 3) t(i)) TO `+quote(pq)+` (FORMAT parquet)`)
+	require.NoError(t, err)
+	snap2, err := s.IngestFiles(ctx, FileSet{Users: pq, Assignments: asg})
+	require.NoError(t, err)
+	require.Equal(t, snap.ID+1, snap2.ID)
+	require.Equal(t, int64(2), snap2.Assignments)
+}
+
+func TestIngestBadInput(t *testing.T) {
+	dir := t.TempDir()
+	users := write(t, dir, "users.csv", goodUsers)
+	res := write(t, dir, "resources.csv", goodResources)
+	asg := write(t, dir, "assignments.csv", goodAssignments)
+	bin := filepath.Join(dir, "binary.csv")
+	blob := make([]byte, 512)
+	for i := range blob {
+		blob[i] = byte(i*7 + 3)
+	}
+	require.NoError(t, os.WriteFile(bin, blob, 0o644))
+
+	cases := []struct {
+		name  string
+		files FileSet
+		want  string // substring of the error
+		line  int
+		field string
+	}{
+		{"missing required column", FileSet{Users: write(t, dir, "nocol.csv", "userPrincipalName,jobTitle\na@x,Clerk\n"), Assignments: asg},
+			"missing required column", 1, "id"},
+		{"duplicate user id", FileSet{Users: write(t, dir, "dup.csv", "id,jobTitle\nu1,A\nu2,B\nu1,C\n"), Assignments: asg},
+			`duplicate id "u1" (first at 2)`, 4, "id"},
+		{"duplicate resource id", FileSet{Users: users, Resources: write(t, dir, "dupres.csv", "id,type\ng1,group\na1,application\ng1,site\n"), Assignments: asg},
+			`duplicate id "g1"`, 4, "id"},
+		{"unknown user", FileSet{Users: users, Assignments: write(t, dir, "unk.csv", "userId,resourceId,role\nu1,g1,Member\nu9,g1,Member\n")},
+			`unknown user "u9"`, 3, "userId"},
+		{"unknown resource", FileSet{Users: users, Resources: res, Assignments: write(t, dir, "unkres.csv", "userId,resourceId\nu1,g1\nu2,zz\n")},
+			`unknown resource "zz"`, 3, "resourceId"},
+		{"wrong type", FileSet{Users: write(t, dir, "type.csv", "id,accountEnabled\nu1,true\nu2,maybe\n"), Assignments: asg},
+			`"maybe" is not a boolean`, 3, "accountEnabled"},
+		{"bad resource type", FileSet{Users: users, Resources: write(t, dir, "rtype.csv", "id,type\ng1,group\na1,robot\n"), Assignments: asg},
+			`"robot" is not a resource type`, 3, "type"},
+		{"empty file", FileSet{Users: write(t, dir, "empty.csv", ""), Assignments: asg}, "the file is empty", 0, ""},
+		{"header only", FileSet{Users: users, Assignments: write(t, dir, "hdr.csv", "userId,resourceId,role\n")}, "no records", 0, ""},
+		{"not a CSV", FileSet{Users: bin, Assignments: asg}, "not a UTF-8 text CSV file", 2, ""},
+		{"JSON in a CSV", FileSet{Users: write(t, dir, "json.csv", `{"id":"u1","jobTitle":"x"}`+"\n"), Assignments: asg},
+			"not a CSV header", 1, ""},
+		{"malformed JSONL", FileSet{Users: write(t, dir, "bad.jsonl", `{"id":"u1"}`+"\n"+`{"id": "u2", bad}`+"\n"), Assignments: asg},
+			"malformed JSON", 2, ""},
+		{"duplicate header column", FileSet{Users: write(t, dir, "duphdr.csv", "id,jobTitle,JobTitle\nu1,a,b\n"), Assignments: asg},
+			"column appears twice", 1, "JobTitle"},
+		{"too many fields", FileSet{Users: users, Assignments: write(t, dir, "wide.csv", "userId,resourceId,role\nu1,g1,Member\nu2,g1,Member,extra\n")},
+			"too many columns", 3, ""},
+		{"multi-line record before the error", FileSet{Users: write(t, dir, "multi.csv", "id,displayName\nu1,\"two\nlines\"\n,Nobody\n"), Assignments: asg},
+			"empty id", 4, "id"},
+		{"empty id in JSONL", FileSet{Users: write(t, dir, "u.jsonl", `{"id":"u1"}`+"\n\n"+`{"id":""}`+"\n"), Assignments: asg},
+			"empty id", 3, "id"},
+		{"unknown extension", FileSet{Users: write(t, dir, "users.xlsx", "x"), Assignments: asg}, "unknown file type", 0, ""},
+		{"missing file", FileSet{Users: filepath.Join(dir, "nope.csv"), Assignments: asg}, "no such file", 0, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			s := openTemp(t)
+			before, err := s.IngestFiles(ctx, FileSet{Users: users, Resources: res, Assignments: asg})
+			require.NoError(t, err)
+
+			_, err = s.IngestFiles(ctx, tc.files)
+			require.Error(t, err)
+			var ie *tenant.InputError
+			require.True(t, errors.As(err, &ie), "want an InputError, got %T: %v", err, err)
+			require.Contains(t, err.Error(), tc.want)
+			require.Equal(t, tc.line, ie.Line, "line in %q", err)
+			require.Equal(t, tc.field, ie.Field, "field in %q", err)
+			require.True(t, strings.HasPrefix(err.Error(), ie.File), "the error names the file first: %q", err)
+
+			// Nothing was written: the earlier snapshot is still the latest and
+			// no table holds rows of another snapshot.
+			latest, err := s.Latest(ctx)
+			require.NoError(t, err)
+			require.Equal(t, before, latest)
+			for _, table := range []string{"users", "resources", "entitlements", "assignments", "user_attributes"} {
+				var n int
+				require.NoError(t, s.db.QueryRow(`SELECT count(*) FROM `+table+` WHERE snapshot_id <> ?`, before.ID).Scan(&n))
+				require.Zero(t, n, table)
+			}
+		})
+	}
+}
+
+func TestIngestCancelledLeavesNothing(t *testing.T) {
+	dir := t.TempDir()
+	_, err := tenantgen.Generate(tenantgen.DefaultConfig(500, 3), dir)
+	require.NoError(t, err)
+	files := FileSet{
+		Users:       filepath.Join(dir, tenantgen.UsersFile),
+		Resources:   filepath.Join(dir, tenantgen.ResourcesFile),
+		Assignments: filepath.Join(dir, tenantgen.AssignmentsFile),
+	}
+	s := openTemp(t)
+	first, err := s.IngestFiles(context.Background(), files)
+	require.NoError(t, err)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	s.beforeCommit = func(context.Context) error { cancel(); return nil }
+	_, err = s.IngestFiles(ctx, files)
+	require.ErrorIs(t, err, context.Canceled)
+	s.beforeCommit = nil
+
+	snaps, err := s.Snapshots(context.Background())
+	require.NoError(t, err)
+	require.Equal(t, []tenant.Snapshot{first}, snaps)
+	var n int
+	require.NoError(t, s.db.QueryRow(`SELECT count(*) FROM assignments WHERE snapshot_id <> ?`, first.ID).Scan(&n))
+	require.Zero(t, n)
+
+	// The database stays usable and the next ingest gets a fresh snapshot.
+	next, err := s.IngestFiles(context.Background(), files)
+	require.NoError(t, err)
+	require.Equal(t, first.Assignments, next.Assignments)
+}
+
+func TestSaveAndLoadRun(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	_, err := tenantgen.Generate(tenantgen.DefaultConfig(400, 5), dir)
+	require.NoError(t, err)
+	s := openTemp(t)
+	snap, err := s.IngestFiles(ctx, FileSet{
+		Users:       filepath.Join(dir, tenantgen.UsersFile),
+		Resources:   filepath.Join(dir, tenantgen.ResourcesFile),
+		Assignments: filepath.Join(dir, tenantgen.AssignmentsFile),
+	})
+	require.NoError(t, err)
+	data, err := s.Load(ctx, snap)
+	require.NoError(t, err)
+	require.NoError(t, data.Dataset.Validate())
+	res, err := mining.JobFunctions(ctx, data.Dataset, mining.DefaultOptions())
+	require.NoError(t, err)
+	run := &tenant.Run{SnapshotID: snap.ID, Method: "jobFunctions", Params: "{}", Packages: tenant.Packages(data, res)}
+	require.NotEmpty(t, run.Packages)
+	require.NoError(t, s.SaveRun(ctx, run))
+
+	_, err = s.LatestRun(ctx, snap.ID+1)
+	require.ErrorIs(t, err, ErrNoRun)
+	got, err := s.LatestRun(ctx, snap.ID)
+	require.NoError(t, err)
+	require.Equal(t, run, got)
+}

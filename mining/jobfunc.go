@@ -1,0 +1,530 @@
+package mining
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Kind tells what a package stands for.
+type Kind int
+
+const (
+	// Birthright packages hold what nearly every eligible user holds.
+	Birthright Kind = iota
+	// JobFunction packages hold what the users of one attribute group hold.
+	JobFunction
+)
+
+func (k Kind) String() string {
+	switch k {
+	case Birthright:
+		return "birthright"
+	case JobFunction:
+		return "jobFunction"
+	}
+	return fmt.Sprintf("Kind(%d)", int(k))
+}
+
+// Options tune JobFunctions. The zero value is not useful; start from
+// DefaultOptions.
+type Options struct {
+	// By names the attributes that define a job function, e.g. jobTitle and
+	// department. Users with an empty value in any of them form no group.
+	By []string
+	// TitleAttribute names the attribute normalised with NormalizeTitle;
+	// every other attribute is normalised with NormalizeValue.
+	TitleAttribute string
+	// Threshold is the share of a group's members that must hold an
+	// entitlement for it to enter the group's package, in (0, 1].
+	Threshold float64
+	// BirthrightThreshold is the share of all eligible users that must hold
+	// an entitlement for it to enter the birthright package. Zero disables
+	// the birthright package.
+	BirthrightThreshold float64
+	// MinMembers is the smallest group that gets a package.
+	MinMembers int
+	// MaxRuleUsers is the most users one assignment rule may select (Entra's
+	// automatic assignment policies allow 5,000). A package whose rule would
+	// select more is split by the SplitBy attributes; zero means no limit.
+	MaxRuleUsers int
+	// SplitBy lists the attributes, in order of preference, used to split a
+	// package whose rule selects more than MaxRuleUsers users.
+	SplitBy []string
+	// Progress, when set, is called as the work advances.
+	Progress func(Progress)
+}
+
+// Progress reports how far a stage of the work has come.
+type Progress struct {
+	Stage string
+	Done  int
+	Total int
+}
+
+// DefaultOptions returns the options rolemine uses unless told otherwise.
+func DefaultOptions() Options {
+	return Options{
+		By:                  []string{"jobTitle", "department"},
+		TitleAttribute:      "jobTitle",
+		Threshold:           0.8,
+		BirthrightThreshold: 0.9,
+		MinMembers:          3,
+		MaxRuleUsers:        5000,
+		SplitBy:             []string{"department", "companyName", "employeeType", "jobTitle"},
+	}
+}
+
+// Condition selects the users whose attribute, normalised, equals Normalized.
+// Values lists the raw values seen in the data that normalise to it, sorted;
+// an empty Normalized selects the users without a value.
+type Condition struct {
+	Attribute  string
+	Normalized string
+	Values     []string
+}
+
+// Package is a proposed bundle of entitlements for a set of users.
+type Package struct {
+	Kind Kind
+	// Name is a readable name built from the most common raw values of the
+	// conditions, e.g. "Payroll Clerk / Finance".
+	Name string
+	// Conditions select the package's users; all must hold. The birthright
+	// package has none beyond eligibility, unless it was split.
+	Conditions []Condition
+	// Automatic is false when no rule within MaxRuleUsers could be found;
+	// the package then needs direct assignment.
+	Automatic bool
+	// Members are the eligible users the conditions select, ascending.
+	Members []int32
+	// Entitlements are the proposed entitlements, ascending, and
+	// Prevalence[i] the share of members holding Entitlements[i].
+	Entitlements []int32
+	Prevalence   []float64
+	Metrics      Metrics
+}
+
+// Metrics describe how well a package fits its members.
+type Metrics struct {
+	Members      int `json:"members"`
+	Entitlements int `json:"entitlements"`
+	// RuleUsers counts all users (eligible or not) the conditions select.
+	RuleUsers int `json:"ruleUsers"`
+	// Coverage is the share of the members' current assignments that this
+	// package together with the birthright package explains.
+	Coverage float64 `json:"coverage"`
+	// MembersGaining counts members who lack at least one of the package's
+	// entitlements today; GrantsAdded counts those missing grants.
+	MembersGaining int     `json:"membersGaining"`
+	GrantsAdded    int     `json:"grantsAdded"`
+	MinPrevalence  float64 `json:"minPrevalence"`
+	MeanPrevalence float64 `json:"meanPrevalence"`
+}
+
+// Result is the outcome of JobFunctions.
+type Result struct {
+	// Packages lists the birthright package(s) first, then job functions
+	// ordered by their conditions.
+	Packages []Package
+	// Birthright lists the birthright entitlements, ascending.
+	Birthright []int32
+	// Groups counts the attribute groups seen, including those too small or
+	// without a common entitlement.
+	Groups int
+}
+
+// JobFunctions proposes one package per attribute group and a birthright
+// package. It is deterministic and returns ctx.Err() when cancelled.
+func JobFunctions(ctx context.Context, d *Dataset, opt Options) (*Result, error) {
+	if err := opt.check(); err != nil {
+		return nil, err
+	}
+	by := make([]*Attribute, len(opt.By))
+	for i, name := range opt.By {
+		if by[i] = d.Attribute(name); by[i] == nil {
+			return nil, fmt.Errorf("mining: unknown attribute %q", name)
+		}
+	}
+	m := &miner{d: d, opt: opt, counts: make([]int32, d.NumEntitlements), norm: map[*Attribute]*normalized{}}
+
+	res := &Result{}
+	eligible := 0
+	for u := 0; u < d.NumUsers; u++ {
+		if d.IsEligible(u) {
+			eligible++
+		}
+	}
+	if opt.BirthrightThreshold > 0 && eligible > 0 {
+		all := make([]int32, 0, eligible)
+		for u := 0; u < d.NumUsers; u++ {
+			if d.IsEligible(u) {
+				all = append(all, int32(u))
+			}
+		}
+		ents, prev := m.common(all, opt.BirthrightThreshold, nil)
+		res.Birthright = ents
+		if len(ents) > 0 {
+			p := Package{Kind: Birthright, Name: "Birthright", Automatic: true, Members: all, Entitlements: ents, Prevalence: prev}
+			p.Metrics.RuleUsers = len(all)
+			parts, err := m.split(ctx, p, nil)
+			if err != nil {
+				return nil, err
+			}
+			res.Packages = append(res.Packages, parts...)
+		}
+	}
+	inBirthright := make([]bool, d.NumEntitlements)
+	for _, e := range res.Birthright {
+		inBirthright[e] = true
+	}
+
+	groups := m.group(by)
+	res.Groups = len(groups)
+	for i, g := range groups {
+		if i%256 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			m.progress("job functions", i, len(groups))
+		}
+		if len(g.members) < opt.MinMembers || g.empty {
+			continue
+		}
+		ents, prev := m.common(g.members, opt.Threshold, inBirthright)
+		if len(ents) == 0 {
+			continue
+		}
+		p := Package{Kind: JobFunction, Automatic: true, Conditions: g.conds, Members: g.members, Entitlements: ents, Prevalence: prev}
+		p.Name = m.name(g.conds, g.members)
+		p.Metrics.RuleUsers = g.ruleUsers
+		parts, err := m.split(ctx, p, by)
+		if err != nil {
+			return nil, err
+		}
+		res.Packages = append(res.Packages, parts...)
+	}
+	m.progress("job functions", len(groups), len(groups))
+	for i := range res.Packages {
+		m.metrics(&res.Packages[i], inBirthright)
+	}
+	return res, nil
+}
+
+func (o Options) check() error {
+	switch {
+	case len(o.By) == 0:
+		return errors.New("mining: no attribute to group by")
+	case !(o.Threshold > 0 && o.Threshold <= 1):
+		return fmt.Errorf("mining: threshold %v is not in (0, 1]", o.Threshold)
+	case o.BirthrightThreshold < 0 || o.BirthrightThreshold > 1:
+		return fmt.Errorf("mining: birthright threshold %v is not in [0, 1]", o.BirthrightThreshold)
+	case o.MinMembers < 1:
+		return fmt.Errorf("mining: minimum group size %d is below 1", o.MinMembers)
+	case o.MaxRuleUsers < 0:
+		return fmt.Errorf("mining: rule size limit %d is negative", o.MaxRuleUsers)
+	}
+	return nil
+}
+
+type miner struct {
+	d      *Dataset
+	opt    Options
+	counts []int32
+	norm   map[*Attribute]*normalized
+}
+
+func (m *miner) progress(stage string, done, total int) {
+	if m.opt.Progress != nil {
+		m.opt.Progress(Progress{Stage: stage, Done: done, Total: total})
+	}
+}
+
+// normalized maps an attribute's dictionary codes to normalised value ids.
+type normalized struct {
+	ids    []uint32   // code → normalised id
+	values []string   // normalised id → normalised value
+	raw    [][]string // normalised id → raw values, sorted
+}
+
+func (m *miner) normalized(a *Attribute) *normalized {
+	if n, ok := m.norm[a]; ok {
+		return n
+	}
+	f := NormalizeValue
+	if a.Name == m.opt.TitleAttribute {
+		f = NormalizeTitle
+	}
+	n := &normalized{ids: make([]uint32, len(a.Values))}
+	index := map[string]uint32{}
+	for c, v := range a.Values {
+		nv := f(v)
+		id, ok := index[nv]
+		if !ok {
+			id = uint32(len(n.values))
+			index[nv] = id
+			n.values = append(n.values, nv)
+			n.raw = append(n.raw, nil)
+		}
+		n.ids[c] = id
+		if v != "" {
+			n.raw[id] = append(n.raw[id], v)
+		}
+	}
+	for _, r := range n.raw {
+		slices.Sort(r)
+	}
+	m.norm[a] = n
+	return n
+}
+
+type group struct {
+	conds     []Condition
+	members   []int32 // eligible users
+	ruleUsers int     // all users with the key
+	empty     bool    // some attribute of the key is empty
+}
+
+// group partitions all users by the normalised values of attrs and returns
+// the groups in the order of their conditions.
+func (m *miner) group(attrs []*Attribute) []*group {
+	norms := make([]*normalized, len(attrs))
+	for i, a := range attrs {
+		norms[i] = m.normalized(a)
+	}
+	index := map[string]*group{}
+	key := make([]byte, 0, 4*len(attrs))
+	for u := 0; u < m.d.NumUsers; u++ {
+		key = key[:0]
+		for i, a := range attrs {
+			id := norms[i].ids[a.Codes[u]]
+			key = append(key, byte(id), byte(id>>8), byte(id>>16), byte(id>>24))
+		}
+		g, ok := index[string(key)]
+		if !ok {
+			g = &group{}
+			for i, a := range attrs {
+				id := norms[i].ids[a.Codes[u]]
+				g.conds = append(g.conds, Condition{Attribute: a.Name, Normalized: norms[i].values[id], Values: norms[i].raw[id]})
+				if norms[i].values[id] == "" {
+					g.empty = true
+				}
+			}
+			index[string(key)] = g
+		}
+		g.ruleUsers++
+		if m.d.IsEligible(u) {
+			g.members = append(g.members, int32(u))
+		}
+	}
+	groups := make([]*group, 0, len(index))
+	for _, g := range index {
+		groups = append(groups, g)
+	}
+	slices.SortFunc(groups, func(a, b *group) int { return compareConds(a.conds, b.conds) })
+	return groups
+}
+
+func compareConds(a, b []Condition) int {
+	for i := range min(len(a), len(b)) {
+		if c := cmp.Or(strings.Compare(a[i].Attribute, b[i].Attribute), strings.Compare(a[i].Normalized, b[i].Normalized)); c != 0 {
+			return c
+		}
+	}
+	return cmp.Compare(len(a), len(b))
+}
+
+// common returns the entitlements held by at least share of members, except
+// those marked in skip, with their prevalence.
+func (m *miner) common(members []int32, share float64, skip []bool) ([]int32, []float64) {
+	var touched []int32
+	for _, u := range members {
+		for _, e := range m.d.Row(int(u)) {
+			if m.counts[e] == 0 {
+				touched = append(touched, e)
+			}
+			m.counts[e]++
+		}
+	}
+	slices.Sort(touched)
+	need := share * float64(len(members))
+	var ents []int32
+	var prev []float64
+	for _, e := range touched {
+		c := m.counts[e]
+		m.counts[e] = 0
+		if float64(c) >= need-1e-9 && (skip == nil || !skip[e]) {
+			ents = append(ents, e)
+			prev = append(prev, float64(c)/float64(len(members)))
+		}
+	}
+	return ents, prev
+}
+
+// name builds a package name from the most common raw value of each
+// condition among the members.
+func (m *miner) name(conds []Condition, members []int32) string {
+	parts := make([]string, 0, len(conds))
+	for _, c := range conds {
+		a := m.d.Attribute(c.Attribute)
+		freq := map[uint32]int{}
+		for _, u := range members {
+			freq[a.Codes[u]]++
+		}
+		best, bestN := "", -1
+		for code, n := range freq {
+			v := a.Values[code]
+			if n > bestN || (n == bestN && v < best) {
+				best, bestN = v, n
+			}
+		}
+		if best == "" {
+			best = "(no " + c.Attribute + ")"
+		}
+		parts = append(parts, strings.Join(strings.Fields(best), " "))
+	}
+	return strings.Join(parts, " / ")
+}
+
+// split divides p by further attributes until each part's rule selects at
+// most MaxRuleUsers users. used lists the attributes already in p's
+// conditions. A package that cannot be split enough keeps its members and
+// is marked as not automatic.
+func (m *miner) split(ctx context.Context, p Package, used []*Attribute) ([]Package, error) {
+	if m.opt.MaxRuleUsers == 0 || p.Metrics.RuleUsers <= m.opt.MaxRuleUsers {
+		return []Package{p}, nil
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	// Users the package's rule selects.
+	var selected []int32
+	if p.Kind == Birthright {
+		selected = p.Members
+	} else {
+		selected = m.selectUsers(p.Conditions)
+	}
+	var bestAttr *Attribute
+	var bestParts map[uint32][]int32
+	bestMax := len(selected)
+	for _, name := range m.opt.SplitBy {
+		a := m.d.Attribute(name)
+		if a == nil || slices.Contains(used, a) {
+			continue
+		}
+		n := m.normalized(a)
+		parts := map[uint32][]int32{}
+		for _, u := range selected {
+			id := n.ids[a.Codes[u]]
+			parts[id] = append(parts[id], u)
+		}
+		largest := 0
+		for _, us := range parts {
+			largest = max(largest, len(us))
+		}
+		if largest < bestMax {
+			bestAttr, bestParts, bestMax = a, parts, largest
+		}
+		if largest <= m.opt.MaxRuleUsers {
+			break
+		}
+	}
+	if bestAttr == nil {
+		p.Automatic = false
+		return []Package{p}, nil
+	}
+	n := m.normalized(bestAttr)
+	ids := make([]uint32, 0, len(bestParts))
+	for id := range bestParts {
+		ids = append(ids, id)
+	}
+	slices.SortFunc(ids, func(a, b uint32) int { return strings.Compare(n.values[a], n.values[b]) })
+	var out []Package
+	for _, id := range ids {
+		q := p
+		q.Conditions = append(slices.Clip(p.Conditions), Condition{Attribute: bestAttr.Name, Normalized: n.values[id], Values: n.raw[id]})
+		q.Members = nil
+		for _, u := range bestParts[id] {
+			if m.d.IsEligible(int(u)) {
+				q.Members = append(q.Members, u)
+			}
+		}
+		if len(q.Members) == 0 {
+			continue
+		}
+		q.Metrics.RuleUsers = len(bestParts[id])
+		q.Name = p.Name + " / " + m.name(q.Conditions[len(q.Conditions)-1:], q.Members)
+		parts, err := m.split(ctx, q, append(slices.Clip(used), bestAttr))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, parts...)
+	}
+	return out, nil
+}
+
+// selectUsers returns all users matching every condition.
+func (m *miner) selectUsers(conds []Condition) []int32 {
+	var out []int32
+	attrs := make([]*Attribute, len(conds))
+	norms := make([]*normalized, len(conds))
+	for i, c := range conds {
+		attrs[i] = m.d.Attribute(c.Attribute)
+		norms[i] = m.normalized(attrs[i])
+	}
+next:
+	for u := 0; u < m.d.NumUsers; u++ {
+		for i, c := range conds {
+			if norms[i].values[norms[i].ids[attrs[i].Codes[u]]] != c.Normalized {
+				continue next
+			}
+		}
+		out = append(out, int32(u))
+	}
+	return out
+}
+
+func (m *miner) metrics(p *Package, inBirthright []bool) {
+	mt := &p.Metrics
+	mt.Members = len(p.Members)
+	mt.Entitlements = len(p.Entitlements)
+	inPkg := make(map[int32]bool, len(p.Entitlements))
+	for _, e := range p.Entitlements {
+		inPkg[e] = true
+	}
+	var held, explained int
+	for _, u := range p.Members {
+		row := m.d.Row(int(u))
+		have := 0
+		for _, e := range row {
+			if inPkg[e] {
+				have++
+				explained++
+			} else if inBirthright[e] {
+				explained++
+			}
+		}
+		held += len(row)
+		if missing := len(p.Entitlements) - have; missing > 0 {
+			mt.MembersGaining++
+			mt.GrantsAdded += missing
+		}
+	}
+	if held > 0 {
+		mt.Coverage = float64(explained) / float64(held)
+	}
+	mt.MinPrevalence = 1
+	sum := 0.0
+	for _, v := range p.Prevalence {
+		sum += v
+		mt.MinPrevalence = min(mt.MinPrevalence, v)
+	}
+	if len(p.Prevalence) > 0 {
+		mt.MeanPrevalence = sum / float64(len(p.Prevalence))
+	} else {
+		mt.MinPrevalence = 0
+	}
+}

@@ -1,0 +1,189 @@
+package tenant
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"unicode"
+
+	"github.com/rolemine/rolemine/mining"
+)
+
+// Package is a proposed access package with identifiers instead of indices:
+// what `mine` prints, the store keeps and the exports turn into Entra
+// definitions.
+type Package struct {
+	ID           string               `json:"id"`
+	Name         string               `json:"name"`
+	Description  string               `json:"description"`
+	Kind         string               `json:"kind"`
+	Rule         string               `json:"rule"`
+	Automatic    bool                 `json:"automatic"`
+	Conditions   []Condition          `json:"conditions"`
+	Members      []string             `json:"members"`
+	Entitlements []PackageEntitlement `json:"entitlements"`
+	Metrics      mining.Metrics       `json:"metrics"`
+}
+
+// Condition is one attribute test of a package's rule.
+type Condition struct {
+	Attribute string   `json:"attribute"`
+	Values    []string `json:"values"`
+}
+
+// PackageEntitlement is an entitlement of a package with what a reader needs
+// to recognise it.
+type PackageEntitlement struct {
+	ResourceID   string  `json:"resourceId"`
+	Role         string  `json:"role"`
+	ResourceType string  `json:"resourceType"`
+	ResourceName string  `json:"resourceName"`
+	Prevalence   float64 `json:"prevalence"`
+}
+
+// Entitlement returns the entitlement without its description.
+func (p PackageEntitlement) Entitlement() Entitlement {
+	return Entitlement{ResourceID: p.ResourceID, Role: p.Role}
+}
+
+// Run is one mining run over a snapshot and the packages it proposed.
+type Run struct {
+	ID         int64     `json:"runId"`
+	SnapshotID int64     `json:"snapshotId"`
+	Method     string    `json:"method"`
+	Params     string    `json:"params"`
+	Seconds    float64   `json:"-"`
+	Packages   []Package `json:"packages"`
+}
+
+// Packages turns a mining result over d into packages with identifiers,
+// rules and stable ids.
+func Packages(d *Data, res *mining.Result) []Package {
+	out := make([]Package, 0, len(res.Packages))
+	ids := map[string]int{}
+	for _, mp := range res.Packages {
+		p := Package{
+			Name:      mp.Name,
+			Kind:      mp.Kind.String(),
+			Automatic: mp.Automatic,
+			Metrics:   mp.Metrics,
+		}
+		for _, c := range mp.Conditions {
+			p.Conditions = append(p.Conditions, Condition{Attribute: c.Attribute, Values: caseFold(c.Values)})
+		}
+		if mp.Automatic {
+			p.Rule = MembershipRule(mp.Kind == mining.Birthright, p.Conditions)
+		}
+		base := slugify(p.Name)
+		if mp.Kind == mining.Birthright {
+			base = "birthright"
+			if len(mp.Conditions) > 0 {
+				base += "-" + slugify(strings.TrimPrefix(p.Name, "Birthright / "))
+			}
+		}
+		ids[base]++
+		p.ID = base
+		if n := ids[base]; n > 1 {
+			p.ID = fmt.Sprintf("%s-%d", base, n)
+		}
+		p.Members = make([]string, len(mp.Members))
+		for i, u := range mp.Members {
+			p.Members[i] = d.UserIDs[u]
+		}
+		slices.Sort(p.Members)
+		for i, e := range mp.Entitlements {
+			ent := d.Entitlements[e]
+			r := d.Resources[ent.ResourceID]
+			typ := r.Type
+			if typ == "" {
+				typ = TypeUnknown
+			}
+			p.Entitlements = append(p.Entitlements, PackageEntitlement{
+				ResourceID: ent.ResourceID, Role: ent.Role, ResourceType: typ,
+				ResourceName: d.ResourceName(ent.ResourceID), Prevalence: mp.Prevalence[i],
+			})
+		}
+		slices.SortFunc(p.Entitlements, func(a, b PackageEntitlement) int {
+			return strings.Compare(a.ResourceName+"\x00"+a.ResourceID+"\x00"+a.Role, b.ResourceName+"\x00"+b.ResourceID+"\x00"+b.Role)
+		})
+		p.Description = Describe(p)
+		out = append(out, p)
+	}
+	return out
+}
+
+// Describe returns the plain-language description of a package.
+func Describe(p Package) string {
+	switch {
+	case p.Kind == mining.Birthright.String():
+		return fmt.Sprintf("Access held by nearly every employee (%d users, %d entitlements).", p.Metrics.Members, p.Metrics.Entitlements)
+	case !p.Automatic:
+		return fmt.Sprintf("Job function %s (%d users, %d entitlements); its rule would select more users than an assignment policy allows, so assign it directly.", p.Name, p.Metrics.Members, p.Metrics.Entitlements)
+	}
+	return fmt.Sprintf("Job function %s (%d users, %d entitlements held by at least %.0f%% of them).", p.Name, p.Metrics.Members, p.Metrics.Entitlements, 100*p.Metrics.MinPrevalence)
+}
+
+// caseFold drops values equal to an earlier one but for case: Entra compares
+// rule values case-insensitively.
+func caseFold(values []string) []string {
+	out := make([]string, 0, len(values))
+	for _, v := range values {
+		if !slices.ContainsFunc(out, func(w string) bool { return strings.EqualFold(v, w) }) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// MembershipRule formats conditions as an Entra dynamic membership rule, as
+// used by automatic assignment policies: one clause per condition joined by
+// -and, -eq for one value, -in for several, -eq null for a missing value.
+// The birthright rule also selects only enabled member accounts.
+func MembershipRule(birthright bool, conds []Condition) string {
+	var clauses []string
+	if birthright {
+		clauses = append(clauses, `(user.userType -eq "Member")`, `(user.accountEnabled -eq true)`)
+	}
+	for _, c := range conds {
+		prop := "user." + c.Attribute
+		switch len(c.Values) {
+		case 0:
+			clauses = append(clauses, "("+prop+" -eq null)")
+		case 1:
+			clauses = append(clauses, "("+prop+" -eq "+ruleString(c.Values[0])+")")
+		default:
+			q := make([]string, len(c.Values))
+			for i, v := range c.Values {
+				q[i] = ruleString(v)
+			}
+			clauses = append(clauses, "("+prop+" -in ["+strings.Join(q, ",")+"])")
+		}
+	}
+	return strings.Join(clauses, " -and ")
+}
+
+// ruleString quotes a value for a membership rule; a double quote inside is
+// escaped with a backtick, as Entra's rule syntax requires.
+func ruleString(s string) string {
+	return `"` + strings.ReplaceAll(strings.ReplaceAll(s, "`", "``"), `"`, "`\"") + `"`
+}
+
+func slugify(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(s) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(r)
+			dash = false
+		} else {
+			dash = true
+		}
+	}
+	if b.Len() == 0 {
+		return "package"
+	}
+	return b.String()
+}
