@@ -67,7 +67,7 @@ func TestIngestAndLoad(t *testing.T) {
 	for _, e := range data.Dataset.Row(int(u2)) {
 		held = append(held, data.Entitlements[e])
 	}
-	require.ElementsMatch(t, []tenant.Entitlement{{"g1", "Member"}, {"a1", "AP.Clerk"}}, held, "an empty role defaults to Member")
+	require.ElementsMatch(t, []tenant.Entitlement{{ResourceID: "g1", Role: "Member"}, {ResourceID: "a1", Role: "AP.Clerk"}}, held, "an empty role defaults to Member")
 	require.Equal(t, "SAP", data.ResourceName("a1"))
 }
 

@@ -1,0 +1,220 @@
+package export
+
+import (
+	"fmt"
+	"io"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/rolemine/rolemine/internal/render"
+	"github.com/rolemine/rolemine/tenant"
+)
+
+// GraphBase is the Graph API root that @odata.id references point at.
+const GraphBase = "https://graph.microsoft.com/v1.0"
+
+const em = "/identityGovernance/entitlementManagement"
+
+// Plan is an ordered list of Graph requests that creates a catalog, adds the
+// packages' resources to it, creates the packages with their resource role
+// scopes and assignment policies, and links incompatible packages.
+//
+// Later steps refer to ids that earlier steps create through placeholders
+// {{name}}; a step's Captures say which response field fills which
+// placeholder ("id" for a created object, "value[0].id" for the first item
+// of a list). Steps run in order; a step may run only after DependsOn.
+type Plan struct {
+	Version    int       `json:"version"`
+	APIVersion string    `json:"apiVersion"`
+	Catalog    string    `json:"catalog"`
+	Steps      []Step    `json:"steps"`
+	Skipped    []Skipped `json:"skipped"`
+	Warnings   []string  `json:"warnings"`
+}
+
+// Step is one Graph request of a plan.
+type Step struct {
+	ID          string            `json:"id"`
+	Description string            `json:"description"`
+	Method      string            `json:"method"`
+	Path        string            `json:"path"`
+	Body        any               `json:"body,omitempty"`
+	DependsOn   []string          `json:"dependsOn,omitempty"`
+	Captures    map[string]string `json:"captures,omitempty"`
+}
+
+// Skipped names an entitlement the plan leaves out, and why.
+type Skipped struct {
+	PackageID  string `json:"packageId"`
+	ResourceID string `json:"resourceId"`
+	Role       string `json:"role"`
+	Reason     string `json:"reason"`
+}
+
+// Incompatibility says that two packages must not be held together.
+type Incompatibility struct {
+	PackageID string
+	OtherID   string
+}
+
+// PlanOptions configure BuildPlan.
+type PlanOptions struct {
+	CatalogName  string
+	Incompatible []Incompatibility
+}
+
+func ph(name string) string { return "{{" + name + "}}" }
+
+func originSystem(typ string) string {
+	switch typ {
+	case tenant.TypeGroup:
+		return "AadGroup"
+	case tenant.TypeApplication:
+		return "AadApplication"
+	case tenant.TypeSite:
+		return "SharePointOnline"
+	}
+	return ""
+}
+
+// BuildPlan builds the Graph request plan for pkgs.
+func BuildPlan(pkgs []tenant.Package, opt PlanOptions) *Plan {
+	catalog := opt.CatalogName
+	if catalog == "" {
+		catalog = "rolemine proposals"
+	}
+	p := &Plan{Version: 1, APIVersion: "v1.0", Catalog: catalog, Skipped: []Skipped{}, Warnings: []string{}}
+	p.Steps = append(p.Steps, Step{
+		ID: "catalog", Description: "Create the catalog " + catalog,
+		Method: "POST", Path: em + "/catalogs",
+		Body: map[string]any{"displayName": catalog, "description": "Job-function access packages proposed by rolemine",
+			"state": "published", "isExternallyVisible": false},
+		Captures: map[string]string{"catalog.id": "id"},
+	})
+	// Resources, each added once, in order of first use.
+	added := map[string]bool{}
+	for _, pkg := range pkgs {
+		for _, e := range pkg.Entitlements {
+			sys := originSystem(e.ResourceType)
+			if sys == "" || added[e.ResourceID] {
+				continue
+			}
+			added[e.ResourceID] = true
+			key := "resource." + e.ResourceID
+			p.Steps = append(p.Steps,
+				Step{
+					ID: "resourceRequest:" + e.ResourceID, Description: fmt.Sprintf("Add %s %q to the catalog", e.ResourceType, e.ResourceName),
+					Method: "POST", Path: em + "/resourceRequests", DependsOn: []string{"catalog"},
+					Body: map[string]any{"requestType": "adminAdd", "catalog": map[string]any{"id": ph("catalog.id")},
+						"resource": map[string]any{"originId": e.ResourceID, "originSystem": sys, "displayName": e.ResourceName}},
+				},
+				Step{
+					ID: "resource:" + e.ResourceID, Description: fmt.Sprintf("Read back the catalog resource for %q with its roles", e.ResourceName),
+					Method: "GET", DependsOn: []string{"resourceRequest:" + e.ResourceID},
+					Path:     em + "/catalogs/" + ph("catalog.id") + "/resources?$filter=" + url.QueryEscape("originId eq '"+odataQuote(e.ResourceID)+"'") + "&$expand=roles,scopes",
+					Captures: map[string]string{key + ".id": "value[0].id"},
+				})
+		}
+	}
+	for _, pkg := range pkgs {
+		pkey := "package." + pkg.ID
+		pstep := "package:" + pkg.ID
+		p.Steps = append(p.Steps, Step{
+			ID: pstep, Description: "Create the access package " + pkg.Name,
+			Method: "POST", Path: em + "/accessPackages", DependsOn: []string{"catalog"},
+			Body: map[string]any{"displayName": pkg.Name, "description": pkg.Description, "isHidden": false,
+				"catalog": map[string]any{"id": ph("catalog.id")}},
+			Captures: map[string]string{pkey + ".id": "id"},
+		})
+		for _, e := range pkg.Entitlements {
+			sys := originSystem(e.ResourceType)
+			if sys == "" {
+				p.Skipped = append(p.Skipped, Skipped{PackageID: pkg.ID, ResourceID: e.ResourceID, Role: e.Role,
+					Reason: "resource type unknown: ingest a resources file to include it"})
+				continue
+			}
+			rkey := "resource." + e.ResourceID
+			role := map[string]any{"displayName": e.Role, "originSystem": sys, "resource": map[string]any{"id": ph(rkey + ".id")}}
+			step := Step{
+				ID: "roleScope:" + pkg.ID + ":" + e.ResourceID + ":" + e.Role, Method: "POST",
+				Description: fmt.Sprintf("Grant %s on %q through %s", e.Role, e.ResourceName, pkg.Name),
+				Path:        em + "/accessPackages/" + ph(pkey+".id") + "/resourceRoleScopes",
+				DependsOn:   []string{pstep, "resource:" + e.ResourceID},
+			}
+			if sys == "AadGroup" {
+				role["originId"] = e.Role + "_" + e.ResourceID
+			} else {
+				// App roles and site roles have origin ids that only the
+				// catalog knows: look the role up by its display name.
+				lkey := "role." + e.ResourceID + "." + e.Role
+				lstep := "resourceRole:" + e.ResourceID + ":" + e.Role
+				if !slices.ContainsFunc(p.Steps, func(s Step) bool { return s.ID == lstep }) {
+					p.Steps = append(p.Steps, Step{
+						ID: lstep, Description: fmt.Sprintf("Look up the %s role of %q", e.Role, e.ResourceName),
+						Method: "GET", DependsOn: []string{"resource:" + e.ResourceID},
+						Path: em + "/catalogs/" + ph("catalog.id") + "/resourceRoles?$filter=" +
+							url.QueryEscape("originSystem eq '"+sys+"' and resource/id eq '"+ph(rkey+".id")+"' and displayName eq '"+odataQuote(e.Role)+"'"),
+						Captures: map[string]string{lkey + ".originId": "value[0].originId"},
+					})
+				}
+				role["originId"] = ph(lkey + ".originId")
+				step.DependsOn = append(step.DependsOn, lstep)
+			}
+			step.Body = map[string]any{
+				"role":  role,
+				"scope": map[string]any{"originId": e.ResourceID, "originSystem": sys, "isRootScope": true},
+			}
+			p.Steps = append(p.Steps, step)
+		}
+		p.Steps = append(p.Steps, policyStep(pkg, pkey, pstep))
+		if pkg.Automatic && pkg.Metrics.RuleUsers > 5000 {
+			p.Warnings = append(p.Warnings, fmt.Sprintf("package %s: its rule selects %d users, above the 5,000 an automatic policy allows", pkg.ID, pkg.Metrics.RuleUsers))
+		}
+	}
+	for _, inc := range opt.Incompatible {
+		p.Steps = append(p.Steps, Step{
+			ID:          "incompatible:" + inc.PackageID + ":" + inc.OtherID,
+			Description: fmt.Sprintf("Mark %s incompatible with %s", inc.PackageID, inc.OtherID),
+			Method:      "POST", Path: em + "/accessPackages/" + ph("package."+inc.PackageID+".id") + "/incompatibleAccessPackages/$ref",
+			DependsOn: []string{"package:" + inc.PackageID, "package:" + inc.OtherID},
+			Body:      map[string]any{"@odata.id": GraphBase + em + "/accessPackages/" + ph("package."+inc.OtherID+".id")},
+		})
+	}
+	if len(slices.DeleteFunc(slices.Clone(pkgs), func(p tenant.Package) bool { return !p.Automatic })) > 0 {
+		p.Warnings = append(p.Warnings, "automatic assignment policies need a Microsoft Entra ID Governance licence, and only a Global Administrator or Identity Governance Administrator can create them")
+	}
+	return p
+}
+
+func policyStep(pkg tenant.Package, pkey, pstep string) Step {
+	body := map[string]any{"accessPackage": map[string]any{"id": ph(pkey + ".id")}}
+	if pkg.Automatic {
+		body["displayName"] = "Automatic: " + pkg.Name
+		body["description"] = "Assigns the package to every user the rule selects"
+		body["allowedTargetScope"] = "specificDirectoryUsers"
+		body["specificAllowedTargets"] = []any{map[string]any{
+			"@odata.type": "#microsoft.graph.attributeRuleMembers", "description": pkg.Name, "membershipRule": pkg.Rule}}
+		body["automaticRequestSettings"] = map[string]any{"requestAccessForAllowedTargets": true,
+			"removeAccessWhenTargetLeavesAllowedTargets": true, "gracePeriodBeforeAccessRemoval": "P7D"}
+	} else {
+		body["displayName"] = "Direct assignment: " + pkg.Name
+		body["description"] = "Administrators assign this package directly"
+		body["allowedTargetScope"] = "notSpecified"
+		body["specificAllowedTargets"] = []any{}
+		body["expiration"] = map[string]any{"type": "noExpiration"}
+		body["requestorSettings"] = map[string]any{"enableTargetsToSelfAddAccess": false, "enableTargetsToSelfUpdateAccess": false,
+			"enableTargetsToSelfRemoveAccess": false, "allowCustomAssignmentSchedule": false, "enableOnBehalfRequestorsToAddAccess": false,
+			"enableOnBehalfRequestorsToUpdateAccess": false, "enableOnBehalfRequestorsToRemoveAccess": false, "onBehalfRequestors": []any{}}
+		body["requestApprovalSettings"] = map[string]any{"isApprovalRequiredForAdd": false, "isApprovalRequiredForUpdate": false, "stages": []any{}}
+	}
+	return Step{
+		ID: "policy:" + pkg.ID, Description: "Create the assignment policy of " + pkg.Name,
+		Method: "POST", Path: em + "/assignmentPolicies", DependsOn: []string{pstep}, Body: body,
+	}
+}
+
+func odataQuote(s string) string { return strings.ReplaceAll(s, "'", "''") }
+
+// WriteGraphJSON writes the plan as indented JSON.
+func WriteGraphJSON(w io.Writer, p *Plan) error { return render.WriteJSON(w, p) }

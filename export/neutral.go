@@ -1,0 +1,62 @@
+package export
+
+import (
+	"io"
+	"strconv"
+
+	"github.com/rolemine/rolemine/internal/render"
+	"github.com/rolemine/rolemine/mining"
+	"github.com/rolemine/rolemine/tenant"
+)
+
+// Definition is a tool-neutral package definition.
+type Definition struct {
+	ID               string                      `json:"id"`
+	Name             string                      `json:"name"`
+	Description      string                      `json:"description"`
+	Kind             string                      `json:"kind"`
+	Rule             string                      `json:"rule"`
+	Automatic        bool                        `json:"automatic"`
+	Conditions       []tenant.Condition          `json:"conditions"`
+	Entitlements     []tenant.PackageEntitlement `json:"entitlements"`
+	Metrics          mining.Metrics              `json:"metrics"`
+	IncompatibleWith []string                    `json:"incompatibleWith"`
+}
+
+// Definitions is the document `export --format json` writes.
+type Definitions struct {
+	Version  int          `json:"version"`
+	Packages []Definition `json:"packages"`
+}
+
+// BuildDefinitions turns packages into tool-neutral definitions.
+func BuildDefinitions(pkgs []tenant.Package, incompatible []Incompatibility) *Definitions {
+	out := &Definitions{Version: 1, Packages: make([]Definition, len(pkgs))}
+	for i, p := range pkgs {
+		d := Definition{ID: p.ID, Name: p.Name, Description: p.Description, Kind: p.Kind, Rule: p.Rule, Automatic: p.Automatic,
+			Conditions: p.Conditions, Entitlements: p.Entitlements, Metrics: p.Metrics, IncompatibleWith: []string{}}
+		for _, inc := range incompatible {
+			if inc.PackageID == p.ID {
+				d.IncompatibleWith = append(d.IncompatibleWith, inc.OtherID)
+			}
+		}
+		out.Packages[i] = d
+	}
+	return out
+}
+
+// WriteJSON writes tool-neutral definitions as JSON.
+func WriteJSON(w io.Writer, defs *Definitions) error { return render.WriteJSON(w, defs) }
+
+// WriteCSV writes one row per package entitlement.
+func WriteCSV(w io.Writer, defs *Definitions) error {
+	header := []string{"packageId", "packageName", "kind", "rule", "automatic", "members", "resourceId", "resourceType", "resourceName", "role", "prevalence"}
+	var rows [][]string
+	for _, p := range defs.Packages {
+		for _, e := range p.Entitlements {
+			rows = append(rows, []string{p.ID, p.Name, p.Kind, p.Rule, strconv.FormatBool(p.Automatic), strconv.Itoa(p.Metrics.Members),
+				e.ResourceID, e.ResourceType, e.ResourceName, e.Role, strconv.FormatFloat(e.Prevalence, 'f', -1, 64)})
+		}
+	}
+	return render.WriteCSV(w, header, rows)
+}

@@ -1,0 +1,124 @@
+// Package pipeline strings rolemine's stages together for the commands and
+// the demo: load a snapshot from the store, mine it, compute reports and
+// keep their results in the store. Each function is one step a command
+// runs; none prints.
+package pipeline
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/rolemine/rolemine/internal/store"
+	"github.com/rolemine/rolemine/mining"
+	"github.com/rolemine/rolemine/report"
+	"github.com/rolemine/rolemine/tenant"
+)
+
+// Mine loads a snapshot (0: the latest), mines job-function packages and
+// records the run in the store.
+func Mine(ctx context.Context, st *store.Store, snapshotID int64, opt mining.Options) (*tenant.Data, *tenant.Run, error) {
+	snap, err := st.Resolve(ctx, snapshotID)
+	if err != nil {
+		return nil, nil, err
+	}
+	data, err := st.Load(ctx, snap)
+	if err != nil {
+		return nil, nil, fmt.Errorf("load snapshot %d: %w", snap.ID, err)
+	}
+	start := time.Now()
+	res, err := mining.JobFunctions(ctx, data.Dataset, opt)
+	if err != nil {
+		return nil, nil, fmt.Errorf("mine: %w", err)
+	}
+	params, _ := json.Marshal(struct {
+		By                  []string `json:"by"`
+		Threshold           float64  `json:"threshold"`
+		BirthrightThreshold float64  `json:"birthrightThreshold"`
+		MinMembers          int      `json:"minMembers"`
+		MaxRuleUsers        int      `json:"maxRuleUsers"`
+	}{opt.By, opt.Threshold, opt.BirthrightThreshold, opt.MinMembers, opt.MaxRuleUsers})
+	run := &tenant.Run{SnapshotID: snap.ID, Method: "jobFunctions", Params: string(params),
+		Seconds: time.Since(start).Seconds(), Packages: tenant.Packages(data, res)}
+	if err := st.SaveRun(ctx, run); err != nil {
+		return nil, nil, fmt.Errorf("save mining run: %w", err)
+	}
+	return data, run, nil
+}
+
+// Analysis loads a snapshot (0: the latest) and its latest mining run.
+func Analysis(ctx context.Context, st *store.Store, snapshotID int64) (*tenant.Data, *tenant.Run, error) {
+	snap, err := st.Resolve(ctx, snapshotID)
+	if err != nil {
+		return nil, nil, err
+	}
+	run, err := st.LatestRun(ctx, snap.ID)
+	if err != nil {
+		if errors.Is(err, store.ErrNoRun) {
+			return nil, nil, fmt.Errorf("snapshot %d: %w", snap.ID, err)
+		}
+		return nil, nil, err
+	}
+	data, err := st.Load(ctx, snap)
+	if err != nil {
+		return nil, nil, fmt.Errorf("load snapshot %d: %w", snap.ID, err)
+	}
+	return data, run, nil
+}
+
+// Overprovisioning computes the excess-access report and records it.
+func Overprovisioning(ctx context.Context, st *store.Store, d *tenant.Data, run *tenant.Run, opt report.OverOptions) (*report.Overprovisioning, error) {
+	rep, err := report.ComputeOverprovisioning(ctx, d, run, opt)
+	if err != nil {
+		return nil, err
+	}
+	findings := make([]store.Finding, 0, len(rep.Findings)+len(rep.Accounts))
+	for _, f := range rep.Findings {
+		findings = append(findings, store.Finding{Kind: "excess", UserID: f.UserID, ResourceID: f.ResourceID, Role: f.Role,
+			PeerGroup: f.PeerGroup, PeerPrevalence: f.PeerPrevalence, Score: f.Score, Reason: f.Reason})
+	}
+	for _, a := range rep.Accounts {
+		findings = append(findings, store.Finding{Kind: a.Kind, UserID: a.UserID, Reason: a.Reason})
+	}
+	params, _ := json.Marshal(opt)
+	if _, err := st.SaveReport(ctx, d.Snapshot.ID, run.ID, "overprovisioning", string(params), findings); err != nil {
+		return nil, fmt.Errorf("save report: %w", err)
+	}
+	return rep, nil
+}
+
+// ReadSoDRules reads a rule file.
+func ReadSoDRules(path string) (*report.SoDRules, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return report.ParseSoDRules(path, f)
+}
+
+// SoD computes the separation-of-duties report and records it.
+func SoD(ctx context.Context, st *store.Store, d *tenant.Data, run *tenant.Run, rules *report.SoDRules) (*report.SoD, error) {
+	rep, err := report.ComputeSoD(ctx, d, run, rules)
+	if err != nil {
+		return nil, err
+	}
+	var findings []store.Finding
+	for _, v := range rep.Violations {
+		findings = append(findings, store.Finding{Kind: "violation", UserID: v.UserID, Rule: v.Rule, Severity: v.Severity, Reason: v.Reason})
+	}
+	for _, c := range rep.PackageConflicts {
+		findings = append(findings, store.Finding{Kind: "packageConflict", PackageID: c.PackageID, Rule: c.Rule, Severity: c.Severity, Reason: c.Reason})
+	}
+	for _, c := range rep.Incompatible {
+		findings = append(findings, store.Finding{Kind: "incompatiblePackages", PackageID: c.PackageID, Rule: c.Rule, Severity: c.Severity,
+			Reason: "mark " + c.PackageID + " and " + c.OtherID + " incompatible"})
+	}
+	if _, err := st.SaveReport(ctx, d.Snapshot.ID, run.ID, "sod", "{}", findings); err != nil {
+		return nil, fmt.Errorf("save report: %w", err)
+	}
+	return rep, nil
+}

@@ -1,0 +1,60 @@
+package pipeline
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/rolemine/rolemine/internal/store"
+	"github.com/rolemine/rolemine/internal/tenantgen"
+	"github.com/rolemine/rolemine/mining"
+	"github.com/rolemine/rolemine/report"
+)
+
+// runOnGenerated generates a tenant, ingests it and runs the pipeline.
+func runOnGenerated(t *testing.T, users int, seed uint64) Evaluation {
+	t.Helper()
+	ctx := context.Background()
+	dir := t.TempDir()
+	truth, err := tenantgen.Generate(tenantgen.DefaultConfig(users, seed), dir)
+	require.NoError(t, err)
+	st, err := store.Open(ctx, filepath.Join(dir, "db.duckdb"))
+	require.NoError(t, err)
+	defer st.Close()
+	_, err = st.IngestFiles(ctx, store.FileSet{
+		Users:       filepath.Join(dir, tenantgen.UsersFile),
+		Resources:   filepath.Join(dir, tenantgen.ResourcesFile),
+		Assignments: filepath.Join(dir, tenantgen.AssignmentsFile),
+	})
+	require.NoError(t, err)
+	data, run, err := Mine(ctx, st, 0, mining.DefaultOptions())
+	require.NoError(t, err)
+	over, err := Overprovisioning(ctx, st, data, run, report.DefaultOverOptions())
+	require.NoError(t, err)
+	rules, err := ReadSoDRules(filepath.Join(dir, tenantgen.SoDRulesFile))
+	require.NoError(t, err)
+	sod, err := SoD(ctx, st, data, run, rules)
+	require.NoError(t, err)
+	ev := Evaluate(truth, run, over, sod)
+	t.Logf("users=%d seed=%d: %+v", users, seed, ev)
+	return ev
+}
+
+func TestGroundTruthRecovery(t *testing.T) {
+	sizes := []int{3000, 20000}
+	if testing.Short() {
+		sizes = sizes[:1]
+	}
+	for _, n := range sizes {
+		for _, seed := range []uint64{11, 12} {
+			ev := runOnGenerated(t, n, seed)
+			require.Equal(t, ev.JobFunctions, ev.Recovered, "every planted job function is recovered: missed %v", ev.Missed)
+			require.GreaterOrEqual(t, ev.ExcessPrecision, 0.8, "overprovisioning precision")
+			require.GreaterOrEqual(t, ev.ExcessRecall, 0.8, "overprovisioning recall")
+			require.NotZero(t, ev.SoDPlanted)
+			require.Equal(t, ev.SoDPlanted, ev.SoDFound, "every planted SoD violator is reported")
+		}
+	}
+}

@@ -1,0 +1,356 @@
+package report
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/rolemine/rolemine/tenant"
+)
+
+// OverOptions tune the overprovisioning report.
+type OverOptions struct {
+	// MaxPeerPrevalence: access held by at most this share of the user's
+	// peers (other than the user) is reported.
+	MaxPeerPrevalence float64
+	// MinMatch: a user whose attributes select no job-function package is
+	// compared with the package whose entitlements they hold most of, if
+	// they hold at least this share of it.
+	MinMatch float64
+}
+
+// DefaultOverOptions returns the defaults of `rolemine report overprovisioning`.
+func DefaultOverOptions() OverOptions {
+	return OverOptions{MaxPeerPrevalence: 0.2, MinMatch: 0.75}
+}
+
+// Overprovisioning is the excess-access report.
+type Overprovisioning struct {
+	SnapshotID int64            `json:"snapshotId"`
+	RunID      int64            `json:"runId"`
+	Findings   []Finding        `json:"findings"`
+	Accounts   []AccountFinding `json:"accounts"`
+	Summary    OverSummary      `json:"summary"`
+}
+
+// Finding is one grant that a user's packages do not explain and few peers
+// hold.
+type Finding struct {
+	UserID            string  `json:"userId"`
+	UserPrincipalName string  `json:"userPrincipalName"`
+	ResourceID        string  `json:"resourceId"`
+	ResourceName      string  `json:"resourceName"`
+	ResourceType      string  `json:"resourceType"`
+	Role              string  `json:"role"`
+	PeerGroup         string  `json:"peerGroup"`
+	PeerSize          int     `json:"peerSize"`
+	PeerHolders       int     `json:"peerHolders"`
+	PeerPrevalence    float64 `json:"peerPrevalence"`
+	TenantPrevalence  float64 `json:"tenantPrevalence"`
+	Sensitive         bool    `json:"sensitive"`
+	Score             float64 `json:"score"`
+	Reason            string  `json:"reason"`
+}
+
+// AccountFinding is an account that should hold little or nothing but does:
+// a disabled account, a guest, or a service account.
+type AccountFinding struct {
+	UserID            string `json:"userId"`
+	UserPrincipalName string `json:"userPrincipalName"`
+	Kind              string `json:"kind"`
+	Grants            int    `json:"grants"`
+	Reason            string `json:"reason"`
+}
+
+// OverSummary counts the report's findings.
+type OverSummary struct {
+	Users           int `json:"users"`
+	UsersWithExcess int `json:"usersWithExcess"`
+	Findings        int `json:"findings"`
+	Sensitive       int `json:"sensitive"`
+	Disabled        int `json:"disabledAccountsWithAccess"`
+	Guests          int `json:"guestsWithAccess"`
+	NonPerson       int `json:"serviceAccountsWithAccess"`
+}
+
+// pkgIndex is the packages mapped onto the snapshot's indices.
+type pkgIndex struct {
+	ents     [][]int32 // package → sorted entitlement indices
+	members  [][]int32 // package → member indices
+	byUser   [][]int32 // user → packages
+	jobFunc  []bool    // package is a job function
+	holders  []map[int32]int32
+	invIndex map[int32][]int32 // entitlement → job-function packages
+}
+
+func indexPackages(d *tenant.Data, pkgs []tenant.Package) (*pkgIndex, error) {
+	ix := &pkgIndex{
+		ents: make([][]int32, len(pkgs)), members: make([][]int32, len(pkgs)),
+		byUser: make([][]int32, d.Dataset.NumUsers), jobFunc: make([]bool, len(pkgs)),
+		holders: make([]map[int32]int32, len(pkgs)), invIndex: map[int32][]int32{},
+	}
+	for i, p := range pkgs {
+		ix.jobFunc[i] = p.Kind != "birthright"
+		for _, pe := range p.Entitlements {
+			e, ok := d.EntitlementIndex(pe.Entitlement())
+			if !ok {
+				continue // not held by anyone in this snapshot
+			}
+			ix.ents[i] = append(ix.ents[i], e)
+			if ix.jobFunc[i] {
+				ix.invIndex[e] = append(ix.invIndex[e], int32(i))
+			}
+		}
+		slices.Sort(ix.ents[i])
+		for _, id := range p.Members {
+			u, ok := d.UserIndex(id)
+			if !ok {
+				return nil, fmt.Errorf("package %s: member %s is not in snapshot %d", p.ID, id, d.Snapshot.ID)
+			}
+			ix.members[i] = append(ix.members[i], u)
+			ix.byUser[u] = append(ix.byUser[u], int32(i))
+		}
+	}
+	return ix, nil
+}
+
+// holderCounts returns how many members of package p hold each entitlement.
+func (ix *pkgIndex) holderCounts(d *tenant.Data, p int) map[int32]int32 {
+	if ix.holders[p] == nil {
+		h := map[int32]int32{}
+		for _, u := range ix.members[p] {
+			for _, e := range d.Dataset.Row(int(u)) {
+				h[e]++
+			}
+		}
+		ix.holders[p] = h
+	}
+	return ix.holders[p]
+}
+
+// bestMatch returns the job-function package of which the user's row holds
+// the largest share, and that share.
+func (ix *pkgIndex) bestMatch(row []int32) (int, float64) {
+	hits := map[int32]int{}
+	for _, e := range row {
+		for _, p := range ix.invIndex[e] {
+			hits[p]++
+		}
+	}
+	best, bestShare, bestHits := -1, 0.0, 0
+	for p, h := range hits {
+		share := float64(h) / float64(len(ix.ents[p]))
+		if share > bestShare || share == bestShare && (h > bestHits || h == bestHits && int(p) < best) {
+			best, bestShare, bestHits = int(p), share, h
+		}
+	}
+	return best, bestShare
+}
+
+// ComputeOverprovisioning builds the overprovisioning report.
+func ComputeOverprovisioning(ctx context.Context, d *tenant.Data, run *tenant.Run, opt OverOptions) (*Overprovisioning, error) {
+	ix, err := indexPackages(d, run.Packages)
+	if err != nil {
+		return nil, err
+	}
+	ds := d.Dataset
+	rep := &Overprovisioning{SnapshotID: d.Snapshot.ID, RunID: run.ID, Findings: []Finding{}, Accounts: []AccountFinding{}}
+
+	// Tenant-wide holders among eligible users.
+	eligible := 0
+	tenantHolders := make([]int32, ds.NumEntitlements)
+	for u := 0; u < ds.NumUsers; u++ {
+		if ds.IsEligible(u) {
+			eligible++
+			for _, e := range ds.Row(u) {
+				tenantHolders[e]++
+			}
+		}
+	}
+	explained := make([]bool, ds.NumEntitlements)
+	withExcess := 0
+	for u := 0; u < ds.NumUsers; u++ {
+		if u%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		row := ds.Row(u)
+		if len(row) == 0 {
+			continue
+		}
+		if kind := d.Kinds[u]; kind != tenant.Member {
+			rep.Accounts = append(rep.Accounts, accountFinding(d, u, kind, len(row)))
+			continue
+		}
+		rep.Summary.Users++
+		// The user's packages, and the peer group.
+		peer, matched := -1, 0.0
+		for _, p := range ix.byUser[u] {
+			for _, e := range ix.ents[p] {
+				explained[e] = true
+			}
+			if ix.jobFunc[p] && peer < 0 {
+				peer, matched = int(p), 1
+			}
+		}
+		if peer < 0 {
+			if p, share := ix.bestMatch(row); p >= 0 && share >= opt.MinMatch {
+				peer, matched = p, share
+				for _, e := range ix.ents[p] {
+					explained[e] = true
+				}
+			}
+		}
+		found := false
+		for _, e := range row {
+			if explained[e] {
+				continue
+			}
+			f := Finding{}
+			var holders, size int
+			var group string
+			if peer >= 0 {
+				holders = int(ix.holderCounts(d, peer)[e])
+				size = len(ix.members[peer])
+				if slices.Contains(ix.byUser[u], int32(peer)) {
+					holders--
+					size--
+				}
+				group = run.Packages[peer].Name
+			} else {
+				holders, size, group = int(tenantHolders[e])-1, eligible-1, "all users"
+			}
+			prev := 0.0
+			if size > 0 {
+				prev = float64(holders) / float64(size)
+			}
+			if prev > opt.MaxPeerPrevalence {
+				continue
+			}
+			ent := d.Entitlements[e]
+			res := d.Resources[ent.ResourceID]
+			f = Finding{
+				UserID: d.UserIDs[u], UserPrincipalName: d.UPNs[u],
+				ResourceID: ent.ResourceID, ResourceName: d.ResourceName(ent.ResourceID), ResourceType: cmp.Or(res.Type, tenant.TypeUnknown),
+				Role: ent.Role, PeerGroup: group, PeerSize: size, PeerHolders: holders,
+				PeerPrevalence: round(prev), TenantPrevalence: round(float64(tenantHolders[e]) / float64(max(1, eligible))),
+				Sensitive: Sensitive(ent.Role),
+			}
+			sens := 0.8
+			if f.Sensitive {
+				sens = 1
+			}
+			f.Score = round((1 - prev) * (0.7 + 0.3*(1-f.TenantPrevalence)) * sens)
+			f.Reason = overReason(f, matched, peer >= 0 && !slices.Contains(ix.byUser[u], int32(peer)))
+			rep.Findings = append(rep.Findings, f)
+			found = true
+			if f.Sensitive {
+				rep.Summary.Sensitive++
+			}
+		}
+		if found {
+			withExcess++
+		}
+		for _, p := range ix.byUser[u] {
+			for _, e := range ix.ents[p] {
+				explained[e] = false
+			}
+		}
+		if peer >= 0 {
+			for _, e := range ix.ents[peer] {
+				explained[e] = false
+			}
+		}
+	}
+	slices.SortFunc(rep.Findings, func(a, b Finding) int {
+		return cmp.Or(cmp.Compare(b.Score, a.Score), strings.Compare(a.UserID, b.UserID),
+			strings.Compare(a.ResourceID, b.ResourceID), strings.Compare(a.Role, b.Role))
+	})
+	slices.SortFunc(rep.Accounts, func(a, b AccountFinding) int {
+		return cmp.Or(strings.Compare(a.Kind, b.Kind), cmp.Compare(b.Grants, a.Grants), strings.Compare(a.UserID, b.UserID))
+	})
+	rep.Summary.UsersWithExcess = withExcess
+	rep.Summary.Findings = len(rep.Findings)
+	for _, a := range rep.Accounts {
+		switch a.Kind {
+		case tenant.Disabled.String():
+			rep.Summary.Disabled++
+		case tenant.Guest.String():
+			rep.Summary.Guests++
+		case tenant.NonPerson.String():
+			rep.Summary.NonPerson++
+		}
+	}
+	return rep, nil
+}
+
+func accountFinding(d *tenant.Data, u int, kind tenant.AccountKind, grants int) AccountFinding {
+	a := AccountFinding{UserID: d.UserIDs[u], UserPrincipalName: d.UPNs[u], Kind: kind.String(), Grants: grants}
+	switch kind {
+	case tenant.Disabled:
+		a.Reason = fmt.Sprintf("disabled account still holds %s", plural(grants, "grant"))
+	case tenant.Guest:
+		a.Reason = fmt.Sprintf("guest account holds %s; review with its sponsor", plural(grants, "grant"))
+	case tenant.NonPerson:
+		a.Reason = fmt.Sprintf("service or shared account holds %s outside any job-function package", plural(grants, "grant"))
+	}
+	return a
+}
+
+func overReason(f Finding, matched float64, inferred bool) string {
+	what := fmt.Sprintf("%s on %s", f.Role, f.ResourceName)
+	var b strings.Builder
+	switch {
+	case f.PeerGroup == "all users":
+		fmt.Fprintf(&b, "no job-function package fits this user; %s of the other users hold %s", ofN(f.PeerHolders, f.PeerSize), what)
+	case inferred:
+		fmt.Fprintf(&b, "no package matches this user's attributes; their access matches %q (%.0f%%), and %s of its members hold %s",
+			f.PeerGroup, 100*matched, ofN(f.PeerHolders, f.PeerSize), what)
+	default:
+		fmt.Fprintf(&b, "%s of the other members of %q hold %s", ofN(f.PeerHolders, f.PeerSize), f.PeerGroup, what)
+	}
+	fmt.Fprintf(&b, "; %s of the tenant", percent(f.TenantPrevalence))
+	if f.Sensitive {
+		b.WriteString("; privileged role")
+	}
+	return b.String()
+}
+
+func ofN(k, n int) string {
+	if k == 0 {
+		return fmt.Sprintf("none of %d", n)
+	}
+	return fmt.Sprintf("%d of %d", k, n)
+}
+
+func percent(x float64) string {
+	if x > 0 && x < 0.001 {
+		return "<0.1%"
+	}
+	return fmt.Sprintf("%.1f%%", 100*x)
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+func round(x float64) float64 { return math.Round(x*1000) / 1000 }
+
+// Sensitive reports whether a role grants privileged access: owner and
+// administrator roles, Full Control on sites, approvals and management.
+func Sensitive(role string) bool {
+	r := strings.ToLower(role)
+	for _, w := range []string{"owner", "admin", "full control", "approve", "approver", "manage", "security", "treasury", "root", "privileged"} {
+		if strings.Contains(r, w) {
+			return true
+		}
+	}
+	return false
+}
