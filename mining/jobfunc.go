@@ -79,8 +79,8 @@ func DefaultOptions() Options {
 }
 
 // Condition selects the users whose attribute, normalised, equals Normalized.
-// Values lists the raw values seen in the data that normalise to it, sorted;
-// an empty Normalized selects the users without a value.
+// Values lists the raw values seen in the data that normalise to it, the
+// most common first; an empty Normalized selects the users without a value.
 type Condition struct {
 	Attribute  string
 	Normalized string
@@ -259,6 +259,10 @@ func (m *miner) normalized(a *Attribute) *normalized {
 		f = NormalizeTitle
 	}
 	n := &normalized{ids: make([]uint32, len(a.Values))}
+	freq := make([]int, len(a.Values))
+	for _, c := range a.Codes {
+		freq[c]++
+	}
 	index := map[string]uint32{}
 	for c, v := range a.Values {
 		nv := f(v)
@@ -270,12 +274,17 @@ func (m *miner) normalized(a *Attribute) *normalized {
 			n.raw = append(n.raw, nil)
 		}
 		n.ids[c] = id
-		if v != "" {
+		if v != "" && freq[c] > 0 {
 			n.raw[id] = append(n.raw[id], v)
 		}
 	}
+	// Most common spelling first, so that a rule leads with it.
+	count := map[string]int{}
+	for c, v := range a.Values {
+		count[v] = freq[c]
+	}
 	for _, r := range n.raw {
-		slices.Sort(r)
+		slices.SortFunc(r, func(x, y string) int { return cmp.Or(cmp.Compare(count[y], count[x]), strings.Compare(x, y)) })
 	}
 	m.norm[a] = n
 	return n

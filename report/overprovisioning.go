@@ -306,12 +306,12 @@ func overReason(f Finding, matched float64, inferred bool) string {
 	var b strings.Builder
 	switch {
 	case f.PeerGroup == "all users":
-		fmt.Fprintf(&b, "no job-function package fits this user; %s of the other users hold %s", ofN(f.PeerHolders, f.PeerSize), what)
+		fmt.Fprintf(&b, "no job-function package fits this user; %s other users hold %s", ofN(f.PeerHolders, f.PeerSize), what)
 	case inferred:
-		fmt.Fprintf(&b, "no package matches this user's attributes; their access matches %q (%.0f%%), and %s of its members hold %s",
+		fmt.Fprintf(&b, "no package matches this user's attributes; their access matches %q (%.0f%%), and %s members of it hold %s",
 			f.PeerGroup, 100*matched, ofN(f.PeerHolders, f.PeerSize), what)
 	default:
-		fmt.Fprintf(&b, "%s of the other members of %q hold %s", ofN(f.PeerHolders, f.PeerSize), f.PeerGroup, what)
+		fmt.Fprintf(&b, "%s other members of %q hold %s", ofN(f.PeerHolders, f.PeerSize), f.PeerGroup, what)
 	}
 	fmt.Fprintf(&b, "; %s of the tenant", percent(f.TenantPrevalence))
 	if f.Sensitive {
@@ -322,9 +322,9 @@ func overReason(f Finding, matched float64, inferred bool) string {
 
 func ofN(k, n int) string {
 	if k == 0 {
-		return fmt.Sprintf("none of %d", n)
+		return fmt.Sprintf("none of the %d", n)
 	}
-	return fmt.Sprintf("%d of %d", k, n)
+	return fmt.Sprintf("%d of the %d", k, n)
 }
 
 func percent(x float64) string {

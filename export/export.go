@@ -1,0 +1,44 @@
+package export
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/rolemine/rolemine/tenant"
+)
+
+// Formats this package writes, and the file name each is written to.
+var Formats = []string{"graph-json", "json", "csv"}
+
+// FileName returns the file an export format is written to.
+func FileName(format string) string {
+	switch format {
+	case "graph-json":
+		return "graph-plan.json"
+	case "json":
+		return "packages.json"
+	case "csv":
+		return "packages.csv"
+	}
+	return ""
+}
+
+// Options configure an export.
+type Options struct {
+	CatalogName  string
+	Incompatible []Incompatibility
+}
+
+// Write writes pkgs in the given format.
+func Write(w io.Writer, format string, pkgs []tenant.Package, opt Options) error {
+	switch format {
+	case "graph-json":
+		return WriteGraphJSON(w, BuildPlan(pkgs, PlanOptions(opt)))
+	case "json":
+		return WriteJSON(w, BuildDefinitions(pkgs, opt.Incompatible))
+	case "csv":
+		return WriteCSV(w, BuildDefinitions(pkgs, opt.Incompatible))
+	}
+	return fmt.Errorf("unknown export format %q (use %s)", format, strings.Join(Formats, ", "))
+}

@@ -1,0 +1,42 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func run(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := Run(context.Background(), &IO{Out: &out, Err: &errb}, args)
+	return code, out.String(), errb.String()
+}
+
+func TestExitCodes(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "x.duckdb")
+	cases := []struct {
+		args []string
+		code int
+		err  string
+	}{
+		{[]string{"--help"}, 0, ""},
+		{[]string{"frobnicate"}, 2, "unknown command"},
+		{[]string{"mine", "--no-such-flag"}, 2, "unknown flag"},
+		{[]string{"mine", "--threshold", "1.5", "--db", db}, 2, "--threshold"},
+		{[]string{"mine", "--format", "xml", "--db", db}, 2, "unknown format"},
+		{[]string{"ingest"}, 2, "needs a subcommand"},
+		{[]string{"ingest", "files", "--db", db}, 2, "needs --users and --assignments"},
+		{[]string{"export", "--format", "yaml!", "--db", db}, 2, "unknown export format"},
+		{[]string{"mine", "--db", db}, 1, "no snapshot"},
+		{[]string{"report", "sod", "--rules", "/nonexistent.yaml", "--db", db}, 1, "nonexistent.yaml"},
+	}
+	for _, tc := range cases {
+		code, _, stderr := run(t, tc.args...)
+		require.Equal(t, tc.code, code, "%v: %s", tc.args, stderr)
+		require.Contains(t, stderr, tc.err, "%v", tc.args)
+	}
+}

@@ -1,0 +1,80 @@
+package cli
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/rolemine/rolemine/export"
+	"github.com/rolemine/rolemine/internal/pipeline"
+)
+
+type exportOptions struct {
+	snapshot int64
+	format   string
+	out      string
+	sodRules string
+	catalog  string
+}
+
+func newExportCmd(ios *IO, g *globals) *cobra.Command {
+	opts := &exportOptions{}
+	c := &cobra.Command{
+		Use:   "export",
+		Short: "Write the latest mining run's packages as definitions for Entra or other tools",
+		Long: `Write the packages of the latest mining run:
+  graph-json  an ordered Microsoft Graph request plan for entitlement management
+              (catalog, resources, packages, role scopes, assignment policies,
+              incompatible packages), in graph-plan.json
+  json, csv   tool-neutral package definitions, in packages.json / packages.csv
+With --sod-rules, packages that would grant the two sides of a rule are
+marked incompatible with each other.`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runExport(cmd, ios, g, opts)
+		},
+	}
+	f := c.Flags()
+	f.StringVar(&opts.format, "format", "graph-json", "export format: "+strings.Join(export.Formats, ", "))
+	f.StringVar(&opts.out, "out", "export", "output `directory`")
+	f.StringVar(&opts.sodRules, "sod-rules", "", "SoD rule `file`: mark conflicting packages incompatible")
+	f.StringVar(&opts.catalog, "catalog", "rolemine proposals", "catalog name for the Graph plan")
+	f.Int64Var(&opts.snapshot, "snapshot", 0, "snapshot `id` (default: the latest)")
+	return c
+}
+
+func runExport(cmd *cobra.Command, ios *IO, g *globals, opts *exportOptions) error {
+	if !slices.Contains(export.Formats, opts.format) {
+		return usagef("unknown export format %q (use %s)", opts.format, strings.Join(export.Formats, ", "))
+	}
+	ctx := cmd.Context()
+	st, err := openStore(ctx, g)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	data, run, err := pipeline.Analysis(ctx, st, opts.snapshot)
+	if err != nil {
+		return err
+	}
+	opt := export.Options{CatalogName: opts.catalog}
+	if opts.sodRules != "" {
+		rules, err := pipeline.ReadSoDRules(opts.sodRules)
+		if err != nil {
+			return err
+		}
+		sod, err := pipeline.SoD(ctx, st, data, run, rules)
+		if err != nil {
+			return err
+		}
+		opt.Incompatible = pipeline.Incompatibilities(sod)
+	}
+	path, err := pipeline.Export(ctx, opts.out, opts.format, run.Packages, opt)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(ios.Out, "Wrote %d packages of mining run %d to %s\n", len(run.Packages), run.ID, path)
+	return nil
+}

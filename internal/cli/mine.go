@@ -1,0 +1,87 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+
+	"github.com/spf13/cobra"
+
+	"github.com/rolemine/rolemine/internal/pipeline"
+	"github.com/rolemine/rolemine/internal/render"
+	"github.com/rolemine/rolemine/mining"
+	"github.com/rolemine/rolemine/tenant"
+)
+
+type mineOptions struct {
+	snapshot int64
+	format   string
+	opt      mining.Options
+}
+
+func newMineCmd(ios *IO, g *globals) *cobra.Command {
+	opts := &mineOptions{opt: mining.DefaultOptions()}
+	c := &cobra.Command{
+		Use:   "mine",
+		Short: "Propose one access package per job function from the latest snapshot",
+		Long: `Group the enabled member accounts by the --by attributes (job titles are
+normalised: case, spacing, abbreviations such as Sr./Senior and Mgr/Manager),
+and propose for each group the entitlements that at least --threshold of its
+members hold, plus one birthright package for what nearly everyone holds.
+Each package carries its Entra membership rule. The run is kept in the
+database for the reports and exports.`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runMine(cmd, ios, g, opts)
+		},
+	}
+	f := c.Flags()
+	f.StringSliceVar(&opts.opt.By, "by", opts.opt.By, "user attributes that define a job function")
+	f.Float64Var(&opts.opt.Threshold, "threshold", opts.opt.Threshold, "share of a group that must hold an entitlement for the package to include it")
+	f.Float64Var(&opts.opt.BirthrightThreshold, "birthright-threshold", opts.opt.BirthrightThreshold, "share of all users that must hold an entitlement for the birthright package (0: none)")
+	f.IntVar(&opts.opt.MinMembers, "min-members", opts.opt.MinMembers, "smallest group that gets a package")
+	f.IntVar(&opts.opt.MaxRuleUsers, "max-rule-users", opts.opt.MaxRuleUsers, "most users one assignment rule may select (0: no limit)")
+	f.Int64Var(&opts.snapshot, "snapshot", 0, "snapshot `id` (default: the latest)")
+	f.StringVar(&opts.format, "format", render.Table, "output format: table or json")
+	return c
+}
+
+func runMine(cmd *cobra.Command, ios *IO, g *globals, opts *mineOptions) error {
+	if err := render.CheckFormat(opts.format, render.Table, render.JSON); err != nil {
+		return usageError{err}
+	}
+	if !(opts.opt.Threshold > 0 && opts.opt.Threshold <= 1) {
+		return usagef("--threshold must be in (0, 1], got %v", opts.opt.Threshold)
+	}
+	st, err := openStore(cmd.Context(), g)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	opt := opts.opt
+	if p := progress(ios); p != nil {
+		opt.Progress = func(e mining.Progress) { p(e.Stage, e.Done, e.Total) }
+	}
+	_, run, err := pipeline.Mine(cmd.Context(), st, opts.snapshot, opt)
+	if err != nil {
+		return err
+	}
+	return writeRun(ios.Out, run, opts.format)
+}
+
+func writeRun(w io.Writer, run *tenant.Run, format string) error {
+	if format == render.JSON {
+		return render.WriteJSON(w, run)
+	}
+	rows := make([][]string, len(run.Packages))
+	for i, p := range run.Packages {
+		rule := p.Rule
+		if !p.Automatic {
+			rule = "(direct assignment)"
+		}
+		rows[i] = []string{p.ID, strconv.Itoa(p.Metrics.Members), strconv.Itoa(p.Metrics.Entitlements),
+			fmt.Sprintf("%.0f%%", 100*p.Metrics.Coverage), strconv.Itoa(p.Metrics.MembersGaining), rule}
+	}
+	fmt.Fprintf(w, "Mining run %d on snapshot %d: %d packages.\n\n", run.ID, run.SnapshotID, len(run.Packages))
+	return render.WriteTable(w, []string{"PACKAGE", "MEMBERS", "ENTITLEMENTS", "COVERAGE", "GAINING", "RULE"}, rows, 100)
+}

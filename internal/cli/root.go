@@ -1,0 +1,197 @@
+// Package cli is rolemine's command layer: it parses flags, calls the
+// library packages and renders their results. It is the only package that
+// imports cobra; it holds no business logic.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/rolemine/rolemine/internal/store"
+)
+
+// Exit codes.
+const (
+	exitOK    = 0
+	exitError = 1
+	exitUsage = 2
+)
+
+// Version is set at build time with -ldflags "-X github.com/rolemine/rolemine/internal/cli.Version=...".
+var Version = "dev"
+
+// IO holds the streams a command reads and writes.
+type IO struct {
+	In     io.Reader
+	Out    io.Writer
+	Err    io.Writer
+	ErrTTY bool // stderr is a terminal: show progress
+}
+
+// SystemIO returns the process's streams.
+func SystemIO() *IO {
+	return &IO{In: os.Stdin, Out: os.Stdout, Err: os.Stderr, ErrTTY: isTerminal(os.Stderr)}
+}
+
+func isTerminal(f *os.File) bool {
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// usageError marks errors in how the command was called.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
+
+// Main runs rolemine with the process's arguments and returns its exit code.
+// An interrupt cancels the running command, which stops cleanly.
+func Main() int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return Run(ctx, SystemIO(), os.Args[1:])
+}
+
+// Run runs rolemine with args and returns its exit code.
+func Run(ctx context.Context, ios *IO, args []string) int {
+	root := NewRoot(ios)
+	root.SetArgs(args)
+	root.SetIn(ios.In)
+	root.SetOut(ios.Out)
+	root.SetErr(ios.Err)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return exitOK
+	}
+	fmt.Fprintln(ios.Err, "rolemine:", err)
+	var ue usageError
+	switch {
+	case errors.As(err, &ue):
+		fmt.Fprintln(ios.Err, "Run 'rolemine --help' for usage.")
+		return exitUsage
+	case errors.Is(err, context.Canceled):
+		return exitError
+	}
+	return exitError
+}
+
+// globals are the flags every command shares.
+type globals struct {
+	db string
+}
+
+// NewRoot builds the command tree.
+func NewRoot(ios *IO) *cobra.Command {
+	g := &globals{}
+	root := &cobra.Command{
+		Use:   "rolemine",
+		Short: "Mine job-function access packages from who holds what today",
+		Long: `rolemine reads who holds which group, app role and SharePoint site today, with
+everyone's job title, into a DuckDB file; proposes one access package per job
+function with its Entra assignment rule; reports overprovisioning and
+separation-of-duties conflicts; and exports the packages for Entra and other tools.
+
+Start with 'rolemine demo'.`,
+		Version:       Version,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Args:          noArgs,
+		RunE:          func(cmd *cobra.Command, args []string) error { return cmd.Help() },
+	}
+	root.PersistentFlags().StringVar(&g.db, "db", "rolemine.duckdb", "DuckDB database `file`")
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.AddCommand(
+		newGenerateCmd(ios),
+		newIngestCmd(ios, g),
+		newSnapshotsCmd(ios, g),
+		newMineCmd(ios, g),
+		newReportCmd(ios, g),
+		newExportCmd(ios, g),
+		newDemoCmd(ios),
+	)
+	return root
+}
+
+// noArgs rejects positional arguments (and unknown subcommands) as a usage error.
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		if cmd.HasSubCommands() {
+			return usagef("unknown command %q for %q", args[0], cmd.CommandPath())
+		}
+		return usagef("%s takes no arguments, got %q", cmd.CommandPath(), args)
+	}
+	return nil
+}
+
+// groupCmd is a command that only holds subcommands.
+func groupCmd(use, short string, subs ...*cobra.Command) *cobra.Command {
+	c := &cobra.Command{Use: use, Short: short, Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return usagef("%s needs a subcommand: %s", cmd.CommandPath(), subNames(cmd))
+		}}
+	c.AddCommand(subs...)
+	return c
+}
+
+func subNames(cmd *cobra.Command) string {
+	s := ""
+	for i, c := range cmd.Commands() {
+		if i > 0 {
+			s += ", "
+		}
+		s += c.Name()
+	}
+	return s
+}
+
+// openStore opens the database named by --db.
+func openStore(ctx context.Context, g *globals) (*store.Store, error) {
+	return store.Open(ctx, g.db)
+}
+
+// progress returns a callback that shows a stage's progress on stderr when
+// it is a terminal, and nil otherwise.
+func progress(ios *IO) func(stage string, done, total int) {
+	if !ios.ErrTTY {
+		return nil
+	}
+	last := -1
+	return func(stage string, done, total int) {
+		pct := 100
+		if total > 0 {
+			pct = done * 100 / total
+		}
+		if pct == last {
+			return
+		}
+		last = pct
+		fmt.Fprintf(ios.Err, "\r%-24s %3d%%", stage, pct)
+		if done >= total {
+			fmt.Fprint(ios.Err, "\r\033[K")
+		}
+	}
+}
+
+// requireFlags returns a usage error naming the flags of cmd that were not set.
+func requireFlags(cmd *cobra.Command, names ...string) error {
+	var missing []string
+	for _, n := range names {
+		if !cmd.Flags().Changed(n) {
+			missing = append(missing, "--"+n)
+		}
+	}
+	if len(missing) > 0 {
+		return usagef("%s needs %s", cmd.CommandPath(), strings.Join(missing, " and "))
+	}
+	return nil
+}

@@ -1,0 +1,78 @@
+package pipeline
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/rolemine/rolemine/export"
+	"github.com/rolemine/rolemine/report"
+	"github.com/rolemine/rolemine/tenant"
+)
+
+// WriteFile writes a file through fill, atomically: the file appears whole
+// or not at all.
+func WriteFile(path string, fill func(io.Writer) error) (err error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	w := bufio.NewWriter(tmp)
+	if err := fill(w); err != nil {
+		return err
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// Incompatibilities lists the package pairs that a SoD report says must be
+// marked incompatible, each pair once per direction.
+func Incompatibilities(sod *report.SoD) []export.Incompatibility {
+	if sod == nil {
+		return nil
+	}
+	seen := map[export.Incompatibility]bool{}
+	var out []export.Incompatibility
+	for _, c := range sod.Incompatible {
+		for _, inc := range []export.Incompatibility{{PackageID: c.PackageID, OtherID: c.OtherID}, {PackageID: c.OtherID, OtherID: c.PackageID}} {
+			if !seen[inc] {
+				seen[inc] = true
+				out = append(out, inc)
+			}
+		}
+	}
+	return out
+}
+
+// Export writes the packages in format into dir and returns the file's path.
+func Export(ctx context.Context, dir, format string, pkgs []tenant.Package, opt export.Options) (string, error) {
+	name := export.FileName(format)
+	if name == "" {
+		return "", export.Write(io.Discard, format, nil, opt)
+	}
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	path := filepath.Join(dir, name)
+	if err := WriteFile(path, func(w io.Writer) error { return export.Write(w, format, pkgs, opt) }); err != nil {
+		return "", fmt.Errorf("export %s: %w", format, err)
+	}
+	return path, nil
+}
