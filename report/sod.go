@@ -56,6 +56,20 @@ var Severities = []string{"low", "medium", "high", "critical"}
 
 // UnmarshalYAML records the rule's line for error messages.
 func (r *SoDRule) UnmarshalYAML(n *yaml.Node) error {
+	// Decoding through a node does not inherit the decoder's strictness:
+	// check the keys here.
+	if err := checkKeys(n, "name", "description", "severity", "left", "right"); err != nil {
+		return err
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if k := n.Content[i].Value; (k == "left" || k == "right") && n.Content[i+1].Kind == yaml.SequenceNode {
+			for _, sel := range n.Content[i+1].Content {
+				if err := checkKeys(sel, "resource", "role"); err != nil {
+					return err
+				}
+			}
+		}
+	}
 	type plain SoDRule
 	var p plain
 	if err := n.Decode(&p); err != nil {
@@ -63,6 +77,18 @@ func (r *SoDRule) UnmarshalYAML(n *yaml.Node) error {
 	}
 	*r = SoDRule(p)
 	r.line = n.Line
+	return nil
+}
+
+func checkKeys(n *yaml.Node, allowed ...string) error {
+	if n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i < len(n.Content); i += 2 {
+		if k := n.Content[i]; !slices.Contains(allowed, k.Value) {
+			return fmt.Errorf("line %d: field %s not found (use %s)", k.Line, k.Value, strings.Join(allowed, ", "))
+		}
+	}
 	return nil
 }
 

@@ -1,0 +1,282 @@
+package mining
+
+import (
+	"context"
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+type testUser struct {
+	title, dept, office string
+	eligible            bool
+	ents                []int
+}
+
+func fixture() []testUser {
+	return []testUser{
+		{"Payroll Clerk", "Finance", "A", true, []int{0, 1, 2}},
+		{"payroll clerk", "Finance", "A", true, []int{0, 1, 2}},
+		{"Payroll  Clerk", "Finance", "B", true, []int{0, 1, 2}},
+		{"Payroll Clerk", "Finance", "B", true, []int{0, 1, 2}},
+		{"Payroll Clerk", " finance", "C", true, []int{0, 1, 2, 5}},
+		{"Sr. Accountant", "Finance", "A", true, []int{0, 3, 4}},
+		{"Senior Accountant", "Finance", "A", true, []int{0, 3, 4}},
+		{"Senior Accountant", "Finance", "A", true, []int{0, 3, 4}},
+		{"Senior Accountant", "Finance", "A", true, []int{0, 3}},
+		{"", "Finance", "A", true, []int{0, 1}},
+		{"Payroll Clerk", "Finance", "C", false, []int{0, 1, 2, 6}},
+		{"CEO", "Board", "A", true, []int{0, 7}},
+	}
+}
+
+func build(users []testUser) *Dataset {
+	b := NewBuilder(len(users), 8)
+	elig := make([]bool, len(users))
+	for u, tu := range users {
+		for _, e := range tu.ents {
+			b.Add(u, e)
+		}
+		b.SetAttribute("jobTitle", u, tu.title)
+		b.SetAttribute("department", u, tu.dept)
+		b.SetAttribute("officeLocation", u, tu.office)
+		elig[u] = tu.eligible
+	}
+	d := b.Build()
+	d.Eligible = elig
+	return d
+}
+
+func mine(t *testing.T, d *Dataset, opt Options) *Result {
+	t.Helper()
+	if err := d.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	res, err := JobFunctions(context.Background(), d, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res
+}
+
+func names(res *Result) []string {
+	var out []string
+	for _, p := range res.Packages {
+		out = append(out, p.Name)
+	}
+	return out
+}
+
+func TestJobFunctions(t *testing.T) {
+	d := build(fixture())
+	res := mine(t, d, DefaultOptions())
+
+	if got, want := names(res), []string{"Birthright", "Payroll Clerk / Finance", "Senior Accountant / Finance"}; !slices.Equal(got, want) {
+		t.Fatalf("packages %q, want %q", got, want)
+	}
+	if !slices.Equal(res.Birthright, []int32{0}) {
+		t.Errorf("birthright %v, want [0]", res.Birthright)
+	}
+	bp := res.Packages[0]
+	if bp.Kind != Birthright || len(bp.Members) != 11 || len(bp.Conditions) != 0 {
+		t.Errorf("birthright package: kind %v, %d members, conditions %v", bp.Kind, len(bp.Members), bp.Conditions)
+	}
+
+	pc := res.Packages[1]
+	if !slices.Equal(pc.Entitlements, []int32{1, 2}) {
+		t.Errorf("payroll clerk entitlements %v, want [1 2] (birthright and the excess grant left out)", pc.Entitlements)
+	}
+	if !slices.Equal(pc.Members, []int32{0, 1, 2, 3, 4}) {
+		t.Errorf("payroll clerk members %v: variants of the title fall together, the disabled account is left out", pc.Members)
+	}
+	if pc.Metrics.RuleUsers != 6 {
+		t.Errorf("rule users %d, want 6 (the rule also selects the disabled account)", pc.Metrics.RuleUsers)
+	}
+	title := pc.Conditions[0]
+	if title.Attribute != "jobTitle" || title.Normalized != "payroll clerk" ||
+		!slices.Equal(title.Values, []string{"Payroll Clerk", "Payroll  Clerk", "payroll clerk"}) {
+		t.Errorf("title condition %+v: want every spelling, the most common first", title)
+	}
+	if dept := pc.Conditions[1]; !slices.Equal(dept.Values, []string{"Finance", " finance"}) {
+		t.Errorf("department condition %+v", dept)
+	}
+	// 16 assignments, 15 of them in the package or the birthright.
+	if m := pc.Metrics; m.Members != 5 || m.Entitlements != 2 || m.MembersGaining != 0 || m.Coverage != 15.0/16 || m.MinPrevalence != 1 {
+		t.Errorf("metrics %+v", m)
+	}
+
+	sa := res.Packages[2]
+	if !slices.Equal(sa.Entitlements, []int32{3}) {
+		t.Errorf("senior accountant entitlements %v: entitlement 4 is held by 3 of 4, below the threshold", sa.Entitlements)
+	}
+	if res.Groups != 4 {
+		t.Errorf("%d groups, want 4", res.Groups)
+	}
+
+	// A lower threshold takes entitlement 4 in, and one member would gain it.
+	opt := DefaultOptions()
+	opt.Threshold = 0.75
+	sa = mine(t, d, opt).Packages[2]
+	if !slices.Equal(sa.Entitlements, []int32{3, 4}) || sa.Metrics.MembersGaining != 1 || sa.Metrics.GrantsAdded != 1 || sa.Prevalence[1] != 0.75 {
+		t.Errorf("at 0.75: entitlements %v prevalence %v metrics %+v", sa.Entitlements, sa.Prevalence, sa.Metrics)
+	}
+
+	// Smaller groups get a package when allowed.
+	opt = DefaultOptions()
+	opt.MinMembers = 1
+	if got := names(mine(t, d, opt)); !slices.Contains(got, "CEO / Board") {
+		t.Errorf("with MinMembers 1: %q", got)
+	}
+
+	// Without a birthright package its entitlement joins every job function.
+	opt = DefaultOptions()
+	opt.BirthrightThreshold = 0
+	res = mine(t, d, opt)
+	if res.Packages[0].Kind != JobFunction || !slices.Equal(res.Packages[0].Entitlements, []int32{0, 1, 2}) {
+		t.Errorf("without birthright: %+v", res.Packages[0])
+	}
+}
+
+func TestJobFunctionsSplitsLargeRules(t *testing.T) {
+	d := build(fixture())
+	opt := DefaultOptions()
+	opt.MaxRuleUsers = 3
+	opt.BirthrightThreshold = 0
+	opt.SplitBy = []string{"officeLocation"}
+	res := mine(t, d, opt)
+	var parts []Package
+	for _, p := range res.Packages {
+		if p.Conditions[0].Normalized == "payroll clerk" {
+			parts = append(parts, p)
+		}
+	}
+	if len(parts) != 3 {
+		t.Fatalf("payroll clerks split into %d packages, want 3 (offices A, B, C): %q", len(parts), names(res))
+	}
+	for i, office := range []string{"a", "b", "c"} {
+		p := parts[i]
+		if !p.Automatic || p.Metrics.RuleUsers > 3 || p.Conditions[2].Attribute != "officeLocation" || p.Conditions[2].Normalized != office {
+			t.Errorf("part %d: %+v", i, p)
+		}
+		if !slices.Equal(p.Entitlements, []int32{0, 1, 2}) {
+			t.Errorf("part %d keeps the job function's entitlements, got %v", i, p.Entitlements)
+		}
+	}
+	if parts[2].Metrics.RuleUsers != 2 || len(parts[2].Members) != 1 {
+		t.Errorf("office C: rule users %d, members %v", parts[2].Metrics.RuleUsers, parts[2].Members)
+	}
+
+	// No attribute can split it enough: one package for direct assignment.
+	opt.MaxRuleUsers = 1
+	opt.SplitBy = nil
+	for _, p := range mine(t, d, opt).Packages {
+		if p.Automatic {
+			t.Errorf("%s is automatic with rule users %d above the limit", p.Name, p.Metrics.RuleUsers)
+		}
+	}
+}
+
+// TestJobFunctionsPermutation: the order of users does not change the
+// packages (metamorphic test).
+func TestJobFunctionsPermutation(t *testing.T) {
+	users := fixture()
+	want := mine(t, build(users), DefaultOptions())
+	rng := rand.New(rand.NewPCG(7, 7))
+	for range 20 {
+		perm := rng.Perm(len(users))
+		shuffled := make([]testUser, len(users))
+		for i, p := range perm {
+			shuffled[i] = users[p]
+		}
+		got := mine(t, build(shuffled), DefaultOptions())
+		if len(got.Packages) != len(want.Packages) {
+			t.Fatalf("%d packages, want %d", len(got.Packages), len(want.Packages))
+		}
+		for i := range got.Packages {
+			g, w := got.Packages[i], want.Packages[i]
+			members := make([]int32, len(g.Members))
+			for j, m := range g.Members {
+				members[j] = int32(perm[m])
+			}
+			slices.Sort(members)
+			if g.Name != w.Name || !slices.Equal(g.Entitlements, w.Entitlements) || !slices.Equal(members, w.Members) || g.Metrics != w.Metrics {
+				t.Fatalf("package %d differs after permutation %v:\n got %+v\nwant %+v", i, perm, g, w)
+			}
+		}
+	}
+}
+
+func TestJobFunctionsErrors(t *testing.T) {
+	d := build(fixture())
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := JobFunctions(ctx, d, DefaultOptions()); err != context.Canceled {
+		t.Errorf("cancelled: got %v", err)
+	}
+	for _, mod := range []func(*Options){
+		func(o *Options) { o.By = []string{"shoeSize"} },
+		func(o *Options) { o.By = nil },
+		func(o *Options) { o.Threshold = 0 },
+		func(o *Options) { o.Threshold = 1.1 },
+		func(o *Options) { o.MinMembers = 0 },
+		func(o *Options) { o.BirthrightThreshold = -1 },
+	} {
+		opt := DefaultOptions()
+		mod(&opt)
+		if _, err := JobFunctions(context.Background(), d, opt); err == nil {
+			t.Errorf("options %+v accepted", opt)
+		}
+	}
+}
+
+func TestCSRBuilderMatchesBuilder(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for trial := range 50 {
+		nu, ne := 1+rng.IntN(40), 1+rng.IntN(30)
+		n := rng.IntN(400)
+		ref := NewBuilder(nu, ne)
+		csr := NewCSRBuilder(nu, ne, 0)
+		var us, es []int32
+		for range n {
+			u, e := rng.IntN(nu), rng.IntN(ne)
+			ref.Add(u, e)
+			us, es = append(us, int32(u)), append(es, int32(e))
+			if rng.IntN(10) == 0 { // batches of random size
+				if err := csr.Add(us, es); err != nil {
+					t.Fatal(err)
+				}
+				us, es = us[:0], es[:0]
+			}
+		}
+		if err := csr.Add(us, es); err != nil {
+			t.Fatal(err)
+		}
+		want := ref.Build()
+		got, err := csr.Build()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := got.Validate(); err != nil {
+			t.Fatalf("trial %d: %v", trial, err)
+		}
+		if !slices.Equal(got.Offsets, want.Offsets) || !slices.Equal(got.Cols, want.Cols) {
+			t.Fatalf("trial %d: CSR differs", trial)
+		}
+	}
+	if err := NewCSRBuilder(2, 2, 0).Add([]int32{0, 2}, []int32{0, 0}); err == nil {
+		t.Error("out-of-range user accepted")
+	}
+}
+
+func TestValidate(t *testing.T) {
+	d := build(fixture())
+	d.Cols[1], d.Cols[2] = d.Cols[2], d.Cols[1]
+	if d.Validate() == nil {
+		t.Error("unsorted row accepted")
+	}
+	d = build(fixture())
+	d.Attributes[0].Codes = d.Attributes[0].Codes[:3]
+	if d.Validate() == nil {
+		t.Error("short attribute column accepted")
+	}
+}
