@@ -21,7 +21,7 @@ func fixture(t *testing.T) (*tenant.Data, *tenant.Run) {
 	t.Helper()
 	type u struct {
 		id, title, kind string
-		ents             []int
+		ents            []int
 	}
 	users := []u{
 		{"u0", "Payroll Clerk", "", []int{0, 1, 2}},
