@@ -3,7 +3,6 @@ package export
 import (
 	"fmt"
 	"io"
-	"net/url"
 	"slices"
 	"strings"
 
@@ -19,6 +18,9 @@ const em = "/identityGovernance/entitlementManagement"
 // Plan is an ordered list of Graph requests that creates a catalog, adds the
 // packages' resources to it, creates the packages with their resource role
 // scopes and assignment policies, and links incompatible packages.
+//
+// Paths are written unencoded, for people to read: a client encodes the
+// query string when it sends the request.
 //
 // Later steps refer to ids that earlier steps create through placeholders
 // {{name}}; a step's Captures say which response field fills which
@@ -112,7 +114,7 @@ func BuildPlan(pkgs []tenant.Package, opt PlanOptions) *Plan {
 				Step{
 					ID: "resource:" + e.ResourceID, Description: fmt.Sprintf("Read back the catalog resource for %q with its roles", e.ResourceName),
 					Method: "GET", DependsOn: []string{"resourceRequest:" + e.ResourceID},
-					Path:     em + "/catalogs/" + ph("catalog.id") + "/resources?$filter=" + url.QueryEscape("originId eq '"+odataQuote(e.ResourceID)+"'") + "&$expand=roles,scopes",
+					Path:     em + "/catalogs/" + ph("catalog.id") + "/resources?$filter=originId eq '" + odataQuote(e.ResourceID) + "'&$expand=roles,scopes",
 					Captures: map[string]string{key + ".id": "value[0].id"},
 				})
 		}
@@ -153,8 +155,8 @@ func BuildPlan(pkgs []tenant.Package, opt PlanOptions) *Plan {
 					p.Steps = append(p.Steps, Step{
 						ID: lstep, Description: fmt.Sprintf("Look up the %s role of %q", e.Role, e.ResourceName),
 						Method: "GET", DependsOn: []string{"resource:" + e.ResourceID},
-						Path: em + "/catalogs/" + ph("catalog.id") + "/resourceRoles?$filter=" +
-							url.QueryEscape("originSystem eq '"+sys+"' and resource/id eq '"+ph(rkey+".id")+"' and displayName eq '"+odataQuote(e.Role)+"'"),
+						Path: em + "/catalogs/" + ph("catalog.id") + "/resourceRoles?$filter=originSystem eq '" + sys +
+							"' and resource/id eq '" + ph(rkey+".id") + "' and displayName eq '" + odataQuote(e.Role) + "'",
 						Captures: map[string]string{lkey + ".originId": "value[0].originId"},
 					})
 				}

@@ -78,12 +78,14 @@ func DefaultOptions() Options {
 	}
 }
 
-// Condition selects the users whose attribute, normalised, equals Normalized.
-// Values lists the raw values seen in the data that normalise to it, the
-// most common first; an empty Normalized selects the users without a value.
+// Condition selects the users whose attribute, normalised, is one of
+// Normalized (an empty string stands for a missing value). Values lists the
+// raw values seen in the data that normalise to them, the most common first.
+// A job function's conditions each have one normalised value; a split may
+// give a condition several.
 type Condition struct {
 	Attribute  string
-	Normalized string
+	Normalized []string
 	Values     []string
 }
 
@@ -317,7 +319,7 @@ func (m *miner) group(attrs []*Attribute) []*group {
 			g = &group{}
 			for i, a := range attrs {
 				id := norms[i].ids[a.Codes[u]]
-				g.conds = append(g.conds, Condition{Attribute: a.Name, Normalized: norms[i].values[id], Values: norms[i].raw[id]})
+				g.conds = append(g.conds, Condition{Attribute: a.Name, Normalized: []string{norms[i].values[id]}, Values: norms[i].raw[id]})
 				if norms[i].values[id] == "" {
 					g.empty = true
 				}
@@ -339,7 +341,7 @@ func (m *miner) group(attrs []*Attribute) []*group {
 
 func compareConds(a, b []Condition) int {
 	for i := range min(len(a), len(b)) {
-		if c := cmp.Or(strings.Compare(a[i].Attribute, b[i].Attribute), strings.Compare(a[i].Normalized, b[i].Normalized)); c != 0 {
+		if c := cmp.Or(strings.Compare(a[i].Attribute, b[i].Attribute), slices.Compare(a[i].Normalized, b[i].Normalized)); c != 0 {
 			return c
 		}
 	}
@@ -400,8 +402,11 @@ func (m *miner) name(conds []Condition, members []int32) string {
 
 // split divides p by further attributes until each part's rule selects at
 // most MaxRuleUsers users. used lists the attributes already in p's
-// conditions. A package that cannot be split enough keeps its members and
-// is marked as not automatic.
+// conditions. The values of the splitting attribute are packed into as few
+// evenly loaded parts as fit, so that a rule selects a
+// few values rather than one package per value; a missing value always gets
+// a part of its own, since a rule tests it differently. A package that
+// cannot be split enough keeps its members and is marked as not automatic.
 func (m *miner) split(ctx context.Context, p Package, used []*Attribute) ([]Package, error) {
 	if m.opt.MaxRuleUsers == 0 || p.Metrics.RuleUsers <= m.opt.MaxRuleUsers {
 		return []Package{p}, nil
@@ -411,33 +416,22 @@ func (m *miner) split(ctx context.Context, p Package, used []*Attribute) ([]Pack
 	}
 	// Users the package's rule selects.
 	var selected []int32
-	if p.Kind == Birthright {
+	if p.Kind == Birthright && len(p.Conditions) == 0 {
 		selected = p.Members
 	} else {
-		selected = m.selectUsers(p.Conditions)
+		selected = m.selectUsers(p.Conditions, p.Kind == Birthright)
 	}
+	// The first attribute, in order of preference, that splits the users at
+	// all; a part still too large is split further by the next ones.
 	var bestAttr *Attribute
-	var bestParts map[uint32][]int32
-	bestMax := len(selected)
+	var bestBins []bin
 	for _, name := range m.opt.SplitBy {
 		a := m.d.Attribute(name)
 		if a == nil || slices.Contains(used, a) {
 			continue
 		}
-		n := m.normalized(a)
-		parts := map[uint32][]int32{}
-		for _, u := range selected {
-			id := n.ids[a.Codes[u]]
-			parts[id] = append(parts[id], u)
-		}
-		largest := 0
-		for _, us := range parts {
-			largest = max(largest, len(us))
-		}
-		if largest < bestMax {
-			bestAttr, bestParts, bestMax = a, parts, largest
-		}
-		if largest <= m.opt.MaxRuleUsers {
+		if bins := m.pack(a, selected); len(bins) > 1 {
+			bestAttr, bestBins = a, bins
 			break
 		}
 	}
@@ -446,17 +440,17 @@ func (m *miner) split(ctx context.Context, p Package, used []*Attribute) ([]Pack
 		return []Package{p}, nil
 	}
 	n := m.normalized(bestAttr)
-	ids := make([]uint32, 0, len(bestParts))
-	for id := range bestParts {
-		ids = append(ids, id)
-	}
-	slices.SortFunc(ids, func(a, b uint32) int { return strings.Compare(n.values[a], n.values[b]) })
 	var out []Package
-	for _, id := range ids {
+	for _, b := range bestBins {
+		c := Condition{Attribute: bestAttr.Name}
+		for _, id := range b.ids {
+			c.Normalized = append(c.Normalized, n.values[id])
+			c.Values = append(c.Values, n.raw[id]...)
+		}
 		q := p
-		q.Conditions = append(slices.Clip(p.Conditions), Condition{Attribute: bestAttr.Name, Normalized: n.values[id], Values: n.raw[id]})
+		q.Conditions = append(slices.Clip(p.Conditions), c)
 		q.Members = nil
-		for _, u := range bestParts[id] {
+		for _, u := range b.users {
 			if m.d.IsEligible(int(u)) {
 				q.Members = append(q.Members, u)
 			}
@@ -464,8 +458,12 @@ func (m *miner) split(ctx context.Context, p Package, used []*Attribute) ([]Pack
 		if len(q.Members) == 0 {
 			continue
 		}
-		q.Metrics.RuleUsers = len(bestParts[id])
+		slices.Sort(q.Members)
+		q.Metrics.RuleUsers = len(b.users)
 		q.Name = p.Name + " / " + m.name(q.Conditions[len(q.Conditions)-1:], q.Members)
+		if len(b.ids) > 1 {
+			q.Name += fmt.Sprintf(" +%d", len(b.ids)-1)
+		}
 		parts, err := m.split(ctx, q, append(slices.Clip(used), bestAttr))
 		if err != nil {
 			return nil, err
@@ -475,8 +473,75 @@ func (m *miner) split(ctx context.Context, p Package, used []*Attribute) ([]Pack
 	return out, nil
 }
 
-// selectUsers returns all users matching every condition.
-func (m *miner) selectUsers(conds []Condition) []int32 {
+// bin is a set of normalised values of one attribute and their users.
+type bin struct {
+	ids   []uint32
+	users []int32
+}
+
+// pack partitions users by their normalised value of a and packs the values
+// into as few, evenly loaded bins of at most MaxRuleUsers users as it can.
+func (m *miner) pack(a *Attribute, users []int32) []bin {
+	n := m.normalized(a)
+	byID := map[uint32][]int32{}
+	for _, u := range users {
+		id := n.ids[a.Codes[u]]
+		byID[id] = append(byID[id], u)
+	}
+	ids := make([]uint32, 0, len(byID))
+	for id := range byID {
+		ids = append(ids, id)
+	}
+	slices.SortFunc(ids, func(x, y uint32) int {
+		return cmp.Or(cmp.Compare(len(byID[y]), len(byID[x])), strings.Compare(n.values[x], n.values[y]))
+	})
+	// A missing value gets a bin of its own; the other values go, largest
+	// first, to the least loaded of k bins, with k as small as keeps every
+	// bin within the limit (or every value alone).
+	var bins []bin
+	var values []uint32
+	total := 0
+	for _, id := range ids {
+		if n.values[id] == "" {
+			bins = append(bins, bin{ids: []uint32{id}, users: byID[id]})
+			continue
+		}
+		values = append(values, id)
+		total += len(byID[id])
+	}
+	for k := max(1, (total+m.opt.MaxRuleUsers-1)/m.opt.MaxRuleUsers); len(values) > 0; k++ {
+		k = min(k, len(values))
+		packed := make([]bin, k)
+		fits := true
+		for _, id := range values {
+			least := 0
+			for i := range packed {
+				if len(packed[i].users) < len(packed[least].users) {
+					least = i
+				}
+			}
+			b := &packed[least]
+			if len(b.ids) > 0 && len(b.users)+len(byID[id]) > m.opt.MaxRuleUsers {
+				fits = false
+			}
+			b.ids = append(b.ids, id)
+			b.users = append(b.users, byID[id]...)
+		}
+		if fits || k == len(values) {
+			bins = append(bins, packed...)
+			break
+		}
+	}
+	for i := range bins {
+		slices.SortFunc(bins[i].ids, func(x, y uint32) int { return strings.Compare(n.values[x], n.values[y]) })
+	}
+	slices.SortFunc(bins, func(x, y bin) int { return strings.Compare(n.values[x.ids[0]], n.values[y.ids[0]]) })
+	return bins
+}
+
+// selectUsers returns all users matching every condition; eligibleOnly
+// restricts them to eligible users (the birthright rule selects only those).
+func (m *miner) selectUsers(conds []Condition, eligibleOnly bool) []int32 {
 	var out []int32
 	attrs := make([]*Attribute, len(conds))
 	norms := make([]*normalized, len(conds))
@@ -486,8 +551,11 @@ func (m *miner) selectUsers(conds []Condition) []int32 {
 	}
 next:
 	for u := 0; u < m.d.NumUsers; u++ {
+		if eligibleOnly && !m.d.IsEligible(u) {
+			continue
+		}
 		for i, c := range conds {
-			if norms[i].values[norms[i].ids[attrs[i].Codes[u]]] != c.Normalized {
+			if !slices.Contains(c.Normalized, norms[i].values[norms[i].ids[attrs[i].Codes[u]]]) {
 				continue next
 			}
 		}

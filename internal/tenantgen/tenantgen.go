@@ -268,6 +268,7 @@ func (g *generator) buildOrg() {
 		apps[name] = g.addResource("application", name)
 		return apps[name]
 	}
+	titleApps := map[string][]int{}
 	for r := range numRegions {
 		region := ""
 		if numRegions > 1 {
@@ -289,18 +290,23 @@ func (g *generator) buildOrg() {
 				f := &function{dept: d, title: t}
 				tg := g.addResource("group", "SG-"+slug(d.name)+"-"+slug(t.name))
 				f.bundle = append(f.bundle, g.ent(tg, "Member"))
-				// Two or three app roles of the department's apps.
-				var pool []int
-				for ai, a := range tmpl.apps {
-					for ri, role := range a.roles {
-						if ai == 0 && ri == 0 {
-							continue
+				// Two or three app roles of the department's apps, the same
+				// for a title in every region.
+				key := tmpl.name + "/" + t.name
+				if _, ok := titleApps[key]; !ok {
+					var pool []int
+					for ai, a := range tmpl.apps {
+						for ri, role := range a.roles {
+							if ai == 0 && ri == 0 {
+								continue
+							}
+							pool = append(pool, g.ent(appRes(a.name), role))
 						}
-						pool = append(pool, g.ent(appRes(a.name), role))
 					}
+					g.rng.Shuffle(len(pool), func(i, j int) { pool[i], pool[j] = pool[j], pool[i] })
+					titleApps[key] = pool[:min(len(pool), 2+g.rng.IntN(2))]
 				}
-				g.rng.Shuffle(len(pool), func(i, j int) { pool[i], pool[j] = pool[j], pool[i] })
-				f.bundle = append(f.bundle, pool[:min(len(pool), 2+g.rng.IntN(2))]...)
+				f.bundle = append(f.bundle, titleApps[key]...)
 				if t.manager {
 					f.bundle = append(f.bundle, g.ent(all, "Owner"), g.ent(site, "Full Control"))
 				}
@@ -515,7 +521,7 @@ func (g *generator) employee(i int, f *function) user {
 	case x < cfg.EmptyTitleRate+cfg.TitleTypoRate:
 		u.title = typo(u.title, g.rng)
 	case x < cfg.EmptyTitleRate+cfg.TitleTypoRate+cfg.TitleVariantRate:
-		u.title = titleVariants[g.rng.IntN(len(titleVariants))](u.title)
+		u.title = g.variant(u.title)
 	}
 	if g.rng.Float64() < cfg.DisabledRate {
 		u.enabled = false
@@ -533,6 +539,17 @@ func (g *generator) employee(i int, f *function) user {
 	grant(f.bundle, keep)
 	grant(f.optional, cfg.OptionalRate)
 	return u
+}
+
+// variant returns the title typed differently, by a variant that applies
+// to it.
+func (g *generator) variant(title string) string {
+	for _, k := range g.rng.Perm(len(titleVariants)) {
+		if v := titleVariants[k](title); v != title {
+			return v
+		}
+	}
+	return title
 }
 
 func officeFor(d *deptInst) string {

@@ -1,0 +1,105 @@
+package export
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/rolemine/rolemine/mining"
+	"github.com/rolemine/rolemine/tenant"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+func packages() []tenant.Package {
+	return []tenant.Package{
+		{ID: "payroll-clerk-finance", Name: `Payroll "Clerk" / Finance`, Description: "Job function <Payroll>", Kind: "jobFunction",
+			Automatic: true, Rule: tenant.MembershipRule(false, []tenant.Condition{{Attribute: "jobTitle", Values: []string{`Payroll "Clerk"`, "Payroll Clrk"}}, {Attribute: "department", Values: []string{"Finance"}}}),
+			Metrics: mining.Metrics{Members: 12, Entitlements: 3, RuleUsers: 13},
+			Entitlements: []tenant.PackageEntitlement{
+				{ResourceID: "11111111-1111-4111-8111-111111111111", Role: "Member", ResourceType: "group", ResourceName: "SG-Payroll", Prevalence: 1},
+				{ResourceID: "22222222-2222-4222-8222-222222222222", Role: "AP.Clerk", ResourceType: "application", ResourceName: "SAP", Prevalence: 0.9},
+				{ResourceID: "https://contoso.sharepoint.com/sites/Finance", Role: "Edit", ResourceType: "site", ResourceName: "=Finance", Prevalence: 0.85},
+			}},
+		{ID: "controller-finance", Name: "Controller / Finance", Kind: "jobFunction", Automatic: false,
+			Metrics: mining.Metrics{Members: 6000, Entitlements: 2, RuleUsers: 6000},
+			Entitlements: []tenant.PackageEntitlement{
+				{ResourceID: "11111111-1111-4111-8111-111111111111", Role: "Owner", ResourceType: "group", ResourceName: "SG-Payroll", Prevalence: 1},
+				{ResourceID: "legacy-app", Role: "User", ResourceType: "unknown", ResourceName: "legacy-app", Prevalence: 1},
+			}},
+	}
+}
+
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		require.NoError(t, os.WriteFile(path, got, 0o644))
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "run go test ./export -update to create the golden file")
+	require.Equal(t, string(want), string(got), "output differs from %s (go test ./export -update rewrites it)", path)
+}
+
+func TestGolden(t *testing.T) {
+	inc := []Incompatibility{{PackageID: "payroll-clerk-finance", OtherID: "controller-finance"}}
+	for _, f := range Formats {
+		var buf bytes.Buffer
+		require.NoError(t, Write(&buf, f, packages(), Options{CatalogName: "Finance roles", Incompatible: inc}))
+		golden(t, FileName(f), buf.Bytes())
+		var again bytes.Buffer
+		require.NoError(t, Write(&again, f, packages(), Options{CatalogName: "Finance roles", Incompatible: inc}))
+		require.Equal(t, buf.String(), again.String(), "deterministic")
+	}
+	require.Error(t, Write(&bytes.Buffer{}, "hcl", packages(), Options{}))
+}
+
+func TestPlan(t *testing.T) {
+	p := BuildPlan(packages(), PlanOptions{Incompatible: []Incompatibility{{PackageID: "payroll-clerk-finance", OtherID: "controller-finance"}}})
+	steps := map[string]Step{}
+	for i, s := range p.Steps {
+		require.NotContains(t, steps, s.ID, "step ids are unique")
+		for _, dep := range s.DependsOn {
+			_, ok := steps[dep]
+			require.True(t, ok, "step %d (%s) depends on %s, which does not come before it", i, s.ID, dep)
+		}
+		steps[s.ID] = s
+	}
+	// Every placeholder a step uses is captured by an earlier step.
+	captured := map[string]bool{}
+	for _, s := range p.Steps {
+		raw, err := json.Marshal(s)
+		require.NoError(t, err)
+		for _, part := range strings.Split(string(raw), "{{")[1:] {
+			name, _, ok := strings.Cut(part, "}}")
+			require.True(t, ok)
+			require.True(t, captured[name], "step %s uses {{%s}} before any step captures it", s.ID, name)
+		}
+		for name := range s.Captures {
+			captured[name] = true
+		}
+	}
+
+	group := steps["roleScope:payroll-clerk-finance:11111111-1111-4111-8111-111111111111:Member"].Body.(map[string]any)
+	require.Equal(t, "Member_11111111-1111-4111-8111-111111111111", group["role"].(map[string]any)["originId"])
+	app := steps["roleScope:payroll-clerk-finance:22222222-2222-4222-8222-222222222222:AP.Clerk"].Body.(map[string]any)
+	require.Equal(t, "{{role.22222222-2222-4222-8222-222222222222.AP.Clerk.originId}}", app["role"].(map[string]any)["originId"])
+
+	auto := steps["policy:payroll-clerk-finance"].Body.(map[string]any)
+	require.Equal(t, "specificDirectoryUsers", auto["allowedTargetScope"])
+	target := auto["specificAllowedTargets"].([]any)[0].(map[string]any)
+	require.Equal(t, "#microsoft.graph.attributeRuleMembers", target["@odata.type"])
+	require.Equal(t, "(user.jobTitle -in [\"Payroll `\"Clerk`\"\",\"Payroll Clrk\"]) -and (user.department -eq \"Finance\")", target["membershipRule"])
+	direct := steps["policy:controller-finance"].Body.(map[string]any)
+	require.Equal(t, "notSpecified", direct["allowedTargetScope"])
+
+	require.Equal(t, []Skipped{{PackageID: "controller-finance", ResourceID: "legacy-app", Role: "User", Reason: "resource type unknown: ingest a resources file to include it"}}, p.Skipped)
+	ref := steps["incompatible:payroll-clerk-finance:controller-finance"]
+	require.Equal(t, "/identityGovernance/entitlementManagement/accessPackages/{{package.payroll-clerk-finance.id}}/incompatibleAccessPackages/$ref", ref.Path)
+}
