@@ -118,6 +118,7 @@ Start with 'rolemine demo'.`,
 		newReportCmd(ios, g),
 		newExportCmd(ios, g),
 		newDemoCmd(ios),
+		newBenchCmd(ios),
 	)
 	return root
 }

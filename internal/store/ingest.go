@@ -122,6 +122,8 @@ func (s *Store) IngestFiles(ctx context.Context, fs FileSet) (tenant.Snapshot, e
 		for _, f := range staged {
 			conn.ExecContext(context.WithoutCancel(ctx), `DROP TABLE IF EXISTS `+f.table)
 		}
+		conn.ExecContext(context.WithoutCancel(ctx), `DROP TABLE IF EXISTS assignment_keys`)
+		conn.ExecContext(context.WithoutCancel(ctx), `DROP TABLE IF EXISTS entitlement_keys`)
 	}()
 	stage := func(path, table string, cols []column) (*stagedFile, error) {
 		f, err := stageFile(ctx, conn, path, table)
@@ -425,21 +427,63 @@ func validateResources(ctx context.Context, conn *sql.Conn, f *stagedFile) error
 	return badRecord(ctx, conn, f, "type", cond, "%q is not a resource type (use group, application or site)")
 }
 
-func validateAssignments(ctx context.Context, conn *sql.Conn, f, users, resources *stagedFile) error {
-	for _, c := range []string{"userId", "resourceId"} {
-		if err := badRecord(ctx, conn, f, c, f.col(c)+" IS NULL", "empty "+c+"%s"); err != nil {
-			return err
-		}
-	}
-	cond := fmt.Sprintf("%s NOT IN (SELECT %s FROM %s)", f.col("userId"), users.col("id"), users.table)
-	if err := badRecord(ctx, conn, f, "userId", cond, "unknown user %q (not in "+filepath.Base(users.path)+")"); err != nil {
+// keyAssignments resolves the staged assignments against the staged users
+// (and resources) with hash joins, keeping only integers: the temporary
+// table entitlement_keys numbers the distinct (resource, role) pairs, and
+// assignment_keys holds per record its user key (NULL for an unknown user),
+// its entitlement key and whether its resource is known.
+func keyAssignments(ctx context.Context, conn *sql.Conn, f, users, resources *stagedFile) error {
+	role := fmt.Sprintf("coalesce(%s, '%s')", f.col("role"), tenant.DefaultRole)
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE entitlement_keys AS
+		SELECT rid, ro, (row_number() OVER (ORDER BY rid, ro) - 1)::INTEGER AS ekey
+		FROM (SELECT %s AS rid, %s AS ro FROM %s GROUP BY ALL) WHERE rid IS NOT NULL`,
+		f.col("resourceId"), role, f.table)); err != nil {
 		return err
 	}
+	known, resJoin := "true", ""
 	if resources != nil {
-		cond := fmt.Sprintf("%s NOT IN (SELECT %s FROM %s)", f.col("resourceId"), resources.col("id"), resources.table)
-		if err := badRecord(ctx, conn, f, "resourceId", cond, "unknown resource %q (not in "+filepath.Base(resources.path)+")"); err != nil {
-			return err
-		}
+		known = "r.id IS NOT NULL"
+		resJoin = fmt.Sprintf("LEFT JOIN (SELECT DISTINCT %s AS id FROM %s) r ON r.id = a.rid", resources.col("id"), resources.table)
+	}
+	_, err := conn.ExecContext(ctx, fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE assignment_keys AS
+		SELECT a.rec, a.uid IS NULL AS no_user, a.rid IS NULL AS no_resource, u.user_key, e.ekey, %s AS known_resource
+		FROM (SELECT rowid AS rec, %s AS uid, %s AS rid, %s AS ro FROM %s) a
+		LEFT JOIN (SELECT rowid::INTEGER AS user_key, %s AS id FROM %s) u ON u.id = a.uid
+		LEFT JOIN entitlement_keys e ON e.rid = a.rid AND e.ro = a.ro
+		%s`,
+		known, f.col("userId"), f.col("resourceId"), role, f.table, users.col("id"), users.table, resJoin))
+	return err
+}
+
+func validateAssignments(ctx context.Context, conn *sql.Conn, f, users, resources *stagedFile) error {
+	if err := keyAssignments(ctx, conn, f, users, resources); err != nil {
+		return err
+	}
+	var emptyUser, emptyRes, unknownUser, unknownRes sql.NullInt64
+	if err := conn.QueryRowContext(ctx, `SELECT
+		min(rec) FILTER (WHERE no_user),
+		min(rec) FILTER (WHERE no_resource),
+		min(rec) FILTER (WHERE NOT no_user AND user_key IS NULL),
+		min(rec) FILTER (WHERE NOT no_resource AND NOT known_resource)
+		FROM assignment_keys`).Scan(&emptyUser, &emptyRes, &unknownUser, &unknownRes); err != nil {
+		return err
+	}
+	value := func(rec int64, col string) string {
+		var v sql.NullString
+		conn.QueryRowContext(ctx, `SELECT `+f.col(col)+` FROM `+f.table+` WHERE rowid = ?`, rec).Scan(&v)
+		return v.String
+	}
+	switch {
+	case emptyUser.Valid:
+		return recordError(f, emptyUser.Int64, "userId", "empty userId")
+	case emptyRes.Valid:
+		return recordError(f, emptyRes.Int64, "resourceId", "empty resourceId")
+	case unknownUser.Valid:
+		return recordError(f, unknownUser.Int64, "userId",
+			fmt.Sprintf("unknown user %q (not in %s)", value(unknownUser.Int64, "userId"), filepath.Base(users.path)))
+	case unknownRes.Valid:
+		return recordError(f, unknownRes.Int64, "resourceId",
+			fmt.Sprintf("unknown resource %q (not in %s)", value(unknownRes.Int64, "resourceId"), filepath.Base(resources.path)))
 	}
 	return nil
 }
@@ -494,7 +538,9 @@ func (s *Store) writeSnapshot(ctx context.Context, conn *sql.Conn, source, detai
 		}
 		cols = append(cols, expr)
 	}
-	if err := exec(fmt.Sprintf(`INSERT INTO users SELECT ?, (row_number() OVER (ORDER BY rowid) - 1)::INTEGER, %s FROM %s`,
+	// A freshly created temporary table numbers its rows 0..n-1 in insertion
+	// (file) order, so rowid is the key.
+	if err := exec(fmt.Sprintf(`INSERT INTO users SELECT ?, rowid::INTEGER, %s FROM %s`,
 		strings.Join(cols, ", "), users.table), id); err != nil {
 		return snap, err
 	}
@@ -504,7 +550,7 @@ func (s *Store) writeSnapshot(ctx context.Context, conn *sql.Conn, source, detai
 			continue
 		}
 		if err := exec(fmt.Sprintf(`INSERT INTO user_attributes SELECT ?, k, ?, v
-			FROM (SELECT (row_number() OVER (ORDER BY rowid) - 1)::INTEGER AS k, %s AS v FROM %s) WHERE v IS NOT NULL`, users.col(name), users.table), id, name); err != nil {
+			FROM (SELECT rowid::INTEGER AS k, %s AS v FROM %s) WHERE v IS NOT NULL`, users.col(name), users.table), id, name); err != nil {
 			return snap, err
 		}
 	}
@@ -516,23 +562,14 @@ func (s *Store) writeSnapshot(ctx context.Context, conn *sql.Conn, source, detai
 			return snap, err
 		}
 	} else {
-		if err := exec(fmt.Sprintf(`INSERT INTO resources SELECT DISTINCT ?, %s, 'unknown', NULL FROM %s`,
-			assignments.col("resourceId"), assignments.table), id); err != nil {
+		if err := exec(`INSERT INTO resources SELECT DISTINCT ?, rid, 'unknown', NULL FROM entitlement_keys`, id); err != nil {
 			return snap, err
 		}
 	}
-	role := fmt.Sprintf("coalesce(%s, '%s')", assignments.col("role"), tenant.DefaultRole)
-	if err := exec(fmt.Sprintf(`INSERT INTO entitlements
-		SELECT ?, (row_number() OVER (ORDER BY r, ro) - 1)::INTEGER, r, ro
-		FROM (SELECT DISTINCT %s AS r, %s AS ro FROM %s)`, assignments.col("resourceId"), role, assignments.table), id); err != nil {
+	if err := exec(`INSERT INTO entitlements SELECT ?, ekey, rid, ro FROM entitlement_keys`, id); err != nil {
 		return snap, err
 	}
-	if err := exec(fmt.Sprintf(`INSERT INTO assignments
-		SELECT DISTINCT ?, u.user_key, e.entitlement_key
-		FROM (SELECT %s AS uid, %s AS rid, %s AS ro FROM %s) a
-		JOIN users u ON u.snapshot_id = ? AND u.id = a.uid
-		JOIN entitlements e ON e.snapshot_id = ? AND e.resource_id = a.rid AND e.role = a.ro
-		ORDER BY 2, 3`, assignments.col("userId"), assignments.col("resourceId"), role, assignments.table), id, id, id); err != nil {
+	if err := exec(`INSERT INTO assignments SELECT DISTINCT ?, user_key, ekey FROM assignment_keys`, id); err != nil {
 		return snap, err
 	}
 	if err := exec(`INSERT INTO snapshots VALUES ($1, $2, $3, $4,

@@ -147,6 +147,48 @@ func Generate(cfg Config, dir string) (*Truth, error) {
 	return g.truth, nil
 }
 
+// Tenant is a generated tenant in memory, for benchmarks and tests that
+// skip the files.
+type Tenant struct {
+	Truth *Truth
+	// Entitlements[e] is entitlement e.
+	Entitlements []Entitlement
+	Users        []User
+}
+
+// User is a generated user; Grants are indices into Tenant.Entitlements,
+// ascending.
+type User struct {
+	ID, UserPrincipalName, JobTitle, Department, EmployeeType, UserType string
+	Enabled                                                            bool
+	Grants                                                             []int32
+}
+
+// Build generates a tenant in memory; Generate(cfg, dir) writes the same
+// tenant as files.
+func Build(cfg Config) (*Tenant, error) {
+	if err := cfg.check(); err != nil {
+		return nil, err
+	}
+	g := newGenerator(cfg)
+	g.buildOrg()
+	g.buildUsers()
+	t := &Tenant{Truth: g.truth, Entitlements: make([]Entitlement, len(g.ents)), Users: make([]User, len(g.users))}
+	for i := range g.ents {
+		t.Entitlements[i] = g.entOut(i)
+	}
+	for i := range g.users {
+		u := &g.users[i]
+		dept := ""
+		if u.dept != nil {
+			dept = u.dept.name
+		}
+		t.Users[i] = User{ID: u.id, UserPrincipalName: u.upn, JobTitle: u.title, Department: dept,
+			EmployeeType: u.employeeType, UserType: u.userType, Enabled: u.enabled, Grants: u.grants}
+	}
+	return t, nil
+}
+
 type resource struct {
 	id, typ, name string
 }

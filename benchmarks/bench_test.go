@@ -1,0 +1,91 @@
+package benchmarks
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/rolemine/rolemine/internal/tenantgen"
+	"github.com/rolemine/rolemine/mining"
+	"github.com/rolemine/rolemine/report"
+	"github.com/rolemine/rolemine/tenant"
+)
+
+var sizes = []int{10_000, 100_000}
+
+func data(b *testing.B, users int) *tenant.Data {
+	b.Helper()
+	t, err := tenantgen.Build(tenantgen.DefaultConfig(users, 1))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return Dataset(t)
+}
+
+// BenchmarkJobFunctions mines job-function packages; it reports the
+// packages found and the assignments processed per second.
+func BenchmarkJobFunctions(b *testing.B) {
+	for _, n := range sizes {
+		d := data(b, n)
+		b.Run(fmt.Sprintf("users=%d/assignments=%d", n, d.Dataset.NumAssignments()), func(b *testing.B) {
+			var res *mining.Result
+			for b.Loop() {
+				var err error
+				if res, err = mining.JobFunctions(context.Background(), d.Dataset, mining.DefaultOptions()); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(len(res.Packages)), "packages")
+			b.ReportMetric(float64(d.Dataset.NumAssignments())*float64(b.N)/b.Elapsed().Seconds(), "assignments/s")
+		})
+	}
+}
+
+// BenchmarkOverprovisioning computes the excess-access report for mined
+// packages.
+func BenchmarkOverprovisioning(b *testing.B) {
+	for _, n := range sizes {
+		d := data(b, n)
+		res, err := mining.JobFunctions(context.Background(), d.Dataset, mining.DefaultOptions())
+		if err != nil {
+			b.Fatal(err)
+		}
+		run := &tenant.Run{Packages: tenant.Packages(d, res)}
+		b.Run(fmt.Sprintf("users=%d", n), func(b *testing.B) {
+			var rep *report.Overprovisioning
+			for b.Loop() {
+				if rep, err = report.ComputeOverprovisioning(context.Background(), d, run, report.DefaultOverOptions()); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(len(rep.Findings)), "findings")
+		})
+	}
+}
+
+// BenchmarkBuildDataset builds the CSR matrix from pairs, as the loader does.
+func BenchmarkBuildDataset(b *testing.B) {
+	for _, n := range sizes {
+		t, err := tenantgen.Build(tenantgen.DefaultConfig(n, 1))
+		if err != nil {
+			b.Fatal(err)
+		}
+		var us, es []int32
+		for i, u := range t.Users {
+			for _, e := range u.Grants {
+				us, es = append(us, int32(i)), append(es, e)
+			}
+		}
+		b.Run(fmt.Sprintf("users=%d/assignments=%d", n, len(us)), func(b *testing.B) {
+			for b.Loop() {
+				cb := mining.NewCSRBuilder(len(t.Users), len(t.Entitlements), len(us))
+				if err := cb.Add(us, es); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := cb.Build(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

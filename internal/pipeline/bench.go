@@ -1,0 +1,139 @@
+package pipeline
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/rolemine/rolemine/internal/store"
+	"github.com/rolemine/rolemine/internal/tenantgen"
+	"github.com/rolemine/rolemine/mining"
+	"github.com/rolemine/rolemine/report"
+	"github.com/rolemine/rolemine/tenant"
+)
+
+// BenchResult holds the figures of one end-to-end run on a generated tenant.
+type BenchResult struct {
+	Users        int          `json:"users"`
+	Seed         uint64       `json:"seed"`
+	Assignments  int64        `json:"assignments"`
+	Entitlements int64        `json:"entitlements"`
+	Packages     int          `json:"packages"`
+	Stages       []BenchStage `json:"stages"`
+	PeakRSSBytes int64        `json:"peakRssBytes"`
+	Evaluation   Evaluation   `json:"evaluation"`
+}
+
+// BenchStage is the wall time of one stage.
+type BenchStage struct {
+	Name    string  `json:"name"`
+	Seconds float64 `json:"seconds"`
+}
+
+// BenchTenant generates a tenant into dir, ingests it into a fresh database
+// there, loads it and runs mining and both reports, timing every stage.
+func BenchTenant(ctx context.Context, dir string, users int, seed uint64) (*BenchResult, error) {
+	res := &BenchResult{Users: users, Seed: seed}
+	stage := func(name string, f func() error) error {
+		start := time.Now()
+		err := f()
+		res.Stages = append(res.Stages, BenchStage{name, time.Since(start).Seconds()})
+		return err
+	}
+	var truth *tenantgen.Truth
+	if err := stage("generate", func() (err error) {
+		truth, err = tenantgen.Generate(tenantgen.DefaultConfig(users, seed), dir)
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	dbPath := filepath.Join(dir, "bench.duckdb")
+	for _, p := range []string{dbPath, dbPath + ".wal"} {
+		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return nil, err
+		}
+	}
+	st, err := store.Open(ctx, dbPath)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	var snap tenant.Snapshot
+	if err := stage("ingest", func() (err error) {
+		snap, err = st.IngestFiles(ctx, store.FileSet{
+			Users:       filepath.Join(dir, tenantgen.UsersFile),
+			Resources:   filepath.Join(dir, tenantgen.ResourcesFile),
+			Assignments: filepath.Join(dir, tenantgen.AssignmentsFile),
+		})
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	res.Assignments, res.Entitlements = snap.Assignments, snap.Entitlements
+	var data *tenant.Data
+	if err := stage("load", func() (err error) {
+		data, err = st.Load(ctx, snap)
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	var mined *mining.Result
+	if err := stage("mine", func() (err error) {
+		mined, err = mining.JobFunctions(ctx, data.Dataset, mining.DefaultOptions())
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	run := &tenant.Run{SnapshotID: snap.ID, Method: "jobFunctions", Params: "{}", Packages: tenant.Packages(data, mined)}
+	res.Packages = len(run.Packages)
+	if err := stage("save run", func() error { return st.SaveRun(ctx, run) }); err != nil {
+		return nil, err
+	}
+	var over *report.Overprovisioning
+	if err := stage("overprovisioning", func() (err error) {
+		over, err = report.ComputeOverprovisioning(ctx, data, run, report.DefaultOverOptions())
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	var sod *report.SoD
+	if err := stage("sod", func() error {
+		rules, err := ReadSoDRules(filepath.Join(dir, tenantgen.SoDRulesFile))
+		if err != nil {
+			return err
+		}
+		sod, err = report.ComputeSoD(ctx, data, run, rules)
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	res.Evaluation = Evaluate(truth, run, over, sod)
+	res.PeakRSSBytes = peakRSS()
+	return res, nil
+}
+
+// peakRSS returns the process's peak resident set size, from
+// /proc/self/status, or 0 where that is not available.
+func peakRSS() int64 {
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+			if err == nil {
+				return kb * 1024
+			}
+		}
+	}
+	return 0
+}
