@@ -160,8 +160,8 @@ type Tenant struct {
 // ascending.
 type User struct {
 	ID, UserPrincipalName, JobTitle, Department, EmployeeType, UserType string
-	Enabled                                                            bool
-	Grants                                                             []int32
+	Enabled                                                             bool
+	Grants                                                              []int32
 }
 
 // Build generates a tenant in memory; Generate(cfg, dir) writes the same
