@@ -73,14 +73,17 @@ func Run(ctx context.Context, ios *IO, args []string) int {
 	if err == nil {
 		return exitOK
 	}
+	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
+		// Every write is one transaction, so an interrupted command
+		// leaves the database as it was before it.
+		fmt.Fprintln(ios.Err, "rolemine: interrupted; no partial snapshot, run or report was written")
+		return exitError
+	}
 	fmt.Fprintln(ios.Err, "rolemine:", err)
 	var ue usageError
-	switch {
-	case errors.As(err, &ue):
+	if errors.As(err, &ue) {
 		fmt.Fprintln(ios.Err, "Run 'rolemine --help' for usage.")
 		return exitUsage
-	case errors.Is(err, context.Canceled):
-		return exitError
 	}
 	return exitError
 }
