@@ -1,0 +1,31 @@
+package benchmarks
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/rolemine/rolemine/mining"
+)
+
+var hpDir = filepath.Join("..", "..", "shared", "datasets", "hp")
+
+func TestHPMinRoles(t *testing.T) {
+	if _, err := os.Stat(hpDir); err != nil {
+		t.Skipf("benchmark data not found: %v", err)
+	}
+	results, err := RunHP(context.Background(), hpDir, mining.DefaultCoverOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range results {
+		t.Logf("%-15s roles %4d (min %4d, lb %4d, proved %v) wsc %6d  %.2fs  %+v", r.Dataset, r.Roles, r.MinRoles, r.LowerBound, r.Proved, r.WSC, r.Seconds, r.Stats)
+		if r.Error != "" || !r.Exact {
+			t.Errorf("%s: cover is not exact: %s", r.Dataset, r.Error)
+		}
+		if r.Roles < r.MinRoles {
+			t.Errorf("%s: %d roles, below the proved minimum %d: the cover or the bound is wrong", r.Dataset, r.Roles, r.MinRoles)
+		}
+	}
+}

@@ -1,0 +1,557 @@
+package mining
+
+import (
+	"cmp"
+	"context"
+	"math/bits"
+	"slices"
+
+	"github.com/rolemine/rolemine/mining/internal/bitset"
+)
+
+// concepts returns the closed subsets of the narrow side: every non-empty
+// intersection of some of the sets, by incremental closure. It stops with
+// errBudget past max sets.
+func concepts(ctx context.Context, sets []bitset.Set, max int) ([]bitset.Set, error) {
+	index := map[string]bool{}
+	var out []bitset.Set
+	tmp := bitset.Set(nil)
+	for i, s := range sets {
+		if i%64 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		if tmp == nil {
+			tmp = bitset.New(64 * len(s))
+		}
+		n := len(out)
+		add := func(x bitset.Set) bool {
+			if x.Empty() {
+				return true
+			}
+			k := x.Key()
+			if index[k] {
+				return true
+			}
+			index[k] = true
+			out = append(out, slices.Clone(x))
+			return len(out) <= max
+		}
+		if !add(s) {
+			return nil, errBudget
+		}
+		for c := 0; c < n; c++ {
+			bitset.And(tmp, s, out[c])
+			if !add(tmp) {
+				return nil, errBudget
+			}
+		}
+	}
+	return out, nil
+}
+
+// setCover is a solution of a set-cover instance.
+type setCover struct {
+	chosen         []int // sets chosen
+	forced         int   // how many the reduction rules fixed
+	lowerBound     int   // proved lower bound on the optimum
+	proved         bool
+	kernelElements int
+	kernelSets     int
+	nodes          int
+}
+
+// exactSetCover covers elements 0..n-1 with the fewest sets: the reduction
+// rules (an element in one set fixes it; a set inside another is dropped; an
+// element whose sets include another's is dropped) to a fixpoint, then
+// branch and bound on what is left with a packing lower bound. Past
+// maxNodes it returns the best cover found, not proved.
+func exactSetCover(ctx context.Context, n int, sets [][]int32, maxNodes int) (*setCover, error) {
+	m := len(sets)
+	elemSets := make([][]int32, n)
+	for s, es := range sets {
+		for _, e := range es {
+			elemSets[e] = append(elemSets[e], int32(s))
+		}
+	}
+	setBits := make([]bitset.Set, m)
+	for s, es := range sets {
+		setBits[s] = bitset.New(n)
+		for _, e := range es {
+			setBits[s].Add(int(e))
+		}
+	}
+	elemBits := make([]bitset.Set, n)
+	for e, ss := range elemSets {
+		elemBits[e] = bitset.New(m)
+		for _, s := range ss {
+			elemBits[e].Add(int(s))
+		}
+	}
+	liveSet := make([]bool, m)
+	for s := range liveSet {
+		liveSet[s] = true
+	}
+	liveElem := make([]bool, n)
+	for e := range liveElem {
+		liveElem[e] = true
+	}
+	sol := &setCover{}
+	liveSetsOf := func(e int, buf []int32) []int32 {
+		buf = buf[:0]
+		for _, s := range elemSets[e] {
+			if liveSet[s] {
+				buf = append(buf, s)
+			}
+		}
+		return buf
+	}
+	liveElemsOf := func(s int, buf []int32) []int32 {
+		buf = buf[:0]
+		for _, e := range sets[s] {
+			if liveElem[e] {
+				buf = append(buf, e)
+			}
+		}
+		return buf
+	}
+	var b1, b2, b3 []int32
+	for changed := true; changed; {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		changed = false
+		// (a) An element in exactly one live set fixes that set.
+		for e := 0; e < n; e++ {
+			if !liveElem[e] {
+				continue
+			}
+			b1 = liveSetsOf(e, b1)
+			if len(b1) == 1 {
+				s := int(b1[0])
+				sol.chosen = append(sol.chosen, s)
+				sol.forced++
+				liveSet[s] = false
+				for _, x := range sets[s] {
+					liveElem[x] = false
+				}
+				changed = true
+			}
+		}
+		// (b) A set whose live elements lie inside another live set's
+		// elements is not needed.
+		for s := 0; s < m; s++ {
+			if !liveSet[s] {
+				continue
+			}
+			b1 = liveElemsOf(s, b1)
+			if len(b1) == 0 {
+				liveSet[s] = false
+				changed = true
+				continue
+			}
+			pivot := b1[0]
+			for _, x := range b1[1:] {
+				if len(elemSets[x]) < len(elemSets[pivot]) {
+					pivot = x
+				}
+			}
+			for _, t := range elemSets[pivot] {
+				if int(t) == s || !liveSet[t] {
+					continue
+				}
+				inside := true
+				for _, x := range b1 {
+					if !setBits[t].Has(int(x)) {
+						inside = false
+						break
+					}
+				}
+				if !inside {
+					continue
+				}
+				// Equal live elements: keep the lower index.
+				if int(t) > s && len(liveElemsOf(int(t), b3)) == len(b1) {
+					continue
+				}
+				liveSet[s] = false
+				changed = true
+				break
+			}
+		}
+		// (c) An element whose live sets all contain another element is
+		// covered whenever that one is.
+		for e := 0; e < n; e++ {
+			if !liveElem[e] {
+				continue
+			}
+			b1 = liveSetsOf(e, b1)
+			if len(b1) == 0 {
+				continue
+			}
+			pivot := b1[0]
+			for _, s := range b1[1:] {
+				if len(sets[s]) < len(sets[pivot]) {
+					pivot = s
+				}
+			}
+			b2 = liveElemsOf(int(pivot), b2)
+			for _, f := range b2 {
+				if int(f) == e || !liveElem[f] {
+					continue
+				}
+				dominated := true
+				for _, s := range b1 {
+					if !elemBits[f].Has(int(s)) {
+						dominated = false
+						break
+					}
+				}
+				if !dominated {
+					continue
+				}
+				// Equal live sets: drop only the higher index.
+				if int(f) < e && len(liveSetsOf(int(f), b3)) == len(b1) {
+					continue
+				}
+				liveElem[f] = false
+				changed = true
+			}
+		}
+	}
+	// The kernel: live elements and live sets, renumbered.
+	var kElems, kSets []int
+	kElemIndex := make([]int, n)
+	for e := range liveElem {
+		if liveElem[e] {
+			kElemIndex[e] = len(kElems)
+			kElems = append(kElems, e)
+		}
+	}
+	for s := range liveSet {
+		if liveSet[s] {
+			kSets = append(kSets, s)
+		}
+	}
+	sol.kernelElements, sol.kernelSets = len(kElems), len(kSets)
+	if len(kElems) == 0 {
+		sol.lowerBound, sol.proved = len(sol.chosen), true
+		return sol, nil
+	}
+	k := &kernel{sets: make([][]int32, len(kSets)), elemSets: make([][]int32, len(kElems)), maxNodes: maxNodes, ctx: ctx}
+	for i, s := range kSets {
+		for _, e := range sets[s] {
+			if liveElem[e] {
+				k.sets[i] = append(k.sets[i], int32(kElemIndex[e]))
+				k.elemSets[kElemIndex[e]] = append(k.elemSets[kElemIndex[e]], int32(i))
+			}
+		}
+	}
+	best, rootLB, proved, err := k.solve()
+	if err != nil {
+		return nil, err
+	}
+	for _, i := range best {
+		sol.chosen = append(sol.chosen, kSets[i])
+	}
+	sol.nodes = k.nodes
+	sol.proved = proved
+	if proved {
+		sol.lowerBound = len(sol.chosen)
+	} else {
+		sol.lowerBound = sol.forced + rootLB
+	}
+	return sol, nil
+}
+
+// kernel is a set-cover instance for branch and bound.
+type kernel struct {
+	sets     [][]int32 // set → elements
+	elemSets [][]int32 // element → sets
+	elemBits []bitset.Set
+	order    []int32 // elements by ascending number of sets, for the packing bound
+	cover    []int32 // element → chosen sets covering it
+	open     int     // uncovered elements
+	cur      []int
+	best     []int
+	nodes    int
+	maxNodes int
+	aborted  bool
+	used     bitset.Set
+	ctx      context.Context
+}
+
+// solve returns the best cover, the root lower bound and whether the cover
+// is proved optimal.
+func (k *kernel) solve() ([]int, int, bool, error) {
+	n := len(k.elemSets)
+	k.elemBits = make([]bitset.Set, n)
+	for e, ss := range k.elemSets {
+		k.elemBits[e] = bitset.New(len(k.sets))
+		for _, s := range ss {
+			k.elemBits[e].Add(int(s))
+		}
+	}
+	k.order = make([]int32, n)
+	for i := range k.order {
+		k.order[i] = int32(i)
+	}
+	slices.SortStableFunc(k.order, func(a, b int32) int { return cmp.Compare(len(k.elemSets[a]), len(k.elemSets[b])) })
+	k.cover = make([]int32, n)
+	k.open = n
+	k.used = bitset.New(len(k.sets))
+	k.best = k.greedy()
+	rootLB := k.packing()
+	if rootLB < len(k.best) {
+		k.search()
+	}
+	if err := k.ctx.Err(); err != nil {
+		return nil, 0, false, err
+	}
+	return k.best, rootLB, !k.aborted, nil
+}
+
+// greedy covers the kernel by repeatedly taking the set with the most
+// uncovered elements.
+func (k *kernel) greedy() []int {
+	covered := make([]bool, len(k.elemSets))
+	left := len(k.elemSets)
+	var out []int
+	for left > 0 {
+		best, bestGain := -1, 0
+		for s, es := range k.sets {
+			g := 0
+			for _, e := range es {
+				if !covered[e] {
+					g++
+				}
+			}
+			if g > bestGain {
+				best, bestGain = s, g
+			}
+		}
+		out = append(out, best)
+		for _, e := range k.sets[best] {
+			if !covered[e] {
+				covered[e] = true
+				left--
+			}
+		}
+	}
+	return out
+}
+
+// packing counts uncovered elements that pairwise share no set: each needs
+// a set of its own, so this bounds the sets still needed from below.
+func (k *kernel) packing() int {
+	clear(k.used)
+	n := 0
+	for _, e := range k.order {
+		if k.cover[e] > 0 || bitset.Intersects(k.elemBits[e], k.used) {
+			continue
+		}
+		n++
+		bitset.Or(k.used, k.used, k.elemBits[e])
+	}
+	return n
+}
+
+func (k *kernel) take(s int, d int32) {
+	for _, e := range k.sets[s] {
+		if k.cover[e] == 0 && d > 0 {
+			k.open--
+		}
+		k.cover[e] += d
+		if k.cover[e] == 0 && d < 0 {
+			k.open++
+		}
+	}
+}
+
+func (k *kernel) search() {
+	if k.aborted {
+		return
+	}
+	k.nodes++
+	if k.nodes > k.maxNodes || (k.nodes%4096 == 0 && k.ctx.Err() != nil) {
+		k.aborted = true
+		return
+	}
+	if k.open == 0 {
+		if len(k.cur) < len(k.best) {
+			k.best = slices.Clone(k.cur)
+		}
+		return
+	}
+	if len(k.cur)+k.packing() >= len(k.best) {
+		return
+	}
+	// Branch on the uncovered element with the fewest sets.
+	pick := int32(-1)
+	for _, e := range k.order {
+		if k.cover[e] == 0 {
+			pick = e
+			break
+		}
+	}
+	choices := slices.Clone(k.elemSets[pick])
+	gain := func(s int32) int {
+		g := 0
+		for _, e := range k.sets[s] {
+			if k.cover[e] == 0 {
+				g++
+			}
+		}
+		return g
+	}
+	slices.SortStableFunc(choices, func(a, b int32) int { return cmp.Compare(gain(b), gain(a)) })
+	for _, s := range choices {
+		k.cur = append(k.cur, int(s))
+		k.take(int(s), 1)
+		k.search()
+		k.take(int(s), -1)
+		k.cur = k.cur[:len(k.cur)-1]
+		if k.aborted {
+			return
+		}
+	}
+}
+
+// minRoles finds an exact cover with the fewest roles: reduce, split into
+// components, enumerate concepts, and solve each component's set cover.
+func minRoles(ctx context.Context, d *Dataset, opt CoverOptions) (*CoverResult, error) {
+	red, err := reduce(ctx, d, true)
+	if err != nil {
+		return nil, err
+	}
+	res := &CoverResult{Proved: true}
+	res.Stats.UsersAfterR1, res.Stats.PermsAfterR1 = red.usersAfterR1, red.permsAfterR1
+	m := red.m
+	res.Stats.UsersReduced, res.Stats.PermsReduced = len(m.rowIDs), len(m.colIDs)
+	comps := components(m)
+	res.Stats.Components = len(comps)
+	for ci, comp := range comps {
+		if opt.Progress != nil {
+			opt.Progress(Progress{Stage: "components", Done: ci, Total: len(comps)})
+		}
+		roles, sol, err := solveComponent(ctx, m, comp, opt)
+		if err != nil {
+			return nil, err
+		}
+		res.Roles = append(res.Roles, roles...)
+		res.LowerBound += sol.lowerBound
+		res.Proved = res.Proved && sol.proved
+		res.Stats.Forced += sol.forced
+		res.Stats.KernelElements += sol.kernelElements
+		res.Stats.KernelSets += sol.kernelSets
+		res.Stats.Nodes += sol.nodes
+		res.Stats.Concepts += sol.concepts
+		if sol.greedy {
+			res.Stats.Greedy++
+		}
+	}
+	if opt.Progress != nil {
+		opt.Progress(Progress{Stage: "components", Done: len(comps), Total: len(comps)})
+	}
+	res.Roles = rebuild(d, res.Roles, red.log)
+	return res, nil
+}
+
+type componentSolution struct {
+	setCover
+	concepts int
+	greedy   bool
+}
+
+// solveComponent covers one component of the reduced matrix; roles come
+// back over dataset indices.
+func solveComponent(ctx context.Context, m *bmatrix, comp [2][]int, opt CoverOptions) ([]Role, *componentSolution, error) {
+	rows, cols := comp[0], comp[1]
+	// The component as its own matrix, with the narrow side as columns.
+	sub := &bmatrix{rows: make([]bitset.Set, len(rows))}
+	colPos := make(map[int]int, len(cols))
+	for j, c := range cols {
+		colPos[c] = j
+		sub.colIDs = append(sub.colIDs, m.colIDs[c])
+	}
+	for i, r := range rows {
+		sub.rowIDs = append(sub.rowIDs, m.rowIDs[r])
+		sub.rows[i] = bitset.New(len(cols))
+		m.rows[r].Each(func(j int) { sub.rows[i].Add(colPos[j]) })
+	}
+	transposed := len(cols) > len(rows)
+	if transposed {
+		sub = sub.transpose()
+	}
+	sol := &componentSolution{}
+	closed, err := concepts(ctx, sub.rows, opt.MaxConcepts)
+	if err == errBudget {
+		// Too many candidates: the rows themselves are closed and cover
+		// every cell.
+		closed = nil
+		for _, r := range sub.rows {
+			closed = append(closed, r)
+		}
+		sol.greedy = true
+	} else if err != nil {
+		return nil, nil, err
+	}
+	sol.concepts = len(closed)
+	// Cells of the component, numbered row by row.
+	base := make([]int, len(sub.rows)+1)
+	for i, r := range sub.rows {
+		base[i+1] = base[i] + r.Count()
+	}
+	cell := func(i, j int) int32 {
+		r := sub.rows[i]
+		rank := 0
+		for w := 0; w < j>>6; w++ {
+			rank += bits.OnesCount64(r[w])
+		}
+		rank += bits.OnesCount64(r[j>>6] & (1<<(uint(j)&63) - 1))
+		return int32(base[i] + rank)
+	}
+	extents := make([][]int32, len(closed))
+	sets := make([][]int32, len(closed))
+	for c, x := range closed {
+		for i, r := range sub.rows {
+			if bitset.SubsetOf(x, r) {
+				extents[c] = append(extents[c], int32(i))
+				x.Each(func(j int) { sets[c] = append(sets[c], cell(i, j)) })
+			}
+		}
+	}
+	var cover *setCover
+	if sol.greedy {
+		cover = greedySetCover(base[len(sub.rows)], sets)
+	} else if cover, err = exactSetCover(ctx, base[len(sub.rows)], sets, opt.MaxNodes); err != nil {
+		return nil, nil, err
+	}
+	sol.setCover = *cover
+	roles := make([]Role, 0, len(cover.chosen))
+	for _, c := range cover.chosen {
+		var role Role
+		for _, i := range extents[c] {
+			role.Users = append(role.Users, sub.rowIDs[i])
+		}
+		closed[c].Each(func(j int) { role.Perms = append(role.Perms, sub.colIDs[j]) })
+		if transposed {
+			role.Users, role.Perms = role.Perms, role.Users
+		}
+		roles = append(roles, role)
+	}
+	return roles, sol, nil
+}
+
+// greedySetCover covers every element with sets taken by most new
+// elements; it proves nothing.
+func greedySetCover(n int, sets [][]int32) *setCover {
+	k := &kernel{sets: sets, elemSets: make([][]int32, n)}
+	for s, es := range sets {
+		for _, e := range es {
+			k.elemSets[e] = append(k.elemSets[e], int32(s))
+		}
+	}
+	return &setCover{chosen: k.greedy(), lowerBound: 0, proved: false}
+}
