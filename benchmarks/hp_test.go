@@ -29,3 +29,24 @@ func TestHPMinRoles(t *testing.T) {
 		}
 	}
 }
+
+func TestHPWSC(t *testing.T) {
+	if _, err := os.Stat(hpDir); err != nil {
+		t.Skipf("benchmark data not found: %v", err)
+	}
+	opt := mining.DefaultCoverOptions()
+	opt.Objective = mining.MinWSC
+	results, err := RunHP(context.Background(), hpDir, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range results {
+		t.Logf("%-15s roles %4d wsc %6d (best published %6d)  %.2fs", r.Dataset, r.Roles, r.WSC, r.BestWSC, r.Seconds)
+		if r.Error != "" || !r.Exact {
+			t.Errorf("%s: cover is not exact: %s", r.Dataset, r.Error)
+		}
+		if r.BestWSC > 0 && r.WSC > r.BestWSC {
+			t.Errorf("%s: WSC %d above the best published %d", r.Dataset, r.WSC, r.BestWSC)
+		}
+	}
+}

@@ -4,7 +4,9 @@ import (
 	"cmp"
 	"context"
 	"math/bits"
+	"runtime"
 	"slices"
+	"sync"
 
 	"github.com/rolemine/rolemine/mining/internal/bitset"
 )
@@ -13,42 +15,122 @@ import (
 // intersection of some of the sets, by incremental closure. It stops with
 // errBudget past max sets.
 func concepts(ctx context.Context, sets []bitset.Set, max int) ([]bitset.Set, error) {
-	index := map[string]bool{}
+	if len(sets) == 0 {
+		return nil, nil
+	}
+	words := len(sets[0])
+	// An open hash table of the sets found: head by hash, chained by next.
+	head := map[uint64]int32{}
+	var next []int32
 	var out []bitset.Set
-	tmp := bitset.Set(nil)
+	find := func(x bitset.Set, h uint64) bool {
+		i, ok := head[h]
+		for ok && i >= 0 {
+			if out[i].Equal(x) {
+				return true
+			}
+			i = next[i]
+		}
+		return false
+	}
+	add := func(x bitset.Set, h uint64) {
+		prev, ok := head[h]
+		if !ok {
+			prev = -1
+		}
+		head[h] = int32(len(out))
+		next = append(next, prev)
+		out = append(out, x)
+	}
+	// The intersections of a row with the sets found so far are computed in
+	// parallel chunks that only read the table; the chunks' new sets are then
+	// added in order, so the result does not depend on the number of workers.
+	workers := min(runtime.GOMAXPROCS(0), 8)
+	type found struct {
+		sets   []bitset.Set
+		hashes []uint64
+	}
+	results := make([]found, workers)
+	scan := func(s bitset.Set, lo, hi int, f *found) {
+		tmp := make(bitset.Set, words)
+		f.sets, f.hashes = f.sets[:0], f.hashes[:0]
+		for c := lo; c < hi; c++ {
+			h, empty, same := bitset.AndHash(tmp, s, out[c])
+			if empty || same { // s ∩ c = c is already there
+				continue
+			}
+			if !find(tmp, h) {
+				f.sets = append(f.sets, slices.Clone(tmp))
+				f.hashes = append(f.hashes, h)
+			}
+		}
+	}
 	for i, s := range sets {
 		if i%64 == 0 {
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
 		}
-		if tmp == nil {
-			tmp = bitset.New(64 * len(s))
-		}
 		n := len(out)
-		add := func(x bitset.Set) bool {
-			if x.Empty() {
-				return true
-			}
-			k := x.Key()
-			if index[k] {
-				return true
-			}
-			index[k] = true
-			out = append(out, slices.Clone(x))
-			return len(out) <= max
+		if h := s.Hash(); !s.Empty() && !find(s, h) {
+			add(slices.Clone(s), h)
 		}
-		if !add(s) {
-			return nil, errBudget
+		w := 1
+		if n >= 4096 {
+			w = workers
 		}
-		for c := 0; c < n; c++ {
-			bitset.And(tmp, s, out[c])
-			if !add(tmp) {
-				return nil, errBudget
+		if w == 1 {
+			scan(s, 0, n, &results[0])
+		} else {
+			var wg sync.WaitGroup
+			for k := range w {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					scan(s, k*n/w, (k+1)*n/w, &results[k])
+				}()
+			}
+			wg.Wait()
+		}
+		for k := range w {
+			for j, x := range results[k].sets {
+				if h := results[k].hashes[j]; !find(x, h) {
+					add(x, h)
+					if len(out) > max {
+						return nil, errBudget
+					}
+				}
 			}
 		}
 	}
 	return out, nil
+}
+
+// extentsOf returns, for every narrow-side set x, the rows that contain it,
+// as the intersection of x's columns.
+func extentsOf(rows []bitset.Set, width int, xs []bitset.Set) [][]int32 {
+	cols := make([]bitset.Set, width)
+	for j := range cols {
+		cols[j] = bitset.New(len(rows))
+	}
+	for i, r := range rows {
+		r.Each(func(j int) { cols[j].Add(i) })
+	}
+	acc := bitset.New(len(rows))
+	out := make([][]int32, len(xs))
+	for c, x := range xs {
+		first := true
+		x.Each(func(j int) {
+			if first {
+				copy(acc, cols[j])
+				first = false
+			} else {
+				bitset.And(acc, acc, cols[j])
+			}
+		})
+		out[c] = acc.AppendTo(nil)
+	}
+	return out
 }
 
 // setCover is a solution of a set-cover instance.
@@ -512,14 +594,11 @@ func solveComponent(ctx context.Context, m *bmatrix, comp [2][]int, opt CoverOpt
 		rank += bits.OnesCount64(r[j>>6] & (1<<(uint(j)&63) - 1))
 		return int32(base[i] + rank)
 	}
-	extents := make([][]int32, len(closed))
+	extents := extentsOf(sub.rows, len(sub.colIDs), closed)
 	sets := make([][]int32, len(closed))
 	for c, x := range closed {
-		for i, r := range sub.rows {
-			if bitset.SubsetOf(x, r) {
-				extents[c] = append(extents[c], int32(i))
-				x.Each(func(j int) { sets[c] = append(sets[c], cell(i, j)) })
-			}
+		for _, i := range extents[c] {
+			x.Each(func(j int) { sets[c] = append(sets[c], cell(int(i), j)) })
 		}
 	}
 	var cover *setCover

@@ -110,14 +110,7 @@ func wscComponent(ctx context.Context, m *bmatrix, comp [2][]int, userW, permW m
 	} else if err != nil {
 		return nil, 0, false, err
 	}
-	extents := make([][]int32, len(intents))
-	for c, x := range intents {
-		for i, r := range sub {
-			if bitset.SubsetOf(x, r) {
-				extents[c] = append(extents[c], int32(i))
-			}
-		}
-	}
+	extents := extentsOf(sub, ncols, intents)
 	unc := make([]bitset.Set, len(sub))
 	left := 0
 	for i, r := range sub {

@@ -170,3 +170,26 @@ func (s Set) Key() string {
 	}
 	return string(b)
 }
+
+// AndHash sets dst = a ∩ b and returns a hash of dst, whether dst is empty
+// and whether it equals b, in one pass.
+func AndHash(dst, a, b Set) (h uint64, empty, equalsB bool) {
+	var any, diff uint64
+	for i := range dst {
+		w := a[i] & b[i]
+		dst[i] = w
+		any |= w
+		diff |= w ^ b[i]
+		h += (w ^ uint64(i)) * 0x9e3779b97f4a7c15
+	}
+	return h ^ h>>29, any == 0, diff == 0
+}
+
+// Hash returns the hash AndHash gives a set equal to s.
+func (s Set) Hash() uint64 {
+	var h uint64
+	for i, w := range s {
+		h += (w ^ uint64(i)) * 0x9e3779b97f4a7c15
+	}
+	return h ^ h>>29
+}

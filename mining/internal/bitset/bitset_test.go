@@ -151,3 +151,18 @@ func BenchmarkJaccard(b *testing.B) {
 		Jaccard(x, y)
 	}
 }
+
+func TestAndHash(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for range 200 {
+		n := 1 + rng.IntN(200)
+		a, b, _, _ := randomPair(rng, n, rng.Float64())
+		dst := New(n)
+		h, empty, eq := AndHash(dst, a, b)
+		want := New(n)
+		And(want, a, b)
+		if !dst.Equal(want) || h != want.Hash() || empty != want.Empty() || eq != want.Equal(b) {
+			t.Fatal("AndHash disagrees with And, Hash, Empty and Equal")
+		}
+	}
+}
