@@ -142,14 +142,17 @@ type setCover struct {
 	kernelElements int
 	kernelSets     int
 	nodes          int
+	limitOptimal   bool // the outside cover of size limit is optimal
 }
 
 // exactSetCover covers elements 0..n-1 with the fewest sets: the reduction
 // rules (an element in one set fixes it; a set inside another is dropped; an
 // element whose sets include another's is dropped) to a fixpoint, then
 // branch and bound on what is left with a packing lower bound. Past
-// maxNodes it returns the best cover found, not proved.
-func exactSetCover(ctx context.Context, n int, sets [][]int32, maxNodes int) (*setCover, error) {
+// maxNodes it returns the best cover found, not proved. limit is the size
+// of a cover known from elsewhere: when the search proves that nothing
+// smaller exists, the result says so with limitOptimal.
+func exactSetCover(ctx context.Context, n int, sets [][]int32, maxNodes, limit int) (*setCover, error) {
 	m := len(sets)
 	elemSets := make([][]int32, n)
 	for s, es := range sets {
@@ -321,7 +324,8 @@ func exactSetCover(ctx context.Context, n int, sets [][]int32, maxNodes int) (*s
 		sol.lowerBound, sol.proved = len(sol.chosen), true
 		return sol, nil
 	}
-	k := &kernel{sets: make([][]int32, len(kSets)), elemSets: make([][]int32, len(kElems)), maxNodes: maxNodes, ctx: ctx}
+	k := &kernel{sets: make([][]int32, len(kSets)), elemSets: make([][]int32, len(kElems)), maxNodes: maxNodes, ctx: ctx,
+		limit: limit - sol.forced}
 	for i, s := range kSets {
 		for _, e := range sets[s] {
 			if liveElem[e] {
@@ -333,6 +337,14 @@ func exactSetCover(ctx context.Context, n int, sets [][]int32, maxNodes int) (*s
 	best, rootLB, proved, err := k.solve()
 	if err != nil {
 		return nil, err
+	}
+	if proved && len(best) >= k.limit {
+		// Nothing smaller than the outside cover exists.
+		sol.limitOptimal = true
+		sol.lowerBound = limit
+		sol.proved = true
+		sol.nodes = k.nodes
+		return sol, nil
 	}
 	for _, i := range best {
 		sol.chosen = append(sol.chosen, kSets[i])
@@ -359,6 +371,7 @@ type kernel struct {
 	best     []int
 	nodes    int
 	maxNodes int
+	limit    int // a cover of this size is known; search only below it
 	aborted  bool
 	used     bitset.Set
 	ctx      context.Context
@@ -385,7 +398,7 @@ func (k *kernel) solve() ([]int, int, bool, error) {
 	k.used = bitset.New(len(k.sets))
 	k.best = k.greedy()
 	rootLB := k.packing()
-	if rootLB < len(k.best) {
+	if rootLB < min(len(k.best), k.limit) {
 		k.search()
 	}
 	if err := k.ctx.Err(); err != nil {
@@ -466,7 +479,7 @@ func (k *kernel) search() {
 		}
 		return
 	}
-	if len(k.cur)+k.packing() >= len(k.best) {
+	if len(k.cur)+k.packing() >= min(len(k.best), k.limit) {
 		return
 	}
 	// Branch on the uncovered element with the fewest sets.
@@ -601,24 +614,50 @@ func solveComponent(ctx context.Context, m *bmatrix, comp [2][]int, opt CoverOpt
 			x.Each(func(j int) { sets[c] = append(sets[c], cell(int(i), j)) })
 		}
 	}
+	// One concept per narrow-side column (its users and everything they
+	// share) always covers the component: a bound for the search and a
+	// fallback.
+	ncols := len(sub.colIDs)
 	var cover *setCover
 	if sol.greedy {
 		cover = greedySetCover(base[len(sub.rows)], sets)
-	} else if cover, err = exactSetCover(ctx, base[len(sub.rows)], sets, opt.MaxNodes); err != nil {
+	} else if cover, err = exactSetCover(ctx, base[len(sub.rows)], sets, opt.MaxNodes, ncols); err != nil {
 		return nil, nil, err
 	}
 	sol.setCover = *cover
-	roles := make([]Role, 0, len(cover.chosen))
-	for _, c := range cover.chosen {
+	toRole := func(users []int32, x bitset.Set) Role {
 		var role Role
-		for _, i := range extents[c] {
+		for _, i := range users {
 			role.Users = append(role.Users, sub.rowIDs[i])
 		}
-		closed[c].Each(func(j int) { role.Perms = append(role.Perms, sub.colIDs[j]) })
+		x.Each(func(j int) { role.Perms = append(role.Perms, sub.colIDs[j]) })
 		if transposed {
 			role.Users, role.Perms = role.Perms, role.Users
 		}
-		roles = append(roles, role)
+		return role
+	}
+	var roles []Role
+	if cover.limitOptimal || len(cover.chosen) > ncols {
+		cols := make([]bitset.Set, ncols)
+		for j := range cols {
+			cols[j] = bitset.New(ncols)
+			cols[j].Add(j)
+		}
+		for _, users := range extentsOf(sub.rows, ncols, cols) {
+			x := bitset.New(ncols)
+			for k := range x {
+				x[k] = ^uint64(0)
+			}
+			for _, i := range users {
+				bitset.And(x, x, sub.rows[i])
+			}
+			roles = append(roles, toRole(users, x))
+		}
+		sol.chosen = nil
+		return roles, sol, nil
+	}
+	for _, c := range cover.chosen {
+		roles = append(roles, toRole(extents[c], closed[c]))
 	}
 	return roles, sol, nil
 }
