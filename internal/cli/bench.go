@@ -67,5 +67,5 @@ against the planted truth. Peak memory is the process's (Linux).`,
 	f.Uint64Var(&opts.seed, "seed", 1, "random seed")
 	f.StringVar(&opts.dir, "dir", "", "working `directory` (default: a temporary one, removed afterwards)")
 	f.StringVar(&opts.format, "format", render.Table, "output format: table or json")
-	return groupCmd("bench", "Benchmarks", tenant)
+	return groupCmd("bench", "Benchmarks", tenant, newBenchHPCmd(ios))
 }

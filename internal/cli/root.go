@@ -122,6 +122,7 @@ Start with 'rolemine demo'.`,
 		newExportCmd(ios, g),
 		newDemoCmd(ios),
 		newBenchCmd(ios),
+		newCoverCmd(ios),
 	)
 	return root
 }
