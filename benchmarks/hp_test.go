@@ -2,10 +2,12 @@ package benchmarks
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/rolemine/rolemine/ingest/matrix"
 	"github.com/rolemine/rolemine/mining"
 )
 
@@ -47,6 +49,33 @@ func TestHPWSC(t *testing.T) {
 		}
 		if r.BestWSC > 0 && r.WSC > r.BestWSC {
 			t.Errorf("%s: WSC %d above the best published %d", r.Dataset, r.WSC, r.BestWSC)
+		}
+	}
+}
+
+// BenchmarkHP covers each dataset; it reports roles and WSC beside the time.
+func BenchmarkHP(b *testing.B) {
+	if _, err := os.Stat(hpDir); err != nil {
+		b.Skipf("benchmark data not found: %v", err)
+	}
+	for _, obj := range []mining.Objective{mining.MinRoles, mining.MinWSC} {
+		for _, ds := range HPDatasets {
+			m, err := matrix.ReadFile(filepath.Join(hpDir, ds.File), "")
+			if err != nil {
+				b.Fatal(err)
+			}
+			opt := mining.DefaultCoverOptions()
+			opt.Objective = obj
+			b.Run(fmt.Sprintf("objective=%s/dataset=%s", []string{"roles", "wsc"}[obj], ds.Name), func(b *testing.B) {
+				var res *mining.CoverResult
+				for b.Loop() {
+					if res, err = mining.Cover(context.Background(), m.Data, opt); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(len(res.Roles)), "roles")
+				b.ReportMetric(float64(res.WSC()), "wsc")
+			})
 		}
 	}
 }

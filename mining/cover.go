@@ -187,3 +187,68 @@ func VerifyCover(d *Dataset, roles []Role, exceptions [][2]int32) error {
 
 // errBudget marks a component that exceeded a budget.
 var errBudget = errors.New("budget exceeded")
+
+// trim drops the incidences that other roles make redundant, keeping the
+// cover exact: a user from a role when every cell the role gives the user
+// is covered by another role too, then a permission likewise. Larger roles
+// are trimmed first. It lowers |UA|+|PA| without adding roles.
+func trim(d *Dataset, roles []Role) []Role {
+	count := make([]map[int32]int32, d.NumUsers)
+	for _, r := range roles {
+		for _, u := range r.Users {
+			if count[u] == nil {
+				count[u] = map[int32]int32{}
+			}
+			for _, p := range r.Perms {
+				count[u][p]++
+			}
+		}
+	}
+	order := make([]int, len(roles))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		return cmp.Compare(len(roles[b].Users)*len(roles[b].Perms), len(roles[a].Users)*len(roles[a].Perms))
+	})
+	for _, k := range order {
+		r := &roles[k]
+		users := r.Users[:0]
+		for _, u := range r.Users {
+			redundant := true
+			for _, p := range r.Perms {
+				if count[u][p] < 2 {
+					redundant = false
+					break
+				}
+			}
+			if redundant {
+				for _, p := range r.Perms {
+					count[u][p]--
+				}
+				continue
+			}
+			users = append(users, u)
+		}
+		r.Users = users
+		perms := r.Perms[:0]
+		for _, p := range r.Perms {
+			redundant := true
+			for _, u := range r.Users {
+				if count[u][p] < 2 {
+					redundant = false
+					break
+				}
+			}
+			if redundant {
+				for _, u := range r.Users {
+					count[u][p]--
+				}
+				continue
+			}
+			perms = append(perms, p)
+		}
+		r.Perms = perms
+	}
+	return slices.DeleteFunc(roles, func(r Role) bool { return len(r.Users) == 0 || len(r.Perms) == 0 })
+}

@@ -22,6 +22,41 @@
 // Cost: one pass over the matrix to count entitlement holders per group,
 // O(|assignments| + |users|·|by|), and memory linear in the matrix.
 //
+// # Structural role mining
+//
+// [Cover] finds roles (bicliques of the matrix) whose union reproduces the
+// matrix exactly. With the MinRoles objective it looks for the fewest roles
+// and proves optimality when it can:
+//
+//  1. Reduce: merge identical users and identical permissions; drop a user
+//     whose row is the union of strictly smaller rows, and likewise a
+//     permission; repeat to a fixpoint. Each step is logged.
+//  2. Split into connected components of the bipartite graph.
+//  3. Per component, enumerate the concepts (maximal bicliques) by
+//     incremental intersection closure on the narrower side. Some optimal
+//     cover uses only concepts.
+//  4. Kernelize the set cover of the component's cells by concepts: an
+//     element in one set fixes it, a set inside another is dropped, an
+//     element whose sets include another element's is dropped.
+//  5. Solve the kernel by branch and bound, branching on the element with
+//     the fewest sets, bounded below by a packing of elements that share no
+//     set and above by the greedy cover and the one-concept-per-column
+//     cover.
+//  6. Rebuild the roles on the full matrix by undoing the log in reverse,
+//     then trim incidences that other roles make redundant.
+//
+// Budgets on concepts and search nodes keep unseen inputs bounded; past
+// them a component is covered greedily and the result says it is not
+// proved. [VerifyCover] checks any cover against the matrix independently.
+//
+// The MinWSC objective minimises |R|+|UA|+|PA| with the weighted set-cover
+// greedy over the concepts of the merged matrix, each candidate restricted
+// at pick time to the users and permissions with uncovered cells, then
+// trimmed. MaxNoise drops the roles that cover the fewest assignments on
+// their own while the uncovered assignments stay within the budget; those
+// are returned as exceptions, and no role ever grants access the matrix
+// does not hold.
+//
 // # Rules of the package
 //
 // The package is pure and deterministic: the same Dataset and Options give

@@ -549,7 +549,7 @@ func minRoles(ctx context.Context, d *Dataset, opt CoverOptions) (*CoverResult, 
 	if opt.Progress != nil {
 		opt.Progress(Progress{Stage: "components", Done: len(comps), Total: len(comps)})
 	}
-	res.Roles = rebuild(d, res.Roles, red.log)
+	res.Roles = trim(d, rebuild(d, res.Roles, red.log))
 	return res, nil
 }
 
