@@ -26,8 +26,10 @@ type CoverOptions struct {
 	// MaxNoise is the largest share of assignments that may stay outside
 	// every role (listed as exceptions); 0 asks for an exact cover.
 	MaxNoise float64
-	// MaxConcepts bounds the candidate roles enumerated per component; past
-	// it the component is covered greedily and the result is not proved.
+	// MaxConcepts bounds the candidate roles enumerated per component (0:
+	// 100,000 or 20 per distinct row, whichever is more); past it, or past
+	// a fixed amount of enumeration work, the component is covered greedily
+	// and the result is not proved.
 	MaxConcepts int
 	// MaxNodes bounds the branch-and-bound search per component.
 	MaxNodes int
@@ -37,7 +39,7 @@ type CoverOptions struct {
 
 // DefaultCoverOptions returns the options of `rolemine cover`.
 func DefaultCoverOptions() CoverOptions {
-	return CoverOptions{MaxConcepts: 2_000_000, MaxNodes: 2_000_000}
+	return CoverOptions{MaxNodes: 2_000_000}
 }
 
 // Role is a role of a cover: every user in Users holds every permission in
@@ -99,9 +101,6 @@ func Cover(ctx context.Context, d *Dataset, opt CoverOptions) (*CoverResult, err
 	if opt.MaxNoise < 0 || opt.MaxNoise >= 1 {
 		return nil, fmt.Errorf("mining: noise %v is not in [0, 1)", opt.MaxNoise)
 	}
-	if opt.MaxConcepts <= 0 {
-		opt.MaxConcepts = DefaultCoverOptions().MaxConcepts
-	}
 	if opt.MaxNodes <= 0 {
 		opt.MaxNodes = DefaultCoverOptions().MaxNodes
 	}
@@ -120,7 +119,7 @@ func Cover(ctx context.Context, d *Dataset, opt CoverOptions) (*CoverResult, err
 	}
 	if opt.MaxNoise > 0 {
 		res.Exceptions = dropForNoise(d, &res.Roles, int(opt.MaxNoise*float64(d.NumAssignments())))
-		res.Proved = false
+		res.Proved = res.Proved && len(res.Exceptions) == 0
 	}
 	for i := range res.Roles {
 		slices.Sort(res.Roles[i].Users)

@@ -2,6 +2,7 @@ package mining
 
 import (
 	"cmp"
+	"container/heap"
 	"context"
 	"math/bits"
 	"runtime"
@@ -11,10 +12,17 @@ import (
 	"github.com/rolemine/rolemine/mining/internal/bitset"
 )
 
+// maxClosureWork bounds the intersections concept enumeration may compute
+// (sets × concepts so far × words): about ten seconds of work at most.
+const maxClosureWork = 1_500_000_000
+
 // concepts returns the closed subsets of the narrow side: every non-empty
 // intersection of some of the sets, by incremental closure. It stops with
-// errBudget past max sets.
+// errBudget past max sets (0: max(100,000, 20 per set)) or maxClosureWork.
 func concepts(ctx context.Context, sets []bitset.Set, max int) ([]bitset.Set, error) {
+	if max <= 0 {
+		max = maxInt(100_000, 20*len(sets))
+	}
 	if len(sets) == 0 {
 		return nil, nil
 	}
@@ -51,6 +59,7 @@ func concepts(ctx context.Context, sets []bitset.Set, max int) ([]bitset.Set, er
 		hashes []uint64
 	}
 	results := make([]found, workers)
+	work := 0
 	scan := func(s bitset.Set, lo, hi int, f *found) {
 		tmp := make(bitset.Set, words)
 		f.sets, f.hashes = f.sets[:0], f.hashes[:0]
@@ -72,6 +81,9 @@ func concepts(ctx context.Context, sets []bitset.Set, max int) ([]bitset.Set, er
 			}
 		}
 		n := len(out)
+		if work += n * len(s); work > maxClosureWork {
+			return nil, errBudget
+		}
 		if h := s.Hash(); !s.Empty() && !find(s, h) {
 			add(slices.Clone(s), h)
 		}
@@ -408,26 +420,42 @@ func (k *kernel) solve() ([]int, int, bool, error) {
 }
 
 // greedy covers the kernel by repeatedly taking the set with the most
-// uncovered elements.
+// uncovered elements. Gains only fall as elements get covered, so stale
+// gains in a max-heap are upper bounds: a popped set whose recomputed gain
+// still beats the next one is the best (lazy greedy), with ties to the
+// lower index.
 func (k *kernel) greedy() []int {
 	covered := make([]bool, len(k.elemSets))
 	left := len(k.elemSets)
-	var out []int
-	for left > 0 {
-		best, bestGain := -1, 0
-		for s, es := range k.sets {
-			g := 0
-			for _, e := range es {
-				if !covered[e] {
-					g++
-				}
-			}
-			if g > bestGain {
-				best, bestGain = s, g
+	gain := func(s int) int {
+		g := 0
+		for _, e := range k.sets[s] {
+			if !covered[e] {
+				g++
 			}
 		}
-		out = append(out, best)
-		for _, e := range k.sets[best] {
+		return g
+	}
+	h := make(gainHeap, 0, len(k.sets))
+	for s, es := range k.sets {
+		if len(es) > 0 {
+			h = append(h, gainItem{len(es), s})
+		}
+	}
+	heap.Init(&h)
+	var out []int
+	for left > 0 && h.Len() > 0 {
+		top := heap.Pop(&h).(gainItem)
+		g := gain(top.set)
+		if g == 0 {
+			continue
+		}
+		if h.Len() > 0 && (g < h[0].gain || g == h[0].gain && h[0].set < top.set) {
+			heap.Push(&h, gainItem{g, top.set})
+			continue
+		}
+		out = append(out, top.set)
+		for _, e := range k.sets[top.set] {
 			if !covered[e] {
 				covered[e] = true
 				left--
@@ -435,6 +463,26 @@ func (k *kernel) greedy() []int {
 		}
 	}
 	return out
+}
+
+type gainItem struct{ gain, set int }
+
+type gainHeap []gainItem
+
+func (h gainHeap) Len() int { return len(h) }
+func (h gainHeap) Less(i, j int) bool {
+	if h[i].gain != h[j].gain {
+		return h[i].gain > h[j].gain
+	}
+	return h[i].set < h[j].set
+}
+func (h gainHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
+func (h *gainHeap) Push(x any)   { *h = append(*h, x.(gainItem)) }
+func (h *gainHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
 }
 
 // packing counts uncovered elements that pairwise share no set: each needs
@@ -582,11 +630,22 @@ func solveComponent(ctx context.Context, m *bmatrix, comp [2][]int, opt CoverOpt
 	sol := &componentSolution{}
 	closed, err := concepts(ctx, sub.rows, opt.MaxConcepts)
 	if err == errBudget {
-		// Too many candidates: the rows themselves are closed and cover
-		// every cell.
+		// Too many candidates: fall back to the concepts of single rows
+		// (each row is closed) and of single columns (the closure of what a
+		// column's users share), which together cover every cell.
 		closed = nil
+		seen := map[string]bool{}
 		for _, r := range sub.rows {
-			closed = append(closed, r)
+			if k := r.Key(); !seen[k] {
+				seen[k] = true
+				closed = append(closed, r)
+			}
+		}
+		for _, x := range columnClosures(sub.rows, len(sub.colIDs)) {
+			if k := x.Key(); !seen[k] {
+				seen[k] = true
+				closed = append(closed, x)
+			}
 		}
 		sol.greedy = true
 	} else if err != nil {
@@ -638,20 +697,9 @@ func solveComponent(ctx context.Context, m *bmatrix, comp [2][]int, opt CoverOpt
 	}
 	var roles []Role
 	if cover.limitOptimal || len(cover.chosen) > ncols {
-		cols := make([]bitset.Set, ncols)
-		for j := range cols {
-			cols[j] = bitset.New(ncols)
-			cols[j].Add(j)
-		}
-		for _, users := range extentsOf(sub.rows, ncols, cols) {
-			x := bitset.New(ncols)
-			for k := range x {
-				x[k] = ^uint64(0)
-			}
-			for _, i := range users {
-				bitset.And(x, x, sub.rows[i])
-			}
-			roles = append(roles, toRole(users, x))
+		xs := columnClosures(sub.rows, ncols)
+		for c, users := range extentsOf(sub.rows, ncols, xs) {
+			roles = append(roles, toRole(users, xs[c]))
 		}
 		sol.chosen = nil
 		return roles, sol, nil
@@ -672,4 +720,31 @@ func greedySetCover(n int, sets [][]int32) *setCover {
 		}
 	}
 	return &setCover{chosen: k.greedy(), lowerBound: 0, proved: false}
+}
+
+func maxInt(a, b int) int { return max(a, b) }
+
+// columnClosures returns, for every column, the set of columns that all its
+// rows share: the intent of the column's concept.
+func columnClosures(rows []bitset.Set, width int) []bitset.Set {
+	out := make([]bitset.Set, width)
+	for j := range out {
+		out[j] = bitset.New(width)
+		for k := range out[j] {
+			out[j][k] = ^uint64(0)
+		}
+	}
+	seen := make([]bool, width)
+	for _, r := range rows {
+		r.Each(func(j int) {
+			bitset.And(out[j], out[j], r)
+			seen[j] = true
+		})
+	}
+	for j := range out {
+		if !seen[j] {
+			clear(out[j])
+		}
+	}
+	return out
 }

@@ -246,26 +246,42 @@ func rebuild(d *Dataset, roles []Role, log []step) []Role {
 			}
 		}
 	}
+	// Which roles hold each user and permission, kept up to date.
+	userRoles := map[int32][]int{}
+	permRoles := map[int32][]int{}
+	for r, role := range roles {
+		for _, u := range role.Users {
+			userRoles[u] = append(userRoles[u], r)
+		}
+		for _, p := range role.Perms {
+			permRoles[p] = append(permRoles[p], r)
+		}
+	}
 	for i := len(log) - 1; i >= 0; i-- {
 		s := log[i]
-		for r := range roles {
-			role := &roles[r]
-			switch {
-			case s.kind == mergeRow && !s.onCols:
-				if slices.Contains(role.Users, s.b) {
-					role.Users = append(role.Users, s.a)
+		switch {
+		case s.kind == mergeRow && !s.onCols:
+			for _, r := range userRoles[s.b] {
+				roles[r].Users = append(roles[r].Users, s.a)
+			}
+			userRoles[s.a] = append(userRoles[s.a], userRoles[s.b]...)
+		case s.kind == mergeRow && s.onCols:
+			for _, r := range permRoles[s.b] {
+				roles[r].Perms = append(roles[r].Perms, s.a)
+			}
+			permRoles[s.a] = append(permRoles[s.a], permRoles[s.b]...)
+		case s.kind == dropRow && !s.onCols:
+			for r := range roles {
+				if allIn(roles[r].Perms, userRows[s.a]) {
+					roles[r].Users = append(roles[r].Users, s.a)
+					userRoles[s.a] = append(userRoles[s.a], r)
 				}
-			case s.kind == mergeRow && s.onCols:
-				if slices.Contains(role.Perms, s.b) {
-					role.Perms = append(role.Perms, s.a)
-				}
-			case s.kind == dropRow && !s.onCols:
-				if allIn(role.Perms, userRows[s.a]) {
-					role.Users = append(role.Users, s.a)
-				}
-			case s.kind == dropRow && s.onCols:
-				if allIn(role.Users, permCols[s.a]) {
-					role.Perms = append(role.Perms, s.a)
+			}
+		case s.kind == dropRow && s.onCols:
+			for r := range roles {
+				if allIn(roles[r].Users, permCols[s.a]) {
+					roles[r].Perms = append(roles[r].Perms, s.a)
+					permRoles[s.a] = append(permRoles[s.a], r)
 				}
 			}
 		}

@@ -3,6 +3,7 @@ package mining
 import (
 	"container/heap"
 	"context"
+	"slices"
 
 	"github.com/rolemine/rolemine/mining/internal/bitset"
 )
@@ -263,50 +264,72 @@ func wscComponent(ctx context.Context, m *bmatrix, comp [2][]int, userW, permW m
 // assignments. Roles never grant more than the matrix holds, so this only
 // ever leaves access out ("from below").
 func dropForNoise(d *Dataset, roles *[]Role, budget int) [][2]int32 {
-	type cellKey struct{ u, p int32 }
-	count := map[cellKey]int{}
-	for _, r := range *roles {
-		for _, u := range r.Users {
-			for _, p := range r.Perms {
-				count[cellKey{u, p}]++
+	// Cells of the matrix, numbered in CSR order.
+	cellOf := func(u, p int32) int {
+		row := d.Row(int(u))
+		i, _ := slices.BinarySearch(row, p)
+		return int(d.Offsets[u]) + i
+	}
+	cover := make([][]int32, len(d.Cols)) // cell → roles covering it
+	for r, role := range *roles {
+		for _, u := range role.Users {
+			for _, p := range role.Perms {
+				c := cellOf(u, p)
+				cover[c] = append(cover[c], int32(r))
 			}
 		}
 	}
-	unique := func(r Role) int {
-		n := 0
-		for _, u := range r.Users {
-			for _, p := range r.Perms {
-				if count[cellKey{u, p}] == 1 {
-					n++
-				}
-			}
+	alive := make([]bool, len(*roles))
+	unique := make([]int, len(*roles))
+	count := make([]int32, len(cover))
+	for c, rs := range cover {
+		count[c] = int32(len(rs))
+		if len(rs) == 1 {
+			unique[rs[0]]++
 		}
-		return n
+	}
+	for r := range alive {
+		alive[r] = true
 	}
 	uncovered := 0
 	for {
-		best, bestN := -1, 0
-		for i, r := range *roles {
-			if n := unique(r); best < 0 || n < bestN {
-				best, bestN = i, n
+		best := -1
+		for r := range alive {
+			if alive[r] && (best < 0 || unique[r] < unique[best]) {
+				best = r
 			}
 		}
-		if best < 0 || uncovered+bestN > budget {
+		if best < 0 || uncovered+unique[best] > budget {
 			break
 		}
-		r := (*roles)[best]
-		for _, u := range r.Users {
-			for _, p := range r.Perms {
-				count[cellKey{u, p}]--
+		alive[best] = false
+		uncovered += unique[best]
+		role := (*roles)[best]
+		for _, u := range role.Users {
+			for _, p := range role.Perms {
+				c := cellOf(u, p)
+				count[c]--
+				if count[c] == 1 {
+					for _, r := range cover[c] {
+						if alive[r] {
+							unique[r]++
+						}
+					}
+				}
 			}
 		}
-		uncovered += bestN
-		*roles = append((*roles)[:best], (*roles)[best+1:]...)
 	}
+	kept := (*roles)[:0]
+	for r, role := range *roles {
+		if alive[r] {
+			kept = append(kept, role)
+		}
+	}
+	*roles = kept
 	var out [][2]int32
 	for u := 0; u < d.NumUsers; u++ {
-		for _, p := range d.Row(u) {
-			if count[cellKey{int32(u), p}] == 0 {
+		for i, p := range d.Row(u) {
+			if count[int(d.Offsets[u])+i] == 0 {
 				out = append(out, [2]int32{int32(u), p})
 			}
 		}

@@ -127,12 +127,17 @@ func writeCover(ios *IO, m *matrix.Matrix, res *mining.CoverResult, objective st
 	if format == render.JSON {
 		return render.WriteJSON(ios.Out, out)
 	}
-	proof := "not proved optimal"
-	if res.Proved {
+	var proof string
+	switch {
+	case len(res.Exceptions) > 0:
+		proof = fmt.Sprintf("%d assignments left as exceptions; an exact cover needs at least %d roles", len(res.Exceptions), res.LowerBound)
+	case res.Proved:
 		proof = "proved optimal"
+	default:
+		proof = fmt.Sprintf("at least %d needed, not proved optimal", res.LowerBound)
 	}
-	fmt.Fprintf(ios.Out, "%d users, %d permissions, %d assignments: %d roles (lower bound %d, %s), UA %d, PA %d, WSC %d, %d exceptions, %.2fs.\n\n",
-		out.Users, out.Permissions, out.Edges, out.RoleCount, out.LowerBound, proof, out.UA, out.PA, out.WSC, len(out.Exceptions), secs)
+	fmt.Fprintf(ios.Out, "%d users, %d permissions, %d assignments: %d roles (%s), UA %d, PA %d, WSC %d, %.2fs.\n\n",
+		out.Users, out.Permissions, out.Edges, out.RoleCount, proof, out.UA, out.PA, out.WSC, secs)
 	rows := make([][]string, len(out.Roles))
 	for i, r := range out.Roles {
 		rows[i] = []string{strconv.Itoa(i + 1), strconv.Itoa(len(r.Users)), strconv.Itoa(len(r.Permissions)), strings.Join(r.Permissions, " ")}
