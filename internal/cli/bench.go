@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rolemine/rolemine/internal/pipeline"
+	"github.com/rolemine/rolemine/internal/tenantgen"
 	"github.com/rolemine/rolemine/internal/render"
 )
 
@@ -16,10 +17,11 @@ type benchTenantOptions struct {
 	seed   uint64
 	dir    string
 	format string
+	cfg    tenantgen.Config
 }
 
 func newBenchCmd(ios *IO) *cobra.Command {
-	opts := &benchTenantOptions{}
+	opts := &benchTenantOptions{cfg: tenantgen.DefaultConfig(0, 0)}
 	tenant := &cobra.Command{
 		Use:   "tenant",
 		Short: "Time the pipeline end to end on a generated tenant and score it against the ground truth",
@@ -43,7 +45,9 @@ against the planted truth. Peak memory is the process's (Linux).`,
 				defer os.RemoveAll(tmp)
 				dir = tmp
 			}
-			res, err := pipeline.BenchTenant(cmd.Context(), dir, opts.users, opts.seed)
+			cfg := opts.cfg
+			cfg.Users, cfg.Seed = opts.users, opts.seed
+			res, err := pipeline.BenchTenant(cmd.Context(), dir, cfg)
 			if err != nil {
 				return err
 			}
@@ -67,5 +71,7 @@ against the planted truth. Peak memory is the process's (Linux).`,
 	f.Uint64Var(&opts.seed, "seed", 1, "random seed")
 	f.StringVar(&opts.dir, "dir", "", "working `directory` (default: a temporary one, removed afterwards)")
 	f.StringVar(&opts.format, "format", render.Table, "output format: table or json")
+	f.IntVar(&opts.cfg.BundleScale, "bundle-scale", opts.cfg.BundleScale, "multiply the bundles' group memberships (1: about 13 grants per user)")
+	f.IntVar(&opts.cfg.UsersPerRegion, "users-per-region", opts.cfg.UsersPerRegion, "users per regional copy of the departments")
 	return groupCmd("bench", "Benchmarks", tenant, newBenchHPCmd(ios))
 }

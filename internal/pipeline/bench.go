@@ -38,8 +38,8 @@ type BenchStage struct {
 
 // BenchTenant generates a tenant into dir, ingests it into a fresh database
 // there, loads it and runs mining and both reports, timing every stage.
-func BenchTenant(ctx context.Context, dir string, users int, seed uint64) (*BenchResult, error) {
-	res := &BenchResult{Users: users, Seed: seed}
+func BenchTenant(ctx context.Context, dir string, cfg tenantgen.Config) (*BenchResult, error) {
+	res := &BenchResult{Users: cfg.Users, Seed: cfg.Seed}
 	stage := func(name string, f func() error) error {
 		start := time.Now()
 		err := f()
@@ -48,7 +48,7 @@ func BenchTenant(ctx context.Context, dir string, users int, seed uint64) (*Benc
 	}
 	var truth *tenantgen.Truth
 	if err := stage("generate", func() (err error) {
-		truth, err = tenantgen.Generate(tenantgen.DefaultConfig(users, seed), dir)
+		truth, err = tenantgen.Generate(cfg, dir)
 		return err
 	}); err != nil {
 		return nil, err

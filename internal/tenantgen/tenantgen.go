@@ -39,6 +39,12 @@ type Config struct {
 	DropoutRate      float64 // each bundle grant missing with this chance
 	OptionalRate     float64 // optional per-title access held by this share
 	MinFunctionSize  int     // smallest planted job function
+	// BundleScale multiplies the group memberships of department and title
+	// bundles (1: about 13 grants per user; 4: about 40), for scale tests.
+	BundleScale int
+	// UsersPerRegion sets how many users share one copy of the departments
+	// (each region has its own groups and sites).
+	UsersPerRegion int
 }
 
 // DefaultConfig returns the configuration `rolemine generate tenant` uses.
@@ -48,7 +54,7 @@ func DefaultConfig(users int, seed uint64) Config {
 		TitleVariantRate: 0.08, TitleTypoRate: 0.005, EmptyTitleRate: 0.03,
 		DisabledRate: 0.02, GuestRate: 0.02, ServiceRate: 0.005,
 		MoverRate: 0.03, ExcessRate: 0.03, DropoutRate: 0.02, OptionalRate: 0.35,
-		MinFunctionSize: 10,
+		MinFunctionSize: 10, BundleScale: 1, UsersPerRegion: 25000,
 	}
 }
 
@@ -122,6 +128,12 @@ func (c Config) check() error {
 		if r < 0 || r > 1 || math.IsNaN(r) {
 			return fmt.Errorf("generate: rate %v is not in [0, 1]", r)
 		}
+	}
+	if c.BundleScale < 1 || c.BundleScale > 100 {
+		return fmt.Errorf("generate: bundle scale %d is not in [1, 100]", c.BundleScale)
+	}
+	if c.UsersPerRegion < 1 {
+		return fmt.Errorf("generate: %d users per region: need at least one", c.UsersPerRegion)
 	}
 	if c.Domain == "" || strings.ContainsAny(c.Domain, " /,\"") {
 		return fmt.Errorf("generate: domain %q is not a plain name", c.Domain)
@@ -301,7 +313,7 @@ func (g *generator) buildOrg() {
 		g.birthright = append(g.birthright, g.ent(sp, a.roles[0]))
 	}
 
-	numRegions := max(1, cfg.Users/25000)
+	numRegions := max(1, cfg.Users/cfg.UsersPerRegion)
 	apps := map[string]int{} // app name → service principal resource
 	appRes := func(name string) int {
 		if r, ok := apps[name]; ok {
@@ -327,11 +339,18 @@ func (g *generator) buildOrg() {
 			dl := g.addResource("group", "DL-"+slug(d.name))
 			d.bundle = []int{g.ent(all, "Member"), g.ent(site, "Edit"), g.ent(dl, "Member"),
 				g.ent(appRes(tmpl.apps[0].name), tmpl.apps[0].roles[0])}
+			for k := 2; k <= cfg.BundleScale; k++ {
+				d.bundle = append(d.bundle, g.ent(g.addResource("group", fmt.Sprintf("DL-%s-%d", slug(d.name), k)), "Member"))
+			}
 			g.depts = append(g.depts, d)
 			for _, t := range tmpl.titles {
 				f := &function{dept: d, title: t}
 				tg := g.addResource("group", "SG-"+slug(d.name)+"-"+slug(t.name))
 				f.bundle = append(f.bundle, g.ent(tg, "Member"))
+				for k := 2; k <= 2*cfg.BundleScale-1; k++ {
+					extra := g.addResource("group", fmt.Sprintf("SG-%s-%s-%d", slug(d.name), slug(t.name), k))
+					f.bundle = append(f.bundle, g.ent(extra, "Member"))
+				}
 				// Two or three app roles of the department's apps, the same
 				// for a title in every region.
 				key := tmpl.name + "/" + t.name
