@@ -9,10 +9,16 @@ import (
 	"github.com/rolemine/rolemine/mining"
 )
 
-// BenchmarkCoverTenant runs structural mining on generated tenants.
+// BenchmarkCoverTenant runs structural mining on generated tenants: 10k
+// users at the default density, and 100k users with the dense settings of
+// the scale suite (about 45 grants per user, 27.6k entitlements).
 func BenchmarkCoverTenant(b *testing.B) {
 	for _, n := range []int{10_000, 100_000} {
-		t, err := tenantgen.Build(tenantgen.DefaultConfig(n, 1))
+		cfg := tenantgen.DefaultConfig(n, 1)
+		if n >= 100_000 {
+			cfg.BundleScale, cfg.UsersPerRegion = 12, 5000
+		}
+		t, err := tenantgen.Build(cfg)
 		if err != nil {
 			b.Fatal(err)
 		}

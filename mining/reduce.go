@@ -1,6 +1,7 @@
 package mining
 
 import (
+	"cmp"
 	"context"
 	"slices"
 
@@ -62,7 +63,7 @@ type reduction struct {
 
 // maxUnionRows bounds the quadratic union test; above it rows are only
 // merged.
-const maxUnionRows = 30000
+const maxUnionRows = 2_000_000
 
 // reduce merges identical rows and columns (R1) and, when dropUnions is
 // set, drops rows and columns that are unions of strictly smaller ones
@@ -174,39 +175,56 @@ func mergeIdentical(m *bmatrix, log *[]step, onCols bool) (*bmatrix, bool) {
 }
 
 // dropUnionRows drops, one at a time, every row that equals the union of
-// the live rows strictly inside it (R2). Rows must be distinct.
+// the live rows strictly inside it (R2). Rows must be distinct. A row is
+// checked bit by bit: each of its bits must lie in some live, strictly
+// smaller row inside it, found through the rows holding that bit; the
+// first bit without one ends the check, which keeps sparse matrices fast.
 func dropUnionRows(m *bmatrix, log *[]step, onCols bool) (*bmatrix, bool) {
 	n := len(m.rows)
 	if n > maxUnionRows || n == 0 {
 		return m, false
 	}
 	counts := make([]int, n)
+	holders := make([][]int32, len(m.colIDs)) // column → rows with the bit
 	for i, r := range m.rows {
 		counts[i] = r.Count()
+		r.Each(func(j int) { holders[j] = append(holders[j], int32(i)) })
 	}
-	// Candidates for "strictly inside" are the smaller rows.
-	order := make([]int, n)
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortStableFunc(order, func(a, b int) int { return counts[a] - counts[b] })
 	alive := make([]bool, n)
 	for i := range alive {
 		alive[i] = true
 	}
 	acc := bitset.New(len(m.colIDs))
 	changed := false
-	for i := range m.rows {
+	var bits []int32
+	for i, r := range m.rows {
+		if counts[i] < 2 {
+			continue
+		}
 		clear(acc)
-		for _, v := range order {
-			if counts[v] >= counts[i] {
+		// Rarest bits first: they are the likeliest to have no smaller row
+		// inside this one, which ends the check at once.
+		bits = r.AppendTo(bits[:0])
+		slices.SortFunc(bits, func(a, b int32) int { return cmp.Compare(len(holders[a]), len(holders[b])) })
+		union := true
+		for _, j := range bits {
+			if acc.Has(int(j)) {
+				continue
+			}
+			found := false
+			for _, v := range holders[j] {
+				if int(v) != i && alive[v] && counts[v] < counts[i] && bitset.SubsetOf(m.rows[v], r) {
+					bitset.Or(acc, acc, m.rows[v])
+					found = true
+					break
+				}
+			}
+			if !found {
+				union = false
 				break
 			}
-			if alive[v] && bitset.SubsetOf(m.rows[v], m.rows[i]) {
-				bitset.Or(acc, acc, m.rows[v])
-			}
 		}
-		if counts[i] > 0 && acc.Equal(m.rows[i]) {
+		if union {
 			alive[i] = false
 			*log = append(*log, step{kind: dropRow, onCols: onCols, a: m.rowIDs[i]})
 			changed = true

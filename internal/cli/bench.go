@@ -8,8 +8,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rolemine/rolemine/internal/pipeline"
-	"github.com/rolemine/rolemine/internal/tenantgen"
 	"github.com/rolemine/rolemine/internal/render"
+	"github.com/rolemine/rolemine/internal/tenantgen"
 )
 
 type benchTenantOptions struct {
