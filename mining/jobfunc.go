@@ -5,8 +5,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 )
 
 // Kind tells what a package stands for.
@@ -151,7 +154,8 @@ func JobFunctions(ctx context.Context, d *Dataset, opt Options) (*Result, error)
 			return nil, fmt.Errorf("mining: unknown attribute %q", name)
 		}
 	}
-	m := &miner{d: d, opt: opt, counts: make([]int32, d.NumEntitlements), norm: map[*Attribute]*normalized{}}
+	m := &miner{d: d, opt: opt, counts: make([]int32, d.NumEntitlements), mark: make([]bool, d.NumEntitlements),
+		norm: map[*Attribute]*normalized{}, mu: &sync.Mutex{}}
 
 	res := &Result{}
 	eligible := 0
@@ -186,32 +190,43 @@ func JobFunctions(ctx context.Context, d *Dataset, opt Options) (*Result, error)
 
 	groups := m.group(by)
 	res.Groups = len(groups)
-	for i, g := range groups {
-		if i%256 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-			m.progress("job functions", i, len(groups))
+	// Groups are mined in parallel, each worker with its own counters; the
+	// normalised attributes the workers read are computed first, and the
+	// results are kept in group order, so the outcome does not depend on the
+	// number of workers.
+	for _, name := range slices.Concat(opt.By, opt.SplitBy) {
+		if a := d.Attribute(name); a != nil {
+			m.normalized(a)
 		}
+	}
+	parts := make([][]Package, len(groups))
+	err := m.parallel(ctx, len(groups), "job functions", func(w *miner, i int) error {
+		g := groups[i]
 		if len(g.members) < opt.MinMembers || g.empty {
-			continue
+			return nil
 		}
-		ents, prev := m.common(g.members, opt.Threshold, inBirthright)
+		ents, prev := w.common(g.members, opt.Threshold, inBirthright)
 		if len(ents) == 0 {
-			continue
+			return nil
 		}
 		p := Package{Kind: JobFunction, Automatic: true, Conditions: g.conds, Members: g.members, Entitlements: ents, Prevalence: prev}
-		p.Name = m.name(g.conds, g.members)
+		p.Name = w.name(g.conds, g.members)
 		p.Metrics.RuleUsers = g.ruleUsers
-		parts, err := m.split(ctx, p, by)
-		if err != nil {
-			return nil, err
-		}
-		res.Packages = append(res.Packages, parts...)
+		var err error
+		parts[i], err = w.split(ctx, p, by)
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
-	m.progress("job functions", len(groups), len(groups))
-	for i := range res.Packages {
-		m.metrics(&res.Packages[i], inBirthright)
+	for _, ps := range parts {
+		res.Packages = append(res.Packages, ps...)
+	}
+	if err := m.parallel(ctx, len(res.Packages), "metrics", func(w *miner, i int) error {
+		w.metrics(&res.Packages[i], inBirthright)
+		return nil
+	}); err != nil {
+		return nil, err
 	}
 	return res, nil
 }
@@ -236,13 +251,60 @@ type miner struct {
 	d      *Dataset
 	opt    Options
 	counts []int32
+	mark   []bool
 	norm   map[*Attribute]*normalized
+	mu     *sync.Mutex // serialises progress callbacks
 }
 
 func (m *miner) progress(stage string, done, total int) {
 	if m.opt.Progress != nil {
+		m.mu.Lock()
 		m.opt.Progress(Progress{Stage: stage, Done: done, Total: total})
+		m.mu.Unlock()
 	}
+}
+
+// parallel runs f for items 0..n-1 on up to GOMAXPROCS workers, each with
+// its own scratch space; it stops at the first error or cancellation.
+func (m *miner) parallel(ctx context.Context, n int, stage string, f func(w *miner, i int) error) error {
+	workers := max(1, min(runtime.GOMAXPROCS(0), 8, n))
+	var next atomic.Int64
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for k := range workers {
+		w := &miner{d: m.d, opt: m.opt, counts: make([]int32, m.d.NumEntitlements), mark: make([]bool, m.d.NumEntitlements), norm: m.norm, mu: m.mu}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				if i%256 == 0 {
+					if err := ctx.Err(); err != nil {
+						errs[k] = err
+						return
+					}
+					w.progress(stage, i, n)
+				}
+				if err := f(w, i); err != nil {
+					errs[k] = err
+					next.Store(int64(n))
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return err
+	}
+	m.progress(stage, n, n)
+	return nil
 }
 
 // normalized maps an attribute's dictionary codes to normalised value ids.
@@ -568,16 +630,15 @@ func (m *miner) metrics(p *Package, inBirthright []bool) {
 	mt := &p.Metrics
 	mt.Members = len(p.Members)
 	mt.Entitlements = len(p.Entitlements)
-	inPkg := make(map[int32]bool, len(p.Entitlements))
 	for _, e := range p.Entitlements {
-		inPkg[e] = true
+		m.mark[e] = true
 	}
 	var held, explained int
 	for _, u := range p.Members {
 		row := m.d.Row(int(u))
 		have := 0
 		for _, e := range row {
-			if inPkg[e] {
+			if m.mark[e] {
 				have++
 				explained++
 			} else if inBirthright[e] {
@@ -589,6 +650,9 @@ func (m *miner) metrics(p *Package, inBirthright []bool) {
 			mt.MembersGaining++
 			mt.GrantsAdded += missing
 		}
+	}
+	for _, e := range p.Entitlements {
+		m.mark[e] = false
 	}
 	if held > 0 {
 		mt.Coverage = float64(explained) / float64(held)
