@@ -19,8 +19,17 @@
 // assignment rule; when a rule would select more users than an assignment
 // policy allows, the package is split by a further attribute.
 //
+// With Options.Variants, each group is also searched for variants: the
+// entitlements that a sizeable share of its members hold below the
+// threshold are covered by the structural miner ([Cover], WSC objective,
+// 10% noise) on the group's submatrix, and every cohesive block becomes a
+// Variant package on top of the group's, with a rule when an attribute
+// describes its members.
+//
 // Cost: one pass over the matrix to count entitlement holders per group,
-// O(|assignments| + |users|·|by|), and memory linear in the matrix.
+// O(|assignments| + |users|·|by|), and memory linear in the matrix. Groups
+// are mined in parallel, each worker with its own counters; the result does
+// not depend on the number of workers.
 //
 // # Structural role mining
 //

@@ -20,6 +20,9 @@ const (
 	Birthright Kind = iota
 	// JobFunction packages hold what the users of one attribute group hold.
 	JobFunction
+	// Variant packages hold what part of a job function's users hold on top
+	// of the job function's package.
+	Variant
 )
 
 func (k Kind) String() string {
@@ -28,6 +31,8 @@ func (k Kind) String() string {
 		return "birthright"
 	case JobFunction:
 		return "jobFunction"
+	case Variant:
+		return "variant"
 	}
 	return fmt.Sprintf("Kind(%d)", int(k))
 }
@@ -57,6 +62,16 @@ type Options struct {
 	// SplitBy lists the attributes, in order of preference, used to split a
 	// package whose rule selects more than MaxRuleUsers users.
 	SplitBy []string
+	// Variants looks inside every job function for variants: entitlements
+	// that a sizeable part of the group holds together, below the threshold
+	// share of the whole group, found by the structural miner on the group's
+	// submatrix. Each becomes a package of its own on top of the job
+	// function's, with a rule when an attribute separates its members.
+	Variants bool
+	// VariantMinShare is the smallest share of a group a variant must hold,
+	// and VariantMinEntitlements the fewest entitlements it must add.
+	VariantMinShare        float64
+	VariantMinEntitlements int
 	// Progress, when set, is called as the work advances.
 	Progress func(Progress)
 }
@@ -71,13 +86,16 @@ type Progress struct {
 // DefaultOptions returns the options rolemine uses unless told otherwise.
 func DefaultOptions() Options {
 	return Options{
-		By:                  []string{"jobTitle", "department"},
-		TitleAttribute:      "jobTitle",
-		Threshold:           0.8,
-		BirthrightThreshold: 0.9,
-		MinMembers:          3,
-		MaxRuleUsers:        5000,
-		SplitBy:             []string{"department", "companyName", "employeeType", "jobTitle"},
+		By:                     []string{"jobTitle", "department"},
+		TitleAttribute:         "jobTitle",
+		Threshold:              0.8,
+		BirthrightThreshold:    0.9,
+		MinMembers:             3,
+		MaxRuleUsers:           5000,
+		SplitBy:                []string{"department", "companyName", "employeeType", "jobTitle"},
+		Variants:               true,
+		VariantMinShare:        0.2,
+		VariantMinEntitlements: 2,
 	}
 }
 
@@ -194,10 +212,8 @@ func JobFunctions(ctx context.Context, d *Dataset, opt Options) (*Result, error)
 	// normalised attributes the workers read are computed first, and the
 	// results are kept in group order, so the outcome does not depend on the
 	// number of workers.
-	for _, name := range slices.Concat(opt.By, opt.SplitBy) {
-		if a := d.Attribute(name); a != nil {
-			m.normalized(a)
-		}
+	for i := range d.Attributes {
+		m.normalized(&d.Attributes[i])
 	}
 	parts := make([][]Package, len(groups))
 	err := m.parallel(ctx, len(groups), "job functions", func(w *miner, i int) error {
@@ -213,8 +229,17 @@ func JobFunctions(ctx context.Context, d *Dataset, opt Options) (*Result, error)
 		p.Name = w.name(g.conds, g.members)
 		p.Metrics.RuleUsers = g.ruleUsers
 		var err error
-		parts[i], err = w.split(ctx, p, by)
-		return err
+		if parts[i], err = w.split(ctx, p, by); err != nil {
+			return err
+		}
+		if opt.Variants {
+			vs, err := w.variants(ctx, g, p, inBirthright)
+			if err != nil {
+				return err
+			}
+			parts[i] = append(parts[i], vs...)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err

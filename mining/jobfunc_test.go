@@ -294,3 +294,46 @@ func TestValidate(t *testing.T) {
 		t.Error("short attribute column accepted")
 	}
 }
+
+// TestVariants: a group where half the users hold three more entitlements
+// together, and a cost centre tells them apart, gets a variant package with
+// a rule; optional entitlements held independently do not make one.
+func TestVariants(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 9))
+	var users []testUser
+	for i := range 40 {
+		u := testUser{"Engineer", "R&D", "A", true, []int{0, 1, 2}}
+		if rng.Float64() < 0.35 {
+			u.ents = append(u.ents, 6) // optional, independent
+		}
+		if rng.Float64() < 0.35 {
+			u.ents = append(u.ents, 7) // optional, independent
+		}
+		if i%2 == 0 {
+			u.ents = append(u.ents, 3, 4, 5)
+			u.office = "Platform"
+		}
+		users = append(users, u)
+	}
+	d := build(users)
+	opt := DefaultOptions()
+	opt.BirthrightThreshold = 0
+	res := mine(t, d, opt)
+	if len(res.Packages) != 2 {
+		t.Fatalf("packages %q, want the job function and one variant", names(res))
+	}
+	v := res.Packages[1]
+	if v.Kind != Variant || !slices.Equal(v.Entitlements, []int32{0, 1, 2, 3, 4, 5}) || len(v.Members) != 20 || !v.Automatic {
+		t.Fatalf("variant %+v", v)
+	}
+	if c := v.Conditions[len(v.Conditions)-1]; c.Attribute != "officeLocation" || !slices.Equal(c.Values, []string{"Platform"}) {
+		t.Errorf("variant rule condition %+v", c)
+	}
+	if v.Name != "Engineer / R&D / Platform" {
+		t.Errorf("variant name %q", v.Name)
+	}
+	opt.Variants = false
+	if got := names(mine(t, d, opt)); len(got) != 1 {
+		t.Errorf("without variants: %q", got)
+	}
+}

@@ -117,6 +117,10 @@ func Describe(p Package) string {
 	switch {
 	case p.Kind == mining.Birthright.String():
 		return fmt.Sprintf("Access held by nearly every employee (%d users, %d entitlements).", p.Metrics.Members, p.Metrics.Entitlements)
+	case p.Kind == mining.Variant.String() && !p.Automatic:
+		return fmt.Sprintf("Variant %s: %d users of the job function hold these %d entitlements together; no attribute tells them apart, so assign it directly.", p.Name, p.Metrics.Members, p.Metrics.Entitlements)
+	case p.Kind == mining.Variant.String():
+		return fmt.Sprintf("Variant %s: %d users of the job function hold these %d entitlements together.", p.Name, p.Metrics.Members, p.Metrics.Entitlements)
 	case !p.Automatic:
 		return fmt.Sprintf("Job function %s (%d users, %d entitlements); its rule would select more users than an assignment policy allows, so assign it directly.", p.Name, p.Metrics.Members, p.Metrics.Entitlements)
 	}

@@ -41,6 +41,7 @@ database for the reports and exports.`,
 	f.Float64Var(&opts.opt.BirthrightThreshold, "birthright-threshold", opts.opt.BirthrightThreshold, "share of all users that must hold an entitlement for the birthright package (0: none)")
 	f.IntVar(&opts.opt.MinMembers, "min-members", opts.opt.MinMembers, "smallest group that gets a package")
 	f.IntVar(&opts.opt.MaxRuleUsers, "max-rule-users", opts.opt.MaxRuleUsers, "most users one assignment rule may select (0: no limit)")
+	f.BoolVar(&opts.opt.Variants, "variants", opts.opt.Variants, "look inside each job function for variants that part of its users hold (structural miner)")
 	f.Int64Var(&opts.snapshot, "snapshot", 0, "snapshot `id` (default: the latest)")
 	f.StringVar(&opts.format, "format", render.Table, "output format: table or json")
 	return c

@@ -81,8 +81,11 @@ type Truth struct {
 // JobFunction is a planted job function: its department and title and the
 // entitlements every member should hold beyond the birthright.
 type JobFunction struct {
-	Department   string        `json:"department"`
-	JobTitle     string        `json:"jobTitle"`
+	Department string `json:"department"`
+	JobTitle   string `json:"jobTitle"`
+	// Variant names a job function hidden inside the title (its members
+	// also hold the title's function); empty for the title's own function.
+	Variant      string        `json:"variant,omitempty"`
 	Members      int           `json:"members"`
 	Entitlements []Entitlement `json:"entitlements"`
 }
@@ -224,6 +227,10 @@ type function struct {
 	bundle   []int // title-level entitlements
 	optional []int
 	size     int
+	// variant is the bundle of the job function hidden in the title, held
+	// on top of bundle by variantSize of its users.
+	variant     []int
+	variantSize int
 }
 
 type generator struct {
@@ -246,11 +253,11 @@ type generator struct {
 }
 
 type user struct {
-	id, upn, display, title, company, employeeType, userType, office string
-	dept                                                             *deptInst
-	fn                                                               *function
-	enabled                                                          bool
-	grants                                                           []int32
+	id, upn, display, title, company, employeeType, userType, office, costCenter string
+	dept                                                                         *deptInst
+	fn                                                                           *function
+	enabled                                                                      bool
+	grants                                                                       []int32
 }
 
 func newGenerator(cfg Config) *generator {
@@ -371,6 +378,12 @@ func (g *generator) buildOrg() {
 				if t.manager {
 					f.bundle = append(f.bundle, g.ent(all, "Owner"), g.ent(site, "Full Control"))
 				}
+				if t.variant != "" {
+					for k := 1; k <= 3; k++ {
+						vg := g.addResource("group", fmt.Sprintf("SG-%s-%s-%s-%d", slug(d.name), slug(t.name), slug(t.variant), k))
+						f.variant = append(f.variant, g.ent(vg, "Member"))
+					}
+				}
 				// Optional access: a project group and a reporting tool.
 				prj := g.addResource("group", "PRJ-"+slug(d.name)+"-"+slug(t.name)+"-Initiatives")
 				f.optional = append(f.optional, g.ent(prj, "Member"))
@@ -407,6 +420,11 @@ func (g *generator) planSoD() {
 		}
 	}
 	order := []string{"Finance", "Human Resources", "Engineering", "Sales", "IT"}
+	for _, d := range catalog {
+		if !slices.Contains(order, d.name) {
+			order = append(order, d.name)
+		}
+	}
 	seen := map[string]bool{}
 	for _, dn := range order {
 		var fs []*function
@@ -599,6 +617,12 @@ func (g *generator) employee(i int, f *function) user {
 	grant(f.dept.bundle, keep)
 	grant(f.bundle, keep)
 	grant(f.optional, cfg.OptionalRate)
+	u.costCenter = "CC-" + slug(f.dept.name) + "-" + slug(f.title.name)
+	if len(f.variant) > 0 && g.rng.IntN(2) == 0 {
+		grant(f.variant, keep)
+		u.costCenter += "-" + slug(f.title.variant)
+		f.variantSize++
+	}
 	return u
 }
 
@@ -647,7 +671,7 @@ func (g *generator) service(i int) user {
 // fullSet returns every entitlement a member of f may legitimately hold.
 func (g *generator) fullSet(f *function) map[int]bool {
 	s := map[int]bool{}
-	for _, l := range [][]int{g.birthright, f.dept.bundle, f.bundle, f.optional} {
+	for _, l := range [][]int{g.birthright, f.dept.bundle, f.bundle, f.optional, f.variant} {
 		for _, e := range l {
 			s[e] = true
 		}
@@ -755,6 +779,14 @@ func (g *generator) finishTruth() {
 			jf.Entitlements = append(jf.Entitlements, g.entOut(e))
 		}
 		t.JobFunctions = append(t.JobFunctions, jf)
+		if len(f.variant) > 0 && f.variantSize > 0 {
+			v := JobFunction{Department: f.dept.name, JobTitle: f.title.name, Variant: f.title.variant, Members: f.variantSize,
+				Entitlements: slices.Clone(jf.Entitlements)}
+			for _, e := range f.variant {
+				v.Entitlements = append(v.Entitlements, g.entOut(e))
+			}
+			t.JobFunctions = append(t.JobFunctions, v)
+		}
 	}
 	for i := range g.users {
 		u := &g.users[i]
@@ -815,7 +847,7 @@ func writeFile(path string, fill func(*bufio.Writer) error) (err error) {
 }
 
 func (g *generator) writeUsers(w *bufio.Writer) error {
-	w.WriteString("id,userPrincipalName,displayName,jobTitle,department,companyName,employeeType,accountEnabled,userType,managerId,officeLocation\n")
+	w.WriteString("id,userPrincipalName,displayName,jobTitle,department,companyName,employeeType,accountEnabled,userType,managerId,officeLocation,costCenter\n")
 	for i := range g.users {
 		u := &g.users[i]
 		dept, manager := "", ""
@@ -825,7 +857,7 @@ func (g *generator) writeUsers(w *bufio.Writer) error {
 				manager = g.users[m].id
 			}
 		}
-		writeCSVRow(w, u.id, u.upn, u.display, u.title, dept, u.company, u.employeeType, strconv.FormatBool(u.enabled), u.userType, manager, u.office)
+		writeCSVRow(w, u.id, u.upn, u.display, u.title, dept, u.company, u.employeeType, strconv.FormatBool(u.enabled), u.userType, manager, u.office, u.costCenter)
 	}
 	return nil
 }

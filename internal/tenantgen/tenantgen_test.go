@@ -49,7 +49,7 @@ func TestTruthMatchesFiles(t *testing.T) {
 	require.NoError(t, err)
 
 	users := readCSV(t, filepath.Join(dir, UsersFile))
-	require.Equal(t, []string{"id", "userPrincipalName", "displayName", "jobTitle", "department", "companyName", "employeeType", "accountEnabled", "userType", "managerId", "officeLocation"}, users[0])
+	require.Equal(t, []string{"id", "userPrincipalName", "displayName", "jobTitle", "department", "companyName", "employeeType", "accountEnabled", "userType", "managerId", "officeLocation", "costCenter"}, users[0])
 	require.Len(t, users, 4001)
 	ids := map[string]bool{}
 	var empty, disabled, guests, variants int
@@ -96,7 +96,7 @@ func TestTruthMatchesFiles(t *testing.T) {
 	for _, k := range []string{"random", "mover", "sod"} {
 		require.NotZero(t, kinds[k], "no %s excess grants planted", k)
 	}
-	require.Len(t, truth.SoDRules, 3)
+	require.GreaterOrEqual(t, len(truth.SoDRules), 2, "a few SoD rules are planted")
 	for _, v := range truth.SoDViolations {
 		var rule SoDRule
 		for _, r := range truth.SoDRules {
@@ -127,7 +127,8 @@ func TestConfigErrors(t *testing.T) {
 	// Tiny tenants still work.
 	truth, err := Generate(DefaultConfig(3, 1), t.TempDir())
 	require.NoError(t, err)
-	require.Len(t, truth.JobFunctions, 1)
+	require.NotEmpty(t, truth.JobFunctions)
+	require.Empty(t, truth.JobFunctions[0].Variant)
 }
 
 func BenchmarkGenerate(b *testing.B) {

@@ -1,0 +1,204 @@
+package mining
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+)
+
+// variants finds the variants hidden in a job-function group: the
+// entitlements that at least VariantMinShare of its members hold, below the
+// group's threshold, are covered by the structural miner on the members ×
+// those entitlements, with the WSC objective (which takes large roles first)
+// and 10% noise (which drops the small roles that stray grants make); every
+// role left with enough users and entitlements becomes a variant package on
+// top of base.
+func (m *miner) variants(ctx context.Context, g *group, base Package, inBirthright []bool) ([]Package, error) {
+	n := len(g.members)
+	minUsers := max(m.opt.MinMembers, int(math.Ceil(m.opt.VariantMinShare*float64(n))))
+	if n < 2*minUsers {
+		return nil, nil
+	}
+	inBase := func(e int32) bool { _, ok := slices.BinarySearch(base.Entitlements, e); return ok }
+	// Partly held entitlements.
+	var touched []int32
+	for _, u := range g.members {
+		for _, e := range m.d.Row(int(u)) {
+			if m.counts[e] == 0 {
+				touched = append(touched, e)
+			}
+			m.counts[e]++
+		}
+	}
+	slices.Sort(touched)
+	var cand []int32
+	for _, e := range touched {
+		c := float64(m.counts[e])
+		m.counts[e] = 0
+		if c >= float64(minUsers) && c < m.opt.Threshold*float64(n)-1e-9 && !inBirthright[e] && !inBase(e) {
+			cand = append(cand, e)
+		}
+	}
+	if len(cand) < m.opt.VariantMinEntitlements {
+		return nil, nil
+	}
+	// The group's submatrix over the candidates.
+	local := make(map[int32]int, len(cand))
+	for j, e := range cand {
+		local[e] = j
+	}
+	b := NewBuilder(n, len(cand))
+	for i, u := range g.members {
+		for _, e := range m.d.Row(int(u)) {
+			if j, ok := local[e]; ok {
+				b.Add(i, j)
+			}
+		}
+	}
+	sub := b.Build()
+	cover, err := Cover(ctx, sub, CoverOptions{Objective: MinWSC, MaxNoise: 0.1, MaxNodes: 100_000})
+	if err != nil {
+		return nil, err
+	}
+	// Each role proposes a block of entitlements; its members are the
+	// group's users holding more than half of the block. A block is kept
+	// when it is cohesive (at least the threshold share of every one of its
+	// entitlements' holders are its members: optional access that people
+	// hold independently is not a variant) and large enough.
+	var out []Package
+	seen := map[string]bool{}
+	for _, r := range cover.Roles {
+		if len(r.Perms) < m.opt.VariantMinEntitlements {
+			continue
+		}
+		block := make([]int32, len(r.Perms))
+		for k, j := range r.Perms {
+			block[k] = cand[j]
+		}
+		slices.Sort(block)
+		key := fmt.Sprint(block)
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		var members []int32
+		holders := make([]int, len(block))
+		inMembers := make([]int, len(block))
+		for _, u := range g.members {
+			row := m.d.Row(int(u))
+			has := make([]bool, len(block))
+			n := 0
+			for k, e := range block {
+				if _, ok := slices.BinarySearch(row, e); ok {
+					has[k] = true
+					holders[k]++
+					n++
+				}
+			}
+			if 2*n > len(block) {
+				members = append(members, u)
+				for k := range block {
+					if has[k] {
+						inMembers[k]++
+					}
+				}
+			}
+		}
+		if len(members) < minUsers {
+			continue
+		}
+		cohesive := true
+		for k := range block {
+			if float64(inMembers[k]) < m.opt.Threshold*float64(holders[k]) {
+				cohesive = false
+			}
+		}
+		if !cohesive {
+			continue
+		}
+		v := Package{Kind: Variant, Conditions: slices.Clone(base.Conditions), Members: members}
+		ents := slices.Concat(base.Entitlements, block)
+		slices.Sort(ents)
+		v.Entitlements = ents
+		// A rule when an attribute value describes the variant's members;
+		// the rule then decides who they are.
+		if c, selected, users, ok := m.separate(g, v.Members); ok {
+			v.Conditions = append(v.Conditions, c)
+			v.Members = selected
+			v.Automatic = users <= m.opt.MaxRuleUsers || m.opt.MaxRuleUsers == 0
+			v.Metrics.RuleUsers = users
+			v.Name = base.Name + " / " + c.Values[0]
+		} else {
+			v.Name = fmt.Sprintf("%s (variant %d)", base.Name, len(out)+1)
+		}
+		// Prevalence among the variant's members.
+		for _, u := range v.Members {
+			for _, e := range m.d.Row(int(u)) {
+				m.counts[e]++
+			}
+		}
+		for _, e := range ents {
+			v.Prevalence = append(v.Prevalence, float64(m.counts[e])/float64(len(v.Members)))
+		}
+		for _, u := range v.Members {
+			for _, e := range m.d.Row(int(u)) {
+				m.counts[e] = 0
+			}
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// separate looks for an attribute, outside the group's own, with a value
+// that describes the variant: at least 90% of its members have it, and at
+// least 90% of the group's members who have it are in the variant. It
+// returns the condition, the group's members it selects, and how many users
+// in all (eligible or not) the group's rule plus the condition selects.
+func (m *miner) separate(g *group, members []int32) (Condition, []int32, int, bool) {
+	inVariant := make(map[int32]bool, len(members))
+	for _, u := range members {
+		inVariant[u] = true
+	}
+	for i := range m.d.Attributes {
+		a := &m.d.Attributes[i]
+		if slices.ContainsFunc(g.conds, func(c Condition) bool { return c.Attribute == a.Name }) {
+			continue
+		}
+		n := m.normalizedShared(a)
+		freq := map[uint32]int{}
+		for _, u := range members {
+			freq[n.ids[a.Codes[u]]]++
+		}
+		// The most common value among the variant's members (ties: lowest).
+		id, best := uint32(0), -1
+		for v, c := range freq {
+			if c > best || c == best && v < id {
+				id, best = v, c
+			}
+		}
+		if n.values[id] == "" || float64(best) < 0.9*float64(len(members)) {
+			continue
+		}
+		var selected []int32
+		for _, u := range g.members {
+			if n.ids[a.Codes[u]] == id {
+				selected = append(selected, u)
+			}
+		}
+		if float64(best) < 0.9*float64(len(selected)) {
+			continue
+		}
+		c := Condition{Attribute: a.Name, Normalized: []string{n.values[id]}, Values: n.raw[id]}
+		return c, selected, len(m.selectUsers(append(slices.Clone(g.conds), c), false)), true
+	}
+	return Condition{}, nil, 0, false
+}
+
+// normalizedShared returns the normalised attribute from the cache the
+// workers share, which JobFunctions fills for every attribute before the
+// parallel work starts.
+func (m *miner) normalizedShared(a *Attribute) *normalized {
+	return m.norm[a]
+}
