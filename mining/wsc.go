@@ -14,7 +14,7 @@ import (
 // restricted at pick time to the users and permissions that still have
 // uncovered cells inside it, picked by covered cells per unit of cost
 // 1+|U'|+|P'|; then incidences and roles that other roles make redundant
-// are dropped.
+// are trimmed, as after the min-role cover.
 func minWSC(ctx context.Context, d *Dataset, opt CoverOptions) (*CoverResult, error) {
 	red, err := reduce(ctx, d, false)
 	if err != nil {
@@ -54,7 +54,7 @@ func minWSC(ctx context.Context, d *Dataset, opt CoverOptions) (*CoverResult, er
 			res.Stats.Greedy++
 		}
 	}
-	res.Roles = rebuild(d, res.Roles, red.log)
+	res.Roles = trim(d, rebuild(d, res.Roles, red.log))
 	return res, nil
 }
 
@@ -189,58 +189,6 @@ func wscComponent(ctx context.Context, m *bmatrix, comp [2][]int, userW, permW m
 			}
 		}
 		roles = append(roles, p)
-	}
-	// Drop what other roles make redundant: a user of a role whose cells in
-	// it are all covered twice, then a permission likewise, then empty roles.
-	count := make([][]int32, len(sub))
-	for i := range count {
-		count[i] = make([]int32, ncols)
-	}
-	for _, p := range roles {
-		for _, i := range p.users {
-			for _, j := range p.perms {
-				count[i][j]++
-			}
-		}
-	}
-	for k := len(roles) - 1; k >= 0; k-- {
-		p := &roles[k]
-		keep := p.users[:0]
-		for _, i := range p.users {
-			redundant := true
-			for _, j := range p.perms {
-				if count[i][j] < 2 {
-					redundant = false
-					break
-				}
-			}
-			if redundant {
-				for _, j := range p.perms {
-					count[i][j]--
-				}
-				continue
-			}
-			keep = append(keep, i)
-		}
-		p.users = keep
-		keepP := p.perms[:0]
-		for _, j := range p.perms {
-			redundant := true
-			for _, i := range p.users {
-				if count[i][j] < 2 {
-					redundant = false
-					break
-				}
-			}
-			if redundant {
-				for _, i := range p.users {
-					count[i][j]--
-				}
-				continue
-			}
-			keepP = append(keepP, j)
-		}
-		p.perms = keepP
 	}
 	out := make([]Role, 0, len(roles))
 	for _, p := range roles {
