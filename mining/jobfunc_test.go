@@ -3,6 +3,8 @@ package mining
 import (
 	"context"
 	"math/rand/v2"
+	"reflect"
+	"runtime"
 	"slices"
 	"testing"
 )
@@ -335,5 +337,50 @@ func TestVariants(t *testing.T) {
 	opt.Variants = false
 	if got := names(mine(t, d, opt)); len(got) != 1 {
 		t.Errorf("without variants: %q", got)
+	}
+}
+
+// TestJobFunctionsWorkerIndependent: the parallel miner gives the same
+// result on one worker as on several.
+func TestJobFunctionsWorkerIndependent(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 4))
+	titles := []string{"A", "B", "C", "D", "E", "F", "G", "H"}
+	var users []testUser
+	for range 3000 {
+		k := rng.IntN(len(titles))
+		u := testUser{titles[k], "Dept", []string{"X", "Y"}[rng.IntN(2)], rng.IntN(20) > 0, []int{0, 1 + k}}
+		if rng.IntN(2) == 0 {
+			u.ents = append(u.ents, 9+k%3)
+		}
+		if rng.IntN(30) == 0 {
+			u.ents = append(u.ents, rng.IntN(20))
+		}
+		users = append(users, u)
+	}
+	b := NewBuilder(len(users), 20)
+	elig := make([]bool, len(users))
+	for u, tu := range users {
+		for _, e := range tu.ents {
+			b.Add(u, e)
+		}
+		b.SetAttribute("jobTitle", u, tu.title)
+		b.SetAttribute("department", u, tu.dept)
+		b.SetAttribute("officeLocation", u, tu.office)
+		elig[u] = tu.eligible
+	}
+	d := b.Build()
+	d.Eligible = elig
+	opt := DefaultOptions()
+	opt.MaxRuleUsers = 200 // force splits too
+	prev := runtime.GOMAXPROCS(1)
+	one := mine(t, d, opt)
+	runtime.GOMAXPROCS(4)
+	four := mine(t, d, opt)
+	runtime.GOMAXPROCS(prev)
+	if !reflect.DeepEqual(one, four) {
+		t.Fatalf("results differ between one and four workers:\n%q\n%q", names(one), names(four))
+	}
+	if len(one.Packages) < 8 {
+		t.Fatalf("only %d packages: the fixture does not exercise the miner", len(one.Packages))
 	}
 }
