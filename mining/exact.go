@@ -145,6 +145,13 @@ func extentsOf(rows []bitset.Set, width int, xs []bitset.Set) [][]int32 {
 	return out
 }
 
+// Work bounds of the exact set cover: membership tests of the reduction
+// rules, and search nodes times kernel elements. Each is a few seconds.
+const (
+	maxReduceWork = 300_000_000
+	maxSearchWork = 4_000_000_000
+)
+
 // setCover is a solution of a set-cover instance.
 type setCover struct {
 	chosen         []int // sets chosen
@@ -214,7 +221,10 @@ func exactSetCover(ctx context.Context, n int, sets [][]int32, maxNodes, limit i
 		return buf
 	}
 	var b1, b2, b3 []int32
-	for changed := true; changed; {
+	// work counts the membership tests of the domination rules; past
+	// maxReduceWork the rules stop and the search takes what is left.
+	work := 0
+	for changed := true; changed && work < maxReduceWork; {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
@@ -259,6 +269,7 @@ func exactSetCover(ctx context.Context, n int, sets [][]int32, maxNodes, limit i
 					continue
 				}
 				inside := true
+				work += len(b1)
 				for _, x := range b1 {
 					if !setBits[t].Has(int(x)) {
 						inside = false
@@ -299,6 +310,7 @@ func exactSetCover(ctx context.Context, n int, sets [][]int32, maxNodes, limit i
 					continue
 				}
 				dominated := true
+				work += len(b1)
 				for _, s := range b1 {
 					if !elemBits[f].Has(int(s)) {
 						dominated = false
@@ -336,6 +348,10 @@ func exactSetCover(ctx context.Context, n int, sets [][]int32, maxNodes, limit i
 		sol.lowerBound, sol.proved = len(sol.chosen), true
 		return sol, nil
 	}
+	// A node costs about a pass over the kernel's elements, each a bitset
+	// over its sets: bound the nodes so that the search stays within a
+	// fixed amount of work.
+	maxNodes = max(1, min(maxNodes, maxSearchWork/((len(kElems)+1)*bitset.Words(len(kSets)))))
 	k := &kernel{sets: make([][]int32, len(kSets)), elemSets: make([][]int32, len(kElems)), maxNodes: maxNodes, ctx: ctx,
 		limit: limit - sol.forced}
 	for i, s := range kSets {

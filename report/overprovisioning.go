@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/rolemine/rolemine/mining"
 	"github.com/rolemine/rolemine/tenant"
 )
 
@@ -20,6 +21,12 @@ type OverOptions struct {
 	// compared with the package whose entitlements they hold most of, if
 	// they hold at least this share of it.
 	MinMatch float64
+	// StructuralNoise, when above zero, also runs the structural miner
+	// (mining.Cover) over the members' access, letting at most this share
+	// of assignments stay outside every role. Findings among those
+	// exceptions are marked, and exceptions that the user's packages do not
+	// explain are reported even when peers hold them.
+	StructuralNoise float64
 }
 
 // DefaultOverOptions returns the defaults of `rolemine report overprovisioning`.
@@ -51,8 +58,10 @@ type Finding struct {
 	PeerPrevalence    float64 `json:"peerPrevalence"`
 	TenantPrevalence  float64 `json:"tenantPrevalence"`
 	Sensitive         bool    `json:"sensitive"`
-	Score             float64 `json:"score"`
-	Reason            string  `json:"reason"`
+	// StructuralException: no role of the structural cover explains it.
+	StructuralException bool    `json:"structuralException"`
+	Score               float64 `json:"score"`
+	Reason              string  `json:"reason"`
 }
 
 // AccountFinding is an account that should hold little or nothing but does:
@@ -71,6 +80,7 @@ type OverSummary struct {
 	UsersWithExcess int `json:"usersWithExcess"`
 	Findings        int `json:"findings"`
 	Sensitive       int `json:"sensitive"`
+	Structural      int `json:"structuralExceptions"`
 	Disabled        int `json:"disabledAccountsWithAccess"`
 	Guests          int `json:"guestsWithAccess"`
 	NonPerson       int `json:"serviceAccountsWithAccess"`
@@ -170,6 +180,10 @@ func ComputeOverprovisioning(ctx context.Context, d *tenant.Data, run *tenant.Ru
 			}
 		}
 	}
+	exceptions, err := structuralExceptions(ctx, ds, opt.StructuralNoise)
+	if err != nil {
+		return nil, err
+	}
 	explained := make([]bool, ds.NumEntitlements)
 	withExcess := 0
 	for u := 0; u < ds.NumUsers; u++ {
@@ -228,7 +242,8 @@ func ComputeOverprovisioning(ctx context.Context, d *tenant.Data, run *tenant.Ru
 			if size > 0 {
 				prev = float64(holders) / float64(size)
 			}
-			if prev > opt.MaxPeerPrevalence {
+			structural := exceptions[[2]int32{int32(u), e}]
+			if prev > opt.MaxPeerPrevalence && !structural {
 				continue
 			}
 			ent := d.Entitlements[e]
@@ -238,7 +253,7 @@ func ComputeOverprovisioning(ctx context.Context, d *tenant.Data, run *tenant.Ru
 				ResourceID: ent.ResourceID, ResourceName: d.ResourceName(ent.ResourceID), ResourceType: cmp.Or(res.Type, tenant.TypeUnknown),
 				Role: ent.Role, PeerGroup: group, PeerSize: size, PeerHolders: holders,
 				PeerPrevalence: round(prev), TenantPrevalence: round(float64(tenantHolders[e]) / float64(max(1, eligible))),
-				Sensitive: Sensitive(ent.Role),
+				Sensitive: Sensitive(ent.Role), StructuralException: structural,
 			}
 			sens := 0.8
 			if f.Sensitive {
@@ -246,6 +261,10 @@ func ComputeOverprovisioning(ctx context.Context, d *tenant.Data, run *tenant.Ru
 			}
 			f.Score = round((1 - prev) * (0.7 + 0.3*(1-f.TenantPrevalence)) * sens)
 			f.Reason = overReason(f, matched, peer >= 0 && !slices.Contains(ix.byUser[u], int32(peer)))
+			if structural {
+				f.Reason += fmt.Sprintf("; no role of a structural cover with %.0f%% noise explains it", 100*opt.StructuralNoise)
+				rep.Summary.Structural++
+			}
 			rep.Findings = append(rep.Findings, f)
 			found = true
 			if f.Sensitive {
@@ -353,4 +372,45 @@ func Sensitive(role string) bool {
 		}
 	}
 	return false
+}
+
+// structuralExceptions covers the eligible users' access with the
+// structural miner, leaving at most a share noise of it outside every
+// role, and returns those assignments as (user, entitlement) pairs.
+func structuralExceptions(ctx context.Context, ds *mining.Dataset, noise float64) (map[[2]int32]bool, error) {
+	if noise <= 0 {
+		return nil, nil
+	}
+	var users []int32
+	for u := 0; u < ds.NumUsers; u++ {
+		if ds.IsEligible(u) {
+			users = append(users, int32(u))
+		}
+	}
+	b := mining.NewCSRBuilder(len(users), ds.NumEntitlements, 0)
+	for i, u := range users {
+		row := ds.Row(int(u))
+		us := make([]int32, len(row))
+		for k := range us {
+			us[k] = int32(i)
+		}
+		if err := b.Add(us, row); err != nil {
+			return nil, err
+		}
+	}
+	sub, err := b.Build()
+	if err != nil {
+		return nil, err
+	}
+	opt := mining.DefaultCoverOptions()
+	opt.MaxNoise = noise
+	res, err := mining.Cover(ctx, sub, opt)
+	if err != nil {
+		return nil, fmt.Errorf("structural cover: %w", err)
+	}
+	out := make(map[[2]int32]bool, len(res.Exceptions))
+	for _, x := range res.Exceptions {
+		out[[2]int32{users[x[0]], x[1]}] = true
+	}
+	return out, nil
 }

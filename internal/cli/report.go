@@ -42,6 +42,7 @@ func newReportCmd(ios *IO, g *globals) *cobra.Command {
 		},
 	}
 	over.Flags().Float64Var(&opts.over.MaxPeerPrevalence, "max-peer-prevalence", opts.over.MaxPeerPrevalence, "report access held by at most this share of the user's peers")
+	over.Flags().Float64Var(&opts.over.StructuralNoise, "structural-noise", 0, "also cover the members' access with the structural miner, leaving at most this share outside every role, and report those exceptions")
 	over.Flags().Float64Var(&opts.over.MinMatch, "min-match", opts.over.MinMatch, "share of a package a user without a matching rule must hold to be compared with its members")
 
 	sod := &cobra.Command{
