@@ -53,7 +53,7 @@ func DefaultConfig(users int, seed uint64) Config {
 		Users: users, Seed: seed, Domain: "contoso",
 		TitleVariantRate: 0.08, TitleTypoRate: 0.005, EmptyTitleRate: 0.03,
 		DisabledRate: 0.02, GuestRate: 0.02, ServiceRate: 0.005,
-		MoverRate: 0.03, ExcessRate: 0.03, DropoutRate: 0.02, OptionalRate: 0.35,
+		MoverRate: 0.03, ExcessRate: 0.03, DropoutRate: 0.01, OptionalRate: 0.35,
 		MinFunctionSize: 10, BundleScale: 1, UsersPerRegion: 25000,
 	}
 }
