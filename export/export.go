@@ -9,13 +9,15 @@ import (
 )
 
 // Formats this package writes, and the file name each is written to.
-var Formats = []string{"graph-json", "json", "csv"}
+var Formats = []string{"graph-json", "terraform", "json", "csv"}
 
 // FileName returns the file an export format is written to.
 func FileName(format string) string {
 	switch format {
 	case "graph-json":
 		return "graph-plan.json"
+	case "terraform":
+		return "access-packages.tf"
 	case "json":
 		return "packages.json"
 	case "csv":
@@ -35,6 +37,8 @@ func Write(w io.Writer, format string, pkgs []tenant.Package, opt Options) error
 	switch format {
 	case "graph-json":
 		return WriteGraphJSON(w, BuildPlan(pkgs, PlanOptions(opt)))
+	case "terraform":
+		return WriteTerraform(w, pkgs, opt)
 	case "json":
 		return WriteJSON(w, BuildDefinitions(pkgs, opt.Incompatible))
 	case "csv":

@@ -28,6 +28,9 @@ func newExportCmd(ios *IO, g *globals) *cobra.Command {
   graph-json  an ordered Microsoft Graph request plan for entitlement management
               (catalog, resources, packages, role scopes, assignment policies,
               incompatible packages), in graph-plan.json
+  terraform   azuread provider resources for what it supports (catalog, packages,
+              group associations, direct-assignment policies), in
+              access-packages.tf, with comments on what only graph-plan.json holds
   json, csv   tool-neutral package definitions, in packages.json / packages.csv
 With --sod-rules, packages that would grant the two sides of a rule are
 marked incompatible with each other.`,

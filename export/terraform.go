@@ -1,0 +1,154 @@
+package export
+
+import (
+	"cmp"
+	"fmt"
+	"io"
+	"strings"
+	"unicode"
+
+	"github.com/rolemine/rolemine/tenant"
+)
+
+// WriteTerraform writes azuread provider resources for what the provider
+// can express today: the catalog, the packages, catalog associations of
+// the groups the packages use, group package associations (Member or
+// Owner) and a direct-assignment policy per package. Each package carries a
+// comment naming what Terraform cannot express (automatic assignment rules,
+// separation of duties, app and site roles), which graph-plan.json holds.
+func WriteTerraform(w io.Writer, pkgs []tenant.Package, opt Options) error {
+	catalog := opt.CatalogName
+	if catalog == "" {
+		catalog = "rolemine proposals"
+	}
+	b := &strings.Builder{}
+	b.WriteString("# Access packages proposed by rolemine, for the azuread Terraform provider.\n")
+	b.WriteString("# The provider cannot create automatic assignment policies, incompatible packages\n")
+	b.WriteString("# or app and site role scopes yet: graph-plan.json (rolemine export --format\n")
+	b.WriteString("# graph-json) creates those through Microsoft Graph.\n\n")
+	fmt.Fprintf(b, "resource \"azuread_access_package_catalog\" \"rolemine\" {\n  display_name          = %s\n  description           = %s\n  state                 = \"published\"\n  is_externally_visible = false\n}\n",
+		hclString(catalog), hclString("Job-function access packages proposed by rolemine"))
+	labels := newLabeler()
+	// Catalog associations for every group the packages use, once each.
+	groupLabel := map[string]string{}
+	for _, p := range pkgs {
+		for _, e := range p.Entitlements {
+			if e.ResourceType != tenant.TypeGroup || groupLabel[e.ResourceID] != "" {
+				continue
+			}
+			l := labels.label("group_" + e.ResourceName)
+			groupLabel[e.ResourceID] = l
+			fmt.Fprintf(b, "\n# Group %s\nresource \"azuread_access_package_resource_catalog_association\" %q {\n  catalog_id             = azuread_access_package_catalog.rolemine.id\n  resource_origin_id     = %s\n  resource_origin_system = \"AadGroup\"\n}\n",
+				hclComment(e.ResourceName), l, hclString(e.ResourceID))
+		}
+	}
+	incompatible := map[string][]string{}
+	for _, inc := range opt.Incompatible {
+		incompatible[inc.PackageID] = append(incompatible[inc.PackageID], inc.OtherID)
+	}
+	for _, p := range pkgs {
+		pl := labels.label(p.ID)
+		fmt.Fprintf(b, "\n# Package %s\n", hclComment(p.Name))
+		var gaps []string
+		if p.Automatic && p.Rule != "" {
+			gaps = append(gaps, "automatic assignment rule "+p.Rule)
+		}
+		for _, e := range p.Entitlements {
+			switch e.ResourceType {
+			case tenant.TypeGroup:
+			case tenant.TypeUnknown:
+				gaps = append(gaps, fmt.Sprintf("role %s on %s (resource type unknown: ingest a resources file)", e.Role, e.ResourceName))
+			default:
+				gaps = append(gaps, fmt.Sprintf("%s role %s on %s", e.ResourceType, e.Role, e.ResourceName))
+			}
+		}
+		for _, other := range incompatible[p.ID] {
+			gaps = append(gaps, "incompatible with package "+other)
+		}
+		if len(gaps) > 0 {
+			b.WriteString("# Not expressible in the azuread provider; see graph-plan.json:\n")
+			for _, g := range gaps {
+				fmt.Fprintf(b, "#   - %s\n", hclComment(g))
+			}
+		}
+		fmt.Fprintf(b, "resource \"azuread_access_package\" %q {\n  catalog_id   = azuread_access_package_catalog.rolemine.id\n  display_name = %s\n  description  = %s\n  is_hidden    = false\n}\n",
+			pl, hclString(p.Name), hclString(cmp.Or(p.Description, p.Name)))
+		for _, e := range p.Entitlements {
+			if e.ResourceType != tenant.TypeGroup || (e.Role != "Member" && e.Role != "Owner") {
+				continue
+			}
+			fmt.Fprintf(b, "\nresource \"azuread_access_package_resource_package_association\" %q {\n  access_package_id               = azuread_access_package.%s.id\n  catalog_resource_association_id = azuread_access_package_resource_catalog_association.%s.id\n  access_type                     = %q\n}\n",
+				labels.label(p.ID+"_"+groupLabel[e.ResourceID]+"_"+e.Role), pl, groupLabel[e.ResourceID], e.Role)
+		}
+		fmt.Fprintf(b, "\nresource \"azuread_access_package_assignment_policy\" %q {\n  access_package_id = azuread_access_package.%s.id\n  display_name      = %s\n  description       = \"Administrators assign this package directly\"\n  requestor_settings {\n    scope_type = \"NoSubjects\"\n  }\n  approval_settings {\n    approval_required = false\n  }\n}\n",
+			labels.label(p.ID+"_direct"), pl, hclString("Direct assignment: "+p.Name))
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// hclString quotes s as an HCL string: escapes as in JSON, and template
+// sequences ${ and %{ doubled so that they stay literal.
+func hclString(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for i, r := range s {
+		switch {
+		case r == '"':
+			b.WriteString(`\"`)
+		case r == '\\':
+			b.WriteString(`\\`)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case (r == '$' || r == '%') && strings.HasPrefix(s[i+1:], "{"):
+			b.WriteRune(r)
+			b.WriteRune(r)
+		case unicode.IsControl(r):
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+// hclComment makes s safe inside a # comment: one line.
+func hclComment(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
+}
+
+// labeler makes unique resource labels: letters, digits and underscores,
+// starting with a letter.
+type labeler struct{ used map[string]int }
+
+func newLabeler() *labeler { return &labeler{used: map[string]int{}} }
+
+func (l *labeler) label(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		if r < 128 && (unicode.IsLetter(r) || unicode.IsDigit(r)) {
+			b.WriteRune(r)
+		} else if b.Len() > 0 && !strings.HasSuffix(b.String(), "_") {
+			b.WriteByte('_')
+		}
+	}
+	out := strings.Trim(b.String(), "_")
+	if out == "" || !unicode.IsLetter(rune(out[0])) {
+		out = "r_" + out
+	}
+	l.used[out]++
+	if n := l.used[out]; n > 1 {
+		out = fmt.Sprintf("%s_%d", out, n)
+	}
+	return out
+}

@@ -1,0 +1,56 @@
+package export
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/stretchr/testify/require"
+)
+
+// TestTerraformParses: the output is valid HCL, and names from the tenant,
+// with quotes, backslashes, newlines and template sequences, come back
+// unchanged when the strings are evaluated.
+func TestTerraformParses(t *testing.T) {
+	pkgs := packages()
+	tricky := "Pay \"roll\" ${jndi:x} %{if} \\ back\nslash"
+	pkgs[0].Name = tricky
+	var buf bytes.Buffer
+	require.NoError(t, WriteTerraform(&buf, pkgs, Options{CatalogName: "Cat ${x}", Incompatible: []Incompatibility{{PackageID: "payroll-clerk-finance", OtherID: "controller-finance"}}}))
+	f, diags := hclsyntax.ParseConfig(buf.Bytes(), "access-packages.tf", hcl.InitialPos)
+	require.False(t, diags.HasErrors(), "%s\n%s", diags.Error(), buf.String())
+
+	body := f.Body.(*hclsyntax.Body)
+	counts := map[string]int{}
+	names := map[string]bool{}
+	for _, blk := range body.Blocks {
+		require.Equal(t, "resource", blk.Type)
+		require.Len(t, blk.Labels, 2)
+		counts[blk.Labels[0]]++
+		require.False(t, names[blk.Labels[0]+"."+blk.Labels[1]], "duplicate resource %v", blk.Labels)
+		names[blk.Labels[0]+"."+blk.Labels[1]] = true
+		if attr, ok := blk.Body.Attributes["display_name"]; ok && blk.Labels[0] == "azuread_access_package" && blk.Labels[1] == "payroll_clerk_finance" {
+			v, d := attr.Expr.Value(nil)
+			require.False(t, d.HasErrors(), d.Error())
+			require.Equal(t, tricky, v.AsString())
+		}
+		if blk.Labels[0] == "azuread_access_package_catalog" {
+			v, _ := blk.Body.Attributes["display_name"].Expr.Value(nil)
+			require.Equal(t, "Cat ${x}", v.AsString())
+		}
+	}
+	require.Equal(t, map[string]int{
+		"azuread_access_package_catalog":                      1,
+		"azuread_access_package_resource_catalog_association": 1, // one group
+		"azuread_access_package":                              2,
+		"azuread_access_package_resource_package_association": 2, // Member and Owner of the group
+		"azuread_access_package_assignment_policy":            2,
+	}, counts)
+	out := buf.String()
+	require.Contains(t, out, "#   - automatic assignment rule (user.jobTitle -in")
+	require.Contains(t, out, "#   - application role AP.Clerk on SAP")
+	require.Contains(t, out, "#   - incompatible with package controller-finance")
+	require.NotContains(t, strings.ReplaceAll(out, "\\n", ""), "back\nslash", "a newline in a name stays escaped")
+}
