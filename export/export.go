@@ -9,7 +9,7 @@ import (
 )
 
 // Formats this package writes, and the file name each is written to.
-var Formats = []string{"graph-json", "terraform", "json", "csv"}
+var Formats = []string{"graph-json", "terraform", "json", "csv", "yaml"}
 
 // FileName returns the file an export format is written to.
 func FileName(format string) string {
@@ -22,6 +22,8 @@ func FileName(format string) string {
 		return "packages.json"
 	case "csv":
 		return "packages.csv"
+	case "yaml":
+		return "packages.yaml"
 	}
 	return ""
 }
@@ -43,6 +45,8 @@ func Write(w io.Writer, format string, pkgs []tenant.Package, opt Options) error
 		return WriteJSON(w, BuildDefinitions(pkgs, opt.Incompatible))
 	case "csv":
 		return WriteCSV(w, BuildDefinitions(pkgs, opt.Incompatible))
+	case "yaml":
+		return WriteYAML(w, BuildDefinitions(pkgs, opt.Incompatible))
 	}
 	return fmt.Errorf("unknown export format %q (use %s)", format, strings.Join(Formats, ", "))
 }

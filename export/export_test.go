@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"gopkg.in/yaml.v3"
 
 	"github.com/rolemine/rolemine/mining"
 	"github.com/rolemine/rolemine/tenant"
@@ -102,4 +103,55 @@ func TestPlan(t *testing.T) {
 	require.Equal(t, []Skipped{{PackageID: "controller-finance", ResourceID: "legacy-app", Role: "User", Reason: "resource type unknown: ingest a resources file to include it"}}, p.Skipped)
 	ref := steps["incompatible:payroll-clerk-finance:controller-finance"]
 	require.Equal(t, "/identityGovernance/entitlementManagement/accessPackages/{{package.payroll-clerk-finance.id}}/incompatibleAccessPackages/$ref", ref.Path)
+}
+
+// TestYAMLMatchesJSON: the YAML export reads back to the same document as
+// the JSON export.
+func TestYAMLMatchesJSON(t *testing.T) {
+	defs := BuildDefinitions(packages(), nil)
+	var j, y bytes.Buffer
+	require.NoError(t, WriteJSON(&j, defs))
+	require.NoError(t, WriteYAML(&y, defs))
+	var fromJSON, fromYAML any
+	require.NoError(t, json.Unmarshal(j.Bytes(), &fromJSON))
+	require.NoError(t, yaml.Unmarshal(y.Bytes(), &fromYAML))
+	require.Equal(t, fromJSON, normalizeYAML(fromYAML))
+	require.NotContains(t, y.String(), "{", "block style, not flow style")
+}
+
+// normalizeYAML turns yaml.v3's decoded numbers and maps into what
+// encoding/json gives.
+func normalizeYAML(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			x[k] = normalizeYAML(e)
+		}
+		return x
+	case []any:
+		for i, e := range x {
+			x[i] = normalizeYAML(e)
+		}
+		return x
+	case int:
+		return float64(x)
+	}
+	return v
+}
+
+func TestYAMLKeepsStringTypes(t *testing.T) {
+	pkgs := packages()
+	pkgs[0].Name = "true"
+	pkgs[0].Description = "0012"
+	var y bytes.Buffer
+	require.NoError(t, WriteYAML(&y, BuildDefinitions(pkgs, nil)))
+	var back struct {
+		Packages []struct {
+			Name        string `yaml:"name"`
+			Description string `yaml:"description"`
+		} `yaml:"packages"`
+	}
+	require.NoError(t, yaml.Unmarshal(y.Bytes(), &back))
+	require.Equal(t, "true", back.Packages[0].Name)
+	require.Equal(t, "0012", back.Packages[0].Description)
 }

@@ -31,7 +31,9 @@ func newExportCmd(ios *IO, g *globals) *cobra.Command {
   terraform   azuread provider resources for what it supports (catalog, packages,
               group associations, direct-assignment policies), in
               access-packages.tf, with comments on what only graph-plan.json holds
-  json, csv   tool-neutral package definitions, in packages.json / packages.csv
+  json, csv, yaml
+              tool-neutral package definitions, in packages.json, packages.csv,
+              packages.yaml
 With --sod-rules, packages that would grant the two sides of a rule are
 marked incompatible with each other.`,
 		Args: noArgs,
