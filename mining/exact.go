@@ -21,7 +21,10 @@ const maxClosureWork = 1_500_000_000
 // errBudget past max sets (0: max(100,000, 20 per set)) or maxClosureWork.
 func concepts(ctx context.Context, sets []bitset.Set, max int) ([]bitset.Set, error) {
 	if max <= 0 {
-		max = maxInt(100_000, 20*len(sets))
+		max = 100_000
+		if 20*len(sets) > max {
+			max = 20 * len(sets)
+		}
 	}
 	if len(sets) == 0 {
 		return nil, nil
@@ -737,8 +740,6 @@ func greedySetCover(n int, sets [][]int32) *setCover {
 	}
 	return &setCover{chosen: k.greedy(), lowerBound: 0, proved: false}
 }
-
-func maxInt(a, b int) int { return max(a, b) }
 
 // columnClosures returns, for every column, the set of columns that all its
 // rows share: the intent of the column's concept.

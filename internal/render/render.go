@@ -19,7 +19,6 @@ const (
 	Table = "table"
 	CSV   = "csv"
 	JSON  = "json"
-	HTML  = "html"
 )
 
 // CheckFormat returns an error unless format is one of allowed.

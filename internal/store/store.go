@@ -35,9 +35,8 @@ var ErrNoRun = errors.New("no mining run for this snapshot: run `rolemine mine` 
 
 // Store is an open rolemine database.
 type Store struct {
-	db   *sql.DB
-	path string
-	now  func() time.Time
+	db  *sql.DB
+	now func() time.Time
 
 	// beforeCommit, when set by tests, runs inside an ingest transaction
 	// just before it commits.
@@ -52,7 +51,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	db := sql.OpenDB(connector)
-	s := &Store{db: db, path: path, now: time.Now}
+	s := &Store{db: db, now: time.Now}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
@@ -62,9 +61,6 @@ func Open(ctx context.Context, path string) (*Store, error) {
 
 // Close closes the database.
 func (s *Store) Close() error { return s.db.Close() }
-
-// Path returns the database file's path.
-func (s *Store) Path() string { return s.path }
 
 func (s *Store) migrate(ctx context.Context) error {
 	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at TIMESTAMP NOT NULL)`); err != nil {
@@ -95,13 +91,6 @@ func (s *Store) migrate(ctx context.Context) error {
 		}
 	}
 	return nil
-}
-
-// Version returns the schema version recorded in the database.
-func (s *Store) Version(ctx context.Context) (int, error) {
-	var v int
-	err := s.db.QueryRowContext(ctx, `SELECT max(version) FROM schema_version`).Scan(&v)
-	return v, err
 }
 
 // rawConn runs f with the driver connection behind c, for the Appender and

@@ -232,3 +232,27 @@ func TestSaveAndLoadRun(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, run, got)
 }
+
+func TestSchemaVersion(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "v.duckdb")
+	s, err := Open(ctx, path)
+	require.NoError(t, err)
+	var v int
+	require.NoError(t, s.db.QueryRow(`SELECT max(version) FROM schema_version`).Scan(&v))
+	require.Equal(t, SchemaVersion, v)
+	require.NoError(t, s.Close())
+
+	// Opening again migrates nothing and keeps the data.
+	s, err = Open(ctx, path)
+	require.NoError(t, err)
+	var n int
+	require.NoError(t, s.db.QueryRow(`SELECT count(*) FROM schema_version`).Scan(&n))
+	require.Equal(t, SchemaVersion, n)
+	// A file from a newer rolemine is refused rather than misread.
+	_, err = s.db.Exec(`INSERT INTO schema_version VALUES (?, now())`, SchemaVersion+1)
+	require.NoError(t, err)
+	require.NoError(t, s.Close())
+	_, err = Open(ctx, path)
+	require.ErrorContains(t, err, "newer than this rolemine")
+}
