@@ -33,7 +33,13 @@ func fixture() []testUser {
 }
 
 func build(users []testUser) *Dataset {
-	b := NewBuilder(len(users), 8)
+	numEnts := 0
+	for _, u := range users {
+		for _, e := range u.ents {
+			numEnts = max(numEnts, e+1)
+		}
+	}
+	b := NewBuilder(len(users), max(numEnts, 8))
 	elig := make([]bool, len(users))
 	for u, tu := range users {
 		for _, e := range tu.ents {
@@ -357,19 +363,7 @@ func TestJobFunctionsWorkerIndependent(t *testing.T) {
 		}
 		users = append(users, u)
 	}
-	b := NewBuilder(len(users), 20)
-	elig := make([]bool, len(users))
-	for u, tu := range users {
-		for _, e := range tu.ents {
-			b.Add(u, e)
-		}
-		b.SetAttribute("jobTitle", u, tu.title)
-		b.SetAttribute("department", u, tu.dept)
-		b.SetAttribute("officeLocation", u, tu.office)
-		elig[u] = tu.eligible
-	}
-	d := b.Build()
-	d.Eligible = elig
+	d := build(users)
 	opt := DefaultOptions()
 	opt.MaxRuleUsers = 200 // force splits too
 	prev := runtime.GOMAXPROCS(1)

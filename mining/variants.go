@@ -21,22 +21,12 @@ func (m *miner) variants(ctx context.Context, g *group, base Package, inBirthrig
 		return nil, nil
 	}
 	inBase := func(e int32) bool { _, ok := slices.BinarySearch(base.Entitlements, e); return ok }
-	// Partly held entitlements.
-	var touched []int32
-	for _, u := range g.members {
-		for _, e := range m.d.Row(int(u)) {
-			if m.counts[e] == 0 {
-				touched = append(touched, e)
-			}
-			m.counts[e]++
-		}
-	}
-	slices.Sort(touched)
+	// Partly held entitlements: held by at least minUsers, below the
+	// threshold, outside the birthright and the job function's package.
+	held, prev := m.common(g.members, float64(minUsers)/float64(n), inBirthright)
 	var cand []int32
-	for _, e := range touched {
-		c := float64(m.counts[e])
-		m.counts[e] = 0
-		if c >= float64(minUsers) && c < m.opt.Threshold*float64(n)-1e-9 && !inBirthright[e] && !inBase(e) {
+	for i, e := range held {
+		if prev[i] < m.opt.Threshold-1e-9 && !inBase(e) {
 			cand = append(cand, e)
 		}
 	}
@@ -133,18 +123,13 @@ func (m *miner) variants(ctx context.Context, g *group, base Package, inBirthrig
 			v.Name = fmt.Sprintf("%s (variant %d)", base.Name, len(out)+1)
 		}
 		// Prevalence among the variant's members.
-		for _, u := range v.Members {
-			for _, e := range m.d.Row(int(u)) {
-				m.counts[e]++
-			}
-		}
+		all, allPrev := m.common(v.Members, 1e-9, nil)
 		for _, e := range ents {
-			v.Prevalence = append(v.Prevalence, float64(m.counts[e])/float64(len(v.Members)))
-		}
-		for _, u := range v.Members {
-			for _, e := range m.d.Row(int(u)) {
-				m.counts[e] = 0
+			p := 0.0
+			if i, ok := slices.BinarySearch(all, e); ok {
+				p = allPrev[i]
 			}
+			v.Prevalence = append(v.Prevalence, p)
 		}
 		out = append(out, v)
 	}
