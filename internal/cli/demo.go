@@ -2,6 +2,9 @@ package cli
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -74,6 +77,11 @@ func writeDemo(ios *IO, r *pipeline.DemoResult) error {
 	if err := render.WriteTable(w, []string{"WHAT", "WHERE"}, rows, 0); err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "\nNext: 'rolemine --db %s mine' to re-mine with other thresholds, or open the database with the DuckDB CLI.\n", r.Dir+"/rolemine.duckdb")
+	// Name the binary as the user ran it (make demo runs ./bin/rolemine).
+	prog := "rolemine"
+	if len(os.Args) > 0 && strings.Contains(os.Args[0], "/") && filepath.Base(os.Args[0]) == "rolemine" {
+		prog = os.Args[0]
+	}
+	fmt.Fprintf(w, "\nNext: '%s --db %s mine' to re-mine with other thresholds, or open the database with the DuckDB CLI.\n", prog, filepath.Join(r.Dir, "rolemine.duckdb"))
 	return nil
 }
