@@ -55,7 +55,10 @@ func (m *miner) variants(ctx context.Context, g *group, base Package, inBirthrig
 	// group's users holding more than half of the block. A block is kept
 	// when it is cohesive (at least the threshold share of every one of its
 	// entitlements' holders are its members: optional access that people
-	// hold independently is not a variant) and large enough.
+	// hold independently is not a variant) and large enough. A block that
+	// is not cohesive sheds its least cohesive entitlement until it is:
+	// the cover may join a variant's bundle with access that splits the
+	// group another way (a territory, say), and the variant is the core.
 	var out []Package
 	seen := map[string]bool{}
 	for _, r := range cover.Roles {
@@ -67,46 +70,15 @@ func (m *miner) variants(ctx context.Context, g *group, base Package, inBirthrig
 			block[k] = cand[j]
 		}
 		slices.Sort(block)
+		block, members := m.cohesiveCore(g, block, minUsers)
+		if block == nil {
+			continue
+		}
 		key := fmt.Sprint(block)
 		if seen[key] {
 			continue
 		}
 		seen[key] = true
-		var members []int32
-		holders := make([]int, len(block))
-		inMembers := make([]int, len(block))
-		for _, u := range g.members {
-			row := m.d.Row(int(u))
-			has := make([]bool, len(block))
-			n := 0
-			for k, e := range block {
-				if _, ok := slices.BinarySearch(row, e); ok {
-					has[k] = true
-					holders[k]++
-					n++
-				}
-			}
-			if 2*n > len(block) {
-				members = append(members, u)
-				for k := range block {
-					if has[k] {
-						inMembers[k]++
-					}
-				}
-			}
-		}
-		if len(members) < minUsers {
-			continue
-		}
-		cohesive := true
-		for k := range block {
-			if float64(inMembers[k]) < m.opt.Threshold*float64(holders[k]) {
-				cohesive = false
-			}
-		}
-		if !cohesive {
-			continue
-		}
 		v := Package{Kind: Variant, Conditions: slices.Clone(base.Conditions), Members: members}
 		ents := slices.Concat(base.Entitlements, block)
 		slices.Sort(ents)
@@ -134,6 +106,52 @@ func (m *miner) variants(ctx context.Context, g *group, base Package, inBirthrig
 		out = append(out, v)
 	}
 	return out, nil
+}
+
+// cohesiveCore returns the largest cohesive part of block that sheds one
+// least cohesive entitlement at a time, with its members (the group's users
+// holding more than half of it), or nil when none with at least
+// VariantMinEntitlements entitlements and minUsers members exists.
+func (m *miner) cohesiveCore(g *group, block []int32, minUsers int) ([]int32, []int32) {
+	for len(block) >= m.opt.VariantMinEntitlements {
+		var members []int32
+		holders := make([]int, len(block))
+		inMembers := make([]int, len(block))
+		has := make([]bool, len(block))
+		for _, u := range g.members {
+			row := m.d.Row(int(u))
+			n := 0
+			for k, e := range block {
+				_, has[k] = slices.BinarySearch(row, e)
+				if has[k] {
+					holders[k]++
+					n++
+				}
+			}
+			if 2*n > len(block) {
+				members = append(members, u)
+				for k := range block {
+					if has[k] {
+						inMembers[k]++
+					}
+				}
+			}
+		}
+		if len(members) < minUsers {
+			return nil, nil
+		}
+		worst, worstShare := -1, m.opt.Threshold
+		for k := range block {
+			if share := float64(inMembers[k]) / float64(holders[k]); share < worstShare-1e-12 {
+				worst, worstShare = k, share
+			}
+		}
+		if worst < 0 {
+			return block, members
+		}
+		block = slices.Delete(slices.Clone(block), worst, worst+1)
+	}
+	return nil, nil
 }
 
 // separate looks for an attribute, outside the group's own, with a value

@@ -27,11 +27,16 @@ type OverOptions struct {
 	// exceptions are marked, and exceptions that the user's packages do not
 	// explain are reported even when peers hold them.
 	StructuralNoise float64
+	// MoverShare: a user holds the access of another job function they
+	// probably held before when their unexplained access includes at least
+	// this share (and at least two) of the entitlements that set that
+	// function apart from their own.
+	MoverShare float64
 }
 
 // DefaultOverOptions returns the defaults of `rolemine report overprovisioning`.
 func DefaultOverOptions() OverOptions {
-	return OverOptions{MaxPeerPrevalence: 0.2, MinMatch: 0.75}
+	return OverOptions{MaxPeerPrevalence: 0.2, MinMatch: 0.75, MoverShare: 0.6}
 }
 
 // Overprovisioning is the excess-access report.
@@ -40,7 +45,25 @@ type Overprovisioning struct {
 	RunID      int64            `json:"runId"`
 	Findings   []Finding        `json:"findings"`
 	Accounts   []AccountFinding `json:"accounts"`
+	Movers     []Mover          `json:"movers"`
 	Summary    OverSummary      `json:"summary"`
+	Summaries  Summaries        `json:"summaries"`
+}
+
+// Mover is a user who still holds the access that sets another job
+// function apart from their own: probably kept from an earlier role.
+type Mover struct {
+	UserID            string `json:"userId"`
+	UserPrincipalName string `json:"userPrincipalName"`
+	Department        string `json:"department"`
+	JobFunction       string `json:"jobFunction"`
+	FormerFunction    string `json:"likelyFormerFunction"`
+	// Held of Distinct: the former function's entitlements outside the
+	// user's own packages, and how many of them the user holds.
+	Held     int                  `json:"held"`
+	Distinct int                  `json:"distinct"`
+	Access   []tenant.Entitlement `json:"access"`
+	Reason   string               `json:"reason"`
 }
 
 // Finding is one grant that a user's packages do not explain and few peers
@@ -62,6 +85,10 @@ type Finding struct {
 	StructuralException bool    `json:"structuralException"`
 	Score               float64 `json:"score"`
 	Reason              string  `json:"reason"`
+	// FormerFunction names the job function whose access this grant
+	// probably is, when the user looks like a mover.
+	FormerFunction string `json:"likelyFormerFunction,omitempty"`
+	Department     string `json:"department"`
 }
 
 // AccountFinding is an account that should hold little or nothing but does:
@@ -84,6 +111,7 @@ type OverSummary struct {
 	Disabled        int `json:"disabledAccountsWithAccess"`
 	Guests          int `json:"guestsWithAccess"`
 	NonPerson       int `json:"serviceAccountsWithAccess"`
+	Movers          int `json:"movers"`
 }
 
 // pkgIndex is the packages mapped onto the snapshot's indices.
@@ -167,7 +195,7 @@ func ComputeOverprovisioning(ctx context.Context, d *tenant.Data, run *tenant.Ru
 		return nil, err
 	}
 	ds := d.Dataset
-	rep := &Overprovisioning{SnapshotID: d.Snapshot.ID, RunID: run.ID, Findings: []Finding{}, Accounts: []AccountFinding{}}
+	rep := &Overprovisioning{SnapshotID: d.Snapshot.ID, RunID: run.ID, Findings: []Finding{}, Accounts: []AccountFinding{}, Movers: []Mover{}}
 
 	// Tenant-wide holders among eligible users.
 	eligible := 0
@@ -220,6 +248,8 @@ func ComputeOverprovisioning(ctx context.Context, d *tenant.Data, run *tenant.Ru
 			}
 		}
 		found := false
+		userFindings := 0
+		dept := d.Attribute("department", u)
 		for _, e := range row {
 			if explained[e] {
 				continue
@@ -265,7 +295,9 @@ func ComputeOverprovisioning(ctx context.Context, d *tenant.Data, run *tenant.Ru
 				f.Reason += fmt.Sprintf("; no role of a structural cover with %.0f%% noise explains it", 100*opt.StructuralNoise)
 				rep.Summary.Structural++
 			}
+			f.Department = dept
 			rep.Findings = append(rep.Findings, f)
+			userFindings++
 			found = true
 			if f.Sensitive {
 				rep.Summary.Sensitive++
@@ -273,6 +305,19 @@ func ComputeOverprovisioning(ctx context.Context, d *tenant.Data, run *tenant.Ru
 		}
 		if found {
 			withExcess++
+		}
+		if peer >= 0 && matched == 1 && opt.MoverShare > 0 {
+			first := len(rep.Findings) - userFindings
+			if mv, ok := ix.mover(d, run, u, peer, row, explained, opt.MoverShare); ok {
+				rep.Movers = append(rep.Movers, mv)
+				for i := first; i < len(rep.Findings); i++ {
+					f := &rep.Findings[i]
+					if slices.Contains(mv.Access, tenant.Entitlement{ResourceID: f.ResourceID, Role: f.Role}) {
+						f.FormerFunction = mv.FormerFunction
+						f.Reason += fmt.Sprintf("; part of the access of %q, a job function this user probably held before", mv.FormerFunction)
+					}
+				}
+			}
 		}
 		for _, p := range ix.byUser[u] {
 			for _, e := range ix.ents[p] {
@@ -292,8 +337,13 @@ func ComputeOverprovisioning(ctx context.Context, d *tenant.Data, run *tenant.Ru
 	slices.SortFunc(rep.Accounts, func(a, b AccountFinding) int {
 		return cmp.Or(strings.Compare(a.Kind, b.Kind), cmp.Compare(b.Grants, a.Grants), strings.Compare(a.UserID, b.UserID))
 	})
+	slices.SortFunc(rep.Movers, func(a, b Mover) int {
+		return cmp.Or(cmp.Compare(b.Held, a.Held), strings.Compare(a.UserID, b.UserID))
+	})
 	rep.Summary.UsersWithExcess = withExcess
 	rep.Summary.Findings = len(rep.Findings)
+	rep.Summary.Movers = len(rep.Movers)
+	rep.Summaries = summarize(d, ix, run, rep)
 	for _, a := range rep.Accounts {
 		switch a.Kind {
 		case tenant.Disabled.String():
@@ -305,6 +355,60 @@ func ComputeOverprovisioning(ctx context.Context, d *tenant.Data, run *tenant.Ru
 		}
 	}
 	return rep, nil
+}
+
+// mover checks whether user u, a member of job-function package own, holds
+// the access that sets another job-function package apart: of the other
+// package's entitlements outside the user's packages (explained marks those
+// entitlements), the user must hold at least two and at least a share min.
+// Variants are left out: a variant's block is optional access of its base.
+func (ix *pkgIndex) mover(d *tenant.Data, run *tenant.Run, u, own int, row []int32, explained []bool, minShare float64) (Mover, bool) {
+	hits := map[int32]int{}
+	for _, e := range row {
+		if explained[e] {
+			continue
+		}
+		for _, p := range ix.invIndex[e] {
+			if run.Packages[p].Kind == mining.JobFunction.String() && int(p) != own {
+				hits[p]++
+			}
+		}
+	}
+	best, bestHeld, bestDistinct := -1, 0, 0
+	for p, held := range hits {
+		distinct := 0
+		for _, e := range ix.ents[p] {
+			if !explained[e] {
+				distinct++
+			}
+		}
+		if held < 2 || float64(held) < minShare*float64(distinct) {
+			continue
+		}
+		// The most entitlements held; then the highest share; then the
+		// first package.
+		if held > bestHeld || held == bestHeld && (held*bestDistinct > bestHeld*distinct || held*bestDistinct == bestHeld*distinct && int(p) < best) {
+			best, bestHeld, bestDistinct = int(p), held, distinct
+		}
+	}
+	if best < 0 {
+		return Mover{}, false
+	}
+	mv := Mover{
+		UserID: d.UserIDs[u], UserPrincipalName: d.UPNs[u], Department: d.Attribute("department", u),
+		JobFunction: run.Packages[own].Name, FormerFunction: run.Packages[best].Name, Held: bestHeld, Distinct: bestDistinct,
+		Access: []tenant.Entitlement{},
+	}
+	for _, e := range ix.ents[best] {
+		if !explained[e] {
+			if _, ok := slices.BinarySearch(row, e); ok {
+				mv.Access = append(mv.Access, d.Entitlements[e])
+			}
+		}
+	}
+	mv.Reason = fmt.Sprintf("member of %q who holds %d of the %d entitlements that set %q apart from it; probably kept from an earlier job function",
+		mv.JobFunction, mv.Held, mv.Distinct, mv.FormerFunction)
+	return mv, true
 }
 
 func accountFinding(d *tenant.Data, u int, kind tenant.AccountKind, grants int) AccountFinding {

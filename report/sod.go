@@ -36,19 +36,19 @@ type SoDRules struct {
 
 // SoDRule forbids holding any entitlement of Left together with any of Right.
 type SoDRule struct {
-	Name        string     `yaml:"name"`
-	Description string     `yaml:"description"`
-	Severity    string     `yaml:"severity"`
-	Left        []Selector `yaml:"left"`
-	Right       []Selector `yaml:"right"`
+	Name        string     `yaml:"name" json:"name"`
+	Description string     `yaml:"description,omitempty" json:"description,omitempty"`
+	Severity    string     `yaml:"severity" json:"severity"`
+	Left        []Selector `yaml:"left" json:"left"`
+	Right       []Selector `yaml:"right" json:"right"`
 	line        int
 }
 
 // Selector matches entitlements: a resource by id or display name, and
 // optionally one role of it (compared case-insensitively).
 type Selector struct {
-	Resource string `yaml:"resource"`
-	Role     string `yaml:"role"`
+	Resource string `yaml:"resource" json:"resource"`
+	Role     string `yaml:"role,omitempty" json:"role,omitempty"`
 }
 
 // Severities, from least to most severe.
@@ -158,6 +158,8 @@ type SoD struct {
 	PackageConflicts []PackageConflict     `json:"packageConflicts"`
 	Incompatible     []IncompatiblePackage `json:"incompatiblePackages"`
 	Unmatched        []string              `json:"unmatchedRules"`
+	// Suggested are rules the data suggests; see SuggestRules.
+	Suggested []SuggestedRule `json:"suggestedRules"`
 }
 
 // Violation is a user who holds both sides of a rule today.
@@ -204,14 +206,21 @@ func matches(d *tenant.Data, sels []Selector) []bool {
 	return out
 }
 
-// ComputeSoD checks today's access and the proposed packages against rules.
+// ComputeSoD checks today's access and the proposed packages against rules
+// (nil: no rules; the report then only carries suggestions when the caller
+// adds them).
 func ComputeSoD(ctx context.Context, d *tenant.Data, run *tenant.Run, rules *SoDRules) (*SoD, error) {
-	rep := &SoD{SnapshotID: d.Snapshot.ID, Violations: []Violation{}, PackageConflicts: []PackageConflict{}, Incompatible: []IncompatiblePackage{}, Unmatched: []string{}}
+	rep := &SoD{SnapshotID: d.Snapshot.ID, Violations: []Violation{}, PackageConflicts: []PackageConflict{}, Incompatible: []IncompatiblePackage{},
+		Unmatched: []string{}, Suggested: []SuggestedRule{}}
 	if run != nil {
 		rep.RunID = run.ID
 	}
 	ds := d.Dataset
-	for _, rule := range rules.Rules {
+	var list []SoDRule
+	if rules != nil {
+		list = rules.Rules
+	}
+	for _, rule := range list {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}

@@ -24,6 +24,21 @@ type Evaluation struct {
 
 	SoDPlanted int `json:"sodViolationsPlanted"`
 	SoDFound   int `json:"sodViolationsFound"`
+
+	// Movers: planted movers are users given two or more grants of an
+	// earlier job function; a reported mover is right when it was given
+	// any.
+	MoversPlanted   int     `json:"moversPlanted"`
+	MoversReported  int     `json:"moversReported"`
+	MoversTrue      int     `json:"moversTruePositives"`
+	MoversPrecision float64 `json:"moversPrecision"`
+	MoversRecall    float64 `json:"moversRecall"`
+
+	// SplitPairs counts the pairs of planted regional-split groups;
+	// SplitPairsSuggested those among the suggested rules.
+	SplitPairs          int `json:"splitPairs"`
+	SplitPairsSuggested int `json:"splitPairsSuggested"`
+	Suggestions         int `json:"suggestions"`
 }
 
 // RecoveryJaccard is the entitlement Jaccard at which a planted job
@@ -85,6 +100,35 @@ func Evaluate(truth *tenantgen.Truth, run *tenant.Run, over *report.Overprovisio
 		if ev.ExcessPlanted > 0 {
 			ev.ExcessRecall = float64(ev.ExcessTrue) / float64(ev.ExcessPlanted)
 		}
+		moverGrants := map[string]int{}
+		for _, g := range truth.ExcessGrants {
+			if g.Kind == "mover" {
+				moverGrants[g.UserID]++
+			}
+		}
+		for _, n := range moverGrants {
+			if n >= 2 {
+				ev.MoversPlanted++
+			}
+		}
+		for _, m := range over.Movers {
+			ev.MoversReported++
+			if n := moverGrants[m.UserID]; n > 0 {
+				ev.MoversTrue++
+			}
+		}
+		if ev.MoversReported > 0 {
+			ev.MoversPrecision = float64(ev.MoversTrue) / float64(ev.MoversReported)
+		}
+		if ev.MoversPlanted > 0 {
+			found := 0
+			for _, m := range over.Movers {
+				if moverGrants[m.UserID] >= 2 {
+					found++
+				}
+			}
+			ev.MoversRecall = float64(found) / float64(ev.MoversPlanted)
+		}
 	}
 	if sod != nil {
 		found := map[[2]string]bool{}
@@ -95,6 +139,22 @@ func Evaluate(truth *tenantgen.Truth, run *tenant.Run, over *report.Overprovisio
 			ev.SoDPlanted++
 			if found[[2]string{v.Rule, v.UserID}] {
 				ev.SoDFound++
+			}
+		}
+		suggested := map[[2]tenant.Entitlement]bool{}
+		for _, r := range sod.Suggested {
+			suggested[[2]tenant.Entitlement{r.Left, r.Right}] = true
+			suggested[[2]tenant.Entitlement{r.Right, r.Left}] = true
+		}
+		ev.Suggestions = len(sod.Suggested)
+		for _, split := range truth.RegionalSplits {
+			for i, a := range split.Entitlements {
+				for _, b := range split.Entitlements[i+1:] {
+					ev.SplitPairs++
+					if suggested[[2]tenant.Entitlement{{ResourceID: a.ResourceID, Role: a.Role}, {ResourceID: b.ResourceID, Role: b.Role}}] {
+						ev.SplitPairsSuggested++
+					}
+				}
 			}
 		}
 	}

@@ -100,10 +100,14 @@ func ReadSoDRules(path string) (*report.SoDRules, error) {
 	return report.ParseSoDRules(path, f)
 }
 
-// SoD computes the separation-of-duties report and records it.
+// SoD computes the separation-of-duties report with suggested rules and
+// records it. rules may be nil.
 func SoD(ctx context.Context, st *store.Store, d *tenant.Data, run *tenant.Run, rules *report.SoDRules) (*report.SoD, error) {
 	rep, err := report.ComputeSoD(ctx, d, run, rules)
 	if err != nil {
+		return nil, err
+	}
+	if rep.Suggested, err = report.SuggestRules(ctx, d, run, rules, report.DefaultSuggestOptions()); err != nil {
 		return nil, err
 	}
 	var findings []store.Finding
@@ -116,6 +120,10 @@ func SoD(ctx context.Context, st *store.Store, d *tenant.Data, run *tenant.Run, 
 	for _, c := range rep.Incompatible {
 		findings = append(findings, store.Finding{Kind: "incompatiblePackages", PackageID: c.PackageID, Rule: c.Rule, Severity: c.Severity,
 			Reason: "mark " + c.PackageID + " and " + c.OtherID + " incompatible"})
+	}
+	for _, s := range rep.Suggested {
+		findings = append(findings, store.Finding{Kind: "suggestedRule", ResourceID: s.Left.ResourceID, Role: s.Left.Role,
+			Rule: s.Rule.Name, Severity: s.Rule.Severity, Score: s.Lift, Reason: s.Reason})
 	}
 	if _, err := st.SaveReport(ctx, d.Snapshot.ID, run.ID, "sod", "{}", findings); err != nil {
 		return nil, fmt.Errorf("save report: %w", err)

@@ -56,10 +56,15 @@ func TestGroundTruthRecovery(t *testing.T) {
 		for _, seed := range []uint64{11, 12} {
 			ev := runOnGenerated(t, n, seed)
 			require.Equal(t, ev.JobFunctions, ev.Recovered, "every planted job function is recovered: missed %v", ev.Missed)
-			require.GreaterOrEqual(t, ev.ExcessPrecision, 0.8, "overprovisioning precision")
-			require.GreaterOrEqual(t, ev.ExcessRecall, 0.8, "overprovisioning recall")
+			require.GreaterOrEqual(t, ev.ExcessPrecision, 0.9, "overprovisioning precision")
+			require.GreaterOrEqual(t, ev.ExcessRecall, 0.9, "overprovisioning recall")
 			require.NotZero(t, ev.SoDPlanted)
 			require.Equal(t, ev.SoDPlanted, ev.SoDFound, "every planted SoD violator is reported")
+			require.NotZero(t, ev.MoversPlanted)
+			require.GreaterOrEqual(t, ev.MoversPrecision, 0.9, "movers precision")
+			require.GreaterOrEqual(t, ev.MoversRecall, 0.9, "movers recall")
+			require.NotZero(t, ev.SplitPairs)
+			require.Equal(t, ev.SplitPairs, ev.SplitPairsSuggested, "every pair of a planted regional split is suggested")
 		}
 	}
 }

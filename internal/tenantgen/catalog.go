@@ -6,6 +6,10 @@ type department struct {
 	weight float64
 	apps   []app
 	titles []title
+	// territories split the department's people by sales territory: each
+	// member holds the group of exactly one (a regional split that a
+	// separation-of-duties review should keep apart).
+	territories []string
 }
 
 type app struct {
@@ -29,7 +33,8 @@ var catalog = []department{
 		apps: []app{{"Salesforce", []string{"Sales.User", "Opportunity.Edit", "Forecast.Read", "Quote.Approve", "Territory.Manage", "Reports.Read"}},
 			{"Gong", []string{"Recorder", "Coach", "Analyst"}}},
 		titles: []title{{"Account Executive", 0.34, false, ""}, {"Sales Development Representative", 0.24, false, ""}, {"Sales Engineer", 0.14, false, "Pre-sales"},
-			{"Sales Manager", 0.1, true, ""}, {"Sales Operations Analyst", 0.1, false, ""}, {"Regional Sales Director", 0.04, true, ""}}},
+			{"Sales Manager", 0.1, true, ""}, {"Sales Operations Analyst", 0.1, false, ""}, {"Regional Sales Director", 0.04, true, ""}},
+		territories: []string{"Americas", "EMEA", "APAC"}},
 	{name: "Engineering", weight: 0.2,
 		apps: []app{{"GitHub Enterprise", []string{"Member", "Maintainer", "Admin", "Security.Manager"}},
 			{"Azure DevOps", []string{"Contributor", "Reader", "Project.Admin", "Release.Approver"}},

@@ -71,6 +71,10 @@ type Truth struct {
 	Birthright    []Entitlement  `json:"birthright"`
 	JobFunctions  []JobFunction  `json:"jobFunctions"`
 	ExcessGrants  []ExcessGrant  `json:"excessGrants"`
+	// RegionalSplits are groups of entitlements of which every member of a
+	// department holds exactly one: pairs of them are never held together
+	// apart from planted excess.
+	RegionalSplits []RegionalSplit `json:"regionalSplits"`
 	SoDRules      []SoDRule      `json:"sodRules"`
 	SoDViolations []SoDViolation `json:"sodViolations"`
 	Disabled      []string       `json:"disabled"`
@@ -91,6 +95,13 @@ type JobFunction struct {
 }
 
 // ExcessGrant is a planted grant that no job function explains. Kind is
+// RegionalSplit is a department's set of mutually exclusive territory
+// groups.
+type RegionalSplit struct {
+	Department   string        `json:"department"`
+	Entitlements []Entitlement `json:"entitlements"`
+}
+
 // "random" (granted by mistake), "mover" (kept from an earlier job function)
 // or "sod" (planted to violate a separation-of-duties rule).
 type ExcessGrant struct {
@@ -219,6 +230,10 @@ type deptInst struct {
 	tmpl    *department
 	bundle  []int
 	manager int // index of the managing user, -1 until known
+	// territories are the department's territory groups; territoryNames
+	// their names.
+	territories    []int
+	territoryNames []string
 }
 
 type function struct {
@@ -348,6 +363,14 @@ func (g *generator) buildOrg() {
 				g.ent(appRes(tmpl.apps[0].name), tmpl.apps[0].roles[0])}
 			for k := 2; k <= cfg.BundleScale; k++ {
 				d.bundle = append(d.bundle, g.ent(g.addResource("group", fmt.Sprintf("DL-%s-%d", slug(d.name), k)), "Member"))
+			}
+			for _, t := range tmpl.territories {
+				if region != "" {
+					t = region + " " + t
+				}
+				grp := g.addResource("group", "SG-"+slug(tmpl.name)+"-Territory-"+slug(t))
+				d.territories = append(d.territories, g.ent(grp, "Member"))
+				d.territoryNames = append(d.territoryNames, t)
 			}
 			g.depts = append(g.depts, d)
 			for _, t := range tmpl.titles {
@@ -530,6 +553,7 @@ func (g *generator) buildUsers() {
 	}
 	g.plantMovers()
 	g.plantExcess()
+	g.plantSecondTerritories()
 	g.plantSoD()
 	g.finishTruth()
 }
@@ -617,6 +641,11 @@ func (g *generator) employee(i int, f *function) user {
 	grant(f.dept.bundle, keep)
 	grant(f.bundle, keep)
 	grant(f.optional, cfg.OptionalRate)
+	if n := len(f.dept.territories); n > 0 {
+		k := g.rng.IntN(n)
+		grant(f.dept.territories[k:k+1], keep)
+		u.office = f.dept.territoryNames[k] + " Office"
+	}
 	u.costCenter = "CC-" + slug(f.dept.name) + "-" + slug(f.title.name)
 	if len(f.variant) > 0 && g.rng.IntN(2) == 0 {
 		grant(f.variant, keep)
@@ -742,6 +771,20 @@ func (g *generator) plantExcess() {
 	}
 }
 
+// plantSecondTerritories gives a few members of departments with
+// territories the group of a second territory, at a third of the excess
+// rate: noise that a suggested regional split must tolerate.
+func (g *generator) plantSecondTerritories() {
+	for i := range g.users {
+		u := &g.users[i]
+		if u.fn == nil || len(u.dept.territories) < 2 || g.rng.Float64() >= g.cfg.ExcessRate/3 {
+			continue
+		}
+		e := u.dept.territories[g.rng.IntN(len(u.dept.territories))]
+		g.addExcess(u, e, "random")
+	}
+}
+
 func (g *generator) isSoDSide(e int) bool {
 	for _, r := range g.sodRules {
 		if r[0] == e || r[1] == e {
@@ -787,6 +830,16 @@ func (g *generator) finishTruth() {
 			}
 			t.JobFunctions = append(t.JobFunctions, v)
 		}
+	}
+	for _, d := range g.depts {
+		if len(d.territories) < 2 || !slices.ContainsFunc(g.functions, func(f *function) bool { return f.dept == d }) {
+			continue
+		}
+		split := RegionalSplit{Department: d.name}
+		for _, e := range d.territories {
+			split.Entitlements = append(split.Entitlements, g.entOut(e))
+		}
+		t.RegionalSplits = append(t.RegionalSplits, split)
 	}
 	for i := range g.users {
 		u := &g.users[i]

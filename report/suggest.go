@@ -1,0 +1,249 @@
+package report
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/rolemine/rolemine/mining"
+	"github.com/rolemine/rolemine/tenant"
+)
+
+// SuggestOptions tune the search for suggested separation-of-duties rules.
+type SuggestOptions struct {
+	// MinHolders: an entitlement counts in a job function when at least
+	// this many of its members, and at least this many fewer than all of
+	// them, hold it.
+	MinHolders int
+	// MinExpected: a pair is suggested only when independence would put
+	// at least this many users on both sides.
+	MinExpected float64
+	// MaxLift: a pair is suggested only when the users holding both are at
+	// most this share of the number independence predicts.
+	MaxLift float64
+	// Max caps the number of suggestions; 0 keeps all.
+	Max int
+}
+
+// DefaultSuggestOptions returns the defaults of `rolemine report sod`.
+func DefaultSuggestOptions() SuggestOptions {
+	return SuggestOptions{MinHolders: 5, MinExpected: 5, MaxLift: 0.1, Max: 50}
+}
+
+// SuggestedRule is a pair of entitlements that the data shows are almost
+// never held together although the same job functions hold both: regional
+// or territory groups, alternative privileged roles. A reviewer may accept
+// it as a rule (Rule is ready for the rule file).
+type SuggestedRule struct {
+	Left         tenant.Entitlement `json:"left"`
+	Right        tenant.Entitlement `json:"right"`
+	LeftName     string             `json:"leftName"`
+	RightName    string             `json:"rightName"`
+	LeftHolders  int                `json:"leftHolders"`
+	RightHolders int                `json:"rightHolders"`
+	// Together is how many users hold both; Expected how many would if the
+	// two were held independently within each job function that holds both.
+	Together     int      `json:"together"`
+	Expected     float64  `json:"expected"`
+	Lift         float64  `json:"lift"`
+	JobFunctions []string `json:"jobFunctions"`
+	// CoveredBy names an existing rule that already forbids the pair.
+	CoveredBy string  `json:"coveredBy,omitempty"`
+	Rule      SoDRule `json:"rule"`
+	Reason    string  `json:"reason"`
+}
+
+type pairStat struct {
+	expected float64
+	contexts []int32
+}
+
+// SuggestRules looks for entitlement pairs that the job functions of run
+// hold side by side but that their members (almost) never hold together.
+// Within each job function, every pair of entitlements that enough but not
+// all of its members hold is compared with independence; pairs on the same
+// resource (a site's permission levels, say) are left out, as they exclude
+// each other by nature. rules, when not nil, marks the pairs it covers.
+func SuggestRules(ctx context.Context, d *tenant.Data, run *tenant.Run, rules *SoDRules, opt SuggestOptions) ([]SuggestedRule, error) {
+	ix, err := indexPackages(d, run.Packages)
+	if err != nil {
+		return nil, err
+	}
+	ds := d.Dataset
+	stats := map[[2]int32]*pairStat{}
+	count := make([]int32, ds.NumEntitlements)
+	local := make([]int32, ds.NumEntitlements)
+	for i := range local {
+		local[i] = -1
+	}
+	for p, pkg := range run.Packages {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if pkg.Kind != mining.JobFunction.String() {
+			continue
+		}
+		var members []int32
+		for _, u := range ix.members[p] {
+			if ds.IsEligible(int(u)) {
+				members = append(members, u)
+			}
+		}
+		n := len(members)
+		if n < 2*opt.MinHolders {
+			continue
+		}
+		var touched, cand []int32
+		for _, u := range members {
+			for _, e := range ds.Row(int(u)) {
+				if count[e] == 0 {
+					touched = append(touched, e)
+				}
+				count[e]++
+			}
+		}
+		for _, e := range touched {
+			if c := int(count[e]); c >= opt.MinHolders && c <= n-opt.MinHolders {
+				cand = append(cand, e)
+			}
+		}
+		slices.Sort(cand)
+		for _, a := range cand {
+			for _, b := range cand {
+				if a >= b || d.Entitlements[a].ResourceID == d.Entitlements[b].ResourceID {
+					continue
+				}
+				exp := float64(count[a]) * float64(count[b]) / float64(n)
+				st := stats[[2]int32{a, b}]
+				if st == nil {
+					st = &pairStat{}
+					stats[[2]int32{a, b}] = st
+				}
+				st.expected += exp
+				st.contexts = append(st.contexts, int32(p))
+			}
+		}
+		for _, e := range touched {
+			count[e] = 0
+		}
+	}
+	// Keep the pairs whose expectation is high enough, then count the users
+	// holding both, over every eligible user.
+	type pair struct {
+		a, b int32
+		st   *pairStat
+	}
+	var pairs []pair
+	for k, st := range stats {
+		if st.expected >= opt.MinExpected {
+			pairs = append(pairs, pair{k[0], k[1], st})
+		}
+	}
+	byFirst := map[int32][]int{} // entitlement → indices of pairs it starts
+	for i, p := range pairs {
+		byFirst[p.a] = append(byFirst[p.a], i)
+	}
+	together := make([]int, len(pairs))
+	holders := make([]int, ds.NumEntitlements)
+	for u := 0; u < ds.NumUsers; u++ {
+		if !ds.IsEligible(u) {
+			continue
+		}
+		row := ds.Row(u)
+		for _, e := range row {
+			holders[e]++
+			for _, i := range byFirst[e] {
+				if _, ok := slices.BinarySearch(row, pairs[i].b); ok {
+					together[i]++
+				}
+			}
+		}
+	}
+	var out []SuggestedRule
+	for i, p := range pairs {
+		lift := float64(together[i]) / p.st.expected
+		if lift > opt.MaxLift {
+			continue
+		}
+		left, right := d.Entitlements[p.a], d.Entitlements[p.b]
+		s := SuggestedRule{
+			Left: left, Right: right, LeftName: entName(d, left), RightName: entName(d, right),
+			LeftHolders: holders[p.a], RightHolders: holders[p.b], Together: together[i],
+			Expected: math.Round(p.st.expected*10) / 10, Lift: round(lift),
+		}
+		for _, c := range p.st.contexts {
+			s.JobFunctions = append(s.JobFunctions, run.Packages[c].Name)
+		}
+		slices.Sort(s.JobFunctions)
+		s.JobFunctions = slices.Compact(s.JobFunctions)
+		s.Rule = SoDRule{
+			Name:        s.LeftName + " vs " + s.RightName,
+			Description: fmt.Sprintf("Suggested from the data: %d and %d users hold these, %d both, where independence predicts %.0f.", s.LeftHolders, s.RightHolders, s.Together, s.Expected),
+			Severity:    "medium",
+			Left:        []Selector{{Resource: left.ResourceID, Role: left.Role}},
+			Right:       []Selector{{Resource: right.ResourceID, Role: right.Role}},
+		}
+		s.Reason = fmt.Sprintf("%s and %s are held side by side in %s, but %s hold both where %.0f would if they were independent",
+			s.LeftName, s.RightName, plural(len(s.JobFunctions), "job function"), usersHolding(s.Together), s.Expected)
+		out = append(out, s)
+	}
+	slices.SortFunc(out, func(a, b SuggestedRule) int {
+		return cmp.Or(cmp.Compare(b.Expected-float64(b.Together), a.Expected-float64(a.Together)),
+			compareEnt(a.Left, b.Left), compareEnt(a.Right, b.Right))
+	})
+	if opt.Max > 0 && len(out) > opt.Max {
+		out = out[:opt.Max]
+	}
+	if rules != nil {
+		for i := range out {
+			out[i].CoveredBy = coveringRule(d, rules, out[i].Left, out[i].Right)
+		}
+	}
+	return nonNil(out), nil
+}
+
+func usersHolding(n int) string {
+	switch n {
+	case 0:
+		return "no users"
+	case 1:
+		return "1 user"
+	}
+	return fmt.Sprintf("%d users", n)
+}
+
+func entName(d *tenant.Data, e tenant.Entitlement) string {
+	return d.ResourceName(e.ResourceID) + " (" + e.Role + ")"
+}
+
+// coveringRule returns the name of the first rule that forbids holding a
+// and b together, or "".
+func coveringRule(d *tenant.Data, rules *SoDRules, a, b tenant.Entitlement) string {
+	ai, _ := d.EntitlementIndex(a)
+	bi, _ := d.EntitlementIndex(b)
+	for _, r := range rules.Rules {
+		l, rt := matches(d, r.Left), matches(d, r.Right)
+		if l[ai] && rt[bi] || l[bi] && rt[ai] {
+			return r.Name
+		}
+	}
+	return ""
+}
+
+// SuggestedRuleFile returns the suggestions not yet covered by a rule as a
+// rule file a reviewer can edit and pass to `report sod --rules`.
+func SuggestedRuleFile(s []SuggestedRule) *SoDRules {
+	f := &SoDRules{Version: 1, Rules: []SoDRule{}}
+	seen := map[string]bool{}
+	for _, r := range s {
+		if r.CoveredBy != "" || seen[r.Rule.Name] {
+			continue
+		}
+		seen[r.Rule.Name] = true
+		f.Rules = append(f.Rules, r.Rule)
+	}
+	return f
+}
+

@@ -1,0 +1,131 @@
+package report
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+
+	"github.com/rolemine/rolemine/tenant"
+)
+
+// Summaries aggregate the overprovisioning findings the ways reviewers
+// divide the work: by user, resource, department and job function.
+type Summaries struct {
+	ByUser        []UserSummary  `json:"byUser"`
+	ByResource    []GroupSummary `json:"byResource"`
+	ByDepartment  []GroupSummary `json:"byDepartment"`
+	ByJobFunction []GroupSummary `json:"byJobFunction"`
+}
+
+// UserSummary is one user's excess access.
+type UserSummary struct {
+	UserID            string  `json:"userId"`
+	UserPrincipalName string  `json:"userPrincipalName"`
+	Department        string  `json:"department"`
+	Findings          int     `json:"findings"`
+	Sensitive         int     `json:"sensitive"`
+	MaxScore          float64 `json:"maxScore"`
+	FormerFunction    string  `json:"likelyFormerFunction,omitempty"`
+}
+
+// GroupSummary counts the findings of a resource, department or job
+// function. Users is the group's size where it has one (the users of a
+// department or the members of a job function; for a resource, its
+// holders), UsersWithExcess how many of them have findings there.
+type GroupSummary struct {
+	Key             string `json:"key"`
+	Name            string `json:"name"`
+	Users           int    `json:"users"`
+	UsersWithExcess int    `json:"usersWithExcess"`
+	Findings        int    `json:"findings"`
+	Sensitive       int    `json:"sensitive"`
+}
+
+func summarize(d *tenant.Data, ix *pkgIndex, run *tenant.Run, rep *Overprovisioning) Summaries {
+	s := Summaries{ByUser: []UserSummary{}}
+	movers := map[string]string{}
+	for _, m := range rep.Movers {
+		movers[m.UserID] = m.FormerFunction
+	}
+	users := map[string]int{} // user id → index in s.ByUser
+	type acc struct {
+		GroupSummary
+		seen map[string]bool
+	}
+	groups := [3]map[string]*acc{{}, {}, {}}
+	add := func(kind int, key, name string, f *Finding) {
+		a := groups[kind][key]
+		if a == nil {
+			a = &acc{GroupSummary: GroupSummary{Key: key, Name: name}, seen: map[string]bool{}}
+			groups[kind][key] = a
+		}
+		a.Findings++
+		if f.Sensitive {
+			a.Sensitive++
+		}
+		if !a.seen[f.UserID] {
+			a.seen[f.UserID] = true
+			a.UsersWithExcess++
+		}
+	}
+	for i := range rep.Findings {
+		f := &rep.Findings[i]
+		k, ok := users[f.UserID]
+		if !ok {
+			k = len(s.ByUser)
+			users[f.UserID] = k
+			s.ByUser = append(s.ByUser, UserSummary{UserID: f.UserID, UserPrincipalName: f.UserPrincipalName,
+				Department: f.Department, FormerFunction: movers[f.UserID]})
+		}
+		us := &s.ByUser[k]
+		us.Findings++
+		if f.Sensitive {
+			us.Sensitive++
+		}
+		us.MaxScore = max(us.MaxScore, f.Score)
+		add(0, f.ResourceID, f.ResourceName, f)
+		add(1, f.Department, f.Department, f)
+		add(2, f.PeerGroup, f.PeerGroup, f)
+	}
+	// Group sizes.
+	holders := make(map[string]map[int32]bool, len(groups[0]))
+	for r := range groups[0] {
+		holders[r] = map[int32]bool{}
+	}
+	for u := 0; u < d.Dataset.NumUsers; u++ {
+		if d.Kinds[u] != tenant.Member || len(d.Dataset.Row(u)) == 0 {
+			continue
+		}
+		if a := groups[1][d.Attribute("department", u)]; a != nil {
+			a.Users++
+		}
+		for _, e := range d.Dataset.Row(u) {
+			if h := holders[d.Entitlements[e].ResourceID]; h != nil {
+				h[int32(u)] = true
+			}
+		}
+	}
+	for r, h := range holders {
+		groups[0][r].Users = len(h)
+	}
+	for p, pkg := range run.Packages {
+		if a := groups[2][pkg.Name]; a != nil {
+			a.Users += len(ix.members[p])
+		}
+	}
+	flatten := func(m map[string]*acc) []GroupSummary {
+		out := make([]GroupSummary, 0, len(m))
+		for _, a := range m {
+			out = append(out, a.GroupSummary)
+		}
+		slices.SortFunc(out, func(a, b GroupSummary) int {
+			return cmp.Or(cmp.Compare(b.Findings, a.Findings), strings.Compare(a.Key, b.Key))
+		})
+		return out
+	}
+	s.ByResource, s.ByDepartment, s.ByJobFunction = flatten(groups[0]), flatten(groups[1]), flatten(groups[2])
+	slices.SortFunc(s.ByUser, func(a, b UserSummary) int {
+		return cmp.Or(cmp.Compare(b.Findings, a.Findings), cmp.Compare(b.MaxScore, a.MaxScore), strings.Compare(a.UserID, b.UserID))
+	})
+	return s
+}
