@@ -297,3 +297,17 @@ func describeEnts(d *tenant.Data, es []tenant.Entitlement) string {
 	}
 	return strings.Join(parts, ", ")
 }
+
+// WriteRuleFile writes rules in the rule-file format, readable by
+// ParseSoDRules.
+func WriteRuleFile(w io.Writer, rules *SoDRules) error {
+	if _, err := io.WriteString(w, "# Separation-of-duties rules (format: docs/sod-rules.md).\n"); err != nil {
+		return err
+	}
+	enc := yaml.NewEncoder(w)
+	enc.SetIndent(2)
+	if err := enc.Encode(rules); err != nil {
+		return err
+	}
+	return enc.Close()
+}

@@ -246,4 +246,3 @@ func SuggestedRuleFile(s []SuggestedRule) *SoDRules {
 	}
 	return f
 }
-

@@ -25,6 +25,7 @@ type DemoResult struct {
 	Run        *tenant.Run
 	Over       *report.Overprovisioning
 	SoD        *report.SoD
+	Impact     *report.Impact
 	Evaluation Evaluation
 	Files      []DemoFile
 }
@@ -113,6 +114,19 @@ func Demo(ctx context.Context, dir string, users int, seed uint64, progress func
 			func(w io.Writer) error { return report.WriteSoD(w, res.SoD, f) }); err != nil {
 			return nil, err
 		}
+	}
+
+	res.Impact, err = Impact(ctx, data, run)
+	if err != nil {
+		return nil, err
+	}
+	if err := writeOut(dir, "impact.json", "impact of replacing today's grants (JSON)", add,
+		func(w io.Writer) error { return report.WriteImpact(w, res.Impact, render.JSON) }); err != nil {
+		return nil, err
+	}
+	doc := &report.Document{Data: data, Run: run, Over: res.Over, Impact: res.Impact, SoD: res.SoD}
+	if err := writeOut(dir, "report.html", "HTML report", add, func(w io.Writer) error { return report.WriteHTML(w, doc) }); err != nil {
+		return nil, err
 	}
 
 	step("exporting")

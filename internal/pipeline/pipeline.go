@@ -130,3 +130,27 @@ func SoD(ctx context.Context, st *store.Store, d *tenant.Data, run *tenant.Run, 
 	}
 	return rep, nil
 }
+
+// Impact computes what would change if the run's packages replaced
+// today's grants.
+func Impact(ctx context.Context, d *tenant.Data, run *tenant.Run) (*report.Impact, error) {
+	return report.ComputeImpact(ctx, d, run)
+}
+
+// Document computes everything the HTML report shows: overprovisioning,
+// impact, and separation of duties (rules may be nil: suggestions only).
+// The reports are recorded in the store as their own commands record them.
+func Document(ctx context.Context, st *store.Store, d *tenant.Data, run *tenant.Run, over report.OverOptions, rules *report.SoDRules) (*report.Document, error) {
+	doc := &report.Document{Data: d, Run: run}
+	var err error
+	if doc.Over, err = Overprovisioning(ctx, st, d, run, over); err != nil {
+		return nil, err
+	}
+	if doc.Impact, err = Impact(ctx, d, run); err != nil {
+		return nil, err
+	}
+	if doc.SoD, err = SoD(ctx, st, d, run, rules); err != nil {
+		return nil, err
+	}
+	return doc, nil
+}
