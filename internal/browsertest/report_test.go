@@ -1,0 +1,162 @@
+package browsertest
+
+import (
+	"context"
+	"encoding/csv"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/require"
+
+	"github.com/rolemine/rolemine/internal/pipeline"
+	"github.com/rolemine/rolemine/internal/store"
+	"github.com/rolemine/rolemine/internal/tenantgen"
+	"github.com/rolemine/rolemine/mining"
+	"github.com/rolemine/rolemine/report"
+)
+
+const (
+	hostileTitle = `<script>alert(1)</script>`
+	hostileDept  = `"><img src=x onerror=alert(2)>`
+)
+
+func browser(t *testing.T) string {
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("ROLEMINE_REQUIRE_BROWSER") != "" {
+		t.Fatal("no chromium on PATH and ROLEMINE_REQUIRE_BROWSER is set")
+	}
+	t.Skip("no chromium on PATH")
+	return ""
+}
+
+// hostileTenant generates a tenant and renames one job title and one
+// department to markup before ingesting it.
+func hostileTenant(t *testing.T, dir string) {
+	_, err := tenantgen.Generate(tenantgen.DefaultConfig(2000, 5), dir)
+	require.NoError(t, err)
+	path := filepath.Join(dir, tenantgen.UsersFile)
+	f, err := os.Open(path)
+	require.NoError(t, err)
+	rows, err := csv.NewReader(f).ReadAll()
+	f.Close()
+	require.NoError(t, err)
+	title, dept := slices.Index(rows[0], "jobTitle"), slices.Index(rows[0], "department")
+	renamed := 0
+	for _, r := range rows[1:] {
+		if r[title] == "Accountant" {
+			r[title] = hostileTitle
+			renamed++
+		}
+		if r[dept] == "Legal" {
+			r[dept] = hostileDept
+		}
+	}
+	require.Positive(t, renamed)
+	out, err := os.Create(path)
+	require.NoError(t, err)
+	w := csv.NewWriter(out)
+	require.NoError(t, w.WriteAll(rows))
+	require.NoError(t, out.Close())
+}
+
+func TestHTMLReportInChromium(t *testing.T) {
+	exe := browser(t)
+	ctx := context.Background()
+	dir := t.TempDir()
+	hostileTenant(t, dir)
+	st, err := store.Open(ctx, filepath.Join(dir, "db.duckdb"))
+	require.NoError(t, err)
+	defer st.Close()
+	_, err = st.IngestFiles(ctx, store.FileSet{
+		Users:       filepath.Join(dir, tenantgen.UsersFile),
+		Resources:   filepath.Join(dir, tenantgen.ResourcesFile),
+		Assignments: filepath.Join(dir, tenantgen.AssignmentsFile),
+	})
+	require.NoError(t, err)
+	data, run, err := pipeline.Mine(ctx, st, 0, mining.DefaultOptions())
+	require.NoError(t, err)
+	rules, err := pipeline.ReadSoDRules(filepath.Join(dir, tenantgen.SoDRulesFile))
+	require.NoError(t, err)
+	doc, err := pipeline.Document(ctx, st, data, run, report.DefaultOverOptions(), rules)
+	require.NoError(t, err)
+	htmlPath := filepath.Join(dir, "report.html")
+	require.NoError(t, pipeline.WriteFile(htmlPath, func(w io.Writer) error { return report.WriteHTML(w, doc) }))
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.UserDataDir(filepath.Join(dir, "profile")))
+	actx, cancel := chromedp.NewExecAllocator(ctx, opts...)
+	defer cancel()
+	bctx, cancel := chromedp.NewContext(actx)
+	defer cancel()
+	bctx, cancel = context.WithTimeout(bctx, 2*time.Minute)
+	defer cancel()
+
+	var mu sync.Mutex
+	var requests, problems []string
+	url := "file://" + htmlPath
+	require.NoError(t, chromedp.Listen(bctx, func(ev any) {
+		mu.Lock()
+		defer mu.Unlock()
+		switch e := ev.(type) {
+		case *network.EventRequestWillBeSent:
+			if e.Request.URL != url && !strings.HasPrefix(e.Request.URL, "data:") {
+				requests = append(requests, e.Request.URL)
+			}
+		case *runtime.EventConsoleAPICalled:
+			if e.Type == runtime.ConsoleAPICalledTypeError || e.Type == runtime.ConsoleAPICalledTypeWarning {
+				problems = append(problems, "console "+string(e.Type))
+			}
+		case *runtime.EventExceptionThrown:
+			problems = append(problems, "exception: "+e.ExceptionDetails.Text)
+		case *log.EventEntryAdded:
+			if e.Entry.Level == log.EntryLevelError || e.Entry.Level == log.EntryLevelWarning {
+				problems = append(problems, "log: "+e.Entry.Text)
+			}
+		case *page.EventJavascriptDialogOpening:
+			problems = append(problems, "dialog: "+e.Message)
+		}
+	}))
+
+	// chromedp enables the runtime, log, network and page domains of a new
+	// tab before the first action.
+	require.NoError(t, chromedp.Do(bctx, chromedp.Navigate(url), chromedp.WaitReady("body")))
+	text, err := chromedp.Run(bctx, chromedp.Evaluate[string](`document.body.innerText`))
+	require.NoError(t, err)
+	scripts, err := chromedp.Run(bctx, chromedp.Evaluate[int](`document.getElementsByTagName("script").length`))
+	require.NoError(t, err)
+	images, err := chromedp.Run(bctx, chromedp.Evaluate[int](`document.images.length`))
+	require.NoError(t, err)
+	rendered, err := chromedp.Run(bctx, chromedp.Evaluate[int](`Array.from(document.images).filter(i => i.complete && i.naturalWidth > 0).length`))
+	require.NoError(t, err)
+	width, err := chromedp.Run(bctx, chromedp.Evaluate[float64](`document.querySelector("figure img").getBoundingClientRect().width`))
+	require.NoError(t, err)
+	// Let late events (a blocked request, a CSP report) arrive.
+	require.NoError(t, chromedp.Do(bctx, chromedp.Sleep(300*time.Millisecond)))
+	mu.Lock()
+	defer mu.Unlock()
+	require.Empty(t, requests, "the report makes no network request")
+	require.Empty(t, problems, "no console errors, exceptions or dialogs")
+	require.Contains(t, text, hostileTitle, "the job title shows as text")
+	require.Contains(t, text, hostileDept)
+	require.Contains(t, text, "Separation of duties")
+	require.Zero(t, scripts, "no script element")
+	require.Equal(t, 4, images, "four charts")
+	require.Equal(t, images, rendered, "every chart decodes and renders")
+	require.Greater(t, width, 100.0, "charts have a size on the page")
+}
