@@ -17,6 +17,12 @@ type OverOptions struct {
 	// MaxPeerPrevalence: access held by at most this share of the user's
 	// peers (other than the user) is reported.
 	MaxPeerPrevalence float64
+	// Confidence: with a value above zero, access that some peers hold is
+	// reported only when their share stays at most MaxPeerPrevalence at this
+	// one-sided confidence (the upper end of its Wilson score interval): in
+	// a small peer group, 2 of 14 is no evidence that access is rare. Access
+	// no peer holds is always reported. 0 compares the observed share.
+	Confidence float64
 	// MinMatch: a user whose attributes select no job-function package is
 	// compared with the package whose entitlements they hold most of, if
 	// they hold at least this share of it.
@@ -36,7 +42,7 @@ type OverOptions struct {
 
 // DefaultOverOptions returns the defaults of `rolemine report overprovisioning`.
 func DefaultOverOptions() OverOptions {
-	return OverOptions{MaxPeerPrevalence: 0.2, MinMatch: 0.75, MoverShare: 0.6}
+	return OverOptions{MaxPeerPrevalence: 0.2, Confidence: 0.9, MinMatch: 0.75, MoverShare: 0.6}
 }
 
 // Overprovisioning is the excess-access report.
@@ -214,6 +220,10 @@ func ComputeOverprovisioning(ctx context.Context, d *tenant.Data, run *tenant.Ru
 	}
 	explained := make([]bool, ds.NumEntitlements)
 	withExcess := 0
+	z := 0.0
+	if opt.Confidence > 0 {
+		z = math.Sqrt2 * math.Erfinv(2*opt.Confidence-1)
+	}
 	for u := 0; u < ds.NumUsers; u++ {
 		if u%4096 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -273,7 +283,9 @@ func ComputeOverprovisioning(ctx context.Context, d *tenant.Data, run *tenant.Ru
 				prev = float64(holders) / float64(size)
 			}
 			structural := exceptions[[2]int32{int32(u), e}]
-			if prev > opt.MaxPeerPrevalence && !structural {
+			// Access no peer holds is rare in any group; access that some
+			// peers hold must be rare with confidence.
+			if (prev > opt.MaxPeerPrevalence || holders > 0 && wilsonUpper(holders, size, z) > opt.MaxPeerPrevalence) && !structural {
 				continue
 			}
 			ent := d.Entitlements[e]
@@ -517,4 +529,17 @@ func structuralExceptions(ctx context.Context, ds *mining.Dataset, noise float64
 		out[[2]int32{users[x[0]], x[1]}] = true
 	}
 	return out, nil
+}
+
+// wilsonUpper is the upper end of the Wilson score interval for k of n at
+// normal quantile z (z = 0 gives k/n).
+func wilsonUpper(k, n int, z float64) float64 {
+	if n == 0 {
+		return 0
+	}
+	p, nf := float64(k)/float64(n), float64(n)
+	d := 1 + z*z/nf
+	c := p + z*z/(2*nf)
+	r := z * math.Sqrt(p*(1-p)/nf+z*z/(4*nf*nf))
+	return (c + r) / d
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 
 	"github.com/rolemine/rolemine/mining"
 	"github.com/rolemine/rolemine/tenant"
@@ -23,13 +24,18 @@ type SuggestOptions struct {
 	// MaxLift: a pair is suggested only when the users holding both are at
 	// most this share of the number independence predicts.
 	MaxLift float64
+	// Alpha bounds the chance that any suggestion is a fluke of small
+	// numbers: a pair is kept when, were the two held independently, seeing
+	// this few users with both would have a probability (Poisson) of at
+	// most Alpha divided by the number of pairs tested.
+	Alpha float64
 	// Max caps the number of suggestions; 0 keeps all.
 	Max int
 }
 
 // DefaultSuggestOptions returns the defaults of `rolemine report sod`.
 func DefaultSuggestOptions() SuggestOptions {
-	return SuggestOptions{MinHolders: 5, MinExpected: 5, MaxLift: 0.1, Max: 50}
+	return SuggestOptions{MinHolders: 5, MinExpected: 5, MaxLift: 0.25, Alpha: 0.05, Max: 50}
 }
 
 // SuggestedRule is a pair of entitlements that the data shows are almost
@@ -45,9 +51,12 @@ type SuggestedRule struct {
 	RightHolders int                `json:"rightHolders"`
 	// Together is how many users hold both; Expected how many would if the
 	// two were held independently within each job function that holds both.
-	Together     int      `json:"together"`
-	Expected     float64  `json:"expected"`
-	Lift         float64  `json:"lift"`
+	Together int     `json:"together"`
+	Expected float64 `json:"expected"`
+	Lift     float64 `json:"lift"`
+	// PValue is the probability of seeing at most Together users with both
+	// were the two held independently.
+	PValue       float64  `json:"pValue"`
 	JobFunctions []string `json:"jobFunctions"`
 	// CoveredBy names an existing rule that already forbids the pair.
 	CoveredBy string  `json:"coveredBy,omitempty"`
@@ -167,11 +176,15 @@ func SuggestRules(ctx context.Context, d *tenant.Data, run *tenant.Run, rules *S
 		if lift > opt.MaxLift {
 			continue
 		}
+		lp := logPoissonCDF(together[i], p.st.expected)
+		if opt.Alpha > 0 && lp > math.Log(opt.Alpha/float64(len(pairs))) {
+			continue
+		}
 		left, right := d.Entitlements[p.a], d.Entitlements[p.b]
 		s := SuggestedRule{
 			Left: left, Right: right, LeftName: entName(d, left), RightName: entName(d, right),
 			LeftHolders: holders[p.a], RightHolders: holders[p.b], Together: together[i],
-			Expected: math.Round(p.st.expected*10) / 10, Lift: round(lift),
+			Expected: math.Round(p.st.expected*10) / 10, Lift: round(lift), PValue: significant(math.Exp(lp)),
 		}
 		for _, c := range p.st.contexts {
 			s.JobFunctions = append(s.JobFunctions, run.Packages[c].Name)
@@ -189,8 +202,9 @@ func SuggestRules(ctx context.Context, d *tenant.Data, run *tenant.Run, rules *S
 			s.LeftName, s.RightName, plural(len(s.JobFunctions), "job function"), usersHolding(s.Together), s.Expected)
 		out = append(out, s)
 	}
+	// Strongest evidence first.
 	slices.SortFunc(out, func(a, b SuggestedRule) int {
-		return cmp.Or(cmp.Compare(b.Expected-float64(b.Together), a.Expected-float64(a.Together)),
+		return cmp.Or(cmp.Compare(a.PValue, b.PValue), cmp.Compare(b.Expected-float64(b.Together), a.Expected-float64(a.Together)),
 			compareEnt(a.Left, b.Left), compareEnt(a.Right, b.Right))
 	})
 	if opt.Max > 0 && len(out) > opt.Max {
@@ -202,6 +216,32 @@ func SuggestRules(ctx context.Context, d *tenant.Data, run *tenant.Run, rules *S
 		}
 	}
 	return nonNil(out), nil
+}
+
+// logPoissonCDF returns log P(X <= k) for X Poisson with mean lambda.
+func logPoissonCDF(k int, lambda float64) float64 {
+	terms := make([]float64, k+1)
+	top := math.Inf(-1)
+	for i := range terms {
+		lg, _ := math.Lgamma(float64(i + 1))
+		terms[i] = -lambda + float64(i)*math.Log(lambda) - lg
+		top = max(top, terms[i])
+	}
+	sum := 0.0
+	for _, t := range terms {
+		sum += math.Exp(t - top)
+	}
+	return top + math.Log(sum)
+}
+
+// significant rounds a probability to three significant digits, keeping
+// the tiny ones that a plain rounding would make zero.
+func significant(p float64) float64 {
+	if p == 0 {
+		return 0
+	}
+	v, _ := strconv.ParseFloat(strconv.FormatFloat(p, 'g', 3, 64), 64)
+	return v
 }
 
 func usersHolding(n int) string {

@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"html"
+	"math"
 	"regexp"
 	"slices"
 	"strings"
@@ -102,7 +103,7 @@ func TestMovers(t *testing.T) {
 }
 
 func TestSummaries(t *testing.T) {
-	d, run := build(t, 6, twoFunctions(map[int][]int{0: {3, 4, 5}, 1: {4}, 13: {1}}))
+	d, run := build(t, 7, twoFunctions(map[int][]int{0: {3, 4, 5}, 1: {6}, 13: {1}}))
 	rep, err := ComputeOverprovisioning(context.Background(), d, run, DefaultOverOptions())
 	require.NoError(t, err)
 	s := rep.Summaries
@@ -123,6 +124,29 @@ func TestSummaries(t *testing.T) {
 		require.Positive(t, g.Users, "%s has holders", g.Key)
 	}
 	require.Equal(t, len(rep.Findings), total, "every finding counted once by resource")
+}
+
+func TestPeerConfidence(t *testing.T) {
+	// Two of the twelve clerks hold e6: for each, 1 of 11 peers does.
+	// Observed, that is rare (9%); at 90% confidence it is not (the Wilson
+	// upper bound is 27%). e5, held by one clerk alone, is rare either way.
+	d, run := build(t, 7, twoFunctions(map[int][]int{0: {6}, 1: {6}, 2: {5}}))
+	found := func(confidence float64) []string {
+		opt := DefaultOverOptions()
+		opt.Confidence = confidence
+		rep, err := ComputeOverprovisioning(context.Background(), d, run, opt)
+		require.NoError(t, err)
+		var out []string
+		for _, f := range rep.Findings {
+			out = append(out, f.UserID+":"+f.ResourceID)
+		}
+		slices.Sort(out)
+		return out
+	}
+	require.Equal(t, []string{"u0:g6", "u1:g6", "u2:g5"}, found(0))
+	require.Equal(t, []string{"u2:g5"}, found(0.9))
+	require.InDelta(t, 0.27, wilsonUpper(1, 11, 1.2816), 0.01)
+	require.InDelta(t, 1.0/11, wilsonUpper(1, 11, 0), 1e-12)
 }
 
 func TestImpact(t *testing.T) {
@@ -256,6 +280,21 @@ func TestSuggestRules(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, got, 1)
 	require.Zero(t, got[0].Together)
+}
+
+func TestLogPoissonCDF(t *testing.T) {
+	for _, c := range []struct {
+		k      int
+		lambda float64
+	}{{0, 1}, {1, 5.6}, {3, 2.5}, {10, 40}, {4, 90}} {
+		want, term := 0.0, math.Exp(-c.lambda)
+		for i := 0; i <= c.k; i++ {
+			want += term
+			term *= c.lambda / float64(i+1)
+		}
+		require.InEpsilon(t, want, math.Exp(logPoissonCDF(c.k, c.lambda)), 1e-9, "k=%d lambda=%g", c.k, c.lambda)
+	}
+	require.InDelta(t, 0.0244, math.Exp(logPoissonCDF(1, 5.6)), 1e-4)
 }
 
 // hostile is a tenant whose names carry markup and formula payloads.

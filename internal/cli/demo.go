@@ -66,10 +66,16 @@ func writeDemo(ios *IO, r *pipeline.DemoResult) error {
 	fmt.Fprintf(w, "  Planted job functions recovered (entitlement Jaccard >= %.1f): %d of %d\n", pipeline.RecoveryJaccard, ev.Recovered, ev.JobFunctions)
 	fmt.Fprintf(w, "Overprovisioning: %d findings for %d users; against the planted excess grants precision %.2f, recall %.2f.\n",
 		r.Over.Summary.Findings, r.Over.Summary.UsersWithExcess, ev.ExcessPrecision, ev.ExcessRecall)
+	fmt.Fprintf(w, "  %d users look like movers who kept an earlier job function's access (precision %.2f, recall %.2f against the planted ones).\n",
+		r.Over.Summary.Movers, ev.MoversPrecision, ev.MoversRecall)
 	fmt.Fprintf(w, "  Also %d disabled accounts, %d guests and %d service accounts hold access.\n",
 		r.Over.Summary.Disabled, r.Over.Summary.Guests, r.Over.Summary.NonPerson)
-	fmt.Fprintf(w, "Separation of duties: %d violations today (%d of %d planted found), %d package pairs to mark incompatible.\n\n",
+	fmt.Fprintf(w, "Separation of duties: %d violations today (%d of %d planted found), %d package pairs to mark incompatible;\n",
 		len(r.SoD.Violations), ev.SoDFound, ev.SoDPlanted, len(r.SoD.Incompatible))
+	fmt.Fprintf(w, "  %d suggested rules, covering %d of the %d planted regional-split pairs.\n",
+		len(r.SoD.Suggested), ev.SplitPairsSuggested, ev.SplitPairs)
+	fmt.Fprintf(w, "If the packages replaced today's grants, %d users would gain and %d would lose access.\n\n",
+		r.Impact.Summary.UsersGaining, r.Impact.Summary.UsersLosing)
 	rows := make([][]string, len(r.Files))
 	for i, f := range r.Files {
 		rows[i] = []string{f.What, f.Path}

@@ -20,10 +20,14 @@ func runOnGenerated(t *testing.T, users int, seed uint64) Evaluation {
 }
 
 func runWith(t *testing.T, users int, seed uint64, opt mining.Options) Evaluation {
+	return runConfig(t, tenantgen.DefaultConfig(users, seed), opt)
+}
+
+func runConfig(t *testing.T, cfg tenantgen.Config, opt mining.Options) Evaluation {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
-	truth, err := tenantgen.Generate(tenantgen.DefaultConfig(users, seed), dir)
+	truth, err := tenantgen.Generate(cfg, dir)
 	require.NoError(t, err)
 	st, err := store.Open(ctx, filepath.Join(dir, "db.duckdb"))
 	require.NoError(t, err)
@@ -43,7 +47,7 @@ func runWith(t *testing.T, users int, seed uint64, opt mining.Options) Evaluatio
 	sod, err := SoD(ctx, st, data, run, rules)
 	require.NoError(t, err)
 	ev := Evaluate(truth, run, over, sod)
-	t.Logf("users=%d seed=%d: %+v", users, seed, ev)
+	t.Logf("users=%d seed=%d: %+v", cfg.Users, cfg.Seed, ev)
 	return ev
 }
 
@@ -67,6 +71,19 @@ func TestGroundTruthRecovery(t *testing.T) {
 			require.Equal(t, ev.SplitPairs, ev.SplitPairsSuggested, "every pair of a planted regional split is suggested")
 		}
 	}
+}
+
+// TestRegionalTenant: a tenant with three regions, each with its own copy
+// of the departments and its own sales territories.
+func TestRegionalTenant(t *testing.T) {
+	cfg := tenantgen.DefaultConfig(6000, 21)
+	cfg.UsersPerRegion = 2000
+	ev := runConfig(t, cfg, mining.DefaultOptions())
+	require.Equal(t, ev.JobFunctions, ev.Recovered, "missed %v", ev.Missed)
+	require.GreaterOrEqual(t, ev.ExcessPrecision, 0.9)
+	require.GreaterOrEqual(t, ev.ExcessRecall, 0.9)
+	require.Equal(t, 9, ev.SplitPairs, "three regions of three territories")
+	require.Equal(t, ev.SplitPairs, ev.SplitPairsSuggested)
 }
 
 // TestVariantsNeedTheStructuralMiner: the generator hides job functions

@@ -66,20 +66,20 @@ type Entitlement struct {
 
 // Truth is the ground truth of a generated tenant, written as truth.json.
 type Truth struct {
-	Seed          uint64         `json:"seed"`
-	Users         int            `json:"users"`
-	Birthright    []Entitlement  `json:"birthright"`
-	JobFunctions  []JobFunction  `json:"jobFunctions"`
-	ExcessGrants  []ExcessGrant  `json:"excessGrants"`
+	Seed         uint64        `json:"seed"`
+	Users        int           `json:"users"`
+	Birthright   []Entitlement `json:"birthright"`
+	JobFunctions []JobFunction `json:"jobFunctions"`
+	ExcessGrants []ExcessGrant `json:"excessGrants"`
 	// RegionalSplits are groups of entitlements of which every member of a
 	// department holds exactly one: pairs of them are never held together
 	// apart from planted excess.
 	RegionalSplits []RegionalSplit `json:"regionalSplits"`
-	SoDRules      []SoDRule      `json:"sodRules"`
-	SoDViolations []SoDViolation `json:"sodViolations"`
-	Disabled      []string       `json:"disabled"`
-	Guests        []string       `json:"guests"`
-	Service       []string       `json:"serviceAccounts"`
+	SoDRules       []SoDRule       `json:"sodRules"`
+	SoDViolations  []SoDViolation  `json:"sodViolations"`
+	Disabled       []string        `json:"disabled"`
+	Guests         []string        `json:"guests"`
+	Service        []string        `json:"serviceAccounts"`
 }
 
 // JobFunction is a planted job function: its department and title and the
