@@ -49,7 +49,8 @@ func golden(t *testing.T, name string, got []byte) {
 }
 
 func TestGolden(t *testing.T) {
-	inc := []Incompatibility{{PackageID: "payroll-clerk-finance", OtherID: "controller-finance"}}
+	inc := []Incompatibility{{PackageID: "payroll-clerk-finance", OtherID: "controller-finance"},
+		{PackageID: "payroll-clerk-finance", GroupID: "33333333-3333-4333-8333-333333333333"}}
 	for _, f := range Formats {
 		var buf bytes.Buffer
 		require.NoError(t, Write(&buf, f, packages(), Options{CatalogName: "Finance roles", Incompatible: inc}))
@@ -62,7 +63,8 @@ func TestGolden(t *testing.T) {
 }
 
 func TestPlan(t *testing.T) {
-	p := BuildPlan(packages(), PlanOptions{Incompatible: []Incompatibility{{PackageID: "payroll-clerk-finance", OtherID: "controller-finance"}}})
+	p := BuildPlan(packages(), PlanOptions{Incompatible: []Incompatibility{{PackageID: "payroll-clerk-finance", OtherID: "controller-finance"},
+		{PackageID: "controller-finance", GroupID: "33333333-3333-4333-8333-333333333333"}}})
 	steps := map[string]Step{}
 	for i, s := range p.Steps {
 		require.NotContains(t, steps, s.ID, "step ids are unique")
@@ -103,6 +105,9 @@ func TestPlan(t *testing.T) {
 	require.Equal(t, []Skipped{{PackageID: "controller-finance", ResourceID: "legacy-app", Role: "User", Reason: "resource type unknown: ingest a resources file to include it"}}, p.Skipped)
 	ref := steps["incompatible:payroll-clerk-finance:controller-finance"]
 	require.Equal(t, "/identityGovernance/entitlementManagement/accessPackages/{{package.payroll-clerk-finance.id}}/incompatibleAccessPackages/$ref", ref.Path)
+	grp := steps["incompatibleGroup:controller-finance:33333333-3333-4333-8333-333333333333"]
+	require.Equal(t, "/identityGovernance/entitlementManagement/accessPackages/{{package.controller-finance.id}}/incompatibleGroups/$ref", grp.Path)
+	require.Equal(t, map[string]any{"@odata.id": "https://graph.microsoft.com/v1.0/groups/33333333-3333-4333-8333-333333333333"}, grp.Body)
 }
 
 // TestYAMLMatchesJSON: the YAML export reads back to the same document as

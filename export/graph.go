@@ -54,10 +54,13 @@ type Skipped struct {
 	Reason     string `json:"reason"`
 }
 
-// Incompatibility says that two packages must not be held together.
+// Incompatibility says that a package must not be held together with
+// another package (OtherID) or with membership of a group (GroupID, a
+// directory group id); one of the two is set.
 type Incompatibility struct {
 	PackageID string
 	OtherID   string
+	GroupID   string
 }
 
 // PlanOptions configure BuildPlan.
@@ -175,6 +178,16 @@ func BuildPlan(pkgs []tenant.Package, opt PlanOptions) *Plan {
 		}
 	}
 	for _, inc := range opt.Incompatible {
+		if inc.GroupID != "" {
+			p.Steps = append(p.Steps, Step{
+				ID:          "incompatibleGroup:" + inc.PackageID + ":" + inc.GroupID,
+				Description: fmt.Sprintf("Mark %s incompatible with the members of group %s", inc.PackageID, inc.GroupID),
+				Method:      "POST", Path: em + "/accessPackages/" + ph("package."+inc.PackageID+".id") + "/incompatibleGroups/$ref",
+				DependsOn: []string{"package:" + inc.PackageID},
+				Body:      map[string]any{"@odata.id": GraphBase + "/groups/" + inc.GroupID},
+			})
+			continue
+		}
 		p.Steps = append(p.Steps, Step{
 			ID:          "incompatible:" + inc.PackageID + ":" + inc.OtherID,
 			Description: fmt.Sprintf("Mark %s incompatible with %s", inc.PackageID, inc.OtherID),

@@ -21,6 +21,8 @@ type Definition struct {
 	Entitlements     []tenant.PackageEntitlement `json:"entitlements"`
 	Metrics          mining.Metrics              `json:"metrics"`
 	IncompatibleWith []string                    `json:"incompatibleWith"`
+	// IncompatibleGroups are groups whose members must not get the package.
+	IncompatibleGroups []string `json:"incompatibleGroups"`
 }
 
 // Definitions is the document `export --format json` writes.
@@ -34,9 +36,13 @@ func BuildDefinitions(pkgs []tenant.Package, incompatible []Incompatibility) *De
 	out := &Definitions{Version: 1, Packages: make([]Definition, len(pkgs))}
 	for i, p := range pkgs {
 		d := Definition{ID: p.ID, Name: p.Name, Description: p.Description, Kind: p.Kind, Rule: p.Rule, Automatic: p.Automatic,
-			Conditions: p.Conditions, Entitlements: p.Entitlements, Metrics: p.Metrics, IncompatibleWith: []string{}}
+			Conditions: p.Conditions, Entitlements: p.Entitlements, Metrics: p.Metrics, IncompatibleWith: []string{}, IncompatibleGroups: []string{}}
 		for _, inc := range incompatible {
-			if inc.PackageID == p.ID {
+			switch {
+			case inc.PackageID != p.ID:
+			case inc.GroupID != "":
+				d.IncompatibleGroups = append(d.IncompatibleGroups, inc.GroupID)
+			default:
 				d.IncompatibleWith = append(d.IncompatibleWith, inc.OtherID)
 			}
 		}

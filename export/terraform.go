@@ -44,7 +44,11 @@ func WriteTerraform(w io.Writer, pkgs []tenant.Package, opt Options) error {
 	}
 	incompatible := map[string][]string{}
 	for _, inc := range opt.Incompatible {
-		incompatible[inc.PackageID] = append(incompatible[inc.PackageID], inc.OtherID)
+		what := "package " + inc.OtherID
+		if inc.GroupID != "" {
+			what = "the members of group " + inc.GroupID
+		}
+		incompatible[inc.PackageID] = append(incompatible[inc.PackageID], what)
 	}
 	for _, p := range pkgs {
 		pl := labels.label(p.ID)
@@ -63,7 +67,7 @@ func WriteTerraform(w io.Writer, pkgs []tenant.Package, opt Options) error {
 			}
 		}
 		for _, other := range incompatible[p.ID] {
-			gaps = append(gaps, "incompatible with package "+other)
+			gaps = append(gaps, "incompatible with "+other)
 		}
 		if len(gaps) > 0 {
 			b.WriteString("# Not expressible in the azuread provider; see graph-plan.json:\n")

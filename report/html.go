@@ -64,6 +64,8 @@ func firstN(v any, n int) any {
 		return s[:min(n, len(s))]
 	case []IncompatiblePackage:
 		return s[:min(n, len(s))]
+	case []IncompatibleGroup:
+		return s[:min(n, len(s))]
 	case []packageRow:
 		return s[:min(n, len(s))]
 	}

@@ -84,13 +84,17 @@ func WriteSoD(w io.Writer, rep *SoD, format string) error {
 			rows = append(rows, []string{"incompatiblePackages", c.Rule, c.Severity, "", "", c.PackageID, "", c.OtherID,
 				fmt.Sprintf("mark %s and %s incompatible", c.PackageID, c.OtherID)})
 		}
+		for _, g := range rep.IncompatibleGroups {
+			rows = append(rows, []string{"incompatibleGroup", g.Rule, g.Severity, "", "", g.PackageID, "", g.GroupID,
+				fmt.Sprintf("mark %s incompatible with the members of group %s", g.PackageID, g.GroupName)})
+		}
 		for _, s := range rep.Suggested {
 			rows = append(rows, []string{"suggestedRule", s.Rule.Name, s.Rule.Severity, "", "", "", s.Left.String(), s.Right.String(), s.Reason})
 		}
 		return render.WriteCSV(w, header, rows)
 	case render.Table:
-		fmt.Fprintf(w, "%d users violate a rule today; %d proposed packages grant both sides of a rule; %d package pairs must be marked incompatible.\n",
-			len(rep.Violations), len(rep.PackageConflicts), len(rep.Incompatible))
+		fmt.Fprintf(w, "%d users violate a rule today; %d proposed packages grant both sides of a rule; %d package pairs and %d package-group pairs must be marked incompatible.\n",
+			len(rep.Violations), len(rep.PackageConflicts), len(rep.Incompatible), len(rep.IncompatibleGroups))
 		if len(rep.Unmatched) > 0 {
 			fmt.Fprintf(w, "Rules that match no entitlement of this snapshot: %s\n", strings.Join(rep.Unmatched, "; "))
 		}

@@ -195,7 +195,9 @@ func TestParseSoDRulesErrors(t *testing.T) {
 		{"no name", "version: 1\nrules:\n  - severity: high\n    left: [{resource: a}]\n    right: [{resource: b}]\n", `line 3: field "name": rule 1 (""): a rule needs a name`},
 		{"bad severity", "version: 1\nrules:\n  - name: a\n    severity: huge\n    left: [{resource: a}]\n    right: [{resource: b}]\n", `line 3: field "severity": rule 1 ("a"): unknown severity "huge"`},
 		{"empty side", "version: 1\nrules:\n  - name: a\n    left: [{resource: a}]\n", `field "right": rule 1 ("a"): a rule needs at least one entitlement on each side`},
-		{"no resource", "version: 1\nrules:\n  - name: a\n    left: [{role: x}]\n    right: [{resource: b}]\n", `field "left": rule 1 ("a"): every entry needs a resource`},
+		{"no resource", "version: 1\nrules:\n  - name: a\n    left: [{role: x}]\n    right: [{resource: b}]\n", `field "left": rule 1 ("a"): every entry needs a resource or a package`},
+		{"both", "version: 1\nrules:\n  - name: a\n    left: [{resource: x, package: y}]\n    right: [{resource: b}]\n", `a resource or a package, not both`},
+		{"package role", "version: 1\nrules:\n  - name: a\n    left: [{resource: x}]\n    right: [{package: y, role: Member}]\n", `field "right": rule 1 ("a"): a package entry takes no role`},
 		{"duplicate", "version: 1\nrules:\n  - name: a\n    left: [{resource: a}]\n    right: [{resource: b}]\n  - name: a\n    left: [{resource: a}]\n    right: [{resource: b}]\n", "line 6: field \"name\": rule 2 (\"a\"): two rules have this name"},
 		{"not yaml", "version: [1\n", "rules.yaml: line"},
 	}

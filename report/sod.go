@@ -45,11 +45,19 @@ type SoDRule struct {
 }
 
 // Selector matches entitlements: a resource by id or display name, and
-// optionally one role of it (compared case-insensitively).
+// optionally one role of it (compared case-insensitively); or a proposed
+// package by id or name, which stands for the access that sets it apart
+// (its entitlements outside the birthright). A user holds a package's side
+// when they hold at least PackageHoldShare of that access.
 type Selector struct {
-	Resource string `yaml:"resource" json:"resource"`
+	Resource string `yaml:"resource,omitempty" json:"resource,omitempty"`
 	Role     string `yaml:"role,omitempty" json:"role,omitempty"`
+	Package  string `yaml:"package,omitempty" json:"package,omitempty"`
 }
+
+// PackageHoldShare is the share of a package's own access a user must
+// hold for a package selector to match them.
+const PackageHoldShare = 0.8
 
 // Severities, from least to most severe.
 var Severities = []string{"low", "medium", "high", "critical"}
@@ -64,7 +72,7 @@ func (r *SoDRule) UnmarshalYAML(n *yaml.Node) error {
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		if k := n.Content[i].Value; (k == "left" || k == "right") && n.Content[i+1].Kind == yaml.SequenceNode {
 			for _, sel := range n.Content[i+1].Content {
-				if err := checkKeys(sel, "resource", "role"); err != nil {
+				if err := checkKeys(sel, "resource", "role", "package"); err != nil {
 					return err
 				}
 			}
@@ -141,8 +149,14 @@ func ParseSoDRules(name string, r io.Reader) (*SoDRules, error) {
 				return nil, bad(side, "a rule needs at least one entitlement on each side")
 			}
 			for _, s := range sels {
-				if strings.TrimSpace(s.Resource) == "" {
-					return nil, bad(side, "every entry needs a resource")
+				res, pkg := strings.TrimSpace(s.Resource), strings.TrimSpace(s.Package)
+				switch {
+				case res == "" && pkg == "":
+					return nil, bad(side, "every entry needs a resource or a package")
+				case res != "" && pkg != "":
+					return nil, bad(side, "an entry names a resource or a package, not both")
+				case pkg != "" && s.Role != "":
+					return nil, bad(side, "a package entry takes no role")
 				}
 			}
 		}
@@ -157,7 +171,11 @@ type SoD struct {
 	Violations       []Violation           `json:"violations"`
 	PackageConflicts []PackageConflict     `json:"packageConflicts"`
 	Incompatible     []IncompatiblePackage `json:"incompatiblePackages"`
-	Unmatched        []string              `json:"unmatchedRules"`
+	// IncompatibleGroups: a package that grants one side of a rule is
+	// marked incompatible with each group on the other side, so that the
+	// group's members (who hold that side directly) cannot request it.
+	IncompatibleGroups []IncompatibleGroup `json:"incompatibleGroups"`
+	Unmatched          []string            `json:"unmatchedRules"`
 	// Suggested are rules the data suggests; see SuggestRules.
 	Suggested []SuggestedRule `json:"suggestedRules"`
 }
@@ -191,13 +209,22 @@ type IncompatiblePackage struct {
 	OtherID   string `json:"incompatibleWith"`
 }
 
-// matcher resolves a rule's selectors to entitlement indices.
+// IncompatibleGroup is a package to mark incompatible with a group.
+type IncompatibleGroup struct {
+	Rule      string `json:"rule"`
+	Severity  string `json:"severity"`
+	PackageID string `json:"packageId"`
+	GroupID   string `json:"groupId"`
+	GroupName string `json:"groupName"`
+}
+
+// matches resolves a rule's resource selectors to entitlement indices.
 func matches(d *tenant.Data, sels []Selector) []bool {
 	out := make([]bool, len(d.Entitlements))
 	for e, ent := range d.Entitlements {
 		for _, s := range sels {
 			res := strings.TrimSpace(s.Resource)
-			if (ent.ResourceID == res || d.Resources[ent.ResourceID].DisplayName == res) &&
+			if res != "" && (ent.ResourceID == res || d.Resources[ent.ResourceID].DisplayName == res) &&
 				(s.Role == "" || strings.EqualFold(strings.TrimSpace(s.Role), ent.Role)) {
 				out[e] = true
 			}
@@ -206,14 +233,134 @@ func matches(d *tenant.Data, sels []Selector) []bool {
 	return out
 }
 
+// side is one side of a rule resolved against a snapshot and a run: the
+// entitlements its resource selectors match, and the packages its package
+// selectors name with their own access.
+type side struct {
+	ents     []bool
+	pkgs     []int     // indices into run.Packages
+	pkgEnts  [][]int32 // per named package: its entitlements outside the birthright
+	matchAny bool      // some entitlement or package matched
+}
+
+func resolveSide(d *tenant.Data, run *tenant.Run, ix *pkgIndex, sels []Selector) side {
+	s := side{ents: matches(d, sels)}
+	s.matchAny = slices.Contains(s.ents, true)
+	if run == nil {
+		return s
+	}
+	birthright := map[int32]bool{}
+	for i, p := range run.Packages {
+		if p.Kind == "birthright" {
+			for _, e := range ix.ents[i] {
+				birthright[e] = true
+			}
+		}
+	}
+	for _, sel := range sels {
+		name := strings.TrimSpace(sel.Package)
+		if name == "" {
+			continue
+		}
+		for i, p := range run.Packages {
+			if p.ID != name && p.Name != name {
+				continue
+			}
+			var own []int32
+			for _, e := range ix.ents[i] {
+				if !birthright[e] {
+					own = append(own, e)
+				}
+			}
+			s.pkgs = append(s.pkgs, i)
+			s.pkgEnts = append(s.pkgEnts, own)
+			s.matchAny = true
+		}
+	}
+	return s
+}
+
+// held returns what of the side a user's sorted row holds.
+func (s side) held(d *tenant.Data, row []int32) []tenant.Entitlement {
+	var out []tenant.Entitlement
+	for _, e := range row {
+		if s.ents[e] {
+			out = append(out, d.Entitlements[e])
+		}
+	}
+	for _, own := range s.pkgEnts {
+		if len(own) == 0 {
+			continue
+		}
+		var have []tenant.Entitlement
+		for _, e := range own {
+			if _, ok := slices.BinarySearch(row, e); ok {
+				have = append(have, d.Entitlements[e])
+			}
+		}
+		if float64(len(have)) >= PackageHoldShare*float64(len(own)) {
+			for _, e := range have {
+				if !slices.Contains(out, e) {
+					out = append(out, e)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// grantedBy reports whether package p grants the side: it holds a matched
+// entitlement, is a named package, or contains a named package's access.
+func (s side) grantedBy(ix *pkgIndex, p int) bool {
+	for _, e := range ix.ents[p] {
+		if s.ents[e] {
+			return true
+		}
+	}
+	for k, q := range s.pkgs {
+		if q == p {
+			return true
+		}
+		contains := len(s.pkgEnts[k]) > 0
+		for _, e := range s.pkgEnts[k] {
+			if _, ok := slices.BinarySearch(ix.ents[p], e); !ok {
+				contains = false
+				break
+			}
+		}
+		if contains {
+			return true
+		}
+	}
+	return false
+}
+
+// groups returns the groups among the side's matched entitlements, by
+// resource id.
+func (s side) groups(d *tenant.Data) []string {
+	var out []string
+	for e, ok := range s.ents {
+		if id := d.Entitlements[e].ResourceID; ok && d.Resources[id].Type == tenant.TypeGroup && !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
 // ComputeSoD checks today's access and the proposed packages against rules
 // (nil: no rules; the report then only carries suggestions when the caller
 // adds them).
 func ComputeSoD(ctx context.Context, d *tenant.Data, run *tenant.Run, rules *SoDRules) (*SoD, error) {
 	rep := &SoD{SnapshotID: d.Snapshot.ID, Violations: []Violation{}, PackageConflicts: []PackageConflict{}, Incompatible: []IncompatiblePackage{},
-		Unmatched: []string{}, Suggested: []SuggestedRule{}}
+		IncompatibleGroups: []IncompatibleGroup{}, Unmatched: []string{}, Suggested: []SuggestedRule{}}
+	var ix *pkgIndex
 	if run != nil {
 		rep.RunID = run.ID
+		var err error
+		if ix, err = indexPackages(d, run.Packages); err != nil {
+			return nil, err
+		}
 	}
 	ds := d.Dataset
 	var list []SoDRule
@@ -224,21 +371,18 @@ func ComputeSoD(ctx context.Context, d *tenant.Data, run *tenant.Run, rules *SoD
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		left, right := matches(d, rule.Left), matches(d, rule.Right)
-		if !slices.Contains(left, true) || !slices.Contains(right, true) {
+		left, right := resolveSide(d, run, ix, rule.Left), resolveSide(d, run, ix, rule.Right)
+		if !left.matchAny || !right.matchAny {
 			rep.Unmatched = append(rep.Unmatched, rule.Name)
 		}
 		for u := 0; u < ds.NumUsers; u++ {
-			var l, r []tenant.Entitlement
-			for _, e := range ds.Row(u) {
-				if left[e] {
-					l = append(l, d.Entitlements[e])
-				}
-				if right[e] {
-					r = append(r, d.Entitlements[e])
-				}
+			row := ds.Row(u)
+			l := left.held(d, row)
+			if len(l) == 0 {
+				continue
 			}
-			if len(l) == 0 || len(r) == 0 {
+			r := right.held(d, row)
+			if len(r) == 0 {
 				continue
 			}
 			rep.Violations = append(rep.Violations, Violation{
@@ -251,15 +395,7 @@ func ComputeSoD(ctx context.Context, d *tenant.Data, run *tenant.Run, rules *SoD
 		}
 		var hasLeft, hasRight []int
 		for i, p := range run.Packages {
-			pl, pr := false, false
-			for _, pe := range p.Entitlements {
-				e, ok := d.EntitlementIndex(pe.Entitlement())
-				if !ok {
-					continue
-				}
-				pl = pl || left[e]
-				pr = pr || right[e]
-			}
+			pl, pr := left.grantedBy(ix, i), right.grantedBy(ix, i)
 			if pl {
 				hasLeft = append(hasLeft, i)
 			}
@@ -278,6 +414,20 @@ func ComputeSoD(ctx context.Context, d *tenant.Data, run *tenant.Run, rules *SoD
 				if a != b {
 					rep.Incompatible = append(rep.Incompatible, IncompatiblePackage{
 						Rule: rule.Name, Severity: rule.Severity, PackageID: run.Packages[a].ID, OtherID: run.Packages[b].ID})
+				}
+			}
+		}
+		for _, pair := range []struct {
+			pkgs  []int
+			other side
+		}{{hasLeft, right}, {hasRight, left}} {
+			for _, p := range pair.pkgs {
+				for _, g := range pair.other.groups(d) {
+					if slices.ContainsFunc(ix.ents[p], func(e int32) bool { return d.Entitlements[e].ResourceID == g }) {
+						continue // the package grants the group itself: a package conflict
+					}
+					rep.IncompatibleGroups = append(rep.IncompatibleGroups, IncompatibleGroup{Rule: rule.Name, Severity: rule.Severity,
+						PackageID: run.Packages[p].ID, GroupID: g, GroupName: d.ResourceName(g)})
 				}
 			}
 		}

@@ -126,6 +126,41 @@ func TestSummaries(t *testing.T) {
 	require.Equal(t, len(rep.Findings), total, "every finding counted once by resource")
 }
 
+func TestSoDPackageRules(t *testing.T) {
+	// u0, a clerk, holds all of an analyst's own access (e3-e5); u2 holds
+	// two thirds of it, below PackageHoldShare.
+	d, run := build(t, 6, twoFunctions(map[int][]int{0: {3, 4, 5}, 2: {3, 5}}))
+	rules, err := ParseSoDRules("r.yaml", strings.NewReader(`version: 1
+rules:
+  - name: clerks are not analysts
+    severity: high
+    left: [{package: Clerk / Finance}]
+    right: [{package: analyst-finance}]
+  - name: clerks keep out of group 5
+    left: [{package: clerk-finance}]
+    right: [{resource: g5}]
+`))
+	require.NoError(t, err)
+	rep, err := ComputeSoD(context.Background(), d, run, rules)
+	require.NoError(t, err)
+	var violations []string
+	for _, v := range rep.Violations {
+		violations = append(violations, v.Rule+":"+v.UserID)
+	}
+	require.ElementsMatch(t, []string{"clerks are not analysts:u0", "clerks keep out of group 5:u0", "clerks keep out of group 5:u2"}, violations)
+	require.Equal(t, ents(d, 1, 2), rep.Violations[0].Left, "a package side lists the access held")
+	require.Equal(t, ents(d, 3, 4, 5), rep.Violations[0].Right)
+	require.Empty(t, rep.PackageConflicts)
+	var pairs []string
+	for _, c := range rep.Incompatible {
+		pairs = append(pairs, c.PackageID+"|"+c.OtherID)
+	}
+	require.Equal(t, []string{"clerk-finance|analyst-finance", "clerk-finance|analyst-finance"}, pairs, "one pair per rule")
+	require.Equal(t, []IncompatibleGroup{{Rule: "clerks keep out of group 5", Severity: "medium", PackageID: "clerk-finance", GroupID: "g5", GroupName: "Group 5"}},
+		rep.IncompatibleGroups, "the analysts' package grants g5 itself, so only the clerks' package is kept from it")
+	require.Empty(t, rep.Unmatched)
+}
+
 func TestPeerConfidence(t *testing.T) {
 	// Two of the twelve clerks hold e6: for each, 1 of 11 peers does.
 	// Observed, that is rare (9%); at 90% confidence it is not (the Wilson

@@ -23,6 +23,7 @@ resource "azuread_access_package_resource_catalog_association" "group_sg_payroll
 #   - application role AP.Clerk on SAP
 #   - site role Edit on =Finance
 #   - incompatible with package controller-finance
+#   - incompatible with the members of group 33333333-3333-4333-8333-333333333333
 resource "azuread_access_package" "payroll_clerk_finance" {
   catalog_id   = azuread_access_package_catalog.rolemine.id
   display_name = "Payroll \"Clerk\" / Finance"

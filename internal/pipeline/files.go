@@ -50,13 +50,18 @@ func Incompatibilities(sod *report.SoD) []export.Incompatibility {
 	}
 	seen := map[export.Incompatibility]bool{}
 	var out []export.Incompatibility
-	for _, c := range sod.Incompatible {
-		for _, inc := range []export.Incompatibility{{PackageID: c.PackageID, OtherID: c.OtherID}, {PackageID: c.OtherID, OtherID: c.PackageID}} {
-			if !seen[inc] {
-				seen[inc] = true
-				out = append(out, inc)
-			}
+	add := func(inc export.Incompatibility) {
+		if !seen[inc] {
+			seen[inc] = true
+			out = append(out, inc)
 		}
+	}
+	for _, c := range sod.Incompatible {
+		add(export.Incompatibility{PackageID: c.PackageID, OtherID: c.OtherID})
+		add(export.Incompatibility{PackageID: c.OtherID, OtherID: c.PackageID})
+	}
+	for _, g := range sod.IncompatibleGroups {
+		add(export.Incompatibility{PackageID: g.PackageID, GroupID: g.GroupID})
 	}
 	return out
 }

@@ -121,6 +121,10 @@ func SoD(ctx context.Context, st *store.Store, d *tenant.Data, run *tenant.Run, 
 		findings = append(findings, store.Finding{Kind: "incompatiblePackages", PackageID: c.PackageID, Rule: c.Rule, Severity: c.Severity,
 			Reason: "mark " + c.PackageID + " and " + c.OtherID + " incompatible"})
 	}
+	for _, g := range rep.IncompatibleGroups {
+		findings = append(findings, store.Finding{Kind: "incompatibleGroup", PackageID: g.PackageID, ResourceID: g.GroupID, Rule: g.Rule, Severity: g.Severity,
+			Reason: "mark " + g.PackageID + " incompatible with the members of group " + g.GroupName})
+	}
 	for _, s := range rep.Suggested {
 		findings = append(findings, store.Finding{Kind: "suggestedRule", ResourceID: s.Left.ResourceID, Role: s.Left.Role,
 			Rule: s.Rule.Name, Severity: s.Rule.Severity, Score: s.Lift, Reason: s.Reason})
