@@ -87,26 +87,45 @@ func summarize(d *tenant.Data, ix *pkgIndex, run *tenant.Run, rep *Overprovision
 		add(1, f.Department, f.Department, f)
 		add(2, f.PeerGroup, f.PeerGroup, f)
 	}
-	// Group sizes.
-	holders := make(map[string]map[int32]bool, len(groups[0]))
+	// Group sizes: a department's member accounts with access, and a
+	// resource's holders (users holding any role of it).
+	resIndex := make(map[string]int, len(groups[0]))
+	resKeys := make([]string, 0, len(groups[0]))
 	for r := range groups[0] {
-		holders[r] = map[int32]bool{}
+		resIndex[r] = len(resKeys)
+		resKeys = append(resKeys, r)
 	}
+	entRes := make([]int, len(d.Entitlements))
+	for e, ent := range d.Entitlements {
+		entRes[e] = -1
+		if k, ok := resIndex[ent.ResourceID]; ok {
+			entRes[e] = k
+		}
+	}
+	holders := make([]int, len(resKeys))
+	lastSeen := make([]int, len(resKeys))
+	for k := range lastSeen {
+		lastSeen[k] = -1
+	}
+	dept := d.Dataset.Attribute("department")
 	for u := 0; u < d.Dataset.NumUsers; u++ {
 		if d.Kinds[u] != tenant.Member || len(d.Dataset.Row(u)) == 0 {
 			continue
 		}
-		if a := groups[1][d.Attribute("department", u)]; a != nil {
-			a.Users++
+		if dept != nil {
+			if a := groups[1][dept.Value(u)]; a != nil {
+				a.Users++
+			}
 		}
 		for _, e := range d.Dataset.Row(u) {
-			if h := holders[d.Entitlements[e].ResourceID]; h != nil {
-				h[int32(u)] = true
+			if k := entRes[e]; k >= 0 && lastSeen[k] != u {
+				lastSeen[k] = u
+				holders[k]++
 			}
 		}
 	}
-	for r, h := range holders {
-		groups[0][r].Users = len(h)
+	for k, r := range resKeys {
+		groups[0][r].Users = holders[k]
 	}
 	for p, pkg := range run.Packages {
 		if a := groups[2][pkg.Name]; a != nil {
