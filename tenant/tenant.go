@@ -21,6 +21,9 @@ const (
 	TypeUnknown     = "unknown"
 )
 
+// ResourceTypes lists the resource types a snapshot may hold.
+var ResourceTypes = []string{TypeGroup, TypeApplication, TypeSite, TypeUnknown}
+
 // DefaultRole is the role of an assignment that names none.
 const DefaultRole = "Member"
 

@@ -19,13 +19,16 @@ import (
 )
 
 // SchemaVersion is the version of the schema this build reads and writes.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 //go:embed schema_v1.sql
 var schemaV1 string
 
+//go:embed schema_v2.sql
+var schemaV2 string
+
 // migrations[i] brings a database from version i to version i+1.
-var migrations = []string{schemaV1}
+var migrations = []string{schemaV1, schemaV2}
 
 // ErrNoSnapshot is returned when the database holds no snapshot yet.
 var ErrNoSnapshot = errors.New("no snapshot in the database: run `rolemine ingest` first")
