@@ -1,0 +1,206 @@
+package graph
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/rolemine/rolemine/internal/graphclient"
+	"github.com/rolemine/rolemine/internal/graphfake"
+	"github.com/rolemine/rolemine/internal/tenantgen"
+	"github.com/rolemine/rolemine/tenant"
+)
+
+// fakeTenant generates a tenant and shows it through the fake server, with
+// a nested group and an app role granted to a group on top.
+func fakeTenant(t *testing.T) *graphfake.Tenant {
+	t.Helper()
+	dir := t.TempDir()
+	_, err := tenantgen.Generate(tenantgen.DefaultConfig(400, 3), dir)
+	require.NoError(t, err)
+	ft, err := graphfake.FromFiles(dir)
+	require.NoError(t, err)
+	// "All Finance" holds the Finance groups; its members reach them
+	// transitively, and an app role granted to it reaches them too.
+	parent := graphfake.Group{ID: graphfake.GUID("all-finance"), DisplayName: "All Finance"}
+	for _, g := range ft.Groups {
+		if strings.HasPrefix(g.DisplayName, "SG-Finance-") {
+			parent.Members = append(parent.Members, g.ID)
+		}
+	}
+	require.NotEmpty(t, parent.Members)
+	ft.Groups = append(ft.Groups, parent)
+	sp := &ft.ServicePrincipals[0]
+	sp.Assigned = append(sp.Assigned, graphfake.RoleAssignment{ID: "group-assignment", AppRoleID: sp.AppRoles[0].ID,
+		PrincipalID: parent.ID, PrincipalType: "Group"})
+	ft.AccessPackages = []graphfake.AccessPackage{{ID: graphfake.GUID("ap"), DisplayName: "Existing <Finance>", CatalogID: graphfake.GUID("cat"),
+		Scopes: []graphfake.Scope{
+			{OriginID: parent.ID, OriginSystem: "AadGroup", RoleOriginID: "Member_" + parent.ID, RoleDisplayName: "Member"},
+			{OriginID: sp.ID, OriginSystem: "AadApplication", RoleOriginID: sp.AppRoles[0].ID, RoleDisplayName: sp.AppRoles[0].DisplayName},
+		},
+		Assignees: []string{ft.Users[0].ID, ft.Users[1].ID}}}
+	return ft
+}
+
+// expected computes, straight from the fake tenant, the directory the
+// reader must produce.
+func expected(ft *graphfake.Tenant) map[tenant.Assignment]bool {
+	groups := map[string]graphfake.Group{}
+	for _, g := range ft.Groups {
+		groups[g.ID] = g
+	}
+	var transitive func(id string, seen map[string]bool) []string
+	transitive = func(id string, seen map[string]bool) []string {
+		var out []string
+		for _, m := range groups[id].Members {
+			if seen[m] {
+				continue
+			}
+			seen[m] = true
+			if _, isGroup := groups[m]; isGroup {
+				out = append(out, transitive(m, seen)...)
+			} else {
+				out = append(out, m)
+			}
+		}
+		return out
+	}
+	want := map[tenant.Assignment]bool{}
+	for _, g := range ft.Groups {
+		for _, u := range transitive(g.ID, map[string]bool{}) {
+			want[tenant.Assignment{UserID: u, ResourceID: g.ID, Role: "Member"}] = true
+			if g.Site != nil {
+				want[tenant.Assignment{UserID: u, ResourceID: g.Site.WebURL, Role: SiteMemberRole}] = true
+			}
+		}
+		for _, u := range g.Owners {
+			want[tenant.Assignment{UserID: u, ResourceID: g.ID, Role: "Owner"}] = true
+			if g.Site != nil {
+				want[tenant.Assignment{UserID: u, ResourceID: g.Site.WebURL, Role: SiteOwnerRole}] = true
+			}
+		}
+	}
+	for _, sp := range ft.ServicePrincipals {
+		for _, a := range sp.Assigned {
+			role := ""
+			for _, r := range sp.AppRoles {
+				if r.ID == a.AppRoleID {
+					role = r.Value
+				}
+			}
+			users := []string{a.PrincipalID}
+			if a.PrincipalType == "Group" {
+				users = transitive(a.PrincipalID, map[string]bool{})
+			}
+			for _, u := range users {
+				want[tenant.Assignment{UserID: u, ResourceID: sp.ID, Role: role}] = true
+			}
+		}
+	}
+	return want
+}
+
+func client(t *testing.T, srv *graphfake.Server, opt graphclient.Options) *graphclient.Client {
+	t.Helper()
+	opt.BaseURL = srv.URL + "/v1.0"
+	c, err := graphclient.New(context.Background(), opt)
+	require.NoError(t, err)
+	return c
+}
+
+func assignments(d *tenant.Directory) map[tenant.Assignment]bool {
+	out := map[tenant.Assignment]bool{}
+	for _, a := range d.Assignments {
+		out[a] = true
+	}
+	return out
+}
+
+func TestReadThroughPagingAndThrottling(t *testing.T) {
+	ft := fakeTenant(t)
+	srv := graphfake.New(ft)
+	defer srv.Close()
+	srv.SetFaults(graphfake.Faults{ThrottleEvery: 7, UnavailableEvery: 11})
+	const token = "s3cret-test-token"
+	r := New(client(t, srv, graphclient.Options{Token: token}), Options{PageSize: 9, Concurrency: 4})
+	dir, err := r.Read(context.Background())
+	require.NoError(t, err)
+
+	require.Len(t, dir.Users, len(ft.Users))
+	byID := map[string]tenant.User{}
+	for _, u := range dir.Users {
+		byID[u.ID] = u
+	}
+	for _, u := range ft.Users {
+		got := byID[u.ID]
+		require.Equal(t, u.UserPrincipalName, got.UserPrincipalName)
+		require.Equal(t, u.JobTitle, got.JobTitle)
+		require.Equal(t, u.Department, got.Department)
+		require.Equal(t, u.ManagerID, got.ManagerID)
+		require.NotNil(t, got.AccountEnabled)
+		require.Equal(t, u.AccountEnabled, *got.AccountEnabled)
+	}
+	require.Equal(t, expected(ft), assignments(dir), "every membership (transitive), ownership, site role and app role")
+	types := map[string]int{}
+	for _, res := range dir.Resources {
+		types[res.Type]++
+	}
+	require.Equal(t, len(ft.Groups), types[tenant.TypeGroup])
+	require.Positive(t, types[tenant.TypeSite])
+	require.Positive(t, types[tenant.TypeApplication])
+
+	require.Len(t, dir.Packages, 1)
+	p := dir.Packages[0]
+	require.Equal(t, "Existing <Finance>", p.DisplayName)
+	require.Equal(t, []tenant.Entitlement{{ResourceID: graphfake.GUID("all-finance"), Role: "Member"},
+		{ResourceID: ft.ServicePrincipals[0].ID, Role: ft.ServicePrincipals[0].AppRoles[0].Value}}, p.Entitlements)
+	require.ElementsMatch(t, []string{ft.Users[0].ID, ft.Users[1].ID}, p.Assignees)
+	require.Contains(t, dir.State[StateUsersDelta], "deltatoken=")
+	require.Contains(t, dir.State[StateGroupsDelta], "deltatoken=")
+
+	// The requests really paged, were throttled, and carried the token.
+	require.Greater(t, srv.Count("$skiptoken="), 10)
+	require.Greater(t, srv.Count("GET /v1.0/groups/"), len(ft.Groups), "per-group calls")
+	auth := srv.Authorizations()
+	require.Equal(t, len(srv.Requests()), auth["Bearer "+token], "every request carries the static token")
+}
+
+func TestFaultsEndTheReadNamingTheEndpoint(t *testing.T) {
+	ft := fakeTenant(t)
+	const token = "s3cret-test-token"
+	for name, c := range map[string]struct {
+		faults graphfake.Faults
+		want   []string
+	}{
+		"failing page":       {graphfake.Faults{FailPath: "/owners"}, []string{"GET /groups/", "/owners", "HTTP 500", "generalException"}},
+		"malformed page":     {graphfake.Faults{MalformedPath: "/servicePrincipals"}, []string{"GET /servicePrincipals"}},
+		"throttled for ever": {graphfake.Faults{ThrottleEvery: 1}, []string{"GET /users/delta()", "429"}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			srv := graphfake.New(ft)
+			defer srv.Close()
+			srv.SetFaults(c.faults)
+			_, err := New(client(t, srv, graphclient.Options{Token: token, MaxRetries: 2}), Options{}).Read(context.Background())
+			require.Error(t, err)
+			for _, w := range c.want {
+				require.Contains(t, err.Error(), w)
+			}
+			require.NotContains(t, err.Error(), token, "no secret in errors")
+		})
+	}
+	t.Run("cancelled", func(t *testing.T) {
+		srv := graphfake.New(ft)
+		defer srv.Close()
+		ctx, cancel := context.WithCancel(context.Background())
+		r := New(client(t, srv, graphclient.Options{}), Options{Progress: func(stage string, done, total int) {
+			if stage == "group members" && done > 3 {
+				cancel()
+			}
+		}})
+		_, err := r.Read(ctx)
+		require.ErrorIs(t, err, context.Canceled)
+		require.Less(t, srv.Count("/owners"), len(ft.Groups), "stopped early")
+	})
+}

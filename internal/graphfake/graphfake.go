@@ -1,0 +1,357 @@
+// Package graphfake is a local stand-in for Microsoft Graph v1.0 that
+// speaks its wire format, for tests and benchmarks of the Graph ingest
+// and of `rolemine apply`: JSON shaped like the documented responses (GUID
+// ids where Graph has GUIDs, @odata.type on directory objects), $select,
+// paging through absolute @odata.nextLink URLs, /users/delta() and
+// /groups/delta() with delta links and @removed entries, gzip-compressed
+// request bodies, and faults on demand: 429 and 503 with Retry-After: 0, a
+// path that keeps failing, a malformed page.
+//
+// It is test infrastructure: no rolemine command imports it.
+package graphfake
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// User is a directory user.
+type User struct {
+	ID, UserPrincipalName, DisplayName, JobTitle, Department, CompanyName, EmployeeType, UserType, ManagerID string
+	AccountEnabled                                                                                           bool
+}
+
+// Group is a security or Microsoft 365 (Unified) group. Members holds the
+// direct members: user and group ids. A Unified group may have a site.
+type Group struct {
+	ID, DisplayName string
+	Unified         bool
+	Members, Owners []string
+	Site            *Site
+}
+
+// Site is the SharePoint site connected to a Microsoft 365 group.
+type Site struct {
+	ID, Name, WebURL string
+}
+
+// AppRole is a role a service principal defines.
+type AppRole struct {
+	ID, Value, DisplayName string
+}
+
+// RoleAssignment grants an app role to a user or a group.
+type RoleAssignment struct {
+	ID, AppRoleID, PrincipalID, PrincipalType string
+}
+
+// ServicePrincipal is an application with its roles and assignments.
+type ServicePrincipal struct {
+	ID, AppID, DisplayName string
+	AppRoles               []AppRole
+	Assigned               []RoleAssignment
+}
+
+// AccessPackage is an existing entitlement-management access package.
+type AccessPackage struct {
+	ID, DisplayName, CatalogID string
+	Scopes                     []Scope
+	Assignees                  []string
+}
+
+// Scope is a resource role of an access package.
+type Scope struct {
+	OriginID, OriginSystem, RoleOriginID, RoleDisplayName string
+}
+
+// Tenant is the directory the server serves.
+type Tenant struct {
+	Users             []User
+	Groups            []Group
+	ServicePrincipals []ServicePrincipal
+	AccessPackages    []AccessPackage
+}
+
+// Faults make the server misbehave. Counts are of all requests so far.
+type Faults struct {
+	// ThrottleEvery answers every n-th request with 429 and Retry-After: 0.
+	ThrottleEvery int
+	// UnavailableEvery answers every n-th request with 503 and
+	// Retry-After: 0.
+	UnavailableEvery int
+	// FailPath answers every request whose path contains it with 500.
+	FailPath string
+	// MalformedPath answers requests whose path contains it with a page
+	// cut off in the middle of its JSON.
+	MalformedPath string
+}
+
+// Server serves a Tenant. Create it with New; its URL is where Graph's
+// base URL would be (without /v1.0).
+type Server struct {
+	*httptest.Server
+	// PageSize is the page length when a request sets no $top (default 100).
+	PageSize int
+
+	mu       sync.Mutex
+	tenant   *Tenant
+	faults   Faults
+	requests []string // "METHOD path?query", in order
+	auth     map[string]int // Authorization headers seen
+	count    int
+	version  int
+	changes  []change
+}
+
+type change struct {
+	version int
+	kind    string // user, userRemoved, member, memberRemoved, group
+	id, sub string
+}
+
+// New starts a server for t. Close it when done.
+func New(t *Tenant) *Server {
+	s := &Server{tenant: t, PageSize: 100, version: 1}
+	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
+	return s
+}
+
+// SetFaults replaces the faults.
+func (s *Server) SetFaults(f Faults) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = f
+}
+
+// Requests returns the requests served so far, as "METHOD path?query".
+func (s *Server) Requests() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.requests)
+}
+
+// Authorizations returns the Authorization headers seen ("" for none),
+// with how many requests carried each.
+func (s *Server) Authorizations() map[string]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := map[string]int{}
+	for k, v := range s.auth {
+		out[k] = v
+	}
+	return out
+}
+
+// Count returns how many requests so far had a path containing part.
+func (s *Server) Count(part string) int {
+	n := 0
+	for _, r := range s.Requests() {
+		if strings.Contains(r, part) {
+			n++
+		}
+	}
+	return n
+}
+
+// UpdateUser replaces a user (or adds one) and records the change for
+// delta queries.
+func (s *Server) UpdateUser(u User) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.version++
+	if i := slices.IndexFunc(s.tenant.Users, func(x User) bool { return x.ID == u.ID }); i >= 0 {
+		s.tenant.Users[i] = u
+	} else {
+		s.tenant.Users = append(s.tenant.Users, u)
+	}
+	s.changes = append(s.changes, change{version: s.version, kind: "user", id: u.ID})
+}
+
+// RemoveUser deletes a user, with its memberships and role assignments.
+func (s *Server) RemoveUser(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.version++
+	s.tenant.Users = slices.DeleteFunc(s.tenant.Users, func(x User) bool { return x.ID == id })
+	s.changes = append(s.changes, change{version: s.version, kind: "userRemoved", id: id})
+	for i := range s.tenant.Groups {
+		g := &s.tenant.Groups[i]
+		if slices.Contains(g.Members, id) {
+			g.Members = slices.DeleteFunc(g.Members, func(m string) bool { return m == id })
+			s.changes = append(s.changes, change{version: s.version, kind: "memberRemoved", id: g.ID, sub: id})
+		}
+		g.Owners = slices.DeleteFunc(g.Owners, func(m string) bool { return m == id })
+	}
+	for i := range s.tenant.ServicePrincipals {
+		sp := &s.tenant.ServicePrincipals[i]
+		sp.Assigned = slices.DeleteFunc(sp.Assigned, func(a RoleAssignment) bool { return a.PrincipalID == id })
+	}
+}
+
+// AddMember adds a direct member (user or group) to a group.
+func (s *Server) AddMember(groupID, memberID string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.version++
+	g := s.group(groupID)
+	g.Members = append(g.Members, memberID)
+	s.changes = append(s.changes, change{version: s.version, kind: "member", id: groupID, sub: memberID})
+}
+
+// RemoveMember removes a direct member from a group.
+func (s *Server) RemoveMember(groupID, memberID string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.version++
+	g := s.group(groupID)
+	g.Members = slices.DeleteFunc(g.Members, func(m string) bool { return m == memberID })
+	s.changes = append(s.changes, change{version: s.version, kind: "memberRemoved", id: groupID, sub: memberID})
+}
+
+func (s *Server) group(id string) *Group {
+	for i := range s.tenant.Groups {
+		if s.tenant.Groups[i].ID == id {
+			return &s.tenant.Groups[i]
+		}
+	}
+	panic("graphfake: no group " + id)
+}
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.count++
+	s.requests = append(s.requests, r.Method+" "+r.URL.RequestURI())
+	if s.auth == nil {
+		s.auth = map[string]int{}
+	}
+	s.auth[r.Header.Get("Authorization")]++
+	f := s.faults
+	switch {
+	case f.ThrottleEvery > 0 && s.count%f.ThrottleEvery == 0:
+		w.Header().Set("Retry-After", "0")
+		writeError(w, http.StatusTooManyRequests, "TooManyRequests", "Too many requests; retry after 0 seconds.")
+		return
+	case f.UnavailableEvery > 0 && s.count%f.UnavailableEvery == 0:
+		w.Header().Set("Retry-After", "0")
+		writeError(w, http.StatusServiceUnavailable, "serviceNotAvailable", "The service is temporarily unavailable.")
+		return
+	case f.FailPath != "" && strings.Contains(r.URL.Path, f.FailPath):
+		writeError(w, http.StatusInternalServerError, "generalException", "An internal server error occurred.")
+		return
+	}
+	path, ok := strings.CutPrefix(r.URL.Path, "/v1.0")
+	if !ok {
+		writeError(w, http.StatusNotFound, "BadRequest", "Resource not found for the segment '"+r.URL.Path+"'.")
+		return
+	}
+	if r.Method != http.MethodGet {
+		writeError(w, http.StatusMethodNotAllowed, "BadRequest", "Only GET is served.")
+		return
+	}
+	list, obj, err := s.route(r, path)
+	if err != nil {
+		var he *httpError
+		if ok := asHTTPError(err, &he); ok {
+			writeError(w, he.status, he.code, he.msg)
+			return
+		}
+		writeError(w, http.StatusBadRequest, "BadRequest", err.Error())
+		return
+	}
+	malformed := f.MalformedPath != "" && strings.Contains(r.URL.Path, f.MalformedPath)
+	if obj != nil {
+		s.write(w, selectFields(obj, r.URL.Query()), malformed)
+		return
+	}
+	s.page(w, r, list, malformed)
+}
+
+type httpError struct {
+	status    int
+	code, msg string
+}
+
+func (e *httpError) Error() string { return e.msg }
+
+func asHTTPError(err error, target **httpError) bool {
+	he, ok := err.(*httpError)
+	if ok {
+		*target = he
+	}
+	return ok
+}
+
+func notFound(what string) error {
+	return &httpError{http.StatusNotFound, "Request_ResourceNotFound", fmt.Sprintf("Resource '%s' does not exist or one of its queried reference-property objects are not present.", what)}
+}
+
+func writeError(w http.ResponseWriter, status int, code, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(map[string]any{"error": map[string]any{"code": code, "message": msg,
+		"innerError": map[string]any{"request-id": "00000000-0000-4000-8000-000000000000", "date": "2026-01-01T00:00:00"}}})
+}
+
+// listing is a collection to page through, or a delta round whose last
+// page carries a delta link.
+type listing struct {
+	items     []map[string]any
+	deltaLink string
+}
+
+// route returns the collection or the single object a GET asks for.
+func (s *Server) route(r *http.Request, path string) (*listing, map[string]any, error) {
+	q := r.URL.Query()
+	seg := strings.Split(strings.Trim(path, "/"), "/")
+	isDelta := func(x string) bool { return x == "delta" || x == "delta()" || x == "microsoft.graph.delta()" }
+	switch {
+	case len(seg) == 1 && seg[0] == "users":
+		return &listing{items: s.users(q)}, nil, nil
+	case len(seg) == 2 && seg[0] == "users" && isDelta(seg[1]):
+		return s.usersDelta(r, q)
+	case len(seg) == 1 && seg[0] == "groups":
+		return &listing{items: s.groups()}, nil, nil
+	case len(seg) == 2 && seg[0] == "groups" && isDelta(seg[1]):
+		return s.groupsDelta(r, q)
+	case len(seg) == 3 && seg[0] == "groups":
+		g := s.findGroup(seg[1])
+		if g == nil {
+			return nil, nil, notFound(seg[1])
+		}
+		switch seg[2] {
+		case "transitiveMembers":
+			return &listing{items: s.transitive(g)}, nil, nil
+		case "members":
+			return &listing{items: s.objects(g.Members)}, nil, nil
+		case "owners":
+			return &listing{items: s.objects(g.Owners)}, nil, nil
+		}
+	case len(seg) == 4 && seg[0] == "groups" && seg[2] == "sites" && seg[3] == "root":
+		g := s.findGroup(seg[1])
+		if g == nil || g.Site == nil {
+			return nil, nil, notFound("root")
+		}
+		return nil, map[string]any{"@odata.context": s.URL + "/v1.0/$metadata#sites/$entity", "id": g.Site.ID, "name": g.Site.Name,
+			"displayName": g.Site.Name, "webUrl": g.Site.WebURL, "createdDateTime": "2021-05-09T20:56:00Z"}, nil
+	case len(seg) == 1 && seg[0] == "servicePrincipals":
+		return &listing{items: s.servicePrincipals()}, nil, nil
+	case len(seg) == 3 && seg[0] == "servicePrincipals" && seg[2] == "appRoleAssignedTo":
+		for _, sp := range s.tenant.ServicePrincipals {
+			if sp.ID == seg[1] {
+				return &listing{items: s.assignedTo(sp)}, nil, nil
+			}
+		}
+		return nil, nil, notFound(seg[1])
+	case len(seg) == 3 && seg[0] == "identityGovernance" && seg[1] == "entitlementManagement" && seg[2] == "accessPackages":
+		return &listing{items: s.accessPackages()}, nil, nil
+	case len(seg) == 3 && seg[0] == "identityGovernance" && seg[1] == "entitlementManagement" && seg[2] == "assignments":
+		return &listing{items: s.packageAssignments()}, nil, nil
+	}
+	return nil, nil, &httpError{http.StatusBadRequest, "BadRequest", "Resource not found for the segment '" + path + "'."}
+}
