@@ -21,6 +21,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -569,4 +570,210 @@ func (r *Reader) Read(ctx context.Context) (*tenant.Directory, error) {
 		return nil, err
 	}
 	return build(us, gs, apps, pkgs, map[string]string{StateUsersDelta: usersLink, StateGroupsDelta: groupsLink})
+}
+
+// removedMark reports whether a delta item carries @removed.
+func removedMark(p interface{ GetAdditionalData() map[string]any }) bool {
+	_, ok := p.GetAdditionalData()["@removed"]
+	return ok
+}
+
+// managerDelta returns the manager a user delta item names in
+// manager@delta, if any.
+func managerDelta(u models.Userable) (string, bool) {
+	raw, ok := u.GetAdditionalData()["manager@delta"]
+	if !ok {
+		return "", false
+	}
+	list, _ := raw.([]any)
+	for _, item := range list {
+		if m, ok := item.(map[string]any); ok {
+			if _, gone := m["@removed"]; gone {
+				continue
+			}
+			if id, ok := m["id"].(*string); ok && id != nil {
+				return *id, true
+			}
+		}
+	}
+	return "", true
+}
+
+// onlyLeavers reports whether a group delta item's member changes are all
+// removals of the given (deleted) users.
+func onlyLeavers(g models.Groupable, leavers map[string]bool) bool {
+	list, ok := g.GetAdditionalData()["members@delta"].([]any)
+	if !ok {
+		return false
+	}
+	for _, item := range list {
+		m, ok := item.(map[string]any)
+		if !ok {
+			return false
+		}
+		id, _ := m["id"].(*string)
+		if _, gone := m["@removed"]; !gone || id == nil || !leavers[*id] {
+			return false
+		}
+	}
+	return true
+}
+
+// Delta reads the changes to users and groups since prev (a directory Read
+// or Delta returned) through the delta links it keeps, re-reads the
+// members, owners and sites of the groups that changed and of the groups
+// that contain them, re-reads applications and access packages (Graph has
+// no delta for them), and returns the complete new directory.
+func (r *Reader) Delta(ctx context.Context, prev *tenant.Directory) (*tenant.Directory, error) {
+	usersLink, groupsLink := prev.State[StateUsersDelta], prev.State[StateGroupsDelta]
+	var prevGroups map[string]groupState
+	if usersLink == "" || groupsLink == "" || json.Unmarshal([]byte(prev.State[StateGroups]), &prevGroups) != nil {
+		return nil, fmt.Errorf("the previous snapshot has no Graph delta links: run a full `rolemine ingest graph` first")
+	}
+	// Users.
+	r.progress("user changes", 0, 0)
+	uresp, err := users.NewDeltaRequestBuilder(usersLink, r.c.Adapter).GetAsDeltaGetResponse(ctx, nil)
+	if err != nil {
+		return nil, endpointErr("/users/delta()", err)
+	}
+	changedUsers := map[string]tenant.User{}
+	managers := map[string]string{}
+	removedUsers := map[string]bool{}
+	newUsersLink, err := collect(ctx, r, "/users/delta()", uresp, users.CreateDeltaGetResponseFromDiscriminatorValue, func(u models.Userable) {
+		id := str(u.GetId())
+		if removedMark(u) {
+			removedUsers[id] = true
+			delete(changedUsers, id)
+			return
+		}
+		changedUsers[id] = toUser(u)
+		if m, ok := managerDelta(u); ok {
+			managers[id] = m
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	// Groups.
+	r.progress("group changes", 0, 0)
+	gresp, err := groups.NewDeltaRequestBuilder(groupsLink, r.c.Adapter).GetAsDeltaGetResponse(ctx, nil)
+	if err != nil {
+		return nil, endpointErr("/groups/delta()", err)
+	}
+	changedGroups := map[string]models.Groupable{}
+	removedGroups := map[string]bool{}
+	newGroupsLink, err := collect(ctx, r, "/groups/delta()", gresp, groups.CreateDeltaGetResponseFromDiscriminatorValue, func(g models.Groupable) {
+		id := str(g.GetId())
+		if removedMark(g) {
+			removedGroups[id] = true
+			return
+		}
+		changedGroups[id] = g
+	})
+	if err != nil {
+		return nil, err
+	}
+	if newUsersLink == "" || newGroupsLink == "" {
+		return nil, fmt.Errorf("GET /users/delta(), /groups/delta(): no @odata.deltaLink in the response")
+	}
+	// The users of the new snapshot.
+	var us []tenant.User
+	seen := map[string]bool{}
+	for _, u := range prev.Users {
+		if removedUsers[u.ID] {
+			continue
+		}
+		if c, ok := changedUsers[u.ID]; ok {
+			m, ok := managers[u.ID]
+			if !ok {
+				m = cmp.Or(c.ManagerID, u.ManagerID)
+			}
+			c.ManagerID = m
+			c.Attributes = u.Attributes
+			u = c
+		}
+		seen[u.ID] = true
+		us = append(us, u)
+	}
+	for _, id := range slices.Sorted(maps.Keys(changedUsers)) {
+		if !seen[id] {
+			u := changedUsers[id]
+			if m, ok := managers[id]; ok {
+				u.ManagerID = m
+			}
+			us = append(us, u)
+		}
+	}
+	// Groups to re-read: the changed ones and those that contain them. A
+	// group whose only change is that deleted users left it needs no
+	// re-read: they are dropped anyway.
+	affected := map[string]bool{}
+	for id, g := range changedGroups {
+		if st, ok := prevGroups[id]; ok && str(g.GetDisplayName()) == st.Name && onlyLeavers(g, removedUsers) {
+			continue
+		}
+		affected[id] = true
+	}
+	for id, st := range prevGroups {
+		for _, n := range st.Nested {
+			if affected[n] || removedGroups[n] {
+				affected[id] = true
+			}
+		}
+	}
+	prevMembers := map[string][]string{}
+	prevOwners := map[string][]string{}
+	for _, a := range prev.Assignments {
+		if removedUsers[a.UserID] {
+			continue
+		}
+		if _, ok := prevGroups[a.ResourceID]; !ok {
+			continue
+		}
+		switch a.Role {
+		case tenant.DefaultRole:
+			prevMembers[a.ResourceID] = append(prevMembers[a.ResourceID], a.UserID)
+		case "Owner":
+			prevOwners[a.ResourceID] = append(prevOwners[a.ResourceID], a.UserID)
+		}
+	}
+	var gs []groupData
+	var todo []int
+	for _, id := range slices.Sorted(maps.Keys(prevGroups)) {
+		if removedGroups[id] {
+			continue
+		}
+		st := prevGroups[id]
+		if g, ok := changedGroups[id]; ok {
+			st.Name = cmp.Or(str(g.GetDisplayName()), st.Name)
+			if types := g.GetGroupTypes(); types != nil {
+				st.Unified = slices.Contains(types, "Unified")
+			}
+		}
+		if affected[id] {
+			todo = append(todo, len(gs))
+		}
+		st.Nested = slices.DeleteFunc(slices.Clone(st.Nested), func(n string) bool { return removedGroups[n] })
+		gs = append(gs, groupData{id: id, state: st, users: prevMembers[id], owner: prevOwners[id]})
+	}
+	for _, id := range slices.Sorted(maps.Keys(changedGroups)) {
+		if _, ok := prevGroups[id]; ok {
+			continue
+		}
+		g := changedGroups[id]
+		todo = append(todo, len(gs))
+		gs = append(gs, groupData{id: id, state: groupState{Name: str(g.GetDisplayName()), Unified: slices.Contains(g.GetGroupTypes(), "Unified")}})
+	}
+	if err := r.readGroups(ctx, gs, todo); err != nil {
+		return nil, err
+	}
+	apps, err := r.readApps(ctx)
+	if err != nil {
+		return nil, err
+	}
+	pkgs, err := r.readPackages(ctx, apps)
+	if err != nil {
+		return nil, err
+	}
+	return build(us, gs, apps, pkgs, map[string]string{StateUsersDelta: newUsersLink, StateGroupsDelta: newGroupsLink})
 }

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -203,4 +204,72 @@ func TestFaultsEndTheReadNamingTheEndpoint(t *testing.T) {
 		require.ErrorIs(t, err, context.Canceled)
 		require.Less(t, srv.Count("/owners"), len(ft.Groups), "stopped early")
 	})
+}
+
+func TestDeltaBuildsTheCompleteNewDirectory(t *testing.T) {
+	ft := fakeTenant(t)
+	srv := graphfake.New(ft)
+	defer srv.Close()
+	r := New(client(t, srv, graphclient.Options{}), Options{PageSize: 50})
+	ctx := context.Background()
+	first, err := r.Read(ctx)
+	require.NoError(t, err)
+	fullGroupCalls := srv.Count("/transitiveMembers")
+
+	// Changes: a new title and manager, a leaver, a joiner of a Finance
+	// group (and so of "All Finance", which holds it), a new hire.
+	var finance graphfake.Group
+	for _, g := range ft.Groups {
+		if strings.HasPrefix(g.DisplayName, "SG-Finance-") {
+			finance = g
+			break
+		}
+	}
+	changed := ft.Users[5]
+	changed.JobTitle = "Chief Mover"
+	changed.ManagerID = ft.Users[6].ID
+	srv.UpdateUser(changed)
+	leaver := ft.Users[7].ID
+	srv.RemoveUser(leaver)
+	var joiner string
+	for _, u := range ft.Users {
+		if !slices.Contains(finance.Members, u.ID) {
+			joiner = u.ID
+			break
+		}
+	}
+	srv.AddMember(finance.ID, joiner)
+	hire := graphfake.User{ID: graphfake.GUID("new hire"), UserPrincipalName: "new.hire@contoso.com", JobTitle: "Accountant",
+		Department: "Finance", AccountEnabled: true, UserType: "Member"}
+	srv.UpdateUser(hire)
+	srv.AddMember(finance.ID, hire.ID)
+
+	before := len(srv.Requests())
+	second, err := r.Delta(ctx, first)
+	require.NoError(t, err)
+	require.Equal(t, expected(ft), assignments(second), "the delta result equals a full read of the changed tenant")
+	byID := map[string]tenant.User{}
+	for _, u := range second.Users {
+		byID[u.ID] = u
+	}
+	require.Len(t, second.Users, len(ft.Users))
+	require.Equal(t, "Chief Mover", byID[changed.ID].JobTitle)
+	require.Equal(t, ft.Users[6].ID, byID[changed.ID].ManagerID)
+	require.NotContains(t, byID, leaver)
+	require.Contains(t, byID, hire.ID)
+	require.Contains(t, second.Assignments, tenant.Assignment{UserID: joiner, ResourceID: graphfake.GUID("all-finance"), Role: "Member"},
+		"membership reaches the group that holds the changed one")
+	require.NotEqual(t, first.State[StateUsersDelta], second.State[StateUsersDelta])
+
+	deltaGroupCalls := srv.Count("/transitiveMembers") - fullGroupCalls
+	require.LessOrEqual(t, deltaGroupCalls, 4, "only the changed group and its parents are re-read (%d requests in all)", len(srv.Requests())-before)
+
+	// Full read of the same tenant agrees.
+	full, err := r.Read(ctx)
+	require.NoError(t, err)
+	require.Equal(t, assignments(full), assignments(second))
+
+	// Without delta links there is nothing to start from.
+	_, err = r.Delta(ctx, &tenant.Directory{})
+	require.ErrorContains(t, err, "run a full `rolemine ingest graph` first")
 }

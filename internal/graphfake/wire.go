@@ -208,7 +208,12 @@ func (s *Server) usersDelta(r *http.Request, q url.Values) (*listing, map[string
 		case "user":
 			done[c.id] = true
 			if i := slices.IndexFunc(s.tenant.Users, func(x User) bool { return x.ID == c.id }); i >= 0 {
-				l.items = append(l.items, s.userObject(s.tenant.Users[i], q))
+				u := s.tenant.Users[i]
+				obj := s.userObject(u, q)
+				if strings.Contains(q.Get("$select"), "manager") && u.ManagerID != "" {
+					obj["manager@delta"] = []map[string]any{{"@odata.type": "#microsoft.graph.user", "id": u.ManagerID}}
+				}
+				l.items = append(l.items, obj)
 			}
 		case "userRemoved":
 			done[c.id] = true
