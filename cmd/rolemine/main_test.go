@@ -2,12 +2,15 @@ package main
 
 import (
 	"os"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/rolemine/rolemine/internal/cli"
+	"github.com/rolemine/rolemine/internal/graphfake"
 )
 
 func TestMain(m *testing.M) {
@@ -22,6 +25,22 @@ func TestScripts(t *testing.T) {
 		RequireExplicitExec: true,
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			// sleep DURATION waits, e.g. before interrupting a background command.
+			// fakegraph DIR [fault=VALUE...] serves the tenant files in DIR as
+			// a local Graph (see internal/graphfake) until the script ends,
+			// and sets GRAPH_URL to its base URL. Faults: throttle=N,
+			// unavailable=N, fail=PATH, malformed=PATH.
+			"fakegraph": fakeGraph,
+			// fakegraph-leave USERID deletes a user from the running fake.
+			"fakegraph-leave": func(ts *testscript.TestScript, neg bool, args []string) {
+				if neg || len(args) != 1 {
+					ts.Fatalf("usage: fakegraph-leave userid")
+				}
+				h := ts.Value("fakegraph").(*fakeHolder)
+				if h.srv == nil {
+					ts.Fatalf("no fakegraph running")
+				}
+				h.srv.RemoveUser(args[0])
+			},
 			"sleep": func(ts *testscript.TestScript, neg bool, args []string) {
 				if neg || len(args) != 1 {
 					ts.Fatalf("usage: sleep duration")
@@ -31,5 +50,45 @@ func TestScripts(t *testing.T) {
 				time.Sleep(d)
 			},
 		},
+		Setup: func(env *testscript.Env) error {
+			env.Values["fakegraph"] = &fakeHolder{}
+			return nil
+		},
 	})
 }
+
+func fakeGraph(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 1 {
+		ts.Fatalf("usage: fakegraph dir [fault=value...]")
+	}
+	t, err := graphfake.FromFiles(ts.MkAbs(args[0]))
+	ts.Check(err)
+	var f graphfake.Faults
+	for _, a := range args[1:] {
+		k, v, _ := strings.Cut(a, "=")
+		n, _ := strconv.Atoi(v)
+		switch k {
+		case "throttle":
+			f.ThrottleEvery = n
+		case "unavailable":
+			f.UnavailableEvery = n
+		case "fail":
+			f.FailPath = v
+		case "malformed":
+			f.MalformedPath = v
+		default:
+			ts.Fatalf("unknown fault %q", k)
+		}
+	}
+	srv := graphfake.New(t)
+	srv.SetFaults(f)
+	ts.Defer(srv.Close)
+	ts.Setenv("GRAPH_URL", srv.URL+"/v1.0")
+	if len(t.Users) > 0 {
+		ts.Setenv("GRAPH_FIRST_USER", t.Users[0].ID)
+	}
+	ts.Value("fakegraph").(*fakeHolder).srv = srv
+}
+
+// fakeHolder keeps a script's fake Graph server.
+type fakeHolder struct{ srv *graphfake.Server }

@@ -172,10 +172,12 @@ func progress(ios *IO) func(stage string, done, total int) {
 	}
 	last := -1
 	return func(stage string, done, total int) {
-		pct := 100
-		if total > 0 {
-			pct = done * 100 / total
+		if total <= 0 {
+			// A count without a known end.
+			fmt.Fprintf(ios.Err, "\r\033[K%-24s %d", stage, done)
+			return
 		}
+		pct := done * 100 / total
 		if pct == last {
 			return
 		}
