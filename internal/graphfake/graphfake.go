@@ -106,6 +106,9 @@ type Server struct {
 	count    int
 	version  int
 	changes  []change
+	userIdx  map[string]int
+	groupIdx map[string]int
+	dirty    bool // ids moved: rebuild the indexes
 }
 
 type change struct {
@@ -168,6 +171,7 @@ func (s *Server) UpdateUser(u User) {
 		s.tenant.Users[i] = u
 	} else {
 		s.tenant.Users = append(s.tenant.Users, u)
+		s.dirty = true
 	}
 	s.changes = append(s.changes, change{version: s.version, kind: "user", id: u.ID})
 }
@@ -178,6 +182,7 @@ func (s *Server) RemoveUser(id string) {
 	defer s.mu.Unlock()
 	s.version++
 	s.tenant.Users = slices.DeleteFunc(s.tenant.Users, func(x User) bool { return x.ID == id })
+	s.dirty = true
 	s.changes = append(s.changes, change{version: s.version, kind: "userRemoved", id: id})
 	for i := range s.tenant.Groups {
 		g := &s.tenant.Groups[i]
@@ -214,17 +219,16 @@ func (s *Server) RemoveMember(groupID, memberID string) {
 }
 
 func (s *Server) group(id string) *Group {
-	for i := range s.tenant.Groups {
-		if s.tenant.Groups[i].ID == id {
-			return &s.tenant.Groups[i]
-		}
+	if g := s.findGroup(id); g != nil {
+		return g
 	}
 	panic("graphfake: no group " + id)
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	// The tenant is read under the lock; the response is encoded after it,
+	// so that concurrent requests overlap as they would on Graph.
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	s.count++
 	s.requests = append(s.requests, r.Method+" "+r.URL.RequestURI())
 	if s.auth == nil {
@@ -232,29 +236,34 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	s.auth[r.Header.Get("Authorization")]++
 	f := s.faults
+	n := s.count
+	var list *listing
+	var obj map[string]any
+	var err error
+	path, ok := strings.CutPrefix(r.URL.Path, "/v1.0")
+	if ok && r.Method == http.MethodGet {
+		list, obj, err = s.route(r, path)
+	}
+	s.mu.Unlock()
 	switch {
-	case f.ThrottleEvery > 0 && s.count%f.ThrottleEvery == 0:
+	case f.ThrottleEvery > 0 && n%f.ThrottleEvery == 0:
 		w.Header().Set("Retry-After", "0")
 		writeError(w, http.StatusTooManyRequests, "TooManyRequests", "Too many requests; retry after 0 seconds.")
 		return
-	case f.UnavailableEvery > 0 && s.count%f.UnavailableEvery == 0:
+	case f.UnavailableEvery > 0 && n%f.UnavailableEvery == 0:
 		w.Header().Set("Retry-After", "0")
 		writeError(w, http.StatusServiceUnavailable, "serviceNotAvailable", "The service is temporarily unavailable.")
 		return
 	case f.FailPath != "" && strings.Contains(r.URL.Path, f.FailPath):
 		writeError(w, http.StatusInternalServerError, "generalException", "An internal server error occurred.")
 		return
-	}
-	path, ok := strings.CutPrefix(r.URL.Path, "/v1.0")
-	if !ok {
+	case !ok:
 		writeError(w, http.StatusNotFound, "BadRequest", "Resource not found for the segment '"+r.URL.Path+"'.")
 		return
-	}
-	if r.Method != http.MethodGet {
+	case r.Method != http.MethodGet:
 		writeError(w, http.StatusMethodNotAllowed, "BadRequest", "Only GET is served.")
 		return
 	}
-	list, obj, err := s.route(r, path)
 	if err != nil {
 		var he *httpError
 		if ok := asHTTPError(err, &he); ok {

@@ -53,21 +53,43 @@ func (s *Server) groups() []map[string]any {
 	return out
 }
 
+// index maps ids to positions; rebuilt when the tenant changes size.
+func (s *Server) index() {
+	if len(s.userIdx) == len(s.tenant.Users) && len(s.groupIdx) == len(s.tenant.Groups) && !s.dirty {
+		return
+	}
+	s.userIdx = make(map[string]int, len(s.tenant.Users))
+	for i, u := range s.tenant.Users {
+		s.userIdx[u.ID] = i
+	}
+	s.groupIdx = make(map[string]int, len(s.tenant.Groups))
+	for i, g := range s.tenant.Groups {
+		s.groupIdx[g.ID] = i
+	}
+	s.dirty = false
+}
+
 func (s *Server) findGroup(id string) *Group {
-	for i := range s.tenant.Groups {
-		if s.tenant.Groups[i].ID == id {
-			return &s.tenant.Groups[i]
-		}
+	s.index()
+	if i, ok := s.groupIdx[id]; ok {
+		return &s.tenant.Groups[i]
 	}
 	return nil
+}
+
+func (s *Server) findUser(id string) (User, bool) {
+	s.index()
+	if i, ok := s.userIdx[id]; ok {
+		return s.tenant.Users[i], true
+	}
+	return User{}, false
 }
 
 // objects returns directory objects for ids: users and groups.
 func (s *Server) objects(ids []string) []map[string]any {
 	var out []map[string]any
 	for _, id := range ids {
-		if u := slices.IndexFunc(s.tenant.Users, func(x User) bool { return x.ID == id }); u >= 0 {
-			usr := s.tenant.Users[u]
+		if usr, ok := s.findUser(id); ok {
 			out = append(out, map[string]any{"@odata.type": "#microsoft.graph.user", "id": usr.ID, "displayName": usr.DisplayName,
 				"userPrincipalName": usr.UserPrincipalName})
 		} else if g := s.findGroup(id); g != nil {
