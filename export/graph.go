@@ -44,6 +44,20 @@ type Step struct {
 	Body        any               `json:"body,omitempty"`
 	DependsOn   []string          `json:"dependsOn,omitempty"`
 	Captures    map[string]string `json:"captures,omitempty"`
+	// Lookup finds the object a POST would create when it exists already,
+	// so that running a plan again creates nothing twice.
+	Lookup *Lookup `json:"lookup,omitempty"`
+}
+
+// Lookup is a GET of a list whose items are compared with Match (fields,
+// dotted for nested ones, that must equal the values, placeholders
+// substituted). The first matching item stands for the object: Captures
+// take their values from it as the step's own captures would from the
+// created object.
+type Lookup struct {
+	Path     string            `json:"path"`
+	Match    map[string]string `json:"match"`
+	Captures map[string]string `json:"captures,omitempty"`
 }
 
 // Skipped names an entitlement the plan leaves out, and why.
@@ -96,6 +110,8 @@ func BuildPlan(pkgs []tenant.Package, opt PlanOptions) *Plan {
 		Body: map[string]any{"displayName": catalog, "description": "Job-function access packages proposed by rolemine",
 			"state": "published", "isExternallyVisible": false},
 		Captures: map[string]string{"catalog.id": "id"},
+		Lookup: &Lookup{Path: em + "/catalogs?$filter=displayName eq '" + odataQuote(catalog) + "'",
+			Match: map[string]string{"displayName": catalog}, Captures: map[string]string{"catalog.id": "id"}},
 	})
 	// Resources, each added once, in order of first use.
 	added := map[string]bool{}
@@ -113,6 +129,8 @@ func BuildPlan(pkgs []tenant.Package, opt PlanOptions) *Plan {
 					Method: "POST", Path: em + "/resourceRequests", DependsOn: []string{"catalog"},
 					Body: map[string]any{"requestType": "adminAdd", "catalog": map[string]any{"id": ph("catalog.id")},
 						"resource": map[string]any{"originId": e.ResourceID, "originSystem": sys, "displayName": e.ResourceName}},
+					Lookup: &Lookup{Path: em + "/catalogs/" + ph("catalog.id") + "/resources?$filter=originId eq '" + odataQuote(e.ResourceID) + "'",
+						Match: map[string]string{"originId": e.ResourceID}},
 				},
 				Step{
 					ID: "resource:" + e.ResourceID, Description: fmt.Sprintf("Read back the catalog resource for %q with its roles", e.ResourceName),
@@ -131,6 +149,8 @@ func BuildPlan(pkgs []tenant.Package, opt PlanOptions) *Plan {
 			Body: map[string]any{"displayName": pkg.Name, "description": pkg.Description, "isHidden": false,
 				"catalog": map[string]any{"id": ph("catalog.id")}},
 			Captures: map[string]string{pkey + ".id": "id"},
+			Lookup: &Lookup{Path: em + "/accessPackages?$filter=displayName eq '" + odataQuote(pkg.Name) + "'&$expand=catalog",
+				Match: map[string]string{"displayName": pkg.Name, "catalog.id": ph("catalog.id")}, Captures: map[string]string{pkey + ".id": "id"}},
 		})
 		for _, e := range pkg.Entitlements {
 			sys := originSystem(e.ResourceType)
@@ -170,6 +190,8 @@ func BuildPlan(pkgs []tenant.Package, opt PlanOptions) *Plan {
 				"role":  role,
 				"scope": map[string]any{"originId": e.ResourceID, "originSystem": sys, "isRootScope": true},
 			}
+			step.Lookup = &Lookup{Path: em + "/accessPackages/" + ph(pkey+".id") + "/resourceRoleScopes?$expand=role,scope",
+				Match: map[string]string{"role.originId": role["originId"].(string), "scope.originId": e.ResourceID}}
 			p.Steps = append(p.Steps, step)
 		}
 		p.Steps = append(p.Steps, policyStep(pkg, pkey, pstep))
@@ -185,6 +207,8 @@ func BuildPlan(pkgs []tenant.Package, opt PlanOptions) *Plan {
 				Method:      "POST", Path: em + "/accessPackages/" + ph("package."+inc.PackageID+".id") + "/incompatibleGroups/$ref",
 				DependsOn: []string{"package:" + inc.PackageID},
 				Body:      map[string]any{"@odata.id": GraphBase + "/groups/" + inc.GroupID},
+				Lookup: &Lookup{Path: em + "/accessPackages/" + ph("package."+inc.PackageID+".id") + "/incompatibleGroups",
+					Match: map[string]string{"id": inc.GroupID}},
 			})
 			continue
 		}
@@ -194,6 +218,8 @@ func BuildPlan(pkgs []tenant.Package, opt PlanOptions) *Plan {
 			Method:      "POST", Path: em + "/accessPackages/" + ph("package."+inc.PackageID+".id") + "/incompatibleAccessPackages/$ref",
 			DependsOn: []string{"package:" + inc.PackageID, "package:" + inc.OtherID},
 			Body:      map[string]any{"@odata.id": GraphBase + em + "/accessPackages/" + ph("package."+inc.OtherID+".id")},
+			Lookup: &Lookup{Path: em + "/accessPackages/" + ph("package."+inc.PackageID+".id") + "/incompatibleAccessPackages",
+				Match: map[string]string{"id": ph("package." + inc.OtherID + ".id")}},
 		})
 	}
 	if len(slices.DeleteFunc(slices.Clone(pkgs), func(p tenant.Package) bool { return !p.Automatic })) > 0 {
@@ -226,6 +252,8 @@ func policyStep(pkg tenant.Package, pkey, pstep string) Step {
 	return Step{
 		ID: "policy:" + pkg.ID, Description: "Create the assignment policy of " + pkg.Name,
 		Method: "POST", Path: em + "/assignmentPolicies", DependsOn: []string{pstep}, Body: body,
+		Lookup: &Lookup{Path: em + "/accessPackages/" + ph(pkey+".id") + "/assignmentPolicies",
+			Match: map[string]string{"displayName": body["displayName"].(string)}},
 	}
 }
 

@@ -109,6 +109,10 @@ type Server struct {
 	userIdx  map[string]int
 	groupIdx map[string]int
 	dirty    bool // ids moved: rebuild the indexes
+
+	em          em
+	writeFaults WriteFaults
+	writes      int
 }
 
 type change struct {
@@ -226,6 +230,10 @@ func (s *Server) group(id string) *Group {
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodPost {
+		s.servePost(w, r)
+		return
+	}
 	// The tenant is read under the lock; the response is encoded after it,
 	// so that concurrent requests overlap as they would on Graph.
 	s.mu.Lock()
@@ -279,6 +287,54 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.page(w, r, list, malformed)
+}
+
+// servePost serves the entitlement-management writes, with the write
+// faults.
+func (s *Server) servePost(w http.ResponseWriter, r *http.Request) {
+	body, berr := readBody(r)
+	s.mu.Lock()
+	s.count++
+	s.requests = append(s.requests, r.Method+" "+r.URL.RequestURI())
+	s.writes++
+	n, f := s.writes, s.writeFaults
+	var obj map[string]any
+	var err error
+	path, _ := strings.CutPrefix(r.URL.Path, "/v1.0/identityGovernance/entitlementManagement/")
+	throttled := f.ThrottleWrites > 0 && n%f.ThrottleWrites == 0
+	failed := f.FailWrite == n
+	if berr == nil && !throttled && !failed {
+		obj, err = s.emPost(strings.Split(strings.Trim(path, "/"), "/"), body)
+	}
+	s.mu.Unlock()
+	switch {
+	case berr != nil:
+		var he *httpError
+		if asHTTPError(berr, &he) {
+			writeError(w, he.status, he.code, he.msg)
+		} else {
+			writeError(w, http.StatusBadRequest, "BadRequest", berr.Error())
+		}
+	case throttled:
+		w.Header().Set("Retry-After", "0")
+		writeError(w, http.StatusTooManyRequests, "TooManyRequests", "Too many requests; retry after 0 seconds.")
+	case failed, f.LoseWrite == n && err == nil:
+		writeError(w, http.StatusInternalServerError, "generalException", "An internal server error occurred.")
+	case err != nil:
+		var he *httpError
+		if asHTTPError(err, &he) {
+			writeError(w, he.status, he.code, he.msg)
+		} else {
+			writeError(w, http.StatusBadRequest, "BadRequest", err.Error())
+		}
+	case obj == nil:
+		w.WriteHeader(http.StatusNoContent)
+	default:
+		raw, _ := json.Marshal(obj)
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusCreated)
+		w.Write(raw)
+	}
 }
 
 type httpError struct {
@@ -358,9 +414,12 @@ func (s *Server) route(r *http.Request, path string) (*listing, map[string]any, 
 		}
 		return nil, nil, notFound(seg[1])
 	case len(seg) == 3 && seg[0] == "identityGovernance" && seg[1] == "entitlementManagement" && seg[2] == "accessPackages":
-		return &listing{items: s.accessPackages()}, nil, nil
+		items, err := filtered(append(s.accessPackages(), s.em.packages...), q)
+		return &listing{items: items}, nil, err
 	case len(seg) == 3 && seg[0] == "identityGovernance" && seg[1] == "entitlementManagement" && seg[2] == "assignments":
 		return &listing{items: s.packageAssignments()}, nil, nil
+	case len(seg) > 2 && seg[0] == "identityGovernance" && seg[1] == "entitlementManagement":
+		return s.emGet(seg[2:], q)
 	}
 	return nil, nil, &httpError{http.StatusBadRequest, "BadRequest", "Resource not found for the segment '" + path + "'."}
 }

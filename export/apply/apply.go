@@ -1,0 +1,381 @@
+// Package apply carries out an export plan (export.BuildPlan) against
+// Microsoft Graph through msgraph-sdk-go: it creates the catalog, adds the
+// resources, creates the access packages with their resource role scopes
+// and assignment policies, and marks the incompatibilities.
+//
+// Before every create it looks the object up (the step's Lookup): what
+// exists is reused, so a second run creates nothing, and a run that failed
+// halfway, even after a write whose response was lost, resumes without
+// duplicates. Without Options.Yes it writes nothing and reports what it
+// would create. Every request body is decoded into the SDK's model for its
+// endpoint and sent as the SDK serialises it. Request bodies go out
+// uncompressed (see internal/graphclient), so that writes retried after a
+// 429 go through.
+package apply
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+
+	abs "github.com/microsoft/kiota-abstractions-go"
+	"github.com/microsoft/kiota-abstractions-go/serialization"
+	jsonser "github.com/microsoft/kiota-serialization-json-go"
+	"github.com/microsoftgraph/msgraph-sdk-go/models"
+	"github.com/microsoftgraph/msgraph-sdk-go/models/odataerrors"
+
+	"github.com/rolemine/rolemine/export"
+	"github.com/rolemine/rolemine/internal/graphclient"
+)
+
+// Options configure a run.
+type Options struct {
+	// Yes creates what is missing; otherwise nothing is written.
+	Yes bool
+	// Report, when set, receives a line per step: what exists, what was
+	// (or would be) created, what was read.
+	Report func(line string)
+}
+
+// Outcomes of a step.
+const (
+	Exists      = "exists"
+	Created     = "created"
+	WouldCreate = "would create"
+	Read        = "read"
+	WouldRead   = "would read"
+)
+
+// Result counts the outcomes.
+type Result struct {
+	Steps    int            `json:"steps"`
+	Outcomes map[string]int `json:"outcomes"`
+}
+
+var placeholder = regexp.MustCompile(`\{\{([^{}]+)\}\}`)
+
+type run struct {
+	c    *graphclient.Client
+	opt  Options
+	vars map[string]string
+	res  *Result
+}
+
+// Apply carries out the plan.
+func Apply(ctx context.Context, c *graphclient.Client, plan *export.Plan, opt Options) (*Result, error) {
+	r := &run{c: c, opt: opt, vars: map[string]string{}, res: &Result{Outcomes: map[string]int{}}}
+	for _, st := range plan.Steps {
+		if err := ctx.Err(); err != nil {
+			return r.res, err
+		}
+		outcome, err := r.step(ctx, st)
+		if err != nil {
+			return r.res, fmt.Errorf("step %s (%s): %w", st.ID, st.Description, err)
+		}
+		r.res.Steps++
+		r.res.Outcomes[outcome]++
+		if opt.Report != nil {
+			opt.Report(fmt.Sprintf("%-12s %s", outcome, st.Description))
+		}
+	}
+	return r.res, nil
+}
+
+// subst fills the placeholders of s; escape formats a value for where it
+// goes. ok is false when a placeholder has no value yet (in a dry run, an
+// object that would be created first).
+func (r *run) subst(s string, escape func(string) string) (string, bool) {
+	ok := true
+	out := placeholder.ReplaceAllStringFunc(s, func(m string) string {
+		v, found := r.vars[m[2:len(m)-2]]
+		if !found {
+			ok = false
+			return m
+		}
+		return escape(v)
+	})
+	return out, ok
+}
+
+func jsonEscape(v string) string {
+	b, _ := json.Marshal(v)
+	return string(b[1 : len(b)-1])
+}
+
+func same(v string) string { return v }
+
+func (r *run) step(ctx context.Context, st export.Step) (string, error) {
+	if st.Lookup != nil {
+		found, known, err := r.lookup(ctx, st.Lookup)
+		if err != nil {
+			return "", err
+		}
+		if found {
+			return Exists, nil
+		}
+		if !known && !r.opt.Yes {
+			return WouldCreate, nil
+		}
+	}
+	switch st.Method {
+	case http.MethodGet:
+		path, ok := r.subst(st.Path, same)
+		if !ok {
+			if r.opt.Yes {
+				return "", fmt.Errorf("a value it needs is missing: %s", st.Path)
+			}
+			return WouldRead, nil
+		}
+		doc, err := r.get(ctx, path)
+		if err != nil {
+			return "", err
+		}
+		if err := r.capture(st.Captures, doc); err != nil {
+			if !r.opt.Yes {
+				return WouldRead, nil // what it reads back would be created first
+			}
+			return "", err
+		}
+		return Read, nil
+	case http.MethodPost:
+		if !r.opt.Yes {
+			return WouldCreate, nil
+		}
+		raw, err := json.Marshal(st.Body)
+		if err != nil {
+			return "", err
+		}
+		body, ok := r.subst(string(raw), jsonEscape)
+		if !ok {
+			return "", fmt.Errorf("a value it needs is missing: %s", body)
+		}
+		path, ok := r.subst(st.Path, same)
+		if !ok {
+			return "", fmt.Errorf("a value it needs is missing: %s", st.Path)
+		}
+		content, err := Serialize(path, []byte(body))
+		if err != nil {
+			return "", err
+		}
+		doc, err := r.send(ctx, abs.POST, path, content)
+		if err != nil {
+			if graphclient.Status(err) == http.StatusForbidden && strings.HasSuffix(path, "/assignmentPolicies") {
+				return "", fmt.Errorf("%w (an automatic assignment policy needs the Identity Governance Administrator or Global Administrator role and EntitlementManagement.ReadWrite.All)", err)
+			}
+			return "", err
+		}
+		if err := r.capture(st.Captures, doc); err != nil {
+			return "", err
+		}
+		return Created, nil
+	}
+	return "", fmt.Errorf("unsupported method %s", st.Method)
+}
+
+// lookup reports whether the object a step creates exists already, and
+// captures its values; known is false when the lookup cannot run yet.
+func (r *run) lookup(ctx context.Context, l *export.Lookup) (found, known bool, err error) {
+	path, ok := r.subst(l.Path, same)
+	if !ok {
+		return false, false, nil
+	}
+	match := map[string]string{}
+	for k, v := range l.Match {
+		if match[k], ok = r.subst(v, same); !ok {
+			return false, false, nil
+		}
+	}
+	for path != "" {
+		doc, err := r.get(ctx, path)
+		if err != nil {
+			return false, true, fmt.Errorf("look up: %w", err)
+		}
+		items, _ := doc["value"].([]any)
+		for _, it := range items {
+			obj, _ := it.(map[string]any)
+			if matchAll(obj, match) {
+				return true, true, r.capture(l.Captures, obj)
+			}
+		}
+		next, _ := doc["@odata.nextLink"].(string)
+		path = next
+	}
+	return false, true, nil
+}
+
+func matchAll(obj map[string]any, match map[string]string) bool {
+	for k, want := range match {
+		if v, ok := field(obj, k); !ok || fmt.Sprint(v) != want {
+			return false
+		}
+	}
+	return true
+}
+
+// field reads a dotted path, with list indices like value[0].id.
+func field(doc map[string]any, path string) (any, bool) {
+	var cur any = doc
+	for _, part := range strings.Split(path, ".") {
+		name, idx := part, -1
+		if i := strings.Index(part, "["); i >= 0 && strings.HasSuffix(part, "]") {
+			name = part[:i]
+			n, err := strconv.Atoi(part[i+1 : len(part)-1])
+			if err != nil {
+				return nil, false
+			}
+			idx = n
+		}
+		m, ok := cur.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		if cur, ok = m[name]; !ok {
+			return nil, false
+		}
+		if idx >= 0 {
+			list, ok := cur.([]any)
+			if !ok || idx >= len(list) {
+				return nil, false
+			}
+			cur = list[idx]
+		}
+	}
+	return cur, cur != nil
+}
+
+func (r *run) capture(captures map[string]string, doc map[string]any) error {
+	for name, path := range captures {
+		v, ok := field(doc, path)
+		if !ok {
+			return fmt.Errorf("the response has no %s", path)
+		}
+		r.vars[name] = fmt.Sprint(v)
+	}
+	return nil
+}
+
+// requestURL turns a plan path (unencoded, for people to read) or an
+// absolute next link into a URL; plan query parameters all start with $.
+func (r *run) requestURL(path string) (*url.URL, error) {
+	if strings.HasPrefix(path, "http://") || strings.HasPrefix(path, "https://") {
+		return url.Parse(path)
+	}
+	p, query, _ := strings.Cut(path, "?")
+	u, err := url.Parse(r.c.BaseURL + p)
+	if err != nil {
+		return nil, err
+	}
+	if query != "" {
+		var parts []string
+		for i, param := range strings.Split(query, "&$") {
+			if i > 0 {
+				param = "$" + param
+			}
+			k, v, _ := strings.Cut(param, "=")
+			parts = append(parts, k+"="+strings.ReplaceAll(url.QueryEscape(v), "+", "%20"))
+		}
+		u.RawQuery = strings.Join(parts, "&")
+	}
+	return u, nil
+}
+
+func (r *run) get(ctx context.Context, path string) (map[string]any, error) {
+	return r.send(ctx, abs.GET, path, nil)
+}
+
+var errorMapping = abs.ErrorMappings{"XXX": odataerrors.CreateODataErrorFromDiscriminatorValue}
+
+// send makes a request through the SDK's adapter (authentication,
+// retries) and decodes the JSON response (nil for 204).
+func (r *run) send(ctx context.Context, method abs.HttpMethod, path string, body []byte) (map[string]any, error) {
+	u, err := r.requestURL(path)
+	if err != nil {
+		return nil, err
+	}
+	ri := abs.NewRequestInformation()
+	ri.Method = method
+	ri.SetUri(*u)
+	ri.Headers.TryAdd("Accept", "application/json")
+	if body != nil {
+		ri.SetStreamContentAndContentType(body, "application/json")
+	}
+	out, err := r.c.Adapter.SendPrimitive(ctx, ri, "[]byte", errorMapping)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", method.String(), u.Path, graphclient.Describe(err))
+	}
+	raw, _ := out.([]byte)
+	if len(raw) == 0 {
+		return map[string]any{}, nil
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		return nil, fmt.Errorf("%s %s: malformed response: %w", method.String(), u.Path, err)
+	}
+	return doc, nil
+}
+
+// Model returns the SDK model factory for the body of a POST to path.
+func Model(path string) (serialization.ParsableFactory, error) {
+	p, _, _ := strings.Cut(path, "?")
+	switch {
+	case strings.HasSuffix(p, "/$ref"):
+		return models.CreateReferenceCreateFromDiscriminatorValue, nil
+	case strings.HasSuffix(p, "/entitlementManagement/catalogs"):
+		return models.CreateAccessPackageCatalogFromDiscriminatorValue, nil
+	case strings.HasSuffix(p, "/entitlementManagement/resourceRequests"):
+		return models.CreateAccessPackageResourceRequestFromDiscriminatorValue, nil
+	case strings.HasSuffix(p, "/entitlementManagement/accessPackages"):
+		return models.CreateAccessPackageFromDiscriminatorValue, nil
+	case strings.HasSuffix(p, "/resourceRoleScopes"):
+		return models.CreateAccessPackageResourceRoleScopeFromDiscriminatorValue, nil
+	case strings.HasSuffix(p, "/entitlementManagement/assignmentPolicies"):
+		return models.CreateAccessPackageAssignmentPolicyFromDiscriminatorValue, nil
+	}
+	return nil, fmt.Errorf("no model for POST %s", p)
+}
+
+// Decode parses a request body into the SDK model of its endpoint.
+// Properties the model does not define are an error.
+func Decode(path string, body []byte) (serialization.Parsable, error) {
+	factory, err := Model(path)
+	if err != nil {
+		return nil, err
+	}
+	node, err := jsonser.NewJsonParseNode(body)
+	if err != nil {
+		return nil, fmt.Errorf("body of POST %s: %w", path, err)
+	}
+	v, err := node.GetObjectValue(factory)
+	if err != nil {
+		return nil, fmt.Errorf("body of POST %s: %w", path, err)
+	}
+	if h, ok := v.(serialization.AdditionalDataHolder); ok {
+		for k := range h.GetAdditionalData() {
+			if !strings.HasPrefix(k, "@odata.") {
+				return nil, fmt.Errorf("body of POST %s: %q is not a property of the model", path, k)
+			}
+		}
+	}
+	return v, nil
+}
+
+// Serialize decodes a body into its SDK model and returns it as the SDK
+// serialises it.
+func Serialize(path string, body []byte) ([]byte, error) {
+	v, err := Decode(path, body)
+	if err != nil {
+		return nil, err
+	}
+	w := jsonser.NewJsonSerializationWriter()
+	defer w.Close()
+	if err := w.WriteObjectValue("", v); err != nil {
+		return nil, err
+	}
+	return w.GetSerializedContent()
+}
+

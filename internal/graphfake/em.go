@@ -1,0 +1,349 @@
+package graphfake
+
+import (
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// The entitlement-management side of the fake: catalogs, resource
+// requests, access packages, resource role scopes, assignment policies and
+// incompatibilities, created by POST and listed by GET with the $filter
+// forms the export plan uses.
+
+// EMObject is a created entitlement-management object, as JSON.
+type EMObject = map[string]any
+
+// em holds what POST requests created.
+type em struct {
+	catalogs      []EMObject
+	resources     map[string][]EMObject // catalog id → resources (with roles)
+	packages      []EMObject
+	scopes        map[string][]EMObject // package id → resource role scopes
+	policies      []EMObject
+	incompatibles map[string][]string // package id → package ids
+	incompatGroup map[string][]string // package id → group ids
+	next          int
+}
+
+// WriteFaults make writes misbehave.
+type WriteFaults struct {
+	// ThrottleWrites answers every n-th POST with 429 and Retry-After: 0,
+	// before applying it.
+	ThrottleWrites int
+	// FailWrite answers the n-th POST (counted from 1) with 500 before
+	// applying it.
+	FailWrite int
+	// LoseWrite applies the n-th POST but answers 500, as when a response
+	// is lost.
+	LoseWrite int
+}
+
+// SetWriteFaults replaces the write faults and restarts their count.
+func (s *Server) SetWriteFaults(f WriteFaults) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.writeFaults = f
+	s.writes = 0
+}
+
+// Created returns how many objects of a kind exist: "catalogs",
+// "resources", "packages", "scopes", "policies", "incompatibles",
+// "incompatibleGroups".
+func (s *Server) Created(kind string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e := &s.em
+	n := 0
+	switch kind {
+	case "catalogs":
+		n = len(e.catalogs)
+	case "packages":
+		n = len(e.packages)
+	case "policies":
+		n = len(e.policies)
+	case "resources":
+		for _, r := range e.resources {
+			n += len(r)
+		}
+	case "scopes":
+		for _, r := range e.scopes {
+			n += len(r)
+		}
+	case "incompatibles":
+		for _, r := range e.incompatibles {
+			n += len(r)
+		}
+	case "incompatibleGroups":
+		for _, r := range e.incompatGroup {
+			n += len(r)
+		}
+	}
+	return n
+}
+
+// Writes returns the POST requests served (applied or not), and the
+// bodies received, decompressed.
+func (s *Server) Writes() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for _, r := range s.requests {
+		if strings.HasPrefix(r, "POST ") {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func (e *em) id(kind string) string {
+	e.next++
+	return GUID("em", kind, strconv.Itoa(e.next))
+}
+
+// readBody reads a request body, gunzipping it when it says it is
+// compressed; a body labelled gzip that is not is refused as Graph does.
+func readBody(r *http.Request) (map[string]any, error) {
+	raw, err := io.ReadAll(r.Body)
+	if err != nil {
+		return nil, err
+	}
+	if strings.EqualFold(r.Header.Get("Content-Encoding"), "gzip") {
+		zr, err := gzip.NewReader(bytes.NewReader(raw))
+		if err != nil {
+			return nil, &httpError{http.StatusBadRequest, "BadRequest", "The request body is labelled gzip but is not: " + err.Error()}
+		}
+		if raw, err = io.ReadAll(zr); err != nil {
+			return nil, &httpError{http.StatusBadRequest, "BadRequest", "Corrupt gzip body: " + err.Error()}
+		}
+	}
+	var body map[string]any
+	if err := json.Unmarshal(raw, &body); err != nil {
+		return nil, &httpError{http.StatusBadRequest, "BadRequest", "Invalid JSON body: " + err.Error()}
+	}
+	return body, nil
+}
+
+func get(m map[string]any, path string) string {
+	var cur any = m
+	for _, k := range strings.Split(path, ".") {
+		mm, ok := cur.(map[string]any)
+		if !ok {
+			return ""
+		}
+		cur = mm[k]
+	}
+	s, _ := cur.(string)
+	return s
+}
+
+var filterTerm = regexp.MustCompile(`^\s*([\w/]+)\s+eq\s+'((?:[^']|'')*)'\s*$`)
+
+// matches applies a $filter of "field eq 'value'" terms joined by "and".
+func matches(obj map[string]any, filter string) (bool, error) {
+	if filter == "" {
+		return true, nil
+	}
+	for _, term := range strings.Split(filter, " and ") {
+		m := filterTerm.FindStringSubmatch(term)
+		if m == nil {
+			return false, &httpError{http.StatusBadRequest, "BadRequest", "Unsupported $filter term: " + term}
+		}
+		if get(obj, strings.ReplaceAll(m[1], "/", ".")) != strings.ReplaceAll(m[2], "''", "'") {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+func filtered(items []EMObject, q url.Values) ([]map[string]any, error) {
+	var out []map[string]any
+	for _, it := range items {
+		ok, err := matches(it, q.Get("$filter"))
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, it)
+		}
+	}
+	return out, nil
+}
+
+// emGet serves the entitlement-management lists.
+func (s *Server) emGet(seg []string, q url.Values) (*listing, map[string]any, error) {
+	e := &s.em
+	switch {
+	case len(seg) == 1 && seg[0] == "catalogs":
+		items, err := filtered(e.catalogs, q)
+		return &listing{items: items}, nil, err
+	case len(seg) == 3 && seg[0] == "catalogs" && seg[2] == "resources":
+		items, err := filtered(e.resources[seg[1]], q)
+		return &listing{items: items}, nil, err
+	case len(seg) == 3 && seg[0] == "catalogs" && seg[2] == "resourceRoles":
+		var roles []EMObject
+		for _, res := range e.resources[seg[1]] {
+			for _, r := range res["roles"].([]EMObject) {
+				role := EMObject{"id": r["id"], "originId": r["originId"], "originSystem": r["originSystem"], "displayName": r["displayName"],
+					"resource": EMObject{"id": res["id"], "originId": res["originId"]}}
+				roles = append(roles, role)
+			}
+		}
+		items, err := filtered(roles, q)
+		return &listing{items: items}, nil, err
+	case len(seg) == 3 && seg[0] == "accessPackages" && seg[2] == "resourceRoleScopes":
+		return &listing{items: e.scopes[seg[1]]}, nil, nil
+	case len(seg) == 3 && seg[0] == "accessPackages" && seg[2] == "assignmentPolicies":
+		var items []map[string]any
+		for _, p := range e.policies {
+			if get(p, "accessPackage.id") == seg[1] {
+				items = append(items, p)
+			}
+		}
+		return &listing{items: items}, nil, nil
+	case len(seg) == 3 && seg[0] == "accessPackages" && seg[2] == "incompatibleAccessPackages":
+		var items []map[string]any
+		for _, id := range e.incompatibles[seg[1]] {
+			items = append(items, EMObject{"id": id})
+		}
+		return &listing{items: items}, nil, nil
+	case len(seg) == 3 && seg[0] == "accessPackages" && seg[2] == "incompatibleGroups":
+		var items []map[string]any
+		for _, id := range e.incompatGroup[seg[1]] {
+			items = append(items, EMObject{"@odata.type": "#microsoft.graph.group", "id": id})
+		}
+		return &listing{items: items}, nil, nil
+	}
+	return nil, nil, &httpError{http.StatusBadRequest, "BadRequest", "Resource not found for the segment '" + strings.Join(seg, "/") + "'."}
+}
+
+func (s *Server) packageByID(id string) EMObject {
+	for _, p := range s.em.packages {
+		if p["id"] == id {
+			return p
+		}
+	}
+	return nil
+}
+
+// emPost creates an object and returns it (nil for a 204 reference).
+func (s *Server) emPost(seg []string, body map[string]any) (map[string]any, error) {
+	e := &s.em
+	if e.resources == nil {
+		e.resources, e.scopes = map[string][]EMObject{}, map[string][]EMObject{}
+		e.incompatibles, e.incompatGroup = map[string][]string{}, map[string][]string{}
+	}
+	bad := func(msg string) error { return &httpError{http.StatusBadRequest, "BadRequest", msg} }
+	switch {
+	case len(seg) == 1 && seg[0] == "catalogs":
+		name := get(body, "displayName")
+		if name == "" {
+			return nil, bad("displayName is required")
+		}
+		obj := EMObject{"id": e.id("catalog"), "displayName": name, "description": get(body, "description"), "catalogType": "userManaged",
+			"state": "published", "isExternallyVisible": body["isExternallyVisible"], "createdDateTime": "2026-01-01T00:00:00Z"}
+		e.catalogs = append(e.catalogs, obj)
+		return obj, nil
+	case len(seg) == 1 && seg[0] == "resourceRequests":
+		cat := get(body, "catalog.id")
+		if !s.hasCatalog(cat) {
+			return nil, notFound(cat)
+		}
+		origin, system := get(body, "resource.originId"), get(body, "resource.originSystem")
+		res := EMObject{"id": e.id("resource"), "originId": origin, "originSystem": system, "displayName": get(body, "resource.displayName"),
+			"roles": s.rolesOf(origin, system)}
+		e.resources[cat] = append(e.resources[cat], res)
+		return EMObject{"id": e.id("request"), "requestType": "adminAdd", "state": "delivered", "catalog": EMObject{"id": cat},
+			"resource": EMObject{"originId": origin, "originSystem": system}}, nil
+	case len(seg) == 1 && seg[0] == "accessPackages":
+		cat := get(body, "catalog.id")
+		if !s.hasCatalog(cat) {
+			return nil, notFound(cat)
+		}
+		obj := EMObject{"id": e.id("package"), "displayName": get(body, "displayName"), "description": get(body, "description"),
+			"isHidden": false, "catalog": EMObject{"id": cat}, "createdDateTime": "2026-01-01T00:00:00Z"}
+		e.packages = append(e.packages, obj)
+		return obj, nil
+	case len(seg) == 3 && seg[0] == "accessPackages" && seg[2] == "resourceRoleScopes":
+		if s.packageByID(seg[1]) == nil {
+			return nil, notFound(seg[1])
+		}
+		if get(body, "role.originId") == "" || get(body, "scope.originId") == "" {
+			return nil, bad("role.originId and scope.originId are required")
+		}
+		obj := EMObject{"id": e.id("scope"), "role": body["role"], "scope": body["scope"], "createdDateTime": "2026-01-01T00:00:00Z"}
+		e.scopes[seg[1]] = append(e.scopes[seg[1]], obj)
+		return obj, nil
+	case len(seg) == 1 && seg[0] == "assignmentPolicies":
+		if s.packageByID(get(body, "accessPackage.id")) == nil {
+			return nil, notFound(get(body, "accessPackage.id"))
+		}
+		obj := EMObject{}
+		for k, v := range body {
+			obj[k] = v
+		}
+		obj["id"] = e.id("policy")
+		e.policies = append(e.policies, obj)
+		return obj, nil
+	case len(seg) == 4 && seg[0] == "accessPackages" && seg[3] == "$ref":
+		if s.packageByID(seg[1]) == nil {
+			return nil, notFound(seg[1])
+		}
+		ref, _ := body["@odata.id"].(string)
+		other := ref[strings.LastIndex(ref, "/")+1:]
+		switch seg[2] {
+		case "incompatibleAccessPackages":
+			if s.packageByID(other) == nil {
+				return nil, notFound(other)
+			}
+			e.incompatibles[seg[1]] = append(e.incompatibles[seg[1]], other)
+			return nil, nil
+		case "incompatibleGroups":
+			e.incompatGroup[seg[1]] = append(e.incompatGroup[seg[1]], other)
+			return nil, nil
+		}
+	}
+	return nil, bad("Resource not found for the segment '" + strings.Join(seg, "/") + "'.")
+}
+
+func (s *Server) hasCatalog(id string) bool {
+	for _, c := range s.em.catalogs {
+		if c["id"] == id {
+			return true
+		}
+	}
+	return false
+}
+
+// rolesOf lists the roles a catalog resource offers: Member and Owner of a
+// group, the app roles of an application, the permission levels of a site.
+func (s *Server) rolesOf(origin, system string) []EMObject {
+	var roles []EMObject
+	add := func(originID, name string) {
+		roles = append(roles, EMObject{"id": GUID("role", origin, originID), "originId": originID, "originSystem": system, "displayName": name})
+	}
+	switch system {
+	case "AadGroup":
+		add("Member_"+origin, "Member")
+		add("Owner_"+origin, "Owner")
+	case "AadApplication":
+		for _, sp := range s.tenant.ServicePrincipals {
+			if sp.ID == origin {
+				for _, r := range sp.AppRoles {
+					add(r.ID, r.Value)
+				}
+			}
+		}
+	case "SharePointOnline":
+		for i, level := range []string{"Read", "Edit", "Full Control"} {
+			add(strconv.Itoa(4-i), level)
+		}
+	}
+	return roles
+}
