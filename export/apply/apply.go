@@ -9,8 +9,9 @@
 // duplicates. Without Options.Yes it writes nothing and reports what it
 // would create. Every request body is decoded into the SDK's model for its
 // endpoint and sent as the SDK serialises it. Request bodies go out
-// uncompressed (see internal/graphclient), so that writes retried after a
-// 429 go through.
+// uncompressed (see internal/graphclient): kiota-http-go#183 reports that a
+// compressed write retried after a 429 is resent uncompressed but labelled
+// gzip.
 package apply
 
 import (
