@@ -35,11 +35,26 @@ func TestScripts(t *testing.T) {
 				if neg || len(args) != 1 {
 					ts.Fatalf("usage: fakegraph-leave userid")
 				}
-				h := ts.Value("fakegraph").(*fakeHolder)
-				if h.srv == nil {
-					ts.Fatalf("no fakegraph running")
+				fakeServer(ts).RemoveUser(args[0])
+			},
+			// fakegraph-writes N checks that the fake received N writes.
+			"fakegraph-writes": func(ts *testscript.TestScript, neg bool, args []string) {
+				if neg || len(args) != 1 {
+					ts.Fatalf("usage: fakegraph-writes n")
 				}
-				h.srv.RemoveUser(args[0])
+				if got := len(fakeServer(ts).Writes()); strconv.Itoa(got) != args[0] {
+					ts.Fatalf("fake Graph received %d writes, want %s", got, args[0])
+				}
+			},
+			// fakegraph-created KIND N checks how many objects of a kind the
+			// fake holds (catalogs, packages, scopes, policies, ...).
+			"fakegraph-created": func(ts *testscript.TestScript, neg bool, args []string) {
+				if neg || len(args) != 2 {
+					ts.Fatalf("usage: fakegraph-created kind n")
+				}
+				if got := fakeServer(ts).Created(args[0]); strconv.Itoa(got) != args[1] {
+					ts.Fatalf("fake Graph holds %d %s, want %s", got, args[0], args[1])
+				}
 			},
 			"sleep": func(ts *testscript.TestScript, neg bool, args []string) {
 				if neg || len(args) != 1 {
@@ -88,6 +103,14 @@ func fakeGraph(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Setenv("GRAPH_FIRST_USER", t.Users[0].ID)
 	}
 	ts.Value("fakegraph").(*fakeHolder).srv = srv
+}
+
+func fakeServer(ts *testscript.TestScript) *graphfake.Server {
+	h := ts.Value("fakegraph").(*fakeHolder)
+	if h.srv == nil {
+		ts.Fatalf("no fakegraph running")
+	}
+	return h.srv
 }
 
 // fakeHolder keeps a script's fake Graph server.

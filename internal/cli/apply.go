@@ -1,0 +1,107 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/rolemine/rolemine/export"
+	"github.com/rolemine/rolemine/export/apply"
+	"github.com/rolemine/rolemine/internal/graphclient"
+	"github.com/rolemine/rolemine/internal/pipeline"
+)
+
+type applyOptions struct {
+	snapshot int64
+	yes      bool
+	sodRules string
+	catalog  string
+	client   graphclient.Options
+}
+
+func newApplyCmd(ios *IO, g *globals) *cobra.Command {
+	opts := &applyOptions{}
+	c := &cobra.Command{
+		Use:   "apply",
+		Short: "Create the latest mining run's packages in Entra through Microsoft Graph",
+		Long: `Carry out the Graph request plan of the latest mining run (the one
+` + "`rolemine export --format graph-json`" + ` writes): the catalog, its resources, the access
+packages with their resource roles and assignment policies, and, with
+--sod-rules, the incompatibilities.
+
+Without --yes nothing is written: it prints what exists and what it would
+create. Every object is looked up by name before it is created, so a second run
+creates nothing and a run that failed halfway can simply be run again.
+Sign-in works as for ` + "`rolemine ingest graph`" + ` (docs/graph.md); creating packages needs
+EntitlementManagement.ReadWrite.All, and automatic assignment policies the
+Identity Governance Administrator role.`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if a := opts.client.Auth; a != "" && !slices.Contains(graphclient.AuthMethods, a) {
+				return usagef("unknown --auth %q (use %s)", a, strings.Join(graphclient.AuthMethods, ", "))
+			}
+			ctx := cmd.Context()
+			st, err := openStore(ctx, g)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			data, run, err := pipeline.Analysis(ctx, st, opts.snapshot)
+			if err != nil {
+				return err
+			}
+			popt := export.PlanOptions{CatalogName: opts.catalog}
+			if opts.sodRules != "" {
+				rules, err := pipeline.ReadSoDRules(opts.sodRules)
+				if err != nil {
+					return err
+				}
+				sod, err := pipeline.SoD(ctx, st, data, run, rules)
+				if err != nil {
+					return err
+				}
+				popt.Incompatible = pipeline.Incompatibilities(sod)
+			}
+			plan := export.BuildPlan(run.Packages, popt)
+			for _, w := range plan.Warnings {
+				fmt.Fprintln(ios.Err, "warning: "+w)
+			}
+			for _, s := range plan.Skipped {
+				fmt.Fprintf(ios.Err, "warning: package %s: %s %s left out: %s\n", s.PackageID, s.Role, s.ResourceID, s.Reason)
+			}
+			opts.client.Token = os.Getenv(graphclient.TokenEnv)
+			opts.client.DeviceCode = func(msg string) { fmt.Fprintln(ios.Err, msg) }
+			mode := "Dry run (nothing is written; --yes creates)"
+			if opts.yes {
+				mode = "Applying"
+			}
+			fmt.Fprintf(ios.Out, "%s: %d packages of mining run %d into catalog %q at %s\n", mode, len(run.Packages), run.ID, plan.Catalog,
+				strings.TrimSuffix(opts.client.BaseURL, "/"))
+			res, err := pipeline.Apply(ctx, opts.client, plan, apply.Options{Yes: opts.yes, Report: func(line string) { fmt.Fprintln(ios.Out, "  "+line) }})
+			if err != nil {
+				return err
+			}
+			var parts []string
+			for _, o := range []string{apply.Created, apply.WouldCreate, apply.Exists, apply.Read, apply.WouldRead} {
+				if n := res.Outcomes[o]; n > 0 {
+					parts = append(parts, fmt.Sprintf("%d %s", n, o))
+				}
+			}
+			fmt.Fprintf(ios.Out, "%d steps: %s.\n", res.Steps, strings.Join(parts, ", "))
+			return nil
+		},
+	}
+	f := c.Flags()
+	f.BoolVar(&opts.yes, "yes", false, "create what is missing (without it, only show what would be created)")
+	f.StringVar(&opts.sodRules, "sod-rules", "", "SoD rule `file`: mark conflicting packages incompatible")
+	f.StringVar(&opts.catalog, "catalog", "rolemine proposals", "catalog name")
+	f.Int64Var(&opts.snapshot, "snapshot", 0, "snapshot `id` (default: the latest)")
+	f.StringVar(&opts.client.Tenant, "tenant", "", "directory (tenant) `id` or domain to sign in to")
+	f.StringVar(&opts.client.BaseURL, "graph-url", graphclient.DefaultBaseURL, "Graph base `URL` with its version")
+	f.StringVar(&opts.client.Auth, "auth", "", "sign-in: "+strings.Join(graphclient.AuthMethods, ", ")+" (default: auto for Graph; token or none for --graph-url)")
+	f.StringVar(&opts.client.ClientID, "client-id", "", "application (client) `id` for device-code sign-in or a user-assigned managed identity")
+	return c
+}
