@@ -9,13 +9,15 @@ import (
 )
 
 // Formats this package writes, and the file name each is written to.
-var Formats = []string{"graph-json", "terraform", "json", "csv", "yaml"}
+var Formats = []string{"graph-json", "powershell", "terraform", "json", "csv", "yaml"}
 
 // FileName returns the file an export format is written to.
 func FileName(format string) string {
 	switch format {
 	case "graph-json":
 		return "graph-plan.json"
+	case "powershell":
+		return "access-packages.ps1"
 	case "terraform":
 		return "access-packages.tf"
 	case "json":
@@ -39,6 +41,8 @@ func Write(w io.Writer, format string, pkgs []tenant.Package, opt Options) error
 	switch format {
 	case "graph-json":
 		return WriteGraphJSON(w, BuildPlan(pkgs, PlanOptions(opt)))
+	case "powershell":
+		return WritePowerShell(w, BuildPlan(pkgs, PlanOptions(opt)))
 	case "terraform":
 		return WriteTerraform(w, pkgs, opt)
 	case "json":

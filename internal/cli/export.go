@@ -28,6 +28,9 @@ func newExportCmd(ios *IO, g *globals) *cobra.Command {
   graph-json  an ordered Microsoft Graph request plan for entitlement management
               (catalog, resources, packages, role scopes, assignment policies,
               incompatible packages), in graph-plan.json
+  powershell  the same requests as a PowerShell script (Microsoft Graph PowerShell
+              SDK) that looks every object up before creating it and supports
+              -WhatIf, in access-packages.ps1
   terraform   azuread provider resources for what it supports (catalog, packages,
               group associations, direct-assignment policies), in
               access-packages.tf, with comments on what only graph-plan.json holds

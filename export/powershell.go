@@ -1,0 +1,219 @@
+package export
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"strings"
+)
+
+// psQuote returns s as a PowerShell single-quoted string. PowerShell ends
+// such a string at any of the single quotation marks ' ‘ ’ ‚ ‛ and reads a
+// doubled one as the character itself, so every one of them is doubled.
+func psQuote(s string) string {
+	var b strings.Builder
+	b.WriteByte('\'')
+	for _, r := range s {
+		switch r {
+		case '\'', '\u2018', '\u2019', '\u201a', '\u201b':
+			b.WriteRune(r)
+		}
+		b.WriteRune(r)
+	}
+	b.WriteByte('\'')
+	return b.String()
+}
+
+// psHashtable returns m as a PowerShell hashtable literal with sorted keys.
+func psHashtable(m map[string]string) string {
+	if len(m) == 0 {
+		return "@{}"
+	}
+	parts := make([]string, 0, len(m))
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		parts = append(parts, psQuote(k)+" = "+psQuote(m[k]))
+	}
+	return "@{ " + strings.Join(parts, "; ") + " }"
+}
+
+// psHeader is the script's preamble: parameters, and the functions every
+// step calls.
+const psHeader = `<#
+.SYNOPSIS
+Creates the access packages rolemine proposed in Microsoft Entra entitlement management.
+
+.DESCRIPTION
+The same requests as graph-plan.json, sent with Invoke-MgGraphRequest from the Microsoft
+Graph PowerShell SDK. Every object is looked up (by display name, or by origin id for
+resources and role scopes) before it is created, so running the script again creates
+nothing new, and a run that stopped halfway can be run again. -WhatIf shows what would
+be created without writing anything.
+
+Connect first, with the rights to create packages (and, for automatic assignment
+policies, the Identity Governance Administrator role):
+    Connect-MgGraph -Scopes EntitlementManagement.ReadWrite.All
+#>
+#Requires -Modules Microsoft.Graph.Authentication
+[CmdletBinding(SupportsShouldProcess = $true)]
+param()
+
+$ErrorActionPreference = 'Stop'
+$script:Ids = @{}
+$script:Created = 0
+$script:Existing = 0
+
+# Fills the {{name}} placeholders with the ids captured so far; $null when
+# one is not known yet (under -WhatIf, for an object that would be created).
+function Resolve-Text([string] $Text) {
+    foreach ($m in [regex]::Matches($Text, '\{\{([^{}]+)\}\}')) {
+        $name = $m.Groups[1].Value
+        if (-not $script:Ids.ContainsKey($name)) { return $null }
+        $Text = $Text.Replace($m.Value, [string] $script:Ids[$name])
+    }
+    return $Text
+}
+
+# Reads from Graph; reads run under -WhatIf too.
+function Invoke-GraphGet([string] $Uri) {
+    $WhatIfPreference = $false
+    return Invoke-MgGraphRequest -Method GET -Uri $Uri -OutputType HashTable
+}
+
+# Turns a plan path (query unencoded, every parameter starting with $) into
+# a URI for Invoke-MgGraphRequest.
+function ConvertTo-GraphUri([string] $Path) {
+    if ($Path -match '^https?://') { return $Path }
+    $parts = $Path.Split('?', 2)
+    $uri = 'v1.0' + $parts[0]
+    if ($parts.Count -gt 1) {
+        $params = $parts[1] -split '&(?=\$)'
+        $uri += '?' + (($params | ForEach-Object {
+            $kv = $_.Split('=', 2)
+            $kv[0] + '=' + [uri]::EscapeDataString($kv[1])
+        }) -join '&')
+    }
+    return $uri
+}
+
+function Get-Field($Object, [string] $Path) {
+    $cur = $Object
+    foreach ($part in $Path.Split('.')) {
+        if ($part -match '^(\w+)\[(\d+)\]$') {
+            $cur = $cur[$Matches[1]]
+            if ($null -eq $cur -or $cur.Count -le [int] $Matches[2]) { return $null }
+            $cur = $cur[[int] $Matches[2]]
+        } else {
+            if ($null -eq $cur) { return $null }
+            $cur = $cur[$part]
+        }
+    }
+    return $cur
+}
+
+function Set-Captures($Object, [hashtable] $Captures) {
+    foreach ($name in $Captures.Keys) {
+        $value = Get-Field $Object $Captures[$name]
+        if ($null -eq $value) { throw "The response has no $($Captures[$name])" }
+        $script:Ids[$name] = [string] $value
+    }
+}
+
+# Looks up the object a step would create: $true when it exists (and its
+# ids are captured), $false when not, $null when the lookup cannot run yet.
+function Find-Existing([string] $Lookup, [hashtable] $Match, [hashtable] $Captures) {
+    $uri = Resolve-Text $Lookup
+    if ($null -eq $uri) { return $null }
+    $want = @{}
+    foreach ($k in $Match.Keys) {
+        $v = Resolve-Text $Match[$k]
+        if ($null -eq $v) { return $null }
+        $want[$k] = $v
+    }
+    $uri = ConvertTo-GraphUri $uri
+    while ($uri) {
+        $page = Invoke-GraphGet $uri
+        foreach ($item in $page['value']) {
+            $ok = $true
+            foreach ($k in $want.Keys) { if ([string] (Get-Field $item $k) -cne $want[$k]) { $ok = $false } }
+            if ($ok) { Set-Captures $item $Captures; return $true }
+        }
+        $uri = $page['@odata.nextLink']
+    }
+    return $false
+}
+
+function Invoke-Step {
+    [CmdletBinding(SupportsShouldProcess = $true)]
+    param([string] $Id, [string] $Description, [string] $Method, [string] $Path, [string] $Body,
+        [hashtable] $Captures = @{}, [string] $Lookup, [hashtable] $Match = @{}, [hashtable] $LookupCaptures = @{})
+    if ($Lookup) {
+        $found = Find-Existing $Lookup $Match $LookupCaptures
+        if ($found) { $script:Existing++; Write-Host "exists       $Description"; return }
+    }
+    $uri = Resolve-Text $Path
+    if ($Method -eq 'GET') {
+        if ($null -eq $uri) { Write-Host "would read   $Description"; return }
+        $doc = Invoke-GraphGet (ConvertTo-GraphUri $uri)
+        try { Set-Captures $doc $Captures } catch { if ($WhatIfPreference) { Write-Host "would read   $Description"; return }; throw }
+        Write-Host "read         $Description"
+        return
+    }
+    if (-not $PSCmdlet.ShouldProcess($Description, 'Create')) { return }
+    $json = Resolve-Text $Body
+    if ($null -eq $uri -or $null -eq $json) { throw "Step ${Id}: a value it needs is missing" }
+    $doc = Invoke-MgGraphRequest -Method POST -Uri (ConvertTo-GraphUri $uri) -Body $json -ContentType 'application/json' -OutputType HashTable
+    Set-Captures $doc $Captures
+    $script:Created++
+    Write-Host "created      $Description"
+}
+`
+
+// WritePowerShell writes the plan as a PowerShell script that sends the
+// same requests with Invoke-MgGraphRequest, looks every object up before
+// creating it, and supports -WhatIf.
+func WritePowerShell(w io.Writer, p *Plan) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# rolemine access packages for catalog %s: %d requests.\n", psComment(p.Catalog), len(p.Steps))
+	for _, warn := range p.Warnings {
+		fmt.Fprintf(&b, "# Warning: %s\n", psComment(warn))
+	}
+	for _, s := range p.Skipped {
+		fmt.Fprintf(&b, "# Left out: package %s, %s on %s: %s\n", psComment(s.PackageID), psComment(s.Role), psComment(s.ResourceID), psComment(s.Reason))
+	}
+	b.WriteString(psHeader)
+	for _, st := range p.Steps {
+		fmt.Fprintf(&b, "\n# %s\n", psComment(st.ID))
+		fmt.Fprintf(&b, "Invoke-Step -Id %s -Description %s -Method %s -Path %s", psQuote(st.ID), psQuote(st.Description), st.Method, psQuote(st.Path))
+		if st.Body != nil {
+			raw, err := json.Marshal(st.Body)
+			if err != nil {
+				return err
+			}
+			// One line of JSON in a single-quoted here-string: taken
+			// literally, and no line of it can start with the terminator.
+			fmt.Fprintf(&b, " `\n    -Body @'\n%s\n'@", raw)
+		}
+		if len(st.Captures) > 0 {
+			fmt.Fprintf(&b, " `\n    -Captures %s", psHashtable(st.Captures))
+		}
+		if st.Lookup != nil {
+			fmt.Fprintf(&b, " `\n    -Lookup %s -Match %s", psQuote(st.Lookup.Path), psHashtable(st.Lookup.Match))
+			if len(st.Lookup.Captures) > 0 {
+				fmt.Fprintf(&b, " -LookupCaptures %s", psHashtable(st.Lookup.Captures))
+			}
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("\nWrite-Host \"$($script:Created) created, $($script:Existing) existing.\"\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// psComment makes s safe on a comment line: no line breaks, and no "#>"
+// that would end a block comment.
+func psComment(s string) string {
+	s = strings.NewReplacer("\r", " ", "\n", " ", "\u2028", " ", "\u2029", " ").Replace(s)
+	return strings.ReplaceAll(s, "#>", "# >")
+}

@@ -1,0 +1,103 @@
+package export
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/rolemine/rolemine/tenant"
+)
+
+// psSingle reads a PowerShell single-quoted string at the start of s, as
+// PowerShell does: any of ' ‘ ’ ‚ ‛ ends it unless doubled. It returns the
+// value and the rest of s.
+func psSingle(t *testing.T, s string) (string, string) {
+	t.Helper()
+	isQuote := func(r rune) bool { return r == '\'' || r == '\u2018' || r == '\u2019' || r == '\u201a' || r == '\u201b' }
+	r, n := utf8.DecodeRuneInString(s)
+	require.True(t, isQuote(r), "a single-quoted string starts at %.20q", s)
+	s = s[n:]
+	var b strings.Builder
+	for {
+		require.NotEmpty(t, s, "unterminated string")
+		r, n := utf8.DecodeRuneInString(s)
+		s = s[n:]
+		if isQuote(r) {
+			r2, n2 := utf8.DecodeRuneInString(s)
+			if isQuote(r2) {
+				b.WriteRune(r2)
+				s = s[n2:]
+				continue
+			}
+			return b.String(), s
+		}
+		b.WriteRune(r)
+	}
+}
+
+func TestPSQuoteRoundTrips(t *testing.T) {
+	for _, v := range []string{"", "plain", "it's", "''", "‘smart’ ‚low‛", "$(Remove-Item -Recurse C:\\)", "'; Remove-Item C:\\ ; '", "a\nb", "`n$env:PATH"} {
+		got, rest := psSingle(t, psQuote(v)+" tail")
+		require.Equal(t, v, got)
+		require.Equal(t, " tail", rest)
+	}
+}
+
+// TestPowerShellCarriesThePlan reads every Invoke-Step of the script back
+// (ids, paths, JSON bodies) and compares it with the plan, for names that
+// try to break out of PowerShell strings and comments.
+func TestPowerShellCarriesThePlan(t *testing.T) {
+	pkgs := packages()
+	pkgs[1].Name = "Controller ’s'; Remove-Item C:\\ -Recurse; '$(whoami) #> done\nnext"
+	pkgs[1].Entitlements = append(pkgs[1].Entitlements, tenant.PackageEntitlement{ResourceID: "g-x", Role: "Member", ResourceType: "group", ResourceName: "'@\nInjected"})
+	p := BuildPlan(pkgs, PlanOptions{CatalogName: "Cat ‘quoted’ 'x'", Incompatible: []Incompatibility{{PackageID: "payroll-clerk-finance", OtherID: "controller-finance"}}})
+	var buf bytes.Buffer
+	require.NoError(t, WritePowerShell(&buf, p))
+	script := buf.String()
+
+	// Everything outside the header comes as Invoke-Step calls.
+	body := script[strings.Index(script, "\n# catalog\n"):]
+	steps := 0
+	for _, chunk := range strings.Split(body, "\nInvoke-Step ")[1:] {
+		st := p.Steps[steps]
+		steps++
+		rest := strings.TrimPrefix(chunk, "-Id ")
+		id, rest := psSingle(t, rest)
+		require.Equal(t, st.ID, id)
+		rest = strings.TrimPrefix(rest, " -Description ")
+		desc, rest := psSingle(t, rest)
+		require.Equal(t, st.Description, desc)
+		rest = strings.TrimPrefix(rest, " -Method "+st.Method+" -Path ")
+		path, rest := psSingle(t, rest)
+		require.Equal(t, st.Path, path)
+		if st.Body != nil {
+			start := strings.Index(rest, "-Body @'\n")
+			require.GreaterOrEqual(t, start, 0)
+			here := rest[start+len("-Body @'\n"):]
+			end := strings.Index(here, "\n'@")
+			require.GreaterOrEqual(t, end, 0)
+			require.NotContains(t, here[:end], "\n", "the body is one line")
+			var got, want any
+			require.NoError(t, json.Unmarshal([]byte(here[:end]), &got))
+			raw, _ := json.Marshal(st.Body)
+			require.NoError(t, json.Unmarshal(raw, &want))
+			require.Equal(t, want, got, "step %s", st.ID)
+		}
+		if st.Lookup != nil {
+			i := strings.Index(rest, "-Lookup ")
+			require.GreaterOrEqual(t, i, 0)
+			lookup, _ := psSingle(t, rest[i+len("-Lookup "):])
+			require.Equal(t, st.Lookup.Path, lookup)
+		}
+	}
+	require.Equal(t, len(p.Steps), steps)
+	// Comments stay comments.
+	for _, line := range strings.Split(script[:strings.Index(script, "<#")], "\n") {
+		require.True(t, line == "" || strings.HasPrefix(line, "#"), "line %q", line)
+		require.NotContains(t, line, "#>")
+	}
+}

@@ -1,0 +1,254 @@
+# rolemine access packages for catalog Finance roles: 19 requests.
+# Warning: automatic assignment policies need a Microsoft Entra ID Governance licence, and only a Global Administrator or Identity Governance Administrator can create them
+# Left out: package controller-finance, User on legacy-app: resource type unknown: ingest a resources file to include it
+<#
+.SYNOPSIS
+Creates the access packages rolemine proposed in Microsoft Entra entitlement management.
+
+.DESCRIPTION
+The same requests as graph-plan.json, sent with Invoke-MgGraphRequest from the Microsoft
+Graph PowerShell SDK. Every object is looked up (by display name, or by origin id for
+resources and role scopes) before it is created, so running the script again creates
+nothing new, and a run that stopped halfway can be run again. -WhatIf shows what would
+be created without writing anything.
+
+Connect first, with the rights to create packages (and, for automatic assignment
+policies, the Identity Governance Administrator role):
+    Connect-MgGraph -Scopes EntitlementManagement.ReadWrite.All
+#>
+#Requires -Modules Microsoft.Graph.Authentication
+[CmdletBinding(SupportsShouldProcess = $true)]
+param()
+
+$ErrorActionPreference = 'Stop'
+$script:Ids = @{}
+$script:Created = 0
+$script:Existing = 0
+
+# Fills the {{name}} placeholders with the ids captured so far; $null when
+# one is not known yet (under -WhatIf, for an object that would be created).
+function Resolve-Text([string] $Text) {
+    foreach ($m in [regex]::Matches($Text, '\{\{([^{}]+)\}\}')) {
+        $name = $m.Groups[1].Value
+        if (-not $script:Ids.ContainsKey($name)) { return $null }
+        $Text = $Text.Replace($m.Value, [string] $script:Ids[$name])
+    }
+    return $Text
+}
+
+# Reads from Graph; reads run under -WhatIf too.
+function Invoke-GraphGet([string] $Uri) {
+    $WhatIfPreference = $false
+    return Invoke-MgGraphRequest -Method GET -Uri $Uri -OutputType HashTable
+}
+
+# Turns a plan path (query unencoded, every parameter starting with $) into
+# a URI for Invoke-MgGraphRequest.
+function ConvertTo-GraphUri([string] $Path) {
+    if ($Path -match '^https?://') { return $Path }
+    $parts = $Path.Split('?', 2)
+    $uri = 'v1.0' + $parts[0]
+    if ($parts.Count -gt 1) {
+        $params = $parts[1] -split '&(?=\$)'
+        $uri += '?' + (($params | ForEach-Object {
+            $kv = $_.Split('=', 2)
+            $kv[0] + '=' + [uri]::EscapeDataString($kv[1])
+        }) -join '&')
+    }
+    return $uri
+}
+
+function Get-Field($Object, [string] $Path) {
+    $cur = $Object
+    foreach ($part in $Path.Split('.')) {
+        if ($part -match '^(\w+)\[(\d+)\]$') {
+            $cur = $cur[$Matches[1]]
+            if ($null -eq $cur -or $cur.Count -le [int] $Matches[2]) { return $null }
+            $cur = $cur[[int] $Matches[2]]
+        } else {
+            if ($null -eq $cur) { return $null }
+            $cur = $cur[$part]
+        }
+    }
+    return $cur
+}
+
+function Set-Captures($Object, [hashtable] $Captures) {
+    foreach ($name in $Captures.Keys) {
+        $value = Get-Field $Object $Captures[$name]
+        if ($null -eq $value) { throw "The response has no $($Captures[$name])" }
+        $script:Ids[$name] = [string] $value
+    }
+}
+
+# Looks up the object a step would create: $true when it exists (and its
+# ids are captured), $false when not, $null when the lookup cannot run yet.
+function Find-Existing([string] $Lookup, [hashtable] $Match, [hashtable] $Captures) {
+    $uri = Resolve-Text $Lookup
+    if ($null -eq $uri) { return $null }
+    $want = @{}
+    foreach ($k in $Match.Keys) {
+        $v = Resolve-Text $Match[$k]
+        if ($null -eq $v) { return $null }
+        $want[$k] = $v
+    }
+    $uri = ConvertTo-GraphUri $uri
+    while ($uri) {
+        $page = Invoke-GraphGet $uri
+        foreach ($item in $page['value']) {
+            $ok = $true
+            foreach ($k in $want.Keys) { if ([string] (Get-Field $item $k) -cne $want[$k]) { $ok = $false } }
+            if ($ok) { Set-Captures $item $Captures; return $true }
+        }
+        $uri = $page['@odata.nextLink']
+    }
+    return $false
+}
+
+function Invoke-Step {
+    [CmdletBinding(SupportsShouldProcess = $true)]
+    param([string] $Id, [string] $Description, [string] $Method, [string] $Path, [string] $Body,
+        [hashtable] $Captures = @{}, [string] $Lookup, [hashtable] $Match = @{}, [hashtable] $LookupCaptures = @{})
+    if ($Lookup) {
+        $found = Find-Existing $Lookup $Match $LookupCaptures
+        if ($found) { $script:Existing++; Write-Host "exists       $Description"; return }
+    }
+    $uri = Resolve-Text $Path
+    if ($Method -eq 'GET') {
+        if ($null -eq $uri) { Write-Host "would read   $Description"; return }
+        $doc = Invoke-GraphGet (ConvertTo-GraphUri $uri)
+        try { Set-Captures $doc $Captures } catch { if ($WhatIfPreference) { Write-Host "would read   $Description"; return }; throw }
+        Write-Host "read         $Description"
+        return
+    }
+    if (-not $PSCmdlet.ShouldProcess($Description, 'Create')) { return }
+    $json = Resolve-Text $Body
+    if ($null -eq $uri -or $null -eq $json) { throw "Step ${Id}: a value it needs is missing" }
+    $doc = Invoke-MgGraphRequest -Method POST -Uri (ConvertTo-GraphUri $uri) -Body $json -ContentType 'application/json' -OutputType HashTable
+    Set-Captures $doc $Captures
+    $script:Created++
+    Write-Host "created      $Description"
+}
+
+# catalog
+Invoke-Step -Id 'catalog' -Description 'Create the catalog Finance roles' -Method POST -Path '/identityGovernance/entitlementManagement/catalogs' `
+    -Body @'
+{"description":"Job-function access packages proposed by rolemine","displayName":"Finance roles","isExternallyVisible":false,"state":"published"}
+'@ `
+    -Captures @{ 'catalog.id' = 'id' } `
+    -Lookup '/identityGovernance/entitlementManagement/catalogs?$filter=displayName eq ''Finance roles''' -Match @{ 'displayName' = 'Finance roles' } -LookupCaptures @{ 'catalog.id' = 'id' }
+
+# resourceRequest:11111111-1111-4111-8111-111111111111
+Invoke-Step -Id 'resourceRequest:11111111-1111-4111-8111-111111111111' -Description 'Add group "SG-Payroll" to the catalog' -Method POST -Path '/identityGovernance/entitlementManagement/resourceRequests' `
+    -Body @'
+{"catalog":{"id":"{{catalog.id}}"},"requestType":"adminAdd","resource":{"displayName":"SG-Payroll","originId":"11111111-1111-4111-8111-111111111111","originSystem":"AadGroup"}}
+'@ `
+    -Lookup '/identityGovernance/entitlementManagement/catalogs/{{catalog.id}}/resources?$filter=originId eq ''11111111-1111-4111-8111-111111111111''' -Match @{ 'originId' = '11111111-1111-4111-8111-111111111111' }
+
+# resource:11111111-1111-4111-8111-111111111111
+Invoke-Step -Id 'resource:11111111-1111-4111-8111-111111111111' -Description 'Read back the catalog resource for "SG-Payroll" with its roles' -Method GET -Path '/identityGovernance/entitlementManagement/catalogs/{{catalog.id}}/resources?$filter=originId eq ''11111111-1111-4111-8111-111111111111''&$expand=roles,scopes' `
+    -Captures @{ 'resource.11111111-1111-4111-8111-111111111111.id' = 'value[0].id' }
+
+# resourceRequest:22222222-2222-4222-8222-222222222222
+Invoke-Step -Id 'resourceRequest:22222222-2222-4222-8222-222222222222' -Description 'Add application "SAP" to the catalog' -Method POST -Path '/identityGovernance/entitlementManagement/resourceRequests' `
+    -Body @'
+{"catalog":{"id":"{{catalog.id}}"},"requestType":"adminAdd","resource":{"displayName":"SAP","originId":"22222222-2222-4222-8222-222222222222","originSystem":"AadApplication"}}
+'@ `
+    -Lookup '/identityGovernance/entitlementManagement/catalogs/{{catalog.id}}/resources?$filter=originId eq ''22222222-2222-4222-8222-222222222222''' -Match @{ 'originId' = '22222222-2222-4222-8222-222222222222' }
+
+# resource:22222222-2222-4222-8222-222222222222
+Invoke-Step -Id 'resource:22222222-2222-4222-8222-222222222222' -Description 'Read back the catalog resource for "SAP" with its roles' -Method GET -Path '/identityGovernance/entitlementManagement/catalogs/{{catalog.id}}/resources?$filter=originId eq ''22222222-2222-4222-8222-222222222222''&$expand=roles,scopes' `
+    -Captures @{ 'resource.22222222-2222-4222-8222-222222222222.id' = 'value[0].id' }
+
+# resourceRequest:https://contoso.sharepoint.com/sites/Finance
+Invoke-Step -Id 'resourceRequest:https://contoso.sharepoint.com/sites/Finance' -Description 'Add site "=Finance" to the catalog' -Method POST -Path '/identityGovernance/entitlementManagement/resourceRequests' `
+    -Body @'
+{"catalog":{"id":"{{catalog.id}}"},"requestType":"adminAdd","resource":{"displayName":"=Finance","originId":"https://contoso.sharepoint.com/sites/Finance","originSystem":"SharePointOnline"}}
+'@ `
+    -Lookup '/identityGovernance/entitlementManagement/catalogs/{{catalog.id}}/resources?$filter=originId eq ''https://contoso.sharepoint.com/sites/Finance''' -Match @{ 'originId' = 'https://contoso.sharepoint.com/sites/Finance' }
+
+# resource:https://contoso.sharepoint.com/sites/Finance
+Invoke-Step -Id 'resource:https://contoso.sharepoint.com/sites/Finance' -Description 'Read back the catalog resource for "=Finance" with its roles' -Method GET -Path '/identityGovernance/entitlementManagement/catalogs/{{catalog.id}}/resources?$filter=originId eq ''https://contoso.sharepoint.com/sites/Finance''&$expand=roles,scopes' `
+    -Captures @{ 'resource.https://contoso.sharepoint.com/sites/Finance.id' = 'value[0].id' }
+
+# package:payroll-clerk-finance
+Invoke-Step -Id 'package:payroll-clerk-finance' -Description 'Create the access package Payroll "Clerk" / Finance' -Method POST -Path '/identityGovernance/entitlementManagement/accessPackages' `
+    -Body @'
+{"catalog":{"id":"{{catalog.id}}"},"description":"Job function \u003cPayroll\u003e","displayName":"Payroll \"Clerk\" / Finance","isHidden":false}
+'@ `
+    -Captures @{ 'package.payroll-clerk-finance.id' = 'id' } `
+    -Lookup '/identityGovernance/entitlementManagement/accessPackages?$filter=displayName eq ''Payroll "Clerk" / Finance''&$expand=catalog' -Match @{ 'catalog.id' = '{{catalog.id}}'; 'displayName' = 'Payroll "Clerk" / Finance' } -LookupCaptures @{ 'package.payroll-clerk-finance.id' = 'id' }
+
+# roleScope:payroll-clerk-finance:11111111-1111-4111-8111-111111111111:Member
+Invoke-Step -Id 'roleScope:payroll-clerk-finance:11111111-1111-4111-8111-111111111111:Member' -Description 'Grant Member on "SG-Payroll" through Payroll "Clerk" / Finance' -Method POST -Path '/identityGovernance/entitlementManagement/accessPackages/{{package.payroll-clerk-finance.id}}/resourceRoleScopes' `
+    -Body @'
+{"role":{"displayName":"Member","originId":"Member_11111111-1111-4111-8111-111111111111","originSystem":"AadGroup","resource":{"id":"{{resource.11111111-1111-4111-8111-111111111111.id}}"}},"scope":{"isRootScope":true,"originId":"11111111-1111-4111-8111-111111111111","originSystem":"AadGroup"}}
+'@ `
+    -Lookup '/identityGovernance/entitlementManagement/accessPackages/{{package.payroll-clerk-finance.id}}/resourceRoleScopes?$expand=role,scope' -Match @{ 'role.originId' = 'Member_11111111-1111-4111-8111-111111111111'; 'scope.originId' = '11111111-1111-4111-8111-111111111111' }
+
+# resourceRole:22222222-2222-4222-8222-222222222222:AP.Clerk
+Invoke-Step -Id 'resourceRole:22222222-2222-4222-8222-222222222222:AP.Clerk' -Description 'Look up the AP.Clerk role of "SAP"' -Method GET -Path '/identityGovernance/entitlementManagement/catalogs/{{catalog.id}}/resourceRoles?$filter=originSystem eq ''AadApplication'' and resource/id eq ''{{resource.22222222-2222-4222-8222-222222222222.id}}'' and displayName eq ''AP.Clerk''' `
+    -Captures @{ 'role.22222222-2222-4222-8222-222222222222.AP.Clerk.originId' = 'value[0].originId' }
+
+# roleScope:payroll-clerk-finance:22222222-2222-4222-8222-222222222222:AP.Clerk
+Invoke-Step -Id 'roleScope:payroll-clerk-finance:22222222-2222-4222-8222-222222222222:AP.Clerk' -Description 'Grant AP.Clerk on "SAP" through Payroll "Clerk" / Finance' -Method POST -Path '/identityGovernance/entitlementManagement/accessPackages/{{package.payroll-clerk-finance.id}}/resourceRoleScopes' `
+    -Body @'
+{"role":{"displayName":"AP.Clerk","originId":"{{role.22222222-2222-4222-8222-222222222222.AP.Clerk.originId}}","originSystem":"AadApplication","resource":{"id":"{{resource.22222222-2222-4222-8222-222222222222.id}}"}},"scope":{"isRootScope":true,"originId":"22222222-2222-4222-8222-222222222222","originSystem":"AadApplication"}}
+'@ `
+    -Lookup '/identityGovernance/entitlementManagement/accessPackages/{{package.payroll-clerk-finance.id}}/resourceRoleScopes?$expand=role,scope' -Match @{ 'role.originId' = '{{role.22222222-2222-4222-8222-222222222222.AP.Clerk.originId}}'; 'scope.originId' = '22222222-2222-4222-8222-222222222222' }
+
+# resourceRole:https://contoso.sharepoint.com/sites/Finance:Edit
+Invoke-Step -Id 'resourceRole:https://contoso.sharepoint.com/sites/Finance:Edit' -Description 'Look up the Edit role of "=Finance"' -Method GET -Path '/identityGovernance/entitlementManagement/catalogs/{{catalog.id}}/resourceRoles?$filter=originSystem eq ''SharePointOnline'' and resource/id eq ''{{resource.https://contoso.sharepoint.com/sites/Finance.id}}'' and displayName eq ''Edit''' `
+    -Captures @{ 'role.https://contoso.sharepoint.com/sites/Finance.Edit.originId' = 'value[0].originId' }
+
+# roleScope:payroll-clerk-finance:https://contoso.sharepoint.com/sites/Finance:Edit
+Invoke-Step -Id 'roleScope:payroll-clerk-finance:https://contoso.sharepoint.com/sites/Finance:Edit' -Description 'Grant Edit on "=Finance" through Payroll "Clerk" / Finance' -Method POST -Path '/identityGovernance/entitlementManagement/accessPackages/{{package.payroll-clerk-finance.id}}/resourceRoleScopes' `
+    -Body @'
+{"role":{"displayName":"Edit","originId":"{{role.https://contoso.sharepoint.com/sites/Finance.Edit.originId}}","originSystem":"SharePointOnline","resource":{"id":"{{resource.https://contoso.sharepoint.com/sites/Finance.id}}"}},"scope":{"isRootScope":true,"originId":"https://contoso.sharepoint.com/sites/Finance","originSystem":"SharePointOnline"}}
+'@ `
+    -Lookup '/identityGovernance/entitlementManagement/accessPackages/{{package.payroll-clerk-finance.id}}/resourceRoleScopes?$expand=role,scope' -Match @{ 'role.originId' = '{{role.https://contoso.sharepoint.com/sites/Finance.Edit.originId}}'; 'scope.originId' = 'https://contoso.sharepoint.com/sites/Finance' }
+
+# policy:payroll-clerk-finance
+Invoke-Step -Id 'policy:payroll-clerk-finance' -Description 'Create the assignment policy of Payroll "Clerk" / Finance' -Method POST -Path '/identityGovernance/entitlementManagement/assignmentPolicies' `
+    -Body @'
+{"accessPackage":{"id":"{{package.payroll-clerk-finance.id}}"},"allowedTargetScope":"specificDirectoryUsers","automaticRequestSettings":{"gracePeriodBeforeAccessRemoval":"P7D","removeAccessWhenTargetLeavesAllowedTargets":true,"requestAccessForAllowedTargets":true},"description":"Assigns the package to every user the rule selects","displayName":"Automatic: Payroll \"Clerk\" / Finance","specificAllowedTargets":[{"@odata.type":"#microsoft.graph.attributeRuleMembers","description":"Payroll \"Clerk\" / Finance","membershipRule":"(user.jobTitle -in [\"Payroll `\"Clerk`\"\",\"Payroll Clrk\"]) -and (user.department -eq \"Finance\")"}]}
+'@ `
+    -Lookup '/identityGovernance/entitlementManagement/accessPackages/{{package.payroll-clerk-finance.id}}/assignmentPolicies' -Match @{ 'displayName' = 'Automatic: Payroll "Clerk" / Finance' }
+
+# package:controller-finance
+Invoke-Step -Id 'package:controller-finance' -Description 'Create the access package Controller / Finance' -Method POST -Path '/identityGovernance/entitlementManagement/accessPackages' `
+    -Body @'
+{"catalog":{"id":"{{catalog.id}}"},"description":"","displayName":"Controller / Finance","isHidden":false}
+'@ `
+    -Captures @{ 'package.controller-finance.id' = 'id' } `
+    -Lookup '/identityGovernance/entitlementManagement/accessPackages?$filter=displayName eq ''Controller / Finance''&$expand=catalog' -Match @{ 'catalog.id' = '{{catalog.id}}'; 'displayName' = 'Controller / Finance' } -LookupCaptures @{ 'package.controller-finance.id' = 'id' }
+
+# roleScope:controller-finance:11111111-1111-4111-8111-111111111111:Owner
+Invoke-Step -Id 'roleScope:controller-finance:11111111-1111-4111-8111-111111111111:Owner' -Description 'Grant Owner on "SG-Payroll" through Controller / Finance' -Method POST -Path '/identityGovernance/entitlementManagement/accessPackages/{{package.controller-finance.id}}/resourceRoleScopes' `
+    -Body @'
+{"role":{"displayName":"Owner","originId":"Owner_11111111-1111-4111-8111-111111111111","originSystem":"AadGroup","resource":{"id":"{{resource.11111111-1111-4111-8111-111111111111.id}}"}},"scope":{"isRootScope":true,"originId":"11111111-1111-4111-8111-111111111111","originSystem":"AadGroup"}}
+'@ `
+    -Lookup '/identityGovernance/entitlementManagement/accessPackages/{{package.controller-finance.id}}/resourceRoleScopes?$expand=role,scope' -Match @{ 'role.originId' = 'Owner_11111111-1111-4111-8111-111111111111'; 'scope.originId' = '11111111-1111-4111-8111-111111111111' }
+
+# policy:controller-finance
+Invoke-Step -Id 'policy:controller-finance' -Description 'Create the assignment policy of Controller / Finance' -Method POST -Path '/identityGovernance/entitlementManagement/assignmentPolicies' `
+    -Body @'
+{"accessPackage":{"id":"{{package.controller-finance.id}}"},"allowedTargetScope":"notSpecified","description":"Administrators assign this package directly","displayName":"Direct assignment: Controller / Finance","expiration":{"type":"noExpiration"},"requestApprovalSettings":{"isApprovalRequiredForAdd":false,"isApprovalRequiredForUpdate":false,"stages":[]},"requestorSettings":{"allowCustomAssignmentSchedule":false,"enableOnBehalfRequestorsToAddAccess":false,"enableOnBehalfRequestorsToRemoveAccess":false,"enableOnBehalfRequestorsToUpdateAccess":false,"enableTargetsToSelfAddAccess":false,"enableTargetsToSelfRemoveAccess":false,"enableTargetsToSelfUpdateAccess":false,"onBehalfRequestors":[]},"specificAllowedTargets":[]}
+'@ `
+    -Lookup '/identityGovernance/entitlementManagement/accessPackages/{{package.controller-finance.id}}/assignmentPolicies' -Match @{ 'displayName' = 'Direct assignment: Controller / Finance' }
+
+# incompatible:payroll-clerk-finance:controller-finance
+Invoke-Step -Id 'incompatible:payroll-clerk-finance:controller-finance' -Description 'Mark payroll-clerk-finance incompatible with controller-finance' -Method POST -Path '/identityGovernance/entitlementManagement/accessPackages/{{package.payroll-clerk-finance.id}}/incompatibleAccessPackages/$ref' `
+    -Body @'
+{"@odata.id":"https://graph.microsoft.com/v1.0/identityGovernance/entitlementManagement/accessPackages/{{package.controller-finance.id}}"}
+'@ `
+    -Lookup '/identityGovernance/entitlementManagement/accessPackages/{{package.payroll-clerk-finance.id}}/incompatibleAccessPackages' -Match @{ 'id' = '{{package.controller-finance.id}}' }
+
+# incompatibleGroup:payroll-clerk-finance:33333333-3333-4333-8333-333333333333
+Invoke-Step -Id 'incompatibleGroup:payroll-clerk-finance:33333333-3333-4333-8333-333333333333' -Description 'Mark payroll-clerk-finance incompatible with the members of group 33333333-3333-4333-8333-333333333333' -Method POST -Path '/identityGovernance/entitlementManagement/accessPackages/{{package.payroll-clerk-finance.id}}/incompatibleGroups/$ref' `
+    -Body @'
+{"@odata.id":"https://graph.microsoft.com/v1.0/groups/33333333-3333-4333-8333-333333333333"}
+'@ `
+    -Lookup '/identityGovernance/entitlementManagement/accessPackages/{{package.payroll-clerk-finance.id}}/incompatibleGroups' -Match @{ 'id' = '33333333-3333-4333-8333-333333333333' }
+
+Write-Host "$($script:Created) created, $($script:Existing) existing."
