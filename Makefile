@@ -5,7 +5,7 @@ BIN      ?= bin/rolemine
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS  := -X github.com/rolemine/rolemine/internal/cli.Version=$(VERSION)
 # Packages without cgo, fast enough for the race detector on every run.
-PURE     := ./mining/... ./report/... ./export/... ./tenant/... ./internal/render/... ./internal/tenantgen/...
+PURE     := ./mining/... ./report/... ./export ./tenant/... ./internal/render/... ./internal/tenantgen/...
 STATICCHECK_VERSION ?= v0.8.2
 
 .PHONY: all build test race demo bench lint fmt clean
