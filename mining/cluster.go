@@ -85,10 +85,6 @@ func Clusters(ctx context.Context, d *Dataset, opt ClusterOptions) (*ClusterResu
 		common[e] = float64(h) > opt.CommonShare*float64(len(users))
 	}
 	// Distinct access patterns, with the users holding each.
-	type pattern struct {
-		ents  []int32
-		users []int32
-	}
 	var pats []*pattern
 	byKey := map[string]*pattern{}
 	for _, u := range users {
@@ -155,10 +151,6 @@ func Clusters(ctx context.Context, d *Dataset, opt ClusterOptions) (*ClusterResu
 	// Candidate pairs from the buckets, then their exact similarity.
 	res := &ClusterResult{}
 	seen := map[[2]int32]bool{}
-	type edge struct {
-		i, j int32
-		w    float64
-	}
 	var edges []edge
 	for _, bk := range buckets {
 		keys := make([]uint64, 0, len(bk))
@@ -206,11 +198,18 @@ func Clusters(ctx context.Context, d *Dataset, opt ClusterOptions) (*ClusterResu
 	if len(edges) > 0 {
 		reduced := community.Modularize(g, opt.Resolution, rand.NewPCG(opt.Seed, 0x6c6f7576))
 		for _, c := range reduced.Communities() {
-			var members []int32
-			for _, n := range c {
-				members = append(members, pats[n.ID()].users...)
+			ids := make([]int32, len(c))
+			for i, n := range c {
+				ids[i] = int32(n.ID())
 			}
-			groups = append(groups, members)
+			slices.Sort(ids)
+			for _, part := range refine(ids, pats, edges2adj(edges), opt, bundleOf(d, pats, opt), 0) {
+				var members []int32
+				for _, id := range part {
+					members = append(members, pats[id].users...)
+				}
+				groups = append(groups, members)
+			}
 		}
 	} else {
 		for _, p := range pats {
@@ -232,6 +231,125 @@ func Clusters(ctx context.Context, d *Dataset, opt ClusterOptions) (*ClusterResu
 		return cmp.Or(cmp.Compare(len(y.Members), len(x.Members)), cmp.Compare(x.Members[0], y.Members[0]))
 	})
 	return res, nil
+}
+
+// pattern is a distinct access pattern and the users holding it.
+type pattern struct {
+	ents  []int32
+	users []int32
+}
+
+type edge struct {
+	i, j int32
+	w    float64
+}
+
+// edges2adj indexes edges by pattern.
+func edges2adj(edges []edge) map[int32][]edge {
+	adj := map[int32][]edge{}
+	for _, e := range edges {
+		adj[e.i] = append(adj[e.i], e)
+		adj[e.j] = append(adj[e.j], e)
+	}
+	return adj
+}
+
+// bundleOf returns a function that gives the entitlements at least 80% of
+// the users of some patterns hold.
+func bundleOf(d *Dataset, pats []*pattern, opt ClusterOptions) func([]int32) []int32 {
+	return func(ids []int32) []int32 {
+		count := map[int32]int{}
+		n := 0
+		for _, id := range ids {
+			p := pats[id]
+			n += len(p.users)
+			for _, e := range p.ents {
+				count[e] += len(p.users)
+			}
+		}
+		var out []int32
+		for e, c := range count {
+			if float64(c) >= 0.8*float64(n) {
+				out = append(out, e)
+			}
+		}
+		slices.Sort(out)
+		return out
+	}
+}
+
+// refine splits a community again, at twice the resolution, while every
+// part is large enough and shares access its parent as a whole does not:
+// Louvain's resolution limit merges job functions that differ in a few
+// entitlements only.
+func refine(ids []int32, pats []*pattern, adj map[int32][]edge, opt ClusterOptions, bundle func([]int32) []int32, depth int) [][]int32 {
+	if depth >= 3 || len(ids) < 2 {
+		return [][]int32{ids}
+	}
+	in := make(map[int32]bool, len(ids))
+	for _, id := range ids {
+		in[id] = true
+	}
+	g := simple.NewWeightedUndirectedGraph(0, 0)
+	for _, id := range ids {
+		g.AddNode(simple.Node(id))
+	}
+	var sub []edge
+	for _, id := range ids {
+		for _, e := range adj[id] {
+			if e.i == id && in[e.j] {
+				sub = append(sub, e)
+			}
+		}
+	}
+	if len(sub) == 0 {
+		return [][]int32{ids}
+	}
+	slices.SortFunc(sub, func(x, y edge) int { return cmp.Or(cmp.Compare(x.i, y.i), cmp.Compare(x.j, y.j)) })
+	for _, e := range sub {
+		g.SetWeightedEdge(g.NewWeightedEdge(simple.Node(e.i), simple.Node(e.j), e.w))
+	}
+	parts := community.Modularize(g, 2*opt.Resolution*float64(depth+1), rand.NewPCG(opt.Seed, uint64(0x726566+depth))).Communities()
+	if len(parts) < 2 {
+		return [][]int32{ids}
+	}
+	parent := bundle(ids)
+	size := func(ps []int32) int {
+		n := 0
+		for _, id := range ps {
+			n += len(pats[id].users)
+		}
+		return n
+	}
+	total := size(ids)
+	var split [][]int32
+	for _, c := range parts {
+		part := make([]int32, len(c))
+		for i, n := range c {
+			part[i] = int32(n.ID())
+		}
+		slices.Sort(part)
+		// Each part must be sizeable and share access of its own that its
+		// parent as a whole does not.
+		if n := size(part); n < opt.MinSize || 20*n < total {
+			return [][]int32{ids}
+		}
+		extra := false
+		for _, e := range bundle(part) {
+			if _, ok := slices.BinarySearch(parent, e); !ok {
+				extra = true
+			}
+		}
+		if !extra {
+			return [][]int32{ids}
+		}
+		split = append(split, part)
+	}
+	var out [][]int32
+	for _, part := range split {
+		out = append(out, refine(part, pats, adj, opt, bundle, depth+1)...)
+	}
+	return out
 }
 
 // mulmod returns a*b mod m for m = 2^61-1 without overflow.

@@ -23,6 +23,9 @@ const (
 	// Variant packages hold what part of a job function's users hold on top
 	// of the job function's package.
 	Variant
+	// AccessCluster packages hold what a cluster of users with alike access
+	// holds, when no attribute group's package does already.
+	AccessCluster
 )
 
 func (k Kind) String() string {
@@ -33,6 +36,8 @@ func (k Kind) String() string {
 		return "jobFunction"
 	case Variant:
 		return "variant"
+	case AccessCluster:
+		return "cluster"
 	}
 	return fmt.Sprintf("Kind(%d)", int(k))
 }
@@ -72,6 +77,23 @@ type Options struct {
 	// and VariantMinEntitlements the fewest entitlements it must add.
 	VariantMinShare        float64
 	VariantMinEntitlements int
+	// Clusters also groups users by their access (see Clusters) and
+	// proposes a package for every cluster whose access the packages of its
+	// members do not already grant (a fifth of its members hold some of it
+	// that none of their packages grants) and that no other cluster package
+	// holds (entitlement Jaccard below CoveredJaccard): the job functions
+	// that wrong or missing titles hide. Each gets the attribute rule that best describes its users when
+	// that rule's F1 reaches MinRuleF1, and is marked for direct assignment
+	// otherwise.
+	Clusters       bool
+	Cluster        ClusterOptions
+	CoveredJaccard float64
+	MinRuleF1      float64
+	// MergeJaccard merges job-function packages whose conditions differ in
+	// one attribute and whose entitlements have at least this Jaccard
+	// similarity into one package whose condition lists the values of all;
+	// zero does not merge.
+	MergeJaccard float64
 	// Progress, when set, is called as the work advances.
 	Progress func(Progress)
 }
@@ -96,6 +118,11 @@ func DefaultOptions() Options {
 		Variants:               true,
 		VariantMinShare:        0.2,
 		VariantMinEntitlements: 2,
+		Clusters:               true,
+		Cluster:                DefaultClusterOptions(),
+		CoveredJaccard:         0.9,
+		MinRuleF1:              0.7,
+		MergeJaccard:           0.95,
 	}
 }
 
@@ -146,6 +173,11 @@ type Metrics struct {
 	GrantsAdded    int     `json:"grantsAdded"`
 	MinPrevalence  float64 `json:"minPrevalence"`
 	MeanPrevalence float64 `json:"meanPrevalence"`
+	// RulePrecision and RuleRecall say how well the rule of a cluster
+	// package fits the cluster: the share of the users it selects that are
+	// in the cluster, and the share of the cluster it selects.
+	RulePrecision float64 `json:"rulePrecision,omitempty"`
+	RuleRecall    float64 `json:"ruleRecall,omitempty"`
 }
 
 // Result is the outcome of JobFunctions.
@@ -221,7 +253,7 @@ func JobFunctions(ctx context.Context, d *Dataset, opt Options) (*Result, error)
 		if len(g.members) < opt.MinMembers || g.empty {
 			return nil
 		}
-		ents, prev := w.common(g.members, opt.Threshold, inBirthright)
+		ents, prev := w.trimmedCommon(g.members, inBirthright)
 		if len(ents) == 0 {
 			return nil
 		}
@@ -247,6 +279,16 @@ func JobFunctions(ctx context.Context, d *Dataset, opt Options) (*Result, error)
 	for _, ps := range parts {
 		res.Packages = append(res.Packages, ps...)
 	}
+	if opt.MergeJaccard > 0 {
+		res.Packages = m.merge(res.Packages, inBirthright)
+	}
+	if opt.Clusters {
+		cps, err := m.clusterPackages(ctx, res.Packages, inBirthright)
+		if err != nil {
+			return nil, err
+		}
+		res.Packages = append(res.Packages, cps...)
+	}
 	if err := m.parallel(ctx, len(res.Packages), "metrics", func(w *miner, i int) error {
 		w.metrics(&res.Packages[i], inBirthright)
 		return nil
@@ -254,6 +296,249 @@ func JobFunctions(ctx context.Context, d *Dataset, opt Options) (*Result, error)
 		return nil, err
 	}
 	return res, nil
+}
+
+// trimmedCommon returns the entitlements at least the threshold share of
+// a group's typical members hold, with their prevalence among all members.
+// A member is atypical when they lack much (a fifth or more) of what a
+// clear majority (60%) of the group holds and hold instead at least two
+// entitlements that few (under a fifth) of the group hold: someone whose
+// title is stale or wrong, who holds another job function's access. Such
+// members, while a minority, would otherwise pull the group's own
+// entitlements below the threshold.
+func (m *miner) trimmedCommon(members []int32, skip []bool) ([]int32, []float64) {
+	const majorityShare, inlierShare, rareShare, maxAtypical = 0.5, 0.8, 0.2, 0.5
+	ents, prev := m.common(members, m.opt.Threshold, skip)
+	if m.opt.Threshold <= majorityShare {
+		return ents, prev
+	}
+	all, allPrev := m.common(members, 1e-9, skip)
+	var core []int32
+	rare := map[int32]bool{}
+	for i, e := range all {
+		if allPrev[i] >= majorityShare {
+			core = append(core, e)
+		}
+		if allPrev[i] < rareShare {
+			rare[e] = true
+		}
+	}
+	if len(core) == 0 {
+		return ents, prev
+	}
+	var typical []int32
+	for _, u := range members {
+		row := m.d.Row(int(u))
+		held, unusual := 0, 0
+		for _, e := range row {
+			if _, ok := slices.BinarySearch(core, e); ok {
+				held++
+			}
+			if rare[e] {
+				unusual++
+			}
+		}
+		if float64(held) >= inlierShare*float64(len(core)) || unusual < 2 {
+			typical = append(typical, u)
+		}
+	}
+	if len(typical) == len(members) || len(typical) < m.opt.MinMembers || float64(len(members)-len(typical)) > maxAtypical*float64(len(members)) {
+		return ents, prev
+	}
+	// An entitlement the trimming adds must owe its shortfall to the
+	// atypical members alone: the typical ones hold it at the threshold
+	// share of the whole group's size times theirs. A block that only part
+	// of the typical members hold (a variant) stays out.
+	candidates, _ := m.common(typical, m.opt.Threshold, skip)
+	typicalShare := float64(len(typical)) / float64(len(members))
+	var trimmed []int32
+	var out []float64
+	for _, e := range candidates {
+		k, _ := slices.BinarySearch(all, e)
+		if _, base := slices.BinarySearch(ents, e); base || allPrev[k] >= m.opt.Threshold*typicalShare {
+			trimmed = append(trimmed, e)
+			out = append(out, allPrev[k])
+		}
+	}
+	return trimmed, out
+}
+
+// clusterPackages proposes a package for every access cluster whose
+// entitlements no existing package holds.
+func (m *miner) clusterPackages(ctx context.Context, existing []Package, inBirthright []bool) ([]Package, error) {
+	m.progress("clusters", 0, 1)
+	cres, err := Clusters(ctx, m.d, m.opt.Cluster)
+	if err != nil {
+		return nil, err
+	}
+	attrs := m.ruleAttributes()
+	byUser := map[int32][]int{}
+	for i, p := range existing {
+		if p.Kind == Birthright {
+			continue
+		}
+		for _, u := range p.Members {
+			byUser[u] = append(byUser[u], i)
+		}
+	}
+	// unexplained counts the members who hold some of the cluster's
+	// entitlements (at least two, and at least a fifth of them) that none
+	// of their own packages grants.
+	unexplained := func(members, ents []int32) int {
+		need := max(2, len(ents)/5)
+		n := 0
+		for _, u := range members {
+			row := m.d.Row(int(u))
+			missing := 0
+			for _, e := range ents {
+				if _, held := slices.BinarySearch(row, e); !held {
+					continue
+				}
+				if !slices.ContainsFunc(byUser[u], func(i int) bool { _, ok := slices.BinarySearch(existing[i].Entitlements, e); return ok }) {
+					missing++
+				}
+			}
+			if missing >= need {
+				n++
+			}
+		}
+		return n
+	}
+	var out []Package
+	for k, c := range cres.Clusters {
+		if len(c.Members) < m.opt.MinMembers {
+			continue
+		}
+		ents, _ := m.common(c.Members, m.opt.Threshold, inBirthright)
+		// A cluster whose access its members' packages already grant (a
+		// department, say, whose titles each have a package) adds nothing.
+		if len(ents) == 0 || unexplained(c.Members, ents) < max(m.opt.MinMembers, len(c.Members)/5) ||
+			slices.ContainsFunc(out, func(p Package) bool { return jaccard(p.Entitlements, ents) >= m.opt.CoveredJaccard }) {
+			continue
+		}
+		p := Package{Kind: AccessCluster, Members: c.Members, Entitlements: ents}
+		rule, ok := m.explain(c.Members, attrs)
+		if ok {
+			p.Metrics.RulePrecision, p.Metrics.RuleRecall = rule.Precision, rule.Recall
+		}
+		if ok && rule.F1 >= m.opt.MinRuleF1 {
+			selected := m.selectUsers(rule.Conditions, true)
+			users := len(m.selectUsers(rule.Conditions, false))
+			if m.opt.MaxRuleUsers == 0 || users <= m.opt.MaxRuleUsers {
+				p.Conditions, p.Members, p.Automatic = rule.Conditions, selected, true
+				p.Metrics.RuleUsers = users
+				p.Name = m.name(rule.Conditions, selected) + " (access cluster)"
+			}
+		}
+		if !p.Automatic {
+			p.Name = fmt.Sprintf("Access cluster %d (%d users)", k+1, len(c.Members))
+			p.Metrics.RuleUsers = len(p.Members)
+		}
+		// Prevalence among the package's members.
+		all, prev := m.common(p.Members, 1e-9, nil)
+		for _, e := range p.Entitlements {
+			v := 0.0
+			if i, ok := slices.BinarySearch(all, e); ok {
+				v = prev[i]
+			}
+			p.Prevalence = append(p.Prevalence, v)
+		}
+		out = append(out, p)
+	}
+	m.progress("clusters", 1, 1)
+	return out, nil
+}
+
+// merge joins job-function packages whose conditions differ in one
+// attribute and whose entitlements are nearly the same: the condition on
+// that attribute then lists the values of all of them.
+func (m *miner) merge(pkgs []Package, inBirthright []bool) []Package {
+	parent := make([]int, len(pkgs))
+	for i := range parent {
+		parent[i] = i
+	}
+	var find func(int) int
+	find = func(i int) int {
+		for parent[i] != i {
+			i = parent[i]
+		}
+		return i
+	}
+	mergeable := func(a, b Package) int { // the differing condition, or -1
+		if a.Kind != JobFunction || b.Kind != JobFunction || len(a.Conditions) != len(b.Conditions) {
+			return -1
+		}
+		diff := -1
+		for i := range a.Conditions {
+			ca, cb := a.Conditions[i], b.Conditions[i]
+			if ca.Attribute != cb.Attribute {
+				return -1
+			}
+			if !slices.Equal(ca.Normalized, cb.Normalized) {
+				if diff >= 0 {
+					return -1
+				}
+				diff = i
+			}
+		}
+		return diff
+	}
+	for i := range pkgs {
+		for j := i + 1; j < len(pkgs); j++ {
+			if mergeable(pkgs[i], pkgs[j]) >= 0 && jaccard(pkgs[i].Entitlements, pkgs[j].Entitlements) >= m.opt.MergeJaccard {
+				parent[find(j)] = find(i)
+			}
+		}
+	}
+	var out []Package
+	done := map[int]bool{}
+	for i := range pkgs {
+		r := find(i)
+		if done[r] {
+			continue
+		}
+		var group []int
+		for j := range pkgs {
+			if find(j) == r {
+				group = append(group, j)
+			}
+		}
+		if len(group) == 1 {
+			out = append(out, pkgs[i])
+			done[r] = true
+			continue
+		}
+		merged := pkgs[group[0]]
+		merged.Conditions = slices.Clone(merged.Conditions)
+		diff := mergeable(pkgs[group[0]], pkgs[group[1]])
+		c := merged.Conditions[diff]
+		c.Normalized, c.Values = slices.Clone(c.Normalized), slices.Clone(c.Values)
+		var members []int32
+		for _, j := range group {
+			members = append(members, pkgs[j].Members...)
+			if j != group[0] {
+				c.Normalized = append(c.Normalized, pkgs[j].Conditions[diff].Normalized...)
+				c.Values = append(c.Values, pkgs[j].Conditions[diff].Values...)
+			}
+		}
+		merged.Conditions[diff] = c
+		slices.Sort(members)
+		merged.Members = slices.Compact(members)
+		users := len(m.selectUsers(merged.Conditions, false))
+		if m.opt.MaxRuleUsers > 0 && users > m.opt.MaxRuleUsers {
+			for _, j := range group {
+				out = append(out, pkgs[j])
+			}
+			done[r] = true
+			continue
+		}
+		merged.Metrics = Metrics{RuleUsers: users}
+		merged.Entitlements, merged.Prevalence = m.common(merged.Members, m.opt.Threshold, inBirthright)
+		merged.Name = m.name(merged.Conditions, merged.Members)
+		out = append(out, merged)
+		done[r] = true
+	}
+	return out
 }
 
 func (o Options) check() error {

@@ -341,8 +341,12 @@ func TestVariants(t *testing.T) {
 		t.Errorf("variant name %q", v.Name)
 	}
 	opt.Variants = false
+	if got := names(mine(t, d, opt)); !slices.Equal(got, []string{"Engineer / R&D", "Platform (access cluster)"}) {
+		t.Errorf("without variants, the access clusters find the block with its rule: %q", got)
+	}
+	opt.Clusters = false
 	if got := names(mine(t, d, opt)); len(got) != 1 {
-		t.Errorf("without variants: %q", got)
+		t.Errorf("without variants and clusters: %q", got)
 	}
 }
 

@@ -31,6 +31,7 @@ type Config struct {
 	TitleVariantRate float64 // titles typed with abbreviations, case or spacing variants
 	TitleTypoRate    float64 // titles misspelt beyond what a normaliser folds
 	EmptyTitleRate   float64 // users without a job title
+	WrongTitleRate   float64 // users whose title is another title of their department (stale after a move, or wrong)
 	DisabledRate     float64 // disabled accounts that still hold access
 	GuestRate        float64 // guest users
 	ServiceRate      float64 // service accounts
@@ -137,7 +138,7 @@ func (c Config) check() error {
 	if c.Users < 1 {
 		return fmt.Errorf("generate: %d users: need at least one", c.Users)
 	}
-	for _, r := range []float64{c.TitleVariantRate, c.TitleTypoRate, c.EmptyTitleRate, c.DisabledRate, c.GuestRate,
+	for _, r := range []float64{c.TitleVariantRate, c.TitleTypoRate, c.EmptyTitleRate, c.WrongTitleRate, c.DisabledRate, c.GuestRate,
 		c.ServiceRate, c.MoverRate, c.ExcessRate, c.DropoutRate, c.OptionalRate} {
 		if r < 0 || r > 1 || math.IsNaN(r) {
 			return fmt.Errorf("generate: rate %v is not in [0, 1]", r)
@@ -619,11 +620,21 @@ func (g *generator) employee(i int, f *function) user {
 		u.employeeType = "Contractor"
 	}
 	switch x := g.rng.Float64(); {
-	case x < cfg.EmptyTitleRate:
+	case x < cfg.WrongTitleRate:
+		var others []*function
+		for _, o := range g.functions {
+			if o.dept == f.dept && o.title.name != f.title.name {
+				others = append(others, o)
+			}
+		}
+		if len(others) > 0 {
+			u.title = others[g.rng.IntN(len(others))].title.name
+		}
+	case x < cfg.WrongTitleRate+cfg.EmptyTitleRate:
 		u.title = ""
-	case x < cfg.EmptyTitleRate+cfg.TitleTypoRate:
+	case x < cfg.WrongTitleRate+cfg.EmptyTitleRate+cfg.TitleTypoRate:
 		u.title = typo(u.title, g.rng)
-	case x < cfg.EmptyTitleRate+cfg.TitleTypoRate+cfg.TitleVariantRate:
+	case x < cfg.WrongTitleRate+cfg.EmptyTitleRate+cfg.TitleTypoRate+cfg.TitleVariantRate:
 		u.title = g.variant(u.title)
 	}
 	if g.rng.Float64() < cfg.DisabledRate {
