@@ -90,3 +90,40 @@ func TestRankAttributes(t *testing.T) {
 		t.Error("an unknown attribute is not an error")
 	}
 }
+
+// TestMergeNearlyEqualFunctions: two titles with the same access in one
+// department become one package whose rule lists both.
+func TestMergeNearlyEqualFunctions(t *testing.T) {
+	var users []testUser
+	for i := range 12 {
+		title := "Payroll Clerk"
+		if i%2 == 1 {
+			title = "Payroll Specialist"
+		}
+		users = append(users, testUser{title, "Finance", "A", true, []int{0, 1, 2, 3}})
+	}
+	for range 6 {
+		users = append(users, testUser{"Controller", "Finance", "A", true, []int{0, 4, 5}})
+	}
+	d := build(users)
+	opt := DefaultOptions()
+	opt.BirthrightThreshold = 0
+	res := mine(t, d, opt)
+	got := names(res)
+	if len(got) != 2 {
+		t.Fatalf("packages %q, want the merged payroll package and the controller", got)
+	}
+	var merged Package
+	for _, p := range res.Packages {
+		if len(p.Members) == 12 {
+			merged = p
+		}
+	}
+	if c := merged.Conditions[0]; c.Attribute != "jobTitle" || len(c.Normalized) != 2 {
+		t.Errorf("merged condition %+v", merged.Conditions)
+	}
+	opt.MergeJaccard = 0
+	if got := names(mine(t, d, opt)); len(got) != 3 {
+		t.Errorf("without merging: %q", got)
+	}
+}

@@ -121,6 +121,12 @@ func Describe(p Package) string {
 		return fmt.Sprintf("Variant %s: %d users of the job function hold these %d entitlements together; no attribute tells them apart, so assign it directly.", p.Name, p.Metrics.Members, p.Metrics.Entitlements)
 	case p.Kind == mining.Variant.String():
 		return fmt.Sprintf("Variant %s: %d users of the job function hold these %d entitlements together.", p.Name, p.Metrics.Members, p.Metrics.Entitlements)
+	case p.Kind == mining.AccessCluster.String() && !p.Automatic:
+		return fmt.Sprintf("%d users whose access is alike (%d entitlements) but whom no attribute describes well (best rule: precision %.2f, recall %.2f); assign it directly.",
+			p.Metrics.Members, p.Metrics.Entitlements, p.Metrics.RulePrecision, p.Metrics.RuleRecall)
+	case p.Kind == mining.AccessCluster.String():
+		return fmt.Sprintf("Users whose access is alike (%d users, %d entitlements), found by clustering their access; the rule selects them with precision %.2f and recall %.2f.",
+			p.Metrics.Members, p.Metrics.Entitlements, p.Metrics.RulePrecision, p.Metrics.RuleRecall)
 	case !p.Automatic:
 		return fmt.Sprintf("Job function %s (%d users, %d entitlements); its rule would select more users than an assignment policy allows, so assign it directly.", p.Name, p.Metrics.Members, p.Metrics.Entitlements)
 	}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -29,7 +30,16 @@ normalised: case, spacing, abbreviations such as Sr./Senior and Mgr/Manager),
 and propose for each group the entitlements that at least --threshold of its
 members hold, plus one birthright package for what nearly everyone holds.
 Each package carries its Entra membership rule. The run is kept in the
-database for the reports and exports.`,
+database for the reports and exports.
+
+--by auto picks the attribute, or pair, that best predicts access (see
+` + "`rolemine attributes`" + `). Members whose access belongs to another job function
+(stale or wrong titles) are left out of a group's evidence. With --clusters
+(on by default) users are also grouped by the similarity of their access
+(MinHash, LSH, Louvain communities), and every cluster whose access its
+members' packages do not grant becomes a package too, with the attribute
+rule that best describes it and that rule's precision and recall, or for
+direct assignment when no rule fits.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runMine(cmd, ios, g, opts)
@@ -42,6 +52,11 @@ database for the reports and exports.`,
 	f.IntVar(&opts.opt.MinMembers, "min-members", opts.opt.MinMembers, "smallest group that gets a package")
 	f.IntVar(&opts.opt.MaxRuleUsers, "max-rule-users", opts.opt.MaxRuleUsers, "most users one assignment rule may select (0: no limit)")
 	f.BoolVar(&opts.opt.Variants, "variants", opts.opt.Variants, "look inside each job function for variants that part of its users hold (structural miner)")
+	f.BoolVar(&opts.opt.Clusters, "clusters", opts.opt.Clusters, "also propose packages for clusters of users with alike access that no attribute group explains")
+	f.Float64Var(&opts.opt.Cluster.Resolution, "cluster-resolution", opts.opt.Cluster.Resolution, "granularity of the access clusters (above 1: more, smaller clusters)")
+	f.IntVar(&opts.opt.Cluster.MinSize, "cluster-min-size", opts.opt.Cluster.MinSize, "smallest access cluster")
+	f.Uint64Var(&opts.opt.Cluster.Seed, "seed", opts.opt.Cluster.Seed, "random seed of the clustering (the same seed gives the same result)")
+	f.Float64Var(&opts.opt.MinRuleF1, "min-rule-f1", opts.opt.MinRuleF1, "F1 an access cluster's attribute rule needs to be assigned automatically")
 	f.Int64Var(&opts.snapshot, "snapshot", 0, "snapshot `id` (default: the latest)")
 	f.StringVar(&opts.format, "format", render.Table, "output format: table or json")
 	return c
@@ -64,6 +79,9 @@ func runMine(cmd *cobra.Command, ios *IO, g *globals, opts *mineOptions) error {
 		opt.Progress = func(e mining.Progress) { p(e.Stage, e.Done, e.Total) }
 	}
 	_, run, err := pipeline.Mine(cmd.Context(), st, opts.snapshot, opt)
+	if errors.Is(err, pipeline.ErrNoAttribute) {
+		return usageError{err}
+	}
 	if err != nil {
 		return err
 	}
@@ -79,6 +97,9 @@ func writeRun(w io.Writer, run *tenant.Run, format string) error {
 		rule := p.Rule
 		if !p.Automatic {
 			rule = "(direct assignment)"
+		}
+		if p.Kind == mining.AccessCluster.String() {
+			rule += fmt.Sprintf(" [fits the cluster: precision %.2f, recall %.2f]", p.Metrics.RulePrecision, p.Metrics.RuleRecall)
 		}
 		rows[i] = []string{p.ID, strconv.Itoa(p.Metrics.Members), strconv.Itoa(p.Metrics.Entitlements),
 			fmt.Sprintf("%.0f%%", 100*p.Metrics.Coverage), strconv.Itoa(p.Metrics.MembersGaining), rule}

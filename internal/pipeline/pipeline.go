@@ -18,6 +18,25 @@ import (
 	"github.com/rolemine/rolemine/tenant"
 )
 
+// ErrNoAttribute is returned by --by auto when no attribute predicts
+// access.
+var ErrNoAttribute = errors.New("no user attribute predicts access")
+
+// Attributes ranks a snapshot's attributes (and pairs) by how well they
+// predict access.
+func Attributes(ctx context.Context, st *store.Store, snapshotID int64, opt mining.RankOptions) (tenant.Snapshot, []mining.AttributeScore, error) {
+	snap, err := st.Resolve(ctx, snapshotID)
+	if err != nil {
+		return snap, nil, err
+	}
+	data, err := st.Load(ctx, snap)
+	if err != nil {
+		return snap, nil, fmt.Errorf("load snapshot %d: %w", snap.ID, err)
+	}
+	ranks, err := mining.RankAttributes(ctx, data.Dataset, opt)
+	return snap, ranks, err
+}
+
 // Mine loads a snapshot (0: the latest), mines job-function packages and
 // records the run in the store.
 func Mine(ctx context.Context, st *store.Store, snapshotID int64, opt mining.Options) (*tenant.Data, *tenant.Run, error) {
@@ -30,6 +49,17 @@ func Mine(ctx context.Context, st *store.Store, snapshotID int64, opt mining.Opt
 		return nil, nil, fmt.Errorf("load snapshot %d: %w", snap.ID, err)
 	}
 	start := time.Now()
+	if len(opt.By) == 1 && opt.By[0] == "auto" {
+		ranks, err := mining.RankAttributes(ctx, data.Dataset, mining.RankOptions{Pairs: true, Threshold: opt.Threshold,
+			MinMembers: max(2, opt.MinMembers), BirthrightThreshold: opt.BirthrightThreshold})
+		if err != nil {
+			return nil, nil, err
+		}
+		if len(ranks) == 0 || ranks[0].F1 == 0 {
+			return nil, nil, fmt.Errorf("--by auto: %w", ErrNoAttribute)
+		}
+		opt.By = ranks[0].Attributes
+	}
 	res, err := mining.JobFunctions(ctx, data.Dataset, opt)
 	if err != nil {
 		return nil, nil, fmt.Errorf("mine: %w", err)
