@@ -979,3 +979,11 @@ func (m *miner) metrics(p *Package, inBirthright []bool) {
 		mt.MinPrevalence = 0
 	}
 }
+
+// SelectUsers returns every user, eligible or not, whose attributes meet
+// the conditions (values normalised as for mining): whom a package's rule
+// would assign it to.
+func SelectUsers(d *Dataset, conds []Condition) []int32 {
+	m := &miner{d: d, opt: DefaultOptions(), norm: map[*Attribute]*normalized{}, mu: &sync.Mutex{}}
+	return m.selectUsers(conds, false)
+}
