@@ -21,6 +21,9 @@ type Document struct {
 	Over   *Overprovisioning
 	Impact *Impact
 	SoD    *SoD
+	// Attributes ranks the attributes by how well they predict access
+	// (mining.RankAttributes); may be empty.
+	Attributes []mining.AttributeScore
 }
 
 // The HTML report is one self-contained file: inline CSS, charts as data:
@@ -36,6 +39,7 @@ var htmlTmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 	"num":   func(x float64) string { return ftoa(x) },
 	"ents":  func(es []tenant.Entitlement) string { return strings.Join(entStrings(es), "; ") },
 	"first": firstN,
+	"join":  strings.Join,
 }).Parse(htmlTemplate))
 
 // HTMLLimit is how many rows a table of the HTML report shows; the CSV and
@@ -68,6 +72,8 @@ func firstN(v any, n int) any {
 		return s[:min(n, len(s))]
 	case []packageRow:
 		return s[:min(n, len(s))]
+	case []mining.AttributeScore:
+		return s[:min(n, len(s))]
 	}
 	panic(fmt.Sprintf("firstN: %T", v))
 }
@@ -78,6 +84,8 @@ type packageRow struct {
 	Members          int
 	Entitlements     int
 	Coverage         float64
+	// RuleFit is the precision and recall of a cluster package's rule.
+	RuleFit string
 }
 
 type htmlView struct {
@@ -99,8 +107,12 @@ func WriteHTML(w io.Writer, doc *Document) error {
 	}
 	coverage := packageCoverage(doc.Data, ix)
 	for i, p := range doc.Run.Packages {
-		v.Packages = append(v.Packages, packageRow{Name: p.Name, Kind: p.Kind, Rule: p.Rule, Automatic: p.Automatic,
-			Members: len(p.Members), Entitlements: len(p.Entitlements), Coverage: coverage[i]})
+		row := packageRow{Name: p.Name, Kind: p.Kind, Rule: p.Rule, Automatic: p.Automatic,
+			Members: len(p.Members), Entitlements: len(p.Entitlements), Coverage: coverage[i]}
+		if p.Kind == mining.AccessCluster.String() {
+			row.RuleFit = fmt.Sprintf("precision %.2f, recall %.2f", p.Metrics.RulePrecision, p.Metrics.RuleRecall)
+		}
+		v.Packages = append(v.Packages, row)
 	}
 	charts, err := buildCharts(doc, ix, coverage)
 	if err != nil {

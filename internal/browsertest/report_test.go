@@ -155,6 +155,7 @@ func TestHTMLReportInChromium(t *testing.T) {
 	require.Contains(t, text, hostileTitle, "the job title shows as text")
 	require.Contains(t, text, hostileDept)
 	require.Contains(t, text, "Separation of duties")
+	require.Contains(t, text, "Which attributes explain access")
 	require.Zero(t, scripts, "no script element")
 	require.Equal(t, 4, images, "four charts")
 	require.Equal(t, images, rendered, "every chart decodes and renders")

@@ -125,6 +125,9 @@ func Demo(ctx context.Context, dir string, users int, seed uint64, progress func
 		return nil, err
 	}
 	doc := &report.Document{Data: data, Run: run, Over: res.Over, Impact: res.Impact, SoD: res.SoD}
+	if doc.Attributes, err = mining.RankAttributes(ctx, data.Dataset, mining.DefaultRankOptions()); err != nil {
+		return nil, err
+	}
 	if err := writeOut(dir, "report.html", "HTML report", add, func(w io.Writer) error { return report.WriteHTML(w, doc) }); err != nil {
 		return nil, err
 	}

@@ -186,5 +186,8 @@ func Document(ctx context.Context, st *store.Store, d *tenant.Data, run *tenant.
 	if doc.SoD, err = SoD(ctx, st, d, run, rules); err != nil {
 		return nil, err
 	}
+	if doc.Attributes, err = mining.RankAttributes(ctx, d.Dataset, mining.DefaultRankOptions()); err != nil {
+		return nil, err
+	}
 	return doc, nil
 }
