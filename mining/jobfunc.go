@@ -82,9 +82,10 @@ type Options struct {
 	// members do not already grant (a fifth of its members hold some of it
 	// that none of their packages grants) and that no other cluster package
 	// holds (entitlement Jaccard below CoveredJaccard): the job functions
-	// that wrong or missing titles hide. Each gets the attribute rule that best describes its users when
-	// that rule's F1 reaches MinRuleF1, and is marked for direct assignment
-	// otherwise.
+	// that wrong or missing titles hide. Each gets the attribute rule that
+	// best describes its users when that rule's F1 reaches MinRuleF1, and
+	// is marked for direct assignment otherwise. Off by default: on dense
+	// tenants clustering takes minutes (benchmarks/RESULTS.md).
 	Clusters       bool
 	Cluster        ClusterOptions
 	CoveredJaccard float64
@@ -118,7 +119,7 @@ func DefaultOptions() Options {
 		Variants:               true,
 		VariantMinShare:        0.2,
 		VariantMinEntitlements: 2,
-		Clusters:               true,
+		Clusters:               false,
 		Cluster:                DefaultClusterOptions(),
 		CoveredJaccard:         0.9,
 		MinRuleF1:              0.7,

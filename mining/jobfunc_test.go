@@ -340,7 +340,7 @@ func TestVariants(t *testing.T) {
 	if v.Name != "Engineer / R&D / Platform" {
 		t.Errorf("variant name %q", v.Name)
 	}
-	opt.Variants = false
+	opt.Variants, opt.Clusters = false, true
 	if got := names(mine(t, d, opt)); !slices.Equal(got, []string{"Engineer / R&D", "Platform (access cluster)"}) {
 		t.Errorf("without variants, the access clusters find the block with its rule: %q", got)
 	}

@@ -35,7 +35,7 @@ database for the reports and exports.
 --by auto picks the attribute, or pair, that best predicts access (see
 ` + "`rolemine attributes`" + `). Members whose access belongs to another job function
 (stale or wrong titles) are left out of a group's evidence. With --clusters
-(on by default) users are also grouped by the similarity of their access
+users are also grouped by the similarity of their access
 (MinHash, LSH, Louvain communities), and every cluster whose access its
 members' packages do not grant becomes a package too, with the attribute
 rule that best describes it and that rule's precision and recall, or for

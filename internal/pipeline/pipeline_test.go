@@ -78,7 +78,7 @@ func TestGroundTruthRecovery(t *testing.T) {
 // function (mean entitlement Jaccard within 0.05 of clean titles, at least
 // 90% of the functions at 0.9 or better), and much more of them than the
 // plain attribute groups do: the groups are trimmed of members whose access
-// belongs elsewhere, variants and access clusters find the rest. The
+// belongs elsewhere, and variants find the rest. The
 // misses are small functions whose title group is 40% or more wrong.
 func TestTitlesThatLie(t *testing.T) {
 	for _, seed := range []uint64{11, 12} {
