@@ -17,7 +17,9 @@ import (
 // value and the rest of s.
 func psSingle(t *testing.T, s string) (string, string) {
 	t.Helper()
-	isQuote := func(r rune) bool { return r == '\'' || r == '\u2018' || r == '\u2019' || r == '\u201a' || r == '\u201b' }
+	isQuote := func(r rune) bool {
+		return r == '\'' || r == '\u2018' || r == '\u2019' || r == '\u201a' || r == '\u201b'
+	}
 	r, n := utf8.DecodeRuneInString(s)
 	require.True(t, isQuote(r), "a single-quoted string starts at %.20q", s)
 	s = s[n:]

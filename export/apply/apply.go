@@ -379,4 +379,3 @@ func Serialize(path string, body []byte) ([]byte, error) {
 	}
 	return w.GetSerializedContent()
 }
-

@@ -101,7 +101,7 @@ type Server struct {
 	mu       sync.Mutex
 	tenant   *Tenant
 	faults   Faults
-	requests []string // "METHOD path?query", in order
+	requests []string       // "METHOD path?query", in order
 	auth     map[string]int // Authorization headers seen
 	count    int
 	version  int

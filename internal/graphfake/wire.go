@@ -173,7 +173,7 @@ func (s *Server) packageAssignments() []map[string]any {
 	for _, p := range s.tenant.AccessPackages {
 		for k, u := range p.Assignees {
 			out = append(out, map[string]any{"id": p.ID + "-assignment-" + strconv.Itoa(k), "state": "delivered", "status": "Delivered",
-				"target": map[string]any{"id": "t-" + u, "objectId": u, "subjectType": "user"},
+				"target":        map[string]any{"id": "t-" + u, "objectId": u, "subjectType": "user"},
 				"accessPackage": map[string]any{"id": p.ID, "displayName": p.DisplayName}})
 		}
 	}
