@@ -458,8 +458,7 @@ func (m *miner) merge(pkgs []Package, inBirthright []bool) []Package {
 	for i := range parent {
 		parent[i] = i
 	}
-	var find func(int) int
-	find = func(i int) int {
+	find := func(i int) int {
 		for parent[i] != i {
 			i = parent[i]
 		}

@@ -157,18 +157,3 @@ func nonNil[T any](s []T) []T {
 	}
 	return s
 }
-
-// impactReason says in a sentence what would change for a user.
-func impactReason(d *tenant.Data, ui UserImpact) string {
-	var parts []string
-	if len(ui.Gain) > 0 {
-		parts = append(parts, "would gain "+describeEnts(d, ui.Gain))
-	}
-	if len(ui.Lose) > 0 {
-		parts = append(parts, "would lose "+describeEnts(d, ui.Lose))
-	}
-	if len(ui.Packages) == 0 {
-		parts = append(parts, "no package's rule selects this user")
-	}
-	return strings.Join(parts, "; ")
-}

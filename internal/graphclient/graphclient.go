@@ -200,8 +200,12 @@ func (s staticToken) GetAuthorizationToken(_ context.Context, u *url.URL, _ map[
 }
 
 func (s staticToken) GetAllowedHostsValidator() *authentication.AllowedHostsValidator {
-	v := authentication.NewAllowedHostsValidator([]string{s.host})
-	return &v
+	v, err := authentication.NewAllowedHostsValidatorErrorCheck([]string{s.host})
+	if err != nil {
+		// A host from url.Parse has no scheme, the one thing refused.
+		panic(err)
+	}
+	return v
 }
 
 var registerOnce sync.Once
