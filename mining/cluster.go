@@ -197,13 +197,14 @@ func Clusters(ctx context.Context, d *Dataset, opt ClusterOptions) (*ClusterResu
 	var groups [][]int32
 	if len(edges) > 0 {
 		reduced := community.Modularize(g, opt.Resolution, rand.NewPCG(opt.Seed, 0x6c6f7576))
+		adj, bundle := edges2adj(edges), bundleOf(d, pats, opt)
 		for _, c := range reduced.Communities() {
 			ids := make([]int32, len(c))
 			for i, n := range c {
 				ids[i] = int32(n.ID())
 			}
 			slices.Sort(ids)
-			for _, part := range refine(ids, pats, edges2adj(edges), opt, bundleOf(d, pats, opt), 0) {
+			for _, part := range refine(ids, pats, adj, opt, bundle, 0) {
 				var members []int32
 				for _, id := range part {
 					members = append(members, pats[id].users...)
