@@ -75,7 +75,9 @@ func TestClusterScale(t *testing.T) {
 			dense, d.NumUsers, d.NumAssignments(), len(res.Clusters), res.Edges, res.Candidates, res.Unclustered, secs,
 			float64(after.TotalAlloc-before.TotalAlloc)/(1<<20), float64(after.HeapInuse)/(1<<20))
 		start = time.Now()
-		jf, err := mining.JobFunctions(context.Background(), d, mining.DefaultOptions())
+		opt := mining.DefaultOptions()
+		opt.Clusters = true
+		jf, err := mining.JobFunctions(context.Background(), d, opt)
 		if err != nil {
 			t.Fatal(err)
 		}
