@@ -558,6 +558,12 @@ func (r *Reader) Read(ctx context.Context) (*tenant.Directory, error) {
 	for i := range todo {
 		todo[i] = i
 	}
+	return r.finish(ctx, us, gs, todo, usersLink, groupsLink)
+}
+
+// finish reads the groups at indices todo, the applications and the
+// access packages, and builds the directory.
+func (r *Reader) finish(ctx context.Context, us []tenant.User, gs []groupData, todo []int, usersLink, groupsLink string) (*tenant.Directory, error) {
 	if err := r.readGroups(ctx, gs, todo); err != nil {
 		return nil, err
 	}
@@ -764,16 +770,5 @@ func (r *Reader) Delta(ctx context.Context, prev *tenant.Directory) (*tenant.Dir
 		todo = append(todo, len(gs))
 		gs = append(gs, groupData{id: id, state: groupState{Name: str(g.GetDisplayName()), Unified: slices.Contains(g.GetGroupTypes(), "Unified")}})
 	}
-	if err := r.readGroups(ctx, gs, todo); err != nil {
-		return nil, err
-	}
-	apps, err := r.readApps(ctx)
-	if err != nil {
-		return nil, err
-	}
-	pkgs, err := r.readPackages(ctx, apps)
-	if err != nil {
-		return nil, err
-	}
-	return build(us, gs, apps, pkgs, map[string]string{StateUsersDelta: newUsersLink, StateGroupsDelta: newGroupsLink})
+	return r.finish(ctx, us, gs, todo, newUsersLink, newGroupsLink)
 }

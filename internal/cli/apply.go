@@ -54,16 +54,8 @@ Identity Governance Administrator role.`,
 				return err
 			}
 			popt := export.PlanOptions{CatalogName: opts.catalog}
-			if opts.sodRules != "" {
-				rules, err := pipeline.ReadSoDRules(opts.sodRules)
-				if err != nil {
-					return err
-				}
-				sod, err := pipeline.SoD(ctx, st, data, run, rules)
-				if err != nil {
-					return err
-				}
-				popt.Incompatible = pipeline.Incompatibilities(sod)
+			if popt.Incompatible, err = pipeline.RuleIncompatibilities(ctx, st, data, run, opts.sodRules); err != nil {
+				return err
 			}
 			plan := export.BuildPlan(run.Packages, popt)
 			for _, w := range plan.Warnings {

@@ -68,16 +68,8 @@ func runExport(cmd *cobra.Command, ios *IO, g *globals, opts *exportOptions) err
 		return err
 	}
 	opt := export.Options{CatalogName: opts.catalog}
-	if opts.sodRules != "" {
-		rules, err := pipeline.ReadSoDRules(opts.sodRules)
-		if err != nil {
-			return err
-		}
-		sod, err := pipeline.SoD(ctx, st, data, run, rules)
-		if err != nil {
-			return err
-		}
-		opt.Incompatible = pipeline.Incompatibilities(sod)
+	if opt.Incompatible, err = pipeline.RuleIncompatibilities(ctx, st, data, run, opts.sodRules); err != nil {
+		return err
 	}
 	path, err := pipeline.Export(ctx, opts.out, opts.format, run.Packages, opt)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	"github.com/rolemine/rolemine/export"
+	"github.com/rolemine/rolemine/internal/store"
 	"github.com/rolemine/rolemine/report"
 	"github.com/rolemine/rolemine/tenant"
 )
@@ -64,6 +65,23 @@ func Incompatibilities(sod *report.SoD) []export.Incompatibility {
 		add(export.Incompatibility{PackageID: g.PackageID, GroupID: g.GroupID})
 	}
 	return out
+}
+
+// RuleIncompatibilities reads a rule file (none when path is empty),
+// checks the run against it, and returns the incompatibilities to export.
+func RuleIncompatibilities(ctx context.Context, st *store.Store, d *tenant.Data, run *tenant.Run, path string) ([]export.Incompatibility, error) {
+	if path == "" {
+		return nil, nil
+	}
+	rules, err := ReadSoDRules(path)
+	if err != nil {
+		return nil, err
+	}
+	sod, err := SoD(ctx, st, d, run, rules)
+	if err != nil {
+		return nil, err
+	}
+	return Incompatibilities(sod), nil
 }
 
 // Export writes the packages in format into dir and returns the file's path.
