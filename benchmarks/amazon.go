@@ -234,21 +234,12 @@ func RunAmazonSplit(ctx context.Context, users []AmazonUser, resources int, seed
 	if res.Rolemine, res.Attributes, res.Packages, _, err = run(def.Threshold, def.MinMembers); err != nil {
 		return res, err
 	}
-	// The grid is searched on the training users only: RankAttributes'
-	// leave-one-out F1 picks the cell.
-	bestLOO := -1.0
-	for _, th := range []float64{0.8, 0.65, 0.5} {
-		for _, mm := range []int{2, 3} {
-			ranks, err := mining.RankAttributes(ctx, d, mining.RankOptions{Attributes: AmazonAttributes, Pairs: true, Threshold: th,
-				MinMembers: mm, BirthrightThreshold: def.BirthrightThreshold})
-			if err != nil {
-				return res, err
-			}
-			if ranks[0].F1 > bestLOO {
-				bestLOO, res.TunedThreshold, res.TunedMinMembers = ranks[0].F1, th, mm
-			}
-		}
+	// The grid is searched on the training users only (mining.Tune).
+	tuned, _, err := mining.Tune(ctx, d, AmazonAttributes, def)
+	if err != nil {
+		return res, err
 	}
+	res.TunedThreshold, res.TunedMinMembers = tuned.Threshold, tuned.MinMembers
 	if res.Tuned, res.TunedAttributes, _, _, err = run(res.TunedThreshold, res.TunedMinMembers); err != nil {
 		return res, err
 	}

@@ -228,3 +228,35 @@ func (m *miner) score(set []*Attribute, users []int32, skip []bool, opt RankOpti
 }
 
 func round3(x float64) float64 { return math.Round(x*1000) / 1000 }
+
+// TuneThresholds and TuneMinMembers are the grid Tune searches.
+var (
+	TuneThresholds = []float64{0.8, 0.65, 0.5}
+	TuneMinMembers = []int{2, 3}
+)
+
+// Tune chooses the attributes to group by, the threshold and the minimum
+// group size together: the combination whose groups best predict each
+// member's access from the others (RankAttributes' leave-one-out F1), over
+// the attributes given (nil: all) and their pairs. It returns opt with By,
+// Threshold and MinMembers set, and the winning score.
+func Tune(ctx context.Context, d *Dataset, attributes []string, opt Options) (Options, AttributeScore, error) {
+	best := AttributeScore{F1: -1}
+	for _, th := range TuneThresholds {
+		for _, mm := range TuneMinMembers {
+			ranks, err := RankAttributes(ctx, d, RankOptions{Attributes: attributes, Pairs: true, Threshold: th, MinMembers: mm,
+				BirthrightThreshold: opt.BirthrightThreshold})
+			if err != nil {
+				return opt, best, err
+			}
+			if len(ranks) > 0 && ranks[0].F1 > best.F1 {
+				best = ranks[0]
+				opt.By, opt.Threshold, opt.MinMembers = ranks[0].Attributes, th, mm
+			}
+		}
+	}
+	if best.F1 <= 0 {
+		return opt, best, fmt.Errorf("mining: no attribute predicts access")
+	}
+	return opt, best, nil
+}

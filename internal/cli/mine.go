@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -17,6 +18,7 @@ import (
 type mineOptions struct {
 	snapshot int64
 	format   string
+	tune     bool
 	opt      mining.Options
 }
 
@@ -57,6 +59,7 @@ direct assignment when no rule fits.`,
 	f.IntVar(&opts.opt.Cluster.MinSize, "cluster-min-size", opts.opt.Cluster.MinSize, "smallest access cluster")
 	f.Uint64Var(&opts.opt.Cluster.Seed, "seed", opts.opt.Cluster.Seed, "random seed of the clustering (the same seed gives the same result)")
 	f.Float64Var(&opts.opt.MinRuleF1, "min-rule-f1", opts.opt.MinRuleF1, "F1 an access cluster's attribute rule needs to be assigned automatically")
+	f.BoolVar(&opts.tune, "tune", false, "choose --by, --threshold and --min-members by how well they predict each user's access from their group's (leave-one-out)")
 	f.Int64Var(&opts.snapshot, "snapshot", 0, "snapshot `id` (default: the latest)")
 	f.StringVar(&opts.format, "format", render.Table, "output format: table or json")
 	return c
@@ -77,6 +80,14 @@ func runMine(cmd *cobra.Command, ios *IO, g *globals, opts *mineOptions) error {
 	opt := opts.opt
 	if p := progress(ios); p != nil {
 		opt.Progress = func(e mining.Progress) { p(e.Stage, e.Done, e.Total) }
+	}
+	if opts.tune {
+		var score mining.AttributeScore
+		if opt, score, err = pipeline.Tune(cmd.Context(), st, opts.snapshot, opt); err != nil {
+			return err
+		}
+		fmt.Fprintf(ios.Err, "Tuned: --by %s --threshold %v --min-members %d (leave-one-out F1 %.3f).\n",
+			strings.Join(opt.By, ","), opt.Threshold, opt.MinMembers, score.F1)
 	}
 	_, run, err := pipeline.Mine(cmd.Context(), st, opts.snapshot, opt)
 	if errors.Is(err, pipeline.ErrNoAttribute) {

@@ -37,8 +37,28 @@ func Attributes(ctx context.Context, st *store.Store, snapshotID int64, opt mini
 	return snap, ranks, err
 }
 
+// Tune chooses the attributes to group by, the threshold and the minimum
+// group size for a snapshot (0: the latest) by how well they predict each
+// user's access from their group's (mining.Tune), and returns opt with them.
+func Tune(ctx context.Context, st *store.Store, snapshotID int64, opt mining.Options) (mining.Options, mining.AttributeScore, error) {
+	snap, err := st.Resolve(ctx, snapshotID)
+	if err != nil {
+		return opt, mining.AttributeScore{}, err
+	}
+	data, err := st.Load(ctx, snap)
+	if err != nil {
+		return opt, mining.AttributeScore{}, fmt.Errorf("load snapshot %d: %w", snap.ID, err)
+	}
+	opt, score, err := mining.Tune(ctx, data.Dataset, nil, opt)
+	if err != nil {
+		return opt, score, fmt.Errorf("--tune: %w", ErrNoAttribute)
+	}
+	return opt, score, nil
+}
+
 // Mine loads a snapshot (0: the latest), mines job-function packages and
-// records the run in the store.
+// records the run in the store. With opt.By "auto" it groups by the
+// attributes that best predict access.
 func Mine(ctx context.Context, st *store.Store, snapshotID int64, opt mining.Options) (*tenant.Data, *tenant.Run, error) {
 	snap, err := st.Resolve(ctx, snapshotID)
 	if err != nil {
@@ -49,7 +69,8 @@ func Mine(ctx context.Context, st *store.Store, snapshotID int64, opt mining.Opt
 		return nil, nil, fmt.Errorf("load snapshot %d: %w", snap.ID, err)
 	}
 	start := time.Now()
-	if len(opt.By) == 1 && opt.By[0] == "auto" {
+	switch {
+	case len(opt.By) == 1 && opt.By[0] == "auto":
 		ranks, err := mining.RankAttributes(ctx, data.Dataset, mining.RankOptions{Pairs: true, Threshold: opt.Threshold,
 			MinMembers: max(2, opt.MinMembers), BirthrightThreshold: opt.BirthrightThreshold})
 		if err != nil {
