@@ -24,6 +24,9 @@ type Document struct {
 	// Attributes ranks the attributes by how well they predict access
 	// (mining.RankAttributes); may be empty.
 	Attributes []mining.AttributeScore
+	// Existing compares the proposals with the access packages that exist;
+	// may be nil.
+	Existing *Comparison
 }
 
 // The HTML report is one self-contained file: inline CSS, charts as data:
@@ -73,6 +76,10 @@ func firstN(v any, n int) any {
 	case []packageRow:
 		return s[:min(n, len(s))]
 	case []mining.AttributeScore:
+		return s[:min(n, len(s))]
+	case []PackageMatch:
+		return s[:min(n, len(s))]
+	case []ExistingMatch:
 		return s[:min(n, len(s))]
 	}
 	panic(fmt.Sprintf("firstN: %T", v))

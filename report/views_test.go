@@ -410,3 +410,29 @@ func TestCSVNeutralisesFormulasEverywhere(t *testing.T) {
 	check("sod", func(b *bytes.Buffer) error { return WriteSoD(b, doc.SoD, "csv") })
 	check("impact", func(b *bytes.Buffer) error { return WriteImpact(b, doc.Impact, "csv") })
 }
+
+func TestCompareExisting(t *testing.T) {
+	_, run := build(t, 6, twoFunctions(nil))
+	existing := []tenant.ExistingPackage{
+		{ID: "ap-clerks", DisplayName: "Clerks (old)", Entitlements: []tenant.Entitlement{{ResourceID: "g1", Role: "Member"}, {ResourceID: "g9", Role: "Member"}},
+			Assignees: []string{"u0", "u1", "u99"}},
+		{ID: "ap-orphan", DisplayName: "Nobody's", Entitlements: []tenant.Entitlement{{ResourceID: "g8", Role: "Member"}}},
+	}
+	c := CompareExisting(1, run, existing)
+	var clerk PackageMatch
+	for _, m := range c.Matches {
+		if m.PackageName == "Clerk / Finance" {
+			clerk = m
+		}
+	}
+	require.Equal(t, "ap-clerks", clerk.ExistingID)
+	require.InDelta(t, 1.0/3, clerk.Jaccard, 0.001, "g1 shared; g2 only proposed, g9 only existing")
+	require.Equal(t, []tenant.Entitlement{{ResourceID: "g2", Role: "Member"}}, clerk.Missing)
+	require.Equal(t, []tenant.Entitlement{{ResourceID: "g9", Role: "Member"}}, clerk.Extra)
+	require.Equal(t, 2, clerk.Both)
+	require.Equal(t, []ExistingMatch{{ID: "ap-clerks", DisplayName: "Clerks (old)", Assignees: 3}, {ID: "ap-orphan", DisplayName: "Nobody's"}}, c.Unmatched,
+		"Jaccard 1/3 is below 0.5, so the old package is also a candidate to review")
+	var buf bytes.Buffer
+	require.NoError(t, WriteComparison(&buf, c, "table"))
+	require.Contains(t, buf.String(), "Clerks (old)")
+}

@@ -119,15 +119,33 @@ but their members never hold together. Without --rules, only the suggestions.
 			})
 		},
 	}
-	for _, c := range []*cobra.Command{over, sod, impact} {
+	existing := &cobra.Command{
+		Use:   "existing",
+		Short: "Set the proposed packages beside the access packages that already exist in the tenant",
+		Long: `For every proposed package, the existing access package (read by ` + "`ingest graph`" + `)
+whose entitlements are most alike (Jaccard), what each has that the other lacks,
+and how many of the proposal's members already hold the existing one; and the
+existing packages no proposal comes close to.`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return opts.run(cmd, g, []string{render.Table, render.CSV, render.JSON}, func(a *analysis) error {
+				c, err := pipeline.CompareExisting(cmd.Context(), a.st, a.data, a.run)
+				if err != nil {
+					return err
+				}
+				return report.WriteComparison(ios.Out, c, opts.format)
+			})
+		},
+	}
+	for _, c := range []*cobra.Command{over, sod, impact, existing} {
 		usage := "output format: table, csv, json or html"
-		if c == impact {
+		if c == impact || c == existing {
 			usage = "output format: table, csv or json"
 		}
 		c.Flags().StringVar(&opts.format, "format", render.Table, usage)
 		c.Flags().Int64Var(&opts.snapshot, "snapshot", 0, "snapshot `id` (default: the latest)")
 	}
-	return groupCmd("report", "Overprovisioning, separation-of-duties and impact reports", over, sod, impact)
+	return groupCmd("report", "Overprovisioning, separation-of-duties, impact and existing-package reports", over, sod, impact, existing)
 }
 
 func (o *reportOptions) readRules() (*report.SoDRules, error) {

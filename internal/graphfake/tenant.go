@@ -120,6 +120,20 @@ func FromFiles(dir string) (*Tenant, error) {
 			t.Groups = append(t.Groups, g)
 		}
 	}
+	// One access package exists already: the largest security group, held
+	// by its members.
+	largest := -1
+	for i, g := range t.Groups {
+		if !g.Unified && (largest < 0 || len(g.Members) > len(t.Groups[largest].Members)) {
+			largest = i
+		}
+	}
+	if largest >= 0 {
+		g := t.Groups[largest]
+		t.AccessPackages = append(t.AccessPackages, AccessPackage{ID: GUID("existing", g.ID), DisplayName: "Legacy: " + g.DisplayName,
+			CatalogID: GUID("catalog", "general"), Assignees: g.Members,
+			Scopes: []Scope{{OriginID: g.ID, OriginSystem: "AadGroup", RoleOriginID: "Member_" + g.ID, RoleDisplayName: "Member"}}})
+	}
 	return t, nil
 }
 

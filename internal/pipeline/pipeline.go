@@ -210,5 +210,18 @@ func Document(ctx context.Context, st *store.Store, d *tenant.Data, run *tenant.
 	if doc.Attributes, err = mining.RankAttributes(ctx, d.Dataset, mining.DefaultRankOptions()); err != nil {
 		return nil, err
 	}
+	if doc.Existing, err = CompareExisting(ctx, st, d, run); err != nil {
+		return nil, err
+	}
 	return doc, nil
+}
+
+// CompareExisting sets the run's packages beside the access packages the
+// snapshot found in the tenant.
+func CompareExisting(ctx context.Context, st *store.Store, d *tenant.Data, run *tenant.Run) (*report.Comparison, error) {
+	existing, err := st.ExistingPackages(ctx, d.Snapshot.ID)
+	if err != nil {
+		return nil, err
+	}
+	return report.CompareExisting(d.Snapshot.ID, run, existing), nil
 }

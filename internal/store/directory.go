@@ -275,3 +275,58 @@ func (s *Store) ReadDirectory(ctx context.Context, snapshotID int64) (*tenant.Di
 	}
 	return dir, as.Err()
 }
+
+// ExistingPackages returns the access packages a snapshot found in the
+// tenant, with what they grant and who holds them, ordered by id.
+func (s *Store) ExistingPackages(ctx context.Context, snapshotID int64) ([]tenant.ExistingPackage, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT package_id, coalesce(display_name, ''), coalesce(catalog_id, '')
+		FROM existing_packages WHERE snapshot_id = ? ORDER BY package_id`, snapshotID)
+	if err != nil {
+		return nil, err
+	}
+	var out []tenant.ExistingPackage
+	index := map[string]int{}
+	for rows.Next() {
+		var p tenant.ExistingPackage
+		if err := rows.Scan(&p.ID, &p.DisplayName, &p.CatalogID); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		index[p.ID] = len(out)
+		out = append(out, p)
+	}
+	rows.Close()
+	ents, err := s.db.QueryContext(ctx, `SELECT package_id, resource_id, role FROM existing_package_entitlements
+		WHERE snapshot_id = ? ORDER BY package_id, resource_id, role`, snapshotID)
+	if err != nil {
+		return nil, err
+	}
+	for ents.Next() {
+		var id string
+		var e tenant.Entitlement
+		if err := ents.Scan(&id, &e.ResourceID, &e.Role); err != nil {
+			ents.Close()
+			return nil, err
+		}
+		if k, ok := index[id]; ok {
+			out[k].Entitlements = append(out[k].Entitlements, e)
+		}
+	}
+	ents.Close()
+	as, err := s.db.QueryContext(ctx, `SELECT package_id, user_id FROM existing_package_assignments
+		WHERE snapshot_id = ? ORDER BY package_id, user_id`, snapshotID)
+	if err != nil {
+		return nil, err
+	}
+	defer as.Close()
+	for as.Next() {
+		var id, user string
+		if err := as.Scan(&id, &user); err != nil {
+			return nil, err
+		}
+		if k, ok := index[id]; ok {
+			out[k].Assignees = append(out[k].Assignees, user)
+		}
+	}
+	return out, as.Err()
+}

@@ -55,9 +55,9 @@ func TestWriteAndReadDirectory(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "Oslo", data.Attribute("officeLocation", 0))
 	require.Equal(t, tenant.Disabled, data.Kinds[1])
-	var n int
-	require.NoError(t, st.db.QueryRowContext(ctx, `SELECT count(*) FROM existing_package_assignments WHERE snapshot_id = ?`, snap.ID).Scan(&n))
-	require.Equal(t, 1, n)
+	existing, err := st.ExistingPackages(ctx, snap.ID)
+	require.NoError(t, err)
+	require.Equal(t, dir.Packages, existing)
 }
 
 func TestWriteDirectoryRefusesBadInput(t *testing.T) {
