@@ -34,6 +34,12 @@ func packages() []tenant.Package {
 				{ResourceID: "11111111-1111-4111-8111-111111111111", Role: "Owner", ResourceType: "group", ResourceName: "SG-Payroll", Prevalence: 1},
 				{ResourceID: "legacy-app", Role: "User", ResourceType: "unknown", ResourceName: "legacy-app", Prevalence: 1},
 			}},
+		{ID: "ap-team-access-cluster", Name: "AP team (access cluster)", Kind: "cluster", Automatic: true,
+			Rule:    tenant.MembershipRule(false, []tenant.Condition{{Attribute: "costCenter", Values: []string{"CC-AP"}}}),
+			Metrics: mining.Metrics{Members: 9, Entitlements: 1, RuleUsers: 9, RulePrecision: 0.9, RuleRecall: 0.818},
+			Entitlements: []tenant.PackageEntitlement{
+				{ResourceID: "22222222-2222-4222-8222-222222222222", Role: "AP.Clerk", ResourceType: "application", ResourceName: "SAP", Prevalence: 1},
+			}},
 	}
 }
 

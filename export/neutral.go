@@ -56,12 +56,19 @@ func WriteJSON(w io.Writer, defs *Definitions) error { return render.WriteJSON(w
 
 // WriteCSV writes one row per package entitlement.
 func WriteCSV(w io.Writer, defs *Definitions) error {
-	header := []string{"packageId", "packageName", "kind", "rule", "automatic", "members", "resourceId", "resourceType", "resourceName", "role", "prevalence"}
+	header := []string{"packageId", "packageName", "kind", "rule", "automatic", "members", "resourceId", "resourceType", "resourceName", "role", "prevalence",
+		"rulePrecision", "ruleRecall"}
 	var rows [][]string
 	for _, p := range defs.Packages {
+		// A rule's fit is known for access-cluster packages only.
+		var precision, recall string
+		if p.Kind == mining.AccessCluster.String() {
+			precision = strconv.FormatFloat(p.Metrics.RulePrecision, 'f', -1, 64)
+			recall = strconv.FormatFloat(p.Metrics.RuleRecall, 'f', -1, 64)
+		}
 		for _, e := range p.Entitlements {
 			rows = append(rows, []string{p.ID, p.Name, p.Kind, p.Rule, strconv.FormatBool(p.Automatic), strconv.Itoa(p.Metrics.Members),
-				e.ResourceID, e.ResourceType, e.ResourceName, e.Role, strconv.FormatFloat(e.Prevalence, 'f', -1, 64)})
+				e.ResourceID, e.ResourceType, e.ResourceName, e.Role, strconv.FormatFloat(e.Prevalence, 'f', -1, 64), precision, recall})
 		}
 	}
 	return render.WriteCSV(w, header, rows)

@@ -44,9 +44,9 @@ func TestTerraformParses(t *testing.T) {
 	require.Equal(t, map[string]int{
 		"azuread_access_package_catalog":                      1,
 		"azuread_access_package_resource_catalog_association": 1, // one group
-		"azuread_access_package":                              2,
+		"azuread_access_package":                              3,
 		"azuread_access_package_resource_package_association": 2, // Member and Owner of the group
-		"azuread_access_package_assignment_policy":            2,
+		"azuread_access_package_assignment_policy":            3,
 	}, counts)
 	out := buf.String()
 	require.Contains(t, out, "#   - automatic assignment rule (user.jobTitle -in")

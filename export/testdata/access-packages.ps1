@@ -1,4 +1,4 @@
-# rolemine access packages for catalog Finance roles: 19 requests.
+# rolemine access packages for catalog Finance roles: 22 requests.
 # Warning: automatic assignment policies need a Microsoft Entra ID Governance licence, and only a Global Administrator or Identity Governance Administrator can create them
 # Left out: package controller-finance, User on legacy-app: resource type unknown: ingest a resources file to include it
 <#
@@ -236,6 +236,28 @@ Invoke-Step -Id 'policy:controller-finance' -Description 'Create the assignment 
 {"accessPackage":{"id":"{{package.controller-finance.id}}"},"allowedTargetScope":"notSpecified","description":"Administrators assign this package directly","displayName":"Direct assignment: Controller / Finance","expiration":{"type":"noExpiration"},"requestApprovalSettings":{"isApprovalRequiredForAdd":false,"isApprovalRequiredForUpdate":false,"stages":[]},"requestorSettings":{"allowCustomAssignmentSchedule":false,"enableOnBehalfRequestorsToAddAccess":false,"enableOnBehalfRequestorsToRemoveAccess":false,"enableOnBehalfRequestorsToUpdateAccess":false,"enableTargetsToSelfAddAccess":false,"enableTargetsToSelfRemoveAccess":false,"enableTargetsToSelfUpdateAccess":false,"onBehalfRequestors":[]},"specificAllowedTargets":[]}
 '@ `
     -Lookup '/identityGovernance/entitlementManagement/accessPackages/{{package.controller-finance.id}}/assignmentPolicies' -Match @{ 'displayName' = 'Direct assignment: Controller / Finance' }
+
+# package:ap-team-access-cluster
+Invoke-Step -Id 'package:ap-team-access-cluster' -Description 'Create the access package AP team (access cluster)' -Method POST -Path '/identityGovernance/entitlementManagement/accessPackages' `
+    -Body @'
+{"catalog":{"id":"{{catalog.id}}"},"description":"","displayName":"AP team (access cluster)","isHidden":false}
+'@ `
+    -Captures @{ 'package.ap-team-access-cluster.id' = 'id' } `
+    -Lookup '/identityGovernance/entitlementManagement/accessPackages?$filter=displayName eq ''AP team (access cluster)''&$expand=catalog' -Match @{ 'catalog.id' = '{{catalog.id}}'; 'displayName' = 'AP team (access cluster)' } -LookupCaptures @{ 'package.ap-team-access-cluster.id' = 'id' }
+
+# roleScope:ap-team-access-cluster:22222222-2222-4222-8222-222222222222:AP.Clerk
+Invoke-Step -Id 'roleScope:ap-team-access-cluster:22222222-2222-4222-8222-222222222222:AP.Clerk' -Description 'Grant AP.Clerk on "SAP" through AP team (access cluster)' -Method POST -Path '/identityGovernance/entitlementManagement/accessPackages/{{package.ap-team-access-cluster.id}}/resourceRoleScopes' `
+    -Body @'
+{"role":{"displayName":"AP.Clerk","originId":"{{role.22222222-2222-4222-8222-222222222222.AP.Clerk.originId}}","originSystem":"AadApplication","resource":{"id":"{{resource.22222222-2222-4222-8222-222222222222.id}}"}},"scope":{"isRootScope":true,"originId":"22222222-2222-4222-8222-222222222222","originSystem":"AadApplication"}}
+'@ `
+    -Lookup '/identityGovernance/entitlementManagement/accessPackages/{{package.ap-team-access-cluster.id}}/resourceRoleScopes?$expand=role,scope' -Match @{ 'role.originId' = '{{role.22222222-2222-4222-8222-222222222222.AP.Clerk.originId}}'; 'scope.originId' = '22222222-2222-4222-8222-222222222222' }
+
+# policy:ap-team-access-cluster
+Invoke-Step -Id 'policy:ap-team-access-cluster' -Description 'Create the assignment policy of AP team (access cluster)' -Method POST -Path '/identityGovernance/entitlementManagement/assignmentPolicies' `
+    -Body @'
+{"accessPackage":{"id":"{{package.ap-team-access-cluster.id}}"},"allowedTargetScope":"specificDirectoryUsers","automaticRequestSettings":{"gracePeriodBeforeAccessRemoval":"P7D","removeAccessWhenTargetLeavesAllowedTargets":true,"requestAccessForAllowedTargets":true},"description":"Assigns the package to every user the rule selects","displayName":"Automatic: AP team (access cluster)","specificAllowedTargets":[{"@odata.type":"#microsoft.graph.attributeRuleMembers","description":"AP team (access cluster)","membershipRule":"(user.costCenter -eq \"CC-AP\")"}]}
+'@ `
+    -Lookup '/identityGovernance/entitlementManagement/accessPackages/{{package.ap-team-access-cluster.id}}/assignmentPolicies' -Match @{ 'displayName' = 'Automatic: AP team (access cluster)' }
 
 # incompatible:payroll-clerk-finance:controller-finance
 Invoke-Step -Id 'incompatible:payroll-clerk-finance:controller-finance' -Description 'Mark payroll-clerk-finance incompatible with controller-finance' -Method POST -Path '/identityGovernance/entitlementManagement/accessPackages/{{package.payroll-clerk-finance.id}}/incompatibleAccessPackages/$ref' `

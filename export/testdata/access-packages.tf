@@ -76,3 +76,26 @@ resource "azuread_access_package_assignment_policy" "controller_finance_direct" 
     approval_required = false
   }
 }
+
+# Package AP team (access cluster)
+# Not expressible in the azuread provider; see graph-plan.json:
+#   - automatic assignment rule (user.costCenter -eq "CC-AP")
+#   - application role AP.Clerk on SAP
+resource "azuread_access_package" "ap_team_access_cluster" {
+  catalog_id   = azuread_access_package_catalog.rolemine.id
+  display_name = "AP team (access cluster)"
+  description  = "AP team (access cluster)"
+  is_hidden    = false
+}
+
+resource "azuread_access_package_assignment_policy" "ap_team_access_cluster_direct" {
+  access_package_id = azuread_access_package.ap_team_access_cluster.id
+  display_name      = "Direct assignment: AP team (access cluster)"
+  description       = "Administrators assign this package directly"
+  requestor_settings {
+    scope_type = "NoSubjects"
+  }
+  approval_settings {
+    approval_required = false
+  }
+}
