@@ -94,6 +94,14 @@ func (m *miner) variants(ctx context.Context, g *group, base Package, inBirthrig
 		} else {
 			v.Name = fmt.Sprintf("%s (variant %d)", base.Name, len(out)+1)
 		}
+		// What the threshold share of the variant's own members hold joins
+		// it too: access that the group as a whole misses because of
+		// members whose access belongs elsewhere.
+		own, _ := m.common(v.Members, m.opt.Threshold, inBirthright)
+		ents = slices.Concat(ents, own)
+		slices.Sort(ents)
+		ents = slices.Compact(ents)
+		v.Entitlements = ents
 		// Prevalence among the variant's members.
 		all, allPrev := m.common(v.Members, 1e-9, nil)
 		for _, e := range ents {
