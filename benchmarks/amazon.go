@@ -188,18 +188,18 @@ func RunAmazonSplit(ctx context.Context, users []AmazonUser, resources int, seed
 
 	// rolemine with its defaults, grouping by the attributes that predict
 	// best, then with the threshold and group size chosen the same way.
-	run := func(threshold float64, minMembers int) (PRF, []string, int, float64, error) {
+	run := func(threshold float64, minMembers int) (PRF, []string, int, error) {
 		opt := mining.DefaultOptions()
 		opt.Threshold, opt.MinMembers, opt.TitleAttribute = threshold, minMembers, "ROLE_TITLE"
 		ranks, err := mining.RankAttributes(ctx, d, mining.RankOptions{Attributes: AmazonAttributes, Pairs: true, Threshold: threshold,
 			MinMembers: max(2, minMembers), BirthrightThreshold: opt.BirthrightThreshold})
 		if err != nil {
-			return PRF{}, nil, 0, 0, err
+			return PRF{}, nil, 0, err
 		}
 		opt.By = ranks[0].Attributes
 		mined, err := mining.JobFunctions(ctx, d, opt)
 		if err != nil {
-			return PRF{}, nil, 0, 0, err
+			return PRF{}, nil, 0, err
 		}
 		predicted := make([][]int32, len(users))
 		n := 0
@@ -227,11 +227,11 @@ func RunAmazonSplit(ctx context.Context, users []AmazonUser, resources int, seed
 			p := predicted[i]
 			slices.Sort(p)
 			return slices.Compact(p)
-		}), opt.By, n, ranks[0].F1, nil
+		}), opt.By, n, nil
 	}
 	def := mining.DefaultOptions()
 	var err error
-	if res.Rolemine, res.Attributes, res.Packages, _, err = run(def.Threshold, def.MinMembers); err != nil {
+	if res.Rolemine, res.Attributes, res.Packages, err = run(def.Threshold, def.MinMembers); err != nil {
 		return res, err
 	}
 	// The grid is searched on the training users only (mining.Tune).
@@ -240,7 +240,7 @@ func RunAmazonSplit(ctx context.Context, users []AmazonUser, resources int, seed
 		return res, err
 	}
 	res.TunedThreshold, res.TunedMinMembers = tuned.Threshold, tuned.MinMembers
-	if res.Tuned, res.TunedAttributes, _, _, err = run(res.TunedThreshold, res.TunedMinMembers); err != nil {
+	if res.Tuned, res.TunedAttributes, _, err = run(res.TunedThreshold, res.TunedMinMembers); err != nil {
 		return res, err
 	}
 	return res, nil

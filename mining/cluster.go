@@ -197,7 +197,7 @@ func Clusters(ctx context.Context, d *Dataset, opt ClusterOptions) (*ClusterResu
 	var groups [][]int32
 	if len(edges) > 0 {
 		reduced := community.Modularize(g, opt.Resolution, rand.NewPCG(opt.Seed, 0x6c6f7576))
-		adj, bundle := edges2adj(edges), bundleOf(d, pats, opt)
+		adj, bundle := edges2adj(edges), bundleOf(pats)
 		for _, c := range reduced.Communities() {
 			ids := make([]int32, len(c))
 			for i, n := range c {
@@ -257,7 +257,7 @@ func edges2adj(edges []edge) map[int32][]edge {
 
 // bundleOf returns a function that gives the entitlements at least 80% of
 // the users of some patterns hold.
-func bundleOf(d *Dataset, pats []*pattern, opt ClusterOptions) func([]int32) []int32 {
+func bundleOf(pats []*pattern) func([]int32) []int32 {
 	return func(ids []int32) []int32 {
 		count := map[int32]int{}
 		n := 0

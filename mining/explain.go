@@ -44,12 +44,6 @@ func (m *miner) explain(members []int32, attrs []*Attribute) (RuleFit, bool) {
 	for _, u := range members {
 		inSet[u] = true
 	}
-	eligible := 0
-	for u := 0; u < m.d.NumUsers; u++ {
-		if m.d.IsEligible(u) {
-			eligible++
-		}
-	}
 	type single struct {
 		attr   *Attribute
 		values []uint32 // normalised ids

@@ -472,8 +472,8 @@ func scopeEntitlement(sc models.AccessPackageResourceRoleScopeable, roleValue ma
 }
 
 // build assembles a directory from users, fully read groups, apps and
-// packages. memberUsers gives a group's transitive member users for
-// groups assigned app roles.
+// packages; a role granted to a group reaches the group's transitive
+// member users.
 func build(us []tenant.User, gs []groupData, apps []*app, pkgs []tenant.ExistingPackage, state map[string]string) (*tenant.Directory, error) {
 	dir := &tenant.Directory{Users: us, Packages: pkgs, State: state}
 	known := make(map[string]bool, len(us))

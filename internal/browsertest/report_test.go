@@ -89,7 +89,7 @@ func TestHTMLReportInChromium(t *testing.T) {
 		Assignments: filepath.Join(dir, tenantgen.AssignmentsFile),
 	})
 	require.NoError(t, err)
-	data, run, err := pipeline.Mine(ctx, st, 0, mining.DefaultOptions())
+	data, run, err := pipeline.Mine(ctx, st, 0, pipeline.MineOptions{Options: mining.DefaultOptions()})
 	require.NoError(t, err)
 	rules, err := pipeline.ReadSoDRules(filepath.Join(dir, tenantgen.SoDRulesFile))
 	require.NoError(t, err)

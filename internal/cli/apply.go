@@ -12,6 +12,7 @@ import (
 	"github.com/rolemine/rolemine/export/apply"
 	"github.com/rolemine/rolemine/internal/graphclient"
 	"github.com/rolemine/rolemine/internal/pipeline"
+	"github.com/rolemine/rolemine/tenant"
 )
 
 type applyOptions struct {
@@ -44,20 +45,20 @@ Identity Governance Administrator role.`,
 				return usagef("unknown --auth %q (use %s)", a, strings.Join(graphclient.AuthMethods, ", "))
 			}
 			ctx := cmd.Context()
-			st, err := openStore(ctx, g)
-			if err != nil {
+			// The plan is built from the database, which is closed before
+			// Graph is contacted.
+			var plan *export.Plan
+			var run *tenant.Run
+			if err := withAnalysis(cmd, g, opts.snapshot, func(a *analysis) error {
+				inc, err := pipeline.RuleIncompatibilities(ctx, a.data, a.run, opts.sodRules)
+				if err != nil {
+					return err
+				}
+				plan, run = export.BuildPlan(a.run.Packages, export.PlanOptions{CatalogName: opts.catalog, Incompatible: inc}), a.run
+				return nil
+			}); err != nil {
 				return err
 			}
-			defer st.Close()
-			data, run, err := pipeline.Analysis(ctx, st, opts.snapshot)
-			if err != nil {
-				return err
-			}
-			popt := export.PlanOptions{CatalogName: opts.catalog}
-			if popt.Incompatible, err = pipeline.RuleIncompatibilities(ctx, st, data, run, opts.sodRules); err != nil {
-				return err
-			}
-			plan := export.BuildPlan(run.Packages, popt)
 			for _, w := range plan.Warnings {
 				fmt.Fprintln(ios.Err, "warning: "+w)
 			}

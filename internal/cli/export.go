@@ -58,23 +58,17 @@ func runExport(cmd *cobra.Command, ios *IO, g *globals, opts *exportOptions) err
 		return usagef("unknown export format %q (use %s)", opts.format, strings.Join(export.Formats, ", "))
 	}
 	ctx := cmd.Context()
-	st, err := openStore(ctx, g)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	data, run, err := pipeline.Analysis(ctx, st, opts.snapshot)
-	if err != nil {
-		return err
-	}
-	opt := export.Options{CatalogName: opts.catalog}
-	if opt.Incompatible, err = pipeline.RuleIncompatibilities(ctx, st, data, run, opts.sodRules); err != nil {
-		return err
-	}
-	path, err := pipeline.Export(ctx, opts.out, opts.format, run.Packages, opt)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(ios.Out, "Wrote %d packages of mining run %d to %s\n", len(run.Packages), run.ID, path)
-	return nil
+	return withAnalysis(cmd, g, opts.snapshot, func(a *analysis) error {
+		opt := export.Options{CatalogName: opts.catalog}
+		var err error
+		if opt.Incompatible, err = pipeline.RuleIncompatibilities(ctx, a.data, a.run, opts.sodRules); err != nil {
+			return err
+		}
+		path, err := pipeline.Export(ctx, opts.out, opts.format, a.run.Packages, opt)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(ios.Out, "Wrote %d packages of mining run %d to %s\n", len(a.run.Packages), a.run.ID, path)
+		return nil
+	})
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -81,20 +82,19 @@ func runMine(cmd *cobra.Command, ios *IO, g *globals, opts *mineOptions) error {
 	if p := progress(ios); p != nil {
 		opt.Progress = func(e mining.Progress) { p(e.Stage, e.Done, e.Total) }
 	}
-	if opts.tune {
-		var score mining.AttributeScore
-		if opt, score, err = pipeline.Tune(cmd.Context(), st, opts.snapshot, opt); err != nil {
-			return err
-		}
-		fmt.Fprintf(ios.Err, "Tuned: --by %s --threshold %v --min-members %d (leave-one-out F1 %.3f).\n",
-			strings.Join(opt.By, ","), opt.Threshold, opt.MinMembers, score.F1)
-	}
-	_, run, err := pipeline.Mine(cmd.Context(), st, opts.snapshot, opt)
+	_, run, err := pipeline.Mine(cmd.Context(), st, opts.snapshot, pipeline.MineOptions{Options: opt, Tune: opts.tune})
 	if errors.Is(err, pipeline.ErrNoAttribute) {
 		return usageError{err}
 	}
 	if err != nil {
 		return err
+	}
+	if opts.tune {
+		var p pipeline.MineParams
+		if err := json.Unmarshal([]byte(run.Params), &p); err != nil {
+			return err
+		}
+		fmt.Fprintf(ios.Err, "Tuned: --by %s --threshold %v --min-members %d.\n", strings.Join(p.By, ","), p.Threshold, p.MinMembers)
 	}
 	return writeRun(ios.Out, run, opts.format)
 }

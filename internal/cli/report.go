@@ -167,12 +167,18 @@ func (o *reportOptions) run(cmd *cobra.Command, g *globals, formats []string, f 
 			return err
 		}
 	}
+	return withAnalysis(cmd, g, o.snapshot, f)
+}
+
+// withAnalysis opens the database, loads a snapshot (0: the latest) with
+// its latest mining run, and calls f.
+func withAnalysis(cmd *cobra.Command, g *globals, snapshot int64, f func(*analysis) error) error {
 	st, err := openStore(cmd.Context(), g)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	data, run, err := pipeline.Analysis(cmd.Context(), st, o.snapshot)
+	data, run, err := pipeline.Analysis(cmd.Context(), st, snapshot)
 	if err != nil {
 		return err
 	}

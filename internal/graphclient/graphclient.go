@@ -81,10 +81,6 @@ type Options struct {
 	// MaxRetries bounds the retries of a throttled or unavailable request
 	// (0: 5).
 	MaxRetries int
-	// Compress sends request bodies gzip-compressed. Off by default:
-	// kiota-http-go#183 reports that a compressed POST retried after a 429
-	// is resent uncompressed but still labelled gzip, which Graph refuses.
-	Compress bool
 }
 
 // Client is an authenticated request adapter with its base URL.
@@ -145,7 +141,10 @@ func New(ctx context.Context, opt Options) (*Client, error) {
 		retries = 5
 	}
 	mws, err := khttp.GetDefaultMiddlewaresWithOptions(
-		khttp.NewCompressionOptionsReference(opt.Compress),
+		// Request bodies go out uncompressed: kiota-http-go#183 reports that
+		// a compressed POST retried after a 429 is resent uncompressed but
+		// still labelled gzip, which Graph refuses.
+		khttp.NewCompressionOptionsReference(false),
 		&khttp.RetryHandlerOptions{MaxRetries: retries, DelaySeconds: 3, ShouldRetry: func(_ time.Duration, _ int, _ *http.Request, _ *http.Response) bool { return true }},
 	)
 	if err != nil {

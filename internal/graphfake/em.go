@@ -88,8 +88,8 @@ func (s *Server) Created(kind string) int {
 	return n
 }
 
-// Writes returns the POST requests served (applied or not), and the
-// bodies received, decompressed.
+// Writes returns the POST requests served (applied or not), as
+// "POST path?query".
 func (s *Server) Writes() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()

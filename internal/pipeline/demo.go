@@ -81,7 +81,7 @@ func Demo(ctx context.Context, dir string, users int, seed uint64, progress func
 	add("DuckDB database", dbPath)
 
 	step("mining job functions")
-	data, run, err := Mine(ctx, st, res.Snapshot.ID, mining.DefaultOptions())
+	data, run, err := Mine(ctx, st, res.Snapshot.ID, MineOptions{Options: mining.DefaultOptions()})
 	if err != nil {
 		return nil, err
 	}

@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 
 	"github.com/rolemine/rolemine/export"
-	"github.com/rolemine/rolemine/internal/store"
 	"github.com/rolemine/rolemine/report"
 	"github.com/rolemine/rolemine/tenant"
 )
@@ -68,8 +67,9 @@ func Incompatibilities(sod *report.SoD) []export.Incompatibility {
 }
 
 // RuleIncompatibilities reads a rule file (none when path is empty),
-// checks the run against it, and returns the incompatibilities to export.
-func RuleIncompatibilities(ctx context.Context, st *store.Store, d *tenant.Data, run *tenant.Run, path string) ([]export.Incompatibility, error) {
+// checks the run's packages against it, and returns the incompatibilities
+// to export. It records no report and suggests no rules.
+func RuleIncompatibilities(ctx context.Context, d *tenant.Data, run *tenant.Run, path string) ([]export.Incompatibility, error) {
 	if path == "" {
 		return nil, nil
 	}
@@ -77,7 +77,7 @@ func RuleIncompatibilities(ctx context.Context, st *store.Store, d *tenant.Data,
 	if err != nil {
 		return nil, err
 	}
-	sod, err := SoD(ctx, st, d, run, rules)
+	sod, err := report.ComputeSoD(ctx, d, run, rules)
 	if err != nil {
 		return nil, err
 	}

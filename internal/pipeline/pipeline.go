@@ -37,29 +37,27 @@ func Attributes(ctx context.Context, st *store.Store, snapshotID int64, opt mini
 	return snap, ranks, err
 }
 
-// Tune chooses the attributes to group by, the threshold and the minimum
-// group size for a snapshot (0: the latest) by how well they predict each
-// user's access from their group's (mining.Tune), and returns opt with them.
-func Tune(ctx context.Context, st *store.Store, snapshotID int64, opt mining.Options) (mining.Options, mining.AttributeScore, error) {
-	snap, err := st.Resolve(ctx, snapshotID)
-	if err != nil {
-		return opt, mining.AttributeScore{}, err
-	}
-	data, err := st.Load(ctx, snap)
-	if err != nil {
-		return opt, mining.AttributeScore{}, fmt.Errorf("load snapshot %d: %w", snap.ID, err)
-	}
-	opt, score, err := mining.Tune(ctx, data.Dataset, nil, opt)
-	if err != nil {
-		return opt, score, fmt.Errorf("--tune: %w", ErrNoAttribute)
-	}
-	return opt, score, nil
+// MineOptions are the miner's options and how to choose what to group by:
+// with By "auto" the attributes (or pair) that best predict access at the
+// given threshold, with Tune the attributes, threshold and minimum group
+// size together (mining.Tune).
+type MineOptions struct {
+	mining.Options
+	Tune bool
+}
+
+// MineParams are the parameters a run records (tenant.Run.Params).
+type MineParams struct {
+	By                  []string `json:"by"`
+	Threshold           float64  `json:"threshold"`
+	BirthrightThreshold float64  `json:"birthrightThreshold"`
+	MinMembers          int      `json:"minMembers"`
+	MaxRuleUsers        int      `json:"maxRuleUsers"`
 }
 
 // Mine loads a snapshot (0: the latest), mines job-function packages and
-// records the run in the store. With opt.By "auto" it groups by the
-// attributes that best predict access.
-func Mine(ctx context.Context, st *store.Store, snapshotID int64, opt mining.Options) (*tenant.Data, *tenant.Run, error) {
+// records the run in the store, with the parameters it used.
+func Mine(ctx context.Context, st *store.Store, snapshotID int64, mo MineOptions) (*tenant.Data, *tenant.Run, error) {
 	snap, err := st.Resolve(ctx, snapshotID)
 	if err != nil {
 		return nil, nil, err
@@ -69,7 +67,12 @@ func Mine(ctx context.Context, st *store.Store, snapshotID int64, opt mining.Opt
 		return nil, nil, fmt.Errorf("load snapshot %d: %w", snap.ID, err)
 	}
 	start := time.Now()
+	opt := mo.Options
 	switch {
+	case mo.Tune:
+		if opt, _, err = mining.Tune(ctx, data.Dataset, nil, opt); err != nil {
+			return nil, nil, fmt.Errorf("--tune: %w", ErrNoAttribute)
+		}
 	case len(opt.By) == 1 && opt.By[0] == "auto":
 		ranks, err := mining.RankAttributes(ctx, data.Dataset, mining.RankOptions{Pairs: true, Threshold: opt.Threshold,
 			MinMembers: max(2, opt.MinMembers), BirthrightThreshold: opt.BirthrightThreshold})
@@ -85,13 +88,7 @@ func Mine(ctx context.Context, st *store.Store, snapshotID int64, opt mining.Opt
 	if err != nil {
 		return nil, nil, fmt.Errorf("mine: %w", err)
 	}
-	params, _ := json.Marshal(struct {
-		By                  []string `json:"by"`
-		Threshold           float64  `json:"threshold"`
-		BirthrightThreshold float64  `json:"birthrightThreshold"`
-		MinMembers          int      `json:"minMembers"`
-		MaxRuleUsers        int      `json:"maxRuleUsers"`
-	}{opt.By, opt.Threshold, opt.BirthrightThreshold, opt.MinMembers, opt.MaxRuleUsers})
+	params, _ := json.Marshal(MineParams{opt.By, opt.Threshold, opt.BirthrightThreshold, opt.MinMembers, opt.MaxRuleUsers})
 	run := &tenant.Run{SnapshotID: snap.ID, Method: "jobFunctions", Params: string(params),
 		Seconds: time.Since(start).Seconds(), Packages: tenant.Packages(data, res)}
 	if err := st.SaveRun(ctx, run); err != nil {

@@ -38,7 +38,7 @@ func runConfig(t *testing.T, cfg tenantgen.Config, opt mining.Options) Evaluatio
 		Assignments: filepath.Join(dir, tenantgen.AssignmentsFile),
 	})
 	require.NoError(t, err)
-	data, run, err := Mine(ctx, st, 0, opt)
+	data, run, err := Mine(ctx, st, 0, MineOptions{Options: opt})
 	require.NoError(t, err)
 	over, err := Overprovisioning(ctx, st, data, run, report.DefaultOverOptions())
 	require.NoError(t, err)

@@ -178,8 +178,8 @@ func writeExistingPackages(conn *sql.Conn, id int64, pkgs []tenant.ExistingPacka
 	})
 }
 
-// State returns the source state kept with a snapshot.
-func (s *Store) State(ctx context.Context, snapshotID int64) (map[string]string, error) {
+// state returns the source state kept with a snapshot.
+func (s *Store) state(ctx context.Context, snapshotID int64) (map[string]string, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT key, value FROM snapshot_state WHERE snapshot_id = ?`, snapshotID)
 	if err != nil {
 		return nil, err
@@ -202,7 +202,7 @@ func (s *Store) State(ctx context.Context, snapshotID int64) (map[string]string,
 func (s *Store) ReadDirectory(ctx context.Context, snapshotID int64) (*tenant.Directory, error) {
 	dir := &tenant.Directory{}
 	var err error
-	if dir.State, err = s.State(ctx, snapshotID); err != nil {
+	if dir.State, err = s.state(ctx, snapshotID); err != nil {
 		return nil, err
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT id, coalesce(user_principal_name, ''), coalesce(display_name, ''), coalesce(job_title, ''),
