@@ -73,6 +73,12 @@ type Options struct {
 	// submatrix. Each becomes a package of its own on top of the job
 	// function's, with a rule when an attribute separates its members.
 	Variants bool
+	// Trim computes each group's package without its atypical members:
+	// those who lack much of what the group holds and hold another job
+	// function's access instead (a stale or wrong title). Without it every
+	// member counts, and a group polluted by wrong titles loses what only
+	// its true members hold.
+	Trim bool
 	// VariantMinShare is the smallest share of a group a variant must hold,
 	// and VariantMinEntitlements the fewest entitlements it must add.
 	VariantMinShare        float64
@@ -117,6 +123,7 @@ func DefaultOptions() Options {
 		MaxRuleUsers:           5000,
 		SplitBy:                []string{"department", "companyName", "employeeType", "jobTitle"},
 		Variants:               true,
+		Trim:                   true,
 		VariantMinShare:        0.2,
 		VariantMinEntitlements: 2,
 		Clusters:               false,
@@ -248,13 +255,29 @@ func JobFunctions(ctx context.Context, d *Dataset, opt Options) (*Result, error)
 	for i := range d.Attributes {
 		m.normalized(&d.Attributes[i])
 	}
+	// With Trim, the access of every group is profiled first, and each
+	// group's package is computed without the members whose access another
+	// group's profile explains far better (a stale or wrong title).
+	var prof *profiles
+	if opt.Trim {
+		var err error
+		if prof, err = m.profiles(ctx, groups, inBirthright); err != nil {
+			return nil, err
+		}
+	}
 	parts := make([][]Package, len(groups))
 	err := m.parallel(ctx, len(groups), "job functions", func(w *miner, i int) error {
 		g := groups[i]
 		if len(g.members) < opt.MinMembers || g.empty {
 			return nil
 		}
-		ents, prev := w.trimmedCommon(g.members, inBirthright)
+		var ents []int32
+		var prev []float64
+		if prof != nil {
+			ents, prev = w.trimmedCommon(g.members, inBirthright, func(u int32) bool { return prof.fitsElsewhere(w, u, i) })
+		} else {
+			ents, prev = w.common(g.members, opt.Threshold, inBirthright)
+		}
 		if len(ents) == 0 {
 			return nil
 		}
@@ -301,14 +324,16 @@ func JobFunctions(ctx context.Context, d *Dataset, opt Options) (*Result, error)
 
 // trimmedCommon returns the entitlements at least the threshold share of
 // a group's typical members hold, with their prevalence among all members.
-// A member is atypical when they lack much (a fifth or more) of what a
-// clear majority (60%) of the group holds and hold instead at least two
-// entitlements that few (under a fifth) of the group hold: someone whose
-// title is stale or wrong, who holds another job function's access. Such
-// members, while a minority, would otherwise pull the group's own
-// entitlements below the threshold.
-func (m *miner) trimmedCommon(members []int32, skip []bool) ([]int32, []float64) {
-	const majorityShare, inlierShare, rareShare, maxAtypical = 0.5, 0.8, 0.2, 0.5
+// A member is atypical when their access is another job function's: they
+// lack much (a fifth or more) of the group's core (what a majority of the
+// group holds) and hold at least two entitlements that few (under a fifth)
+// of the group hold, or elsewhere, when set, says that another group's
+// profile explains their access far better (see profiles.fitsElsewhere).
+// Such members, someone whose title is stale or wrong, would otherwise pull
+// the group's own entitlements below the threshold. Nothing is trimmed when
+// more than two thirds of the group would be.
+func (m *miner) trimmedCommon(members []int32, skip []bool, elsewhere func(u int32) bool) ([]int32, []float64) {
+	const majorityShare, inlierShare, rareShare, maxAtypical = 0.5, 0.8, 0.2, 2.0 / 3
 	ents, prev := m.common(members, m.opt.Threshold, skip)
 	if m.opt.Threshold <= majorityShare {
 		return ents, prev
@@ -339,7 +364,11 @@ func (m *miner) trimmedCommon(members []int32, skip []bool) ([]int32, []float64)
 				unusual++
 			}
 		}
-		if float64(held) >= inlierShare*float64(len(core)) || unusual < 2 {
+		share := float64(held) / float64(len(core))
+		switch {
+		case share < inlierShare && unusual >= 2:
+		case elsewhere != nil && elsewhere(u):
+		default:
 			typical = append(typical, u)
 		}
 	}
@@ -562,8 +591,11 @@ type miner struct {
 	opt    Options
 	counts []int32
 	mark   []bool
-	norm   map[*Attribute]*normalized
-	mu     *sync.Mutex // serialises progress callbacks
+	// seen marks attribute groups (see profiles.fitsElsewhere); allocated
+	// on first use.
+	seen []bool
+	norm map[*Attribute]*normalized
+	mu   *sync.Mutex // serialises progress callbacks
 }
 
 func (m *miner) progress(stage string, done, total int) {

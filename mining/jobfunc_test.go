@@ -382,3 +382,50 @@ func TestJobFunctionsWorkerIndependent(t *testing.T) {
 		t.Fatalf("only %d packages: the fixture does not exercise the miner", len(one.Packages))
 	}
 }
+
+// TestTrimStaleTitles: three titles of a department share most of their
+// access and differ in one entitlement each; some members of each carry
+// another of the titles. Counting them pulls each title's own entitlement
+// below the threshold, and the three packages become one; leaving out the
+// members whose access another title explains far better recovers each
+// title's bundle.
+func TestTrimStaleTitles(t *testing.T) {
+	titles := []string{"Paralegal", "Counsel", "Contracts Manager"}
+	var users []testUser
+	for f, title := range titles {
+		for i := range 20 {
+			ents := []int{0, 1, 2, 3, 4, 5 + f}
+			if i == 0 {
+				ents = []int{0, 1, 2, 3, 4} // one member lacks the title's own entitlement
+			}
+			shown := title
+			if i >= 15 { // five of every twenty carry another title
+				shown = titles[(f+1+i%2)%len(titles)]
+			}
+			users = append(users, testUser{shown, "Legal", "A", true, ents})
+		}
+	}
+	d := build(users)
+	opt := DefaultOptions()
+	opt.BirthrightThreshold = 0
+	res := mine(t, d, opt)
+	if len(res.Packages) != len(titles) {
+		t.Fatalf("packages %q, want one per title", names(res))
+	}
+	for _, p := range res.Packages {
+		f := slices.Index(titles, p.Name[:len(p.Name)-len(" / Legal")])
+		if f < 0 {
+			t.Fatalf("package %q", p.Name)
+		}
+		if want := []int32{0, 1, 2, 3, 4, int32(5 + f)}; !slices.Equal(p.Entitlements, want) {
+			t.Errorf("%s: entitlements %v, want %v", p.Name, p.Entitlements, want)
+		}
+		if len(p.Members) != 20 {
+			t.Errorf("%s: %d members; the rule still selects every holder of the title", p.Name, len(p.Members))
+		}
+	}
+	opt.Trim = false
+	if got := names(mine(t, d, opt)); len(got) != 1 {
+		t.Errorf("without trimming the three titles look alike and merge: %q", got)
+	}
+}

@@ -4,12 +4,14 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/rolemine/rolemine/internal/pipeline"
 	"github.com/rolemine/rolemine/internal/render"
 	"github.com/rolemine/rolemine/internal/tenantgen"
+	"github.com/rolemine/rolemine/mining"
 )
 
 type benchTenantOptions struct {
@@ -47,7 +49,7 @@ against the planted truth. Peak memory is the process's (Linux).`,
 			}
 			cfg := opts.cfg
 			cfg.Users, cfg.Seed = opts.users, opts.seed
-			res, err := pipeline.BenchTenant(cmd.Context(), dir, cfg)
+			res, err := pipeline.BenchTenant(cmd.Context(), dir, cfg, mining.DefaultOptions())
 			if err != nil {
 				return err
 			}
@@ -58,6 +60,9 @@ against the planted truth. Peak memory is the process's (Linux).`,
 			fmt.Fprintf(ios.Out, "%d users, %d entitlements, %d assignments; %d packages.\n", res.Users, res.Entitlements, res.Assignments, res.Packages)
 			fmt.Fprintf(ios.Out, "Job functions recovered %d of %d (mean Jaccard %.3f); excess precision %.3f, recall %.3f; SoD violators %d of %d.\n",
 				ev.Recovered, ev.JobFunctions, ev.MeanJaccard, ev.ExcessPrecision, ev.ExcessRecall, ev.SoDFound, ev.SoDPlanted)
+			if len(ev.Missed) > 0 {
+				fmt.Fprintf(ios.Out, "Missed: %s.\n", strings.Join(ev.Missed, "; "))
+			}
 			fmt.Fprintf(ios.Out, "Peak memory %.0f MiB.\n\n", float64(res.PeakRSSBytes)/(1<<20))
 			rows := make([][]string, len(res.Stages))
 			for i, s := range res.Stages {
@@ -73,5 +78,7 @@ against the planted truth. Peak memory is the process's (Linux).`,
 	f.StringVar(&opts.format, "format", render.Table, "output format: table or json")
 	f.IntVar(&opts.cfg.BundleScale, "bundle-scale", opts.cfg.BundleScale, "multiply the bundles' group memberships (1: about 13 grants per user)")
 	f.IntVar(&opts.cfg.UsersPerRegion, "users-per-region", opts.cfg.UsersPerRegion, "users per regional copy of the departments")
+	f.Float64Var(&opts.cfg.EmptyTitleRate, "empty-title-rate", opts.cfg.EmptyTitleRate, "share of users without a job title")
+	f.Float64Var(&opts.cfg.WrongTitleRate, "wrong-title-rate", opts.cfg.WrongTitleRate, "share of users whose title is another title of their department (stale or wrong)")
 	return groupCmd("bench", "Benchmarks", tenant, newBenchHPCmd(ios))
 }

@@ -36,6 +36,7 @@ gives byte-identical files.`,
 	f.Float64Var(&opts.cfg.ExcessRate, "excess-rate", opts.cfg.ExcessRate, "share of users with random excess grants")
 	f.Float64Var(&opts.cfg.MoverRate, "mover-rate", opts.cfg.MoverRate, "share of users who kept access from an earlier job")
 	f.Float64Var(&opts.cfg.EmptyTitleRate, "empty-title-rate", opts.cfg.EmptyTitleRate, "share of users without a job title")
+	f.Float64Var(&opts.cfg.WrongTitleRate, "wrong-title-rate", opts.cfg.WrongTitleRate, "share of users whose title is another title of their department (stale or wrong)")
 	f.IntVar(&opts.cfg.BundleScale, "bundle-scale", opts.cfg.BundleScale, "multiply the bundles' group memberships (1: about 13 grants per user)")
 	f.IntVar(&opts.cfg.UsersPerRegion, "users-per-region", opts.cfg.UsersPerRegion, "users per regional copy of the departments")
 	return groupCmd("generate", "Generate synthetic data", tenant)

@@ -37,7 +37,8 @@ database for the reports and exports.
 
 --by auto picks the attribute, or pair, that best predicts access (see
 ` + "`rolemine attributes`" + `). Members whose access belongs to another job function
-(stale or wrong titles) are left out of a group's evidence. With --clusters
+(stale or wrong titles: their access fits another group's far better) are
+left out of a group's evidence; --trim=false counts every member. With --clusters
 users are also grouped by the similarity of their access
 (MinHash, LSH, Louvain communities), and every cluster whose access its
 members' packages do not grant becomes a package too, with the attribute
@@ -55,6 +56,7 @@ direct assignment when no rule fits.`,
 	f.IntVar(&opts.opt.MinMembers, "min-members", opts.opt.MinMembers, "smallest group that gets a package")
 	f.IntVar(&opts.opt.MaxRuleUsers, "max-rule-users", opts.opt.MaxRuleUsers, "most users one assignment rule may select (0: no limit)")
 	f.BoolVar(&opts.opt.Variants, "variants", opts.opt.Variants, "look inside each job function for variants that part of its users hold (structural miner)")
+	f.BoolVar(&opts.opt.Trim, "trim", opts.opt.Trim, "leave out of a group's evidence the members whose access another group's explains far better")
 	f.BoolVar(&opts.opt.Clusters, "clusters", opts.opt.Clusters, "also propose packages for clusters of users with alike access that no attribute group explains")
 	f.Float64Var(&opts.opt.Cluster.Resolution, "cluster-resolution", opts.opt.Cluster.Resolution, "granularity of the access clusters (above 1: more, smaller clusters)")
 	f.IntVar(&opts.opt.Cluster.MinSize, "cluster-min-size", opts.opt.Cluster.MinSize, "smallest access cluster")

@@ -37,8 +37,9 @@ type BenchStage struct {
 }
 
 // BenchTenant generates a tenant into dir, ingests it into a fresh database
-// there, loads it and runs mining and both reports, timing every stage.
-func BenchTenant(ctx context.Context, dir string, cfg tenantgen.Config) (*BenchResult, error) {
+// there, loads it and runs mining with opt and both reports, timing every
+// stage.
+func BenchTenant(ctx context.Context, dir string, cfg tenantgen.Config, opt mining.Options) (*BenchResult, error) {
 	res := &BenchResult{Users: cfg.Users, Seed: cfg.Seed}
 	stage := func(name string, f func() error) error {
 		start := time.Now()
@@ -85,7 +86,7 @@ func BenchTenant(ctx context.Context, dir string, cfg tenantgen.Config) (*BenchR
 	}
 	var mined *mining.Result
 	if err := stage("mine", func() (err error) {
-		mined, err = mining.JobFunctions(ctx, data.Dataset, mining.DefaultOptions())
+		mined, err = mining.JobFunctions(ctx, data.Dataset, opt)
 		return err
 	}); err != nil {
 		return nil, err

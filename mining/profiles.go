@@ -1,0 +1,135 @@
+package mining
+
+import (
+	"context"
+	"math"
+	"slices"
+)
+
+// profiles model the access of every attribute group: each entitlement is
+// held independently with the share of the group's members that hold it
+// (smoothed, and kept within [profileFloor, 1-profileFloor]). A member's
+// access is scored by its log-likelihood under each model, so that a member
+// whose title is stale or wrong can be told by their access fitting another
+// group far better than their own (see fitsElsewhere).
+type profiles struct {
+	ents   [][]int32   // per group: entitlements some member holds, ascending
+	prev   [][]float64 // per group: the share of members holding ents[i]
+	weight [][]float64 // per group: log-odds of holding ents[i], less the floor's
+	base   []float64   // per group: Σ log((1-p)/(1-floor)) over ents
+	byEnt  [][]int32   // entitlement → groups where most members hold it
+}
+
+const (
+	// profileFloor is the chance of holding an entitlement the group's
+	// members do not hold.
+	profileFloor = 0.01
+	// elsewhereMargin is how much more likely (as a log ratio) a member's
+	// access must be under another group's profile than under their own's.
+	elsewhereMargin = 2.3 // tenfold
+)
+
+// profiles profiles the access of every group that gets a package. It does
+// so twice: from all members, then from the members the first profiles do
+// not place in another group, so that a group polluted by wrong titles is
+// modelled by its own members.
+func (m *miner) profiles(ctx context.Context, groups []*group, skip []bool) (*profiles, error) {
+	var prof *profiles
+	for range 2 {
+		ents, prev, sizes := make([][]int32, len(groups)), make([][]float64, len(groups)), make([]int, len(groups))
+		if err := m.parallel(ctx, len(groups), "profiles", func(w *miner, i int) error {
+			g := groups[i]
+			if len(g.members) < m.opt.MinMembers || g.empty {
+				return nil
+			}
+			members := g.members
+			if prof != nil {
+				members = slices.DeleteFunc(slices.Clone(members), func(u int32) bool { return prof.fitsElsewhere(w, u, i) })
+				if len(members) < m.opt.MinMembers {
+					members = g.members
+				}
+			}
+			ents[i], prev[i] = w.common(members, 1e-9, skip)
+			sizes[i] = len(members)
+			return nil
+		}); err != nil {
+			return nil, err
+		}
+		prof = newProfiles(ents, prev, sizes, m.d.NumEntitlements)
+	}
+	return prof, nil
+}
+
+// newProfiles builds the profile of group i from its members' entitlements
+// ents[i] and their prevalence prev[i] among members[i] (nil: no profile).
+func newProfiles(ents [][]int32, prev [][]float64, sizes []int, numEntitlements int) *profiles {
+	p := &profiles{ents: ents, prev: prev, weight: make([][]float64, len(ents)), base: make([]float64, len(ents)),
+		byEnt: make([][]int32, numEntitlements)}
+	logit := func(x float64) float64 { return math.Log(x / (1 - x)) }
+	for g := range ents {
+		n := float64(sizes[g])
+		p.weight[g] = make([]float64, len(ents[g]))
+		for i, e := range ents[g] {
+			x := min(max((prev[g][i]*n+0.5)/(n+1), profileFloor), 1-profileFloor)
+			p.weight[g][i] = logit(x) - logit(profileFloor)
+			p.base[g] += math.Log((1 - x) / (1 - profileFloor))
+			if prev[g][i] >= 0.5 {
+				p.byEnt[e] = append(p.byEnt[e], int32(g))
+			}
+		}
+	}
+	return p
+}
+
+// score is the log-likelihood of row under group g's profile, less a
+// constant that is the same for every group.
+func (p *profiles) score(g int, row []int32) float64 {
+	s := p.base[g]
+	for _, e := range row {
+		if k, ok := slices.BinarySearch(p.ents[g], e); ok {
+			s += p.weight[g][k]
+		}
+	}
+	return s
+}
+
+// fitsElsewhere reports whether user u, a member of group own, has access
+// far more likely under another group's profile than under own's. The
+// candidates are the groups where most members hold an entitlement of u's
+// that most of own's members do not: without one, no group's profile can
+// explain u's access much better than own's.
+func (p *profiles) fitsElsewhere(w *miner, u int32, own int) bool {
+	if len(w.seen) < len(p.ents) {
+		w.seen = make([]bool, len(p.ents))
+	}
+	row := w.d.Row(int(u))
+	need := math.NaN()
+	var touched []int32
+	fits := false
+	for _, e := range row {
+		if k, ok := slices.BinarySearch(p.ents[own], e); ok && p.prev[own][k] >= 0.5 {
+			continue
+		}
+		for _, g := range p.byEnt[e] {
+			if w.seen[g] {
+				continue
+			}
+			w.seen[g] = true
+			touched = append(touched, g)
+			if math.IsNaN(need) {
+				need = p.score(own, row) + elsewhereMargin
+			}
+			if p.score(int(g), row) > need {
+				fits = true
+				break
+			}
+		}
+		if fits {
+			break
+		}
+	}
+	for _, g := range touched {
+		w.seen[g] = false
+	}
+	return fits
+}
