@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -50,39 +51,11 @@ var htmlTmpl = template.Must(template.New("report").Funcs(template.FuncMap{
 const HTMLLimit = 200
 
 func firstN(v any, n int) any {
-	switch s := v.(type) {
-	case []Finding:
-		return s[:min(n, len(s))]
-	case []AccountFinding:
-		return s[:min(n, len(s))]
-	case []Mover:
-		return s[:min(n, len(s))]
-	case []UserSummary:
-		return s[:min(n, len(s))]
-	case []GroupSummary:
-		return s[:min(n, len(s))]
-	case []EntitlementImpact:
-		return s[:min(n, len(s))]
-	case []UserImpact:
-		return s[:min(n, len(s))]
-	case []Violation:
-		return s[:min(n, len(s))]
-	case []PackageConflict:
-		return s[:min(n, len(s))]
-	case []IncompatiblePackage:
-		return s[:min(n, len(s))]
-	case []IncompatibleGroup:
-		return s[:min(n, len(s))]
-	case []packageRow:
-		return s[:min(n, len(s))]
-	case []mining.AttributeScore:
-		return s[:min(n, len(s))]
-	case []PackageMatch:
-		return s[:min(n, len(s))]
-	case []ExistingMatch:
-		return s[:min(n, len(s))]
+	s := reflect.ValueOf(v)
+	if s.Kind() != reflect.Slice {
+		panic(fmt.Sprintf("firstN: %T", v))
 	}
-	panic(fmt.Sprintf("firstN: %T", v))
+	return s.Slice(0, min(n, s.Len())).Interface()
 }
 
 type packageRow struct {

@@ -25,7 +25,11 @@ type OverOptions struct {
 	Confidence float64
 	// MinMatch: a user whose attributes select no job-function package is
 	// compared with the package whose entitlements they hold most of, if
-	// they hold at least this share of it.
+	// they hold at least this share of it. So is a user who holds less than
+	// this share of the package their attributes select and at least this
+	// share of another job function's, both of all its entitlements and of
+	// those that set it apart from their own: a title mismatch (a stale or
+	// wrong title), reported as such.
 	MinMatch float64
 	// StructuralNoise, when above zero, also runs the structural miner
 	// (mining.Cover) over the members' access, letting at most this share
@@ -52,7 +56,10 @@ type Overprovisioning struct {
 	Findings   []Finding        `json:"findings"`
 	Accounts   []AccountFinding `json:"accounts"`
 	Movers     []Mover          `json:"movers"`
-	Summary    OverSummary      `json:"summary"`
+	// TitleMismatches lists the users whose access is another job
+	// function's than the one their attributes select.
+	TitleMismatches []TitleMismatch `json:"titleMismatches"`
+	Summary         OverSummary     `json:"summary"`
 	Summaries  Summaries        `json:"summaries"`
 }
 
@@ -70,6 +77,25 @@ type Mover struct {
 	Distinct int                  `json:"distinct"`
 	Access   []tenant.Entitlement `json:"access"`
 	Reason   string               `json:"reason"`
+}
+
+// TitleMismatch is a user whose attributes (a stale or wrong title, most
+// often) select one job function while their access is another's: the
+// attributes are what to fix, and the user is compared with the members of
+// the job function their access matches.
+type TitleMismatch struct {
+	UserID            string `json:"userId"`
+	UserPrincipalName string `json:"userPrincipalName"`
+	Department        string `json:"department"`
+	JobTitle          string `json:"jobTitle"`
+	// JobFunction is the package the user's attributes select, and
+	// OwnShare the share of its entitlements the user holds; AccessMatches
+	// is the job function whose entitlements they hold, MatchShare of them.
+	JobFunction   string  `json:"jobFunction"`
+	OwnShare      float64 `json:"ownShare"`
+	AccessMatches string  `json:"accessMatches"`
+	MatchShare    float64 `json:"matchShare"`
+	Reason        string  `json:"reason"`
 }
 
 // Finding is one grant that a user's packages do not explain and few peers
@@ -118,6 +144,7 @@ type OverSummary struct {
 	Guests          int `json:"guestsWithAccess"`
 	NonPerson       int `json:"serviceAccountsWithAccess"`
 	Movers          int `json:"movers"`
+	TitleMismatches int `json:"titleMismatches"`
 }
 
 // pkgIndex is the packages mapped onto the snapshot's indices.
@@ -175,20 +202,26 @@ func (ix *pkgIndex) holderCounts(d *tenant.Data, p int) map[int32]int32 {
 	return ix.holders[p]
 }
 
-// bestMatch returns the job-function package of which the user's row holds
-// the largest share, and that share.
-func (ix *pkgIndex) bestMatch(row []int32) (int, float64) {
+// bestMatch returns the job-function package of which user u's row holds
+// the largest share, at least minShare, and that share; among several, the
+// one whose rule agrees with more of u's attributes (see matchOther). It
+// returns -1 when none qualifies.
+func (ix *pkgIndex) bestMatch(d *tenant.Data, run *tenant.Run, u int, row []int32, minShare float64) (int, float64) {
 	hits := map[int32]int{}
 	for _, e := range row {
 		for _, p := range ix.invIndex[e] {
 			hits[p]++
 		}
 	}
-	best, bestShare, bestHits := -1, 0.0, 0
+	best, bestShare, bestAgree, bestHits := -1, 0.0, -1, 0
 	for p, h := range hits {
 		share := float64(h) / float64(len(ix.ents[p]))
-		if share > bestShare || share == bestShare && (h > bestHits || h == bestHits && int(p) < best) {
-			best, bestShare, bestHits = int(p), share, h
+		if share < minShare {
+			continue
+		}
+		agree := ix.agreement(d, run, u, int(p))
+		if agree > bestAgree || agree == bestAgree && (share > bestShare || share == bestShare && (h > bestHits || h == bestHits && int(p) < best)) {
+			best, bestShare, bestAgree, bestHits = int(p), share, agree, h
 		}
 	}
 	return best, bestShare
@@ -201,7 +234,8 @@ func ComputeOverprovisioning(ctx context.Context, d *tenant.Data, run *tenant.Ru
 		return nil, err
 	}
 	ds := d.Dataset
-	rep := &Overprovisioning{SnapshotID: d.Snapshot.ID, RunID: run.ID, Findings: []Finding{}, Accounts: []AccountFinding{}, Movers: []Mover{}}
+	rep := &Overprovisioning{SnapshotID: d.Snapshot.ID, RunID: run.ID, Findings: []Finding{}, Accounts: []AccountFinding{},
+		Movers: []Mover{}, TitleMismatches: []TitleMismatch{}}
 
 	// Tenant-wide holders among eligible users.
 	eligible := 0
@@ -249,8 +283,21 @@ func ComputeOverprovisioning(ctx context.Context, d *tenant.Data, run *tenant.Ru
 				peer, matched = int(p), 1
 			}
 		}
+		// selected is the package the user's attributes select when their
+		// access matches another job function's instead.
+		selected := ""
+		if peer >= 0 {
+			if p, share := ix.matchOther(d, run, u, row, peer, opt.MinMatch); p >= 0 {
+				rep.TitleMismatches = append(rep.TitleMismatches, titleMismatch(d, run, u, peer, ix.heldShare(row, peer), p, share))
+				selected = run.Packages[peer].Name
+				peer, matched = p, share
+				for _, e := range ix.ents[p] {
+					explained[e] = true
+				}
+			}
+		}
 		if peer < 0 {
-			if p, share := ix.bestMatch(row); p >= 0 && share >= opt.MinMatch {
+			if p, share := ix.bestMatch(d, run, u, row, opt.MinMatch); p >= 0 {
 				peer, matched = p, share
 				for _, e := range ix.ents[p] {
 					explained[e] = true
@@ -302,7 +349,7 @@ func ComputeOverprovisioning(ctx context.Context, d *tenant.Data, run *tenant.Ru
 				sens = 1
 			}
 			f.Score = round((1 - prev) * (0.7 + 0.3*(1-f.TenantPrevalence)) * sens)
-			f.Reason = overReason(f, matched, peer >= 0 && !slices.Contains(ix.byUser[u], int32(peer)))
+			f.Reason = overReason(f, matched, peer >= 0 && !slices.Contains(ix.byUser[u], int32(peer)), selected)
 			if structural {
 				f.Reason += fmt.Sprintf("; no role of a structural cover with %.0f%% noise explains it", 100*opt.StructuralNoise)
 				rep.Summary.Structural++
@@ -318,9 +365,9 @@ func ComputeOverprovisioning(ctx context.Context, d *tenant.Data, run *tenant.Ru
 		if found {
 			withExcess++
 		}
-		if peer >= 0 && matched == 1 && opt.MoverShare > 0 {
+		if peer >= 0 && opt.MoverShare > 0 {
 			first := len(rep.Findings) - userFindings
-			if mv, ok := ix.mover(d, run, u, peer, row, explained, opt.MoverShare); ok {
+			if mv, ok := ix.mover(d, run, u, peer, slices.Contains(ix.byUser[u], int32(peer)), row, explained, opt.MoverShare); ok {
 				rep.Movers = append(rep.Movers, mv)
 				for i := first; i < len(rep.Findings); i++ {
 					f := &rep.Findings[i]
@@ -355,6 +402,7 @@ func ComputeOverprovisioning(ctx context.Context, d *tenant.Data, run *tenant.Ru
 	rep.Summary.UsersWithExcess = withExcess
 	rep.Summary.Findings = len(rep.Findings)
 	rep.Summary.Movers = len(rep.Movers)
+	rep.Summary.TitleMismatches = len(rep.TitleMismatches)
 	rep.Summaries = summarize(d, ix, run, rep)
 	for _, a := range rep.Accounts {
 		switch a.Kind {
@@ -369,12 +417,13 @@ func ComputeOverprovisioning(ctx context.Context, d *tenant.Data, run *tenant.Ru
 	return rep, nil
 }
 
-// mover checks whether user u, a member of job-function package own, holds
+// mover checks whether user u, a member of job-function package own (or,
+// unless member, a user whose access matches it), holds
 // the access that sets another job-function package apart: of the other
 // package's entitlements outside the user's packages (explained marks those
 // entitlements), the user must hold at least two and at least a share min.
 // Variants are left out: a variant's block is optional access of its base.
-func (ix *pkgIndex) mover(d *tenant.Data, run *tenant.Run, u, own int, row []int32, explained []bool, minShare float64) (Mover, bool) {
+func (ix *pkgIndex) mover(d *tenant.Data, run *tenant.Run, u, own int, member bool, row []int32, explained []bool, minShare float64) (Mover, bool) {
 	hits := map[int32]int{}
 	for _, e := range row {
 		if explained[e] {
@@ -418,8 +467,12 @@ func (ix *pkgIndex) mover(d *tenant.Data, run *tenant.Run, u, own int, row []int
 			}
 		}
 	}
-	mv.Reason = fmt.Sprintf("member of %q who holds %d of the %d entitlements that set %q apart from it; probably kept from an earlier job function",
-		mv.JobFunction, mv.Held, mv.Distinct, mv.FormerFunction)
+	who := "member of"
+	if !member {
+		who = "user whose access matches"
+	}
+	mv.Reason = fmt.Sprintf("%s %q who holds %d of the %d entitlements that set %q apart from it; probably kept from an earlier job function",
+		who, mv.JobFunction, mv.Held, mv.Distinct, mv.FormerFunction)
 	return mv, true
 }
 
@@ -436,12 +489,110 @@ func accountFinding(d *tenant.Data, u int, kind tenant.AccountKind, grants int) 
 	return a
 }
 
-func overReason(f Finding, matched float64, inferred bool) string {
+// heldShare returns the share of package p's entitlements that row holds.
+func (ix *pkgIndex) heldShare(row []int32, p int) float64 {
+	if len(ix.ents[p]) == 0 {
+		return 1
+	}
+	held := 0
+	for _, e := range ix.ents[p] {
+		if _, ok := slices.BinarySearch(row, e); ok {
+			held++
+		}
+	}
+	return float64(held) / float64(len(ix.ents[p]))
+}
+
+// matchOther returns the job-function package, other than user u's own
+// (own is the one their attributes select), whose access u holds instead
+// of own's: at least minShare of its entitlements and of those that set it
+// apart from own's, and at most 1-minShare of those that set own's apart
+// from it (a user who holds both has gained access, not changed title).
+// When several qualify (a user who moved keeps the old function's access),
+// the one whose rule agrees with more of u's attributes wins (a stale title
+// seldom comes with a stale department), then the larger share. It returns
+// -1 when none qualifies.
+func (ix *pkgIndex) matchOther(d *tenant.Data, run *tenant.Run, u int, row []int32, own int, minShare float64) (int, float64) {
+	hits := map[int32]int{}
+	for _, e := range row {
+		for _, p := range ix.invIndex[e] {
+			if run.Packages[p].Kind == mining.JobFunction.String() && !slices.Contains(ix.byUser[u], p) {
+				hits[p]++
+			}
+		}
+	}
+	best, bestShare, bestAgree := -1, 0.0, -1
+	for p, h := range hits {
+		share := float64(h) / float64(len(ix.ents[p]))
+		if share < minShare || ix.distinctShare(row, int(p), own) < minShare {
+			continue
+		}
+		if kept := ix.distinctShare(row, own, int(p)); kept < 0 || kept > 1-minShare {
+			continue
+		}
+		agree := ix.agreement(d, run, u, int(p))
+		if agree > bestAgree || agree == bestAgree && (share > bestShare || share == bestShare && int(p) < best) {
+			best, bestShare, bestAgree = int(p), share, agree
+		}
+	}
+	return best, bestShare
+}
+
+// agreement counts the conditions of package p's rule that user u's
+// attributes meet, values compared normalised (titles as job titles).
+func (ix *pkgIndex) agreement(d *tenant.Data, run *tenant.Run, u, p int) int {
+	n := 0
+	for _, c := range run.Packages[p].Conditions {
+		norm := mining.NormalizeValue
+		if c.Attribute == "jobTitle" {
+			norm = mining.NormalizeTitle
+		}
+		v := norm(d.Attribute(c.Attribute, u))
+		if slices.ContainsFunc(c.Values, func(x string) bool { return norm(x) == v }) {
+			n++
+		}
+	}
+	return n
+}
+
+// distinctShare returns the share of package p's entitlements outside
+// package q that row holds (-1 when p has none).
+func (ix *pkgIndex) distinctShare(row []int32, p, q int) float64 {
+	distinct, held := 0, 0
+	for _, e := range ix.ents[p] {
+		if _, in := slices.BinarySearch(ix.ents[q], e); in {
+			continue
+		}
+		distinct++
+		if _, ok := slices.BinarySearch(row, e); ok {
+			held++
+		}
+	}
+	if distinct == 0 {
+		return -1
+	}
+	return float64(held) / float64(distinct)
+}
+
+func titleMismatch(d *tenant.Data, run *tenant.Run, u, selected int, own float64, matches int, share float64) TitleMismatch {
+	m := TitleMismatch{
+		UserID: d.UserIDs[u], UserPrincipalName: d.UPNs[u], Department: d.Attribute("department", u), JobTitle: d.Attribute("jobTitle", u),
+		JobFunction: run.Packages[selected].Name, OwnShare: round(own), AccessMatches: run.Packages[matches].Name, MatchShare: round(share),
+	}
+	m.Reason = fmt.Sprintf("attributes select %q, of which the user holds %s, but they hold %s of %q: check the title (stale after a move, or wrong)",
+		m.JobFunction, percent(m.OwnShare), percent(m.MatchShare), m.AccessMatches)
+	return m
+}
+
+func overReason(f Finding, matched float64, inferred bool, selected string) string {
 	what := fmt.Sprintf("%s on %s", f.Role, f.ResourceName)
 	var b strings.Builder
 	switch {
 	case f.PeerGroup == "all users":
 		fmt.Fprintf(&b, "no job-function package fits this user; %s other users hold %s", ofN(f.PeerHolders, f.PeerSize), what)
+	case selected != "":
+		fmt.Fprintf(&b, "their attributes select %q, but their access matches %q (%.0f%%), and %s members of it hold %s",
+			selected, f.PeerGroup, 100*matched, ofN(f.PeerHolders, f.PeerSize), what)
 	case inferred:
 		fmt.Fprintf(&b, "no package matches this user's attributes; their access matches %q (%.0f%%), and %s members of it hold %s",
 			f.PeerGroup, 100*matched, ofN(f.PeerHolders, f.PeerSize), what)

@@ -28,8 +28,8 @@ func WriteOverprovisioning(w io.Writer, rep *Overprovisioning, format string) er
 		return render.WriteCSV(w, header, rows)
 	case render.Table:
 		s := rep.Summary
-		fmt.Fprintf(w, "%d findings for %d of %d users (%d privileged); %d likely movers; %d disabled accounts, %d guests and %d service accounts hold access.\n\n",
-			s.Findings, s.UsersWithExcess, s.Users, s.Sensitive, s.Movers, s.Disabled, s.Guests, s.NonPerson)
+		fmt.Fprintf(w, "%d findings for %d of %d users (%d privileged); %d likely movers; %d title mismatches; %d disabled accounts, %d guests and %d service accounts hold access.\n\n",
+			s.Findings, s.UsersWithExcess, s.Users, s.Sensitive, s.Movers, s.TitleMismatches, s.Disabled, s.Guests, s.NonPerson)
 		rows := make([][]string, len(rep.Findings))
 		for i, f := range rep.Findings {
 			user := f.UserPrincipalName
@@ -48,6 +48,16 @@ func WriteOverprovisioning(w io.Writer, rep *Overprovisioning, format string) er
 				rows[i] = []string{m.UserPrincipalName, m.JobFunction, m.FormerFunction, fmt.Sprintf("%d of %d", m.Held, m.Distinct)}
 			}
 			if err := render.WriteTable(w, []string{"MOVER", "JOB FUNCTION", "LIKELY FORMER JOB FUNCTION", "HELD"}, rows, 120); err != nil {
+				return err
+			}
+		}
+		if len(rep.TitleMismatches) > 0 {
+			fmt.Fprintln(w)
+			rows := make([][]string, len(rep.TitleMismatches))
+			for i, m := range rep.TitleMismatches {
+				rows[i] = []string{m.UserPrincipalName, m.JobTitle, m.JobFunction, percent(m.OwnShare), m.AccessMatches, percent(m.MatchShare)}
+			}
+			if err := render.WriteTable(w, []string{"TITLE MISMATCH", "TITLE", "SELECTS", "HELD", "ACCESS MATCHES", "HELD"}, rows, 120); err != nil {
 				return err
 			}
 		}

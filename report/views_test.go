@@ -102,6 +102,58 @@ func TestMovers(t *testing.T) {
 	require.Empty(t, rep.Movers, "0 turns the search off")
 }
 
+// TestTitleMismatches: clerks, analysts (both Finance) and sales reps.
+// u0's title says clerk, their access is an analyst's; u1 holds a clerk's
+// and a sales rep's access (a mover, not a mismatch); u2 holds no clerk
+// access and nothing else (new, not mismatched); u3's title says clerk
+// and they hold most of an analyst's and all of a sales rep's access: the
+// analysts share their department, so that is the job function, and the
+// sales access is kept from earlier.
+func TestTitleMismatches(t *testing.T) {
+	users := twoFunctions(map[int][]int{1: {6, 7, 8}})
+	for range 12 {
+		users = append(users, spec{title: "Sales Rep", dept: "Sales", ents: []int{0, 6, 7, 8, 9}})
+	}
+	users[0].ents = []int{0, 3, 4, 5, 10}
+	users[1].ents = append(users[1].ents, 9)
+	users[2].ents = []int{0}
+	users[3].ents = []int{0, 3, 4, 5, 6, 7, 8, 9} // three of the analysts' four, all of the sales reps'
+	for i := 12; i < 24; i++ {
+		users[i].ents = append(users[i].ents, 10)
+	}
+	d, run := build(t, 11, users)
+	rep, err := ComputeOverprovisioning(context.Background(), d, run, DefaultOverOptions())
+	require.NoError(t, err)
+	var ids []string
+	for _, m := range rep.TitleMismatches {
+		ids = append(ids, m.UserID)
+		require.Equal(t, "Clerk", m.JobTitle)
+		require.Equal(t, "Clerk / Finance", m.JobFunction)
+		require.Equal(t, "Analyst / Finance", m.AccessMatches, "the analysts share the user's department")
+		require.Zero(t, m.OwnShare)
+		require.Contains(t, m.Reason, "check the title")
+	}
+	require.Equal(t, []string{"u0", "u3"}, ids)
+	require.Equal(t, 2, rep.Summary.TitleMismatches)
+	for _, f := range rep.Findings {
+		require.NotEqual(t, "u0", f.UserID, "an analyst's access is no excess for a user whose access is an analyst's: %s", f.Reason)
+		if f.UserID == "u3" {
+			require.Contains(t, f.Reason, `their attributes select "Clerk / Finance", but their access matches "Analyst / Finance"`)
+			require.Equal(t, "Sales Rep / Sales", f.FormerFunction)
+		}
+	}
+	var movers []string
+	for _, m := range rep.Movers {
+		movers = append(movers, m.UserID)
+	}
+	require.Equal(t, []string{"u1", "u3"}, movers)
+
+	var out bytes.Buffer
+	require.NoError(t, WriteOverprovisioning(&out, rep, "table"))
+	require.Contains(t, out.String(), "2 title mismatches")
+	require.Regexp(t, `u0@contoso.com +Clerk +Clerk / Finance +0\.0% +Analyst / Finance +100\.0%`, out.String())
+}
+
 func TestSummaries(t *testing.T) {
 	d, run := build(t, 7, twoFunctions(map[int][]int{0: {3, 4, 5}, 1: {6}, 13: {1}}))
 	rep, err := ComputeOverprovisioning(context.Background(), d, run, DefaultOverOptions())

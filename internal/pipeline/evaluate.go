@@ -34,6 +34,14 @@ type Evaluation struct {
 	MoversPrecision float64 `json:"moversPrecision"`
 	MoversRecall    float64 `json:"moversRecall"`
 
+	// Title mismatches: planted are the enabled members whose title is
+	// another job function's; a reported mismatch is right when planted.
+	MismatchesPlanted   int     `json:"titleMismatchesPlanted"`
+	MismatchesReported  int     `json:"titleMismatchesReported"`
+	MismatchesTrue      int     `json:"titleMismatchesTruePositives"`
+	MismatchesPrecision float64 `json:"titleMismatchesPrecision"`
+	MismatchesRecall    float64 `json:"titleMismatchesRecall"`
+
 	// SplitPairs counts the pairs of planted regional-split groups;
 	// SplitPairsSuggested those among the suggested rules.
 	SplitPairs          int `json:"splitPairs"`
@@ -128,6 +136,23 @@ func Evaluate(truth *tenantgen.Truth, run *tenant.Run, over *report.Overprovisio
 				}
 			}
 			ev.MoversRecall = float64(found) / float64(ev.MoversPlanted)
+		}
+		wrong := map[string]bool{}
+		for _, id := range truth.WrongTitles {
+			wrong[id] = true
+		}
+		ev.MismatchesPlanted = len(wrong)
+		for _, m := range over.TitleMismatches {
+			ev.MismatchesReported++
+			if wrong[m.UserID] {
+				ev.MismatchesTrue++
+			}
+		}
+		if ev.MismatchesReported > 0 {
+			ev.MismatchesPrecision = float64(ev.MismatchesTrue) / float64(ev.MismatchesReported)
+		}
+		if ev.MismatchesPlanted > 0 {
+			ev.MismatchesRecall = float64(ev.MismatchesTrue) / float64(ev.MismatchesPlanted)
 		}
 	}
 	if sod != nil {

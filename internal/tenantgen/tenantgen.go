@@ -78,9 +78,12 @@ type Truth struct {
 	RegionalSplits []RegionalSplit `json:"regionalSplits"`
 	SoDRules       []SoDRule       `json:"sodRules"`
 	SoDViolations  []SoDViolation  `json:"sodViolations"`
-	Disabled       []string        `json:"disabled"`
-	Guests         []string        `json:"guests"`
-	Service        []string        `json:"serviceAccounts"`
+	// WrongTitles lists the enabled members whose title is another job
+	// function's of their department (WrongTitleRate).
+	WrongTitles []string `json:"wrongTitles"`
+	Disabled    []string `json:"disabled"`
+	Guests      []string `json:"guests"`
+	Service     []string `json:"serviceAccounts"`
 }
 
 // JobFunction is a planted job function: its department and title and the
@@ -273,6 +276,7 @@ type user struct {
 	dept                                                                         *deptInst
 	fn                                                                           *function
 	enabled                                                                      bool
+	wrongTitle                                                                   bool // the title is another function's
 	grants                                                                       []int32
 }
 
@@ -629,6 +633,7 @@ func (g *generator) employee(i int, f *function) user {
 		}
 		if len(others) > 0 {
 			u.title = others[g.rng.IntN(len(others))].title.name
+			u.wrongTitle = true
 		}
 	case x < cfg.WrongTitleRate+cfg.EmptyTitleRate:
 		u.title = ""
@@ -862,6 +867,8 @@ func (g *generator) finishTruth() {
 			t.Service = append(t.Service, u.id)
 		case !u.enabled:
 			t.Disabled = append(t.Disabled, u.id)
+		case u.wrongTitle:
+			t.WrongTitles = append(t.WrongTitles, u.id)
 		}
 		for ri, r := range g.sodRules {
 			_, l := slices.BinarySearch(u.grants, int32(r[0]))
