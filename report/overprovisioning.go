@@ -60,7 +60,7 @@ type Overprovisioning struct {
 	// function's than the one their attributes select.
 	TitleMismatches []TitleMismatch `json:"titleMismatches"`
 	Summary         OverSummary     `json:"summary"`
-	Summaries  Summaries        `json:"summaries"`
+	Summaries       Summaries       `json:"summaries"`
 }
 
 // Mover is a user who still holds the access that sets another job
