@@ -155,6 +155,10 @@ type pkgIndex struct {
 	jobFunc  []bool    // package is a job function
 	holders  []map[int32]int32
 	invIndex map[int32][]int32 // entitlement → job-function packages
+	// hits counts, per package, a user's entitlements in it (see
+	// countHits); norm caches attribute values normalised (see agreement).
+	hits []int32
+	norm map[string][]string
 }
 
 func indexPackages(d *tenant.Data, pkgs []tenant.Package) (*pkgIndex, error) {
@@ -162,6 +166,7 @@ func indexPackages(d *tenant.Data, pkgs []tenant.Package) (*pkgIndex, error) {
 		ents: make([][]int32, len(pkgs)), members: make([][]int32, len(pkgs)),
 		byUser: make([][]int32, d.Dataset.NumUsers), jobFunc: make([]bool, len(pkgs)),
 		holders: make([]map[int32]int32, len(pkgs)), invIndex: map[int32][]int32{},
+		hits: make([]int32, len(pkgs)), norm: map[string][]string{},
 	}
 	for i, p := range pkgs {
 		ix.jobFunc[i] = p.Kind != "birthright"
@@ -207,14 +212,10 @@ func (ix *pkgIndex) holderCounts(d *tenant.Data, p int) map[int32]int32 {
 // one whose rule agrees with more of u's attributes (see matchOther). It
 // returns -1 when none qualifies.
 func (ix *pkgIndex) bestMatch(d *tenant.Data, run *tenant.Run, u int, row []int32, minShare float64) (int, float64) {
-	hits := map[int32]int{}
-	for _, e := range row {
-		for _, p := range ix.invIndex[e] {
-			hits[p]++
-		}
-	}
-	best, bestShare, bestAgree, bestHits := -1, 0.0, -1, 0
-	for p, h := range hits {
+	touched := ix.countHits(row, nil)
+	best, bestShare, bestAgree, bestHits := -1, 0.0, -1, int32(0)
+	for _, p := range touched {
+		h := ix.hits[p]
 		share := float64(h) / float64(len(ix.ents[p]))
 		if share < minShare {
 			continue
@@ -224,7 +225,33 @@ func (ix *pkgIndex) bestMatch(d *tenant.Data, run *tenant.Run, u int, row []int3
 			best, bestShare, bestAgree, bestHits = int(p), share, agree, h
 		}
 	}
+	ix.resetHits(touched)
 	return best, bestShare
+}
+
+// countHits counts in ix.hits, for every job-function package keep accepts
+// (nil: all), the entitlements of row it holds, and returns the packages
+// counted; resetHits clears them.
+func (ix *pkgIndex) countHits(row []int32, keep func(p int32) bool) []int32 {
+	var touched []int32
+	for _, e := range row {
+		for _, p := range ix.invIndex[e] {
+			if keep != nil && !keep(p) {
+				continue
+			}
+			if ix.hits[p] == 0 {
+				touched = append(touched, p)
+			}
+			ix.hits[p]++
+		}
+	}
+	return touched
+}
+
+func (ix *pkgIndex) resetHits(touched []int32) {
+	for _, p := range touched {
+		ix.hits[p] = 0
+	}
 }
 
 // ComputeOverprovisioning builds the overprovisioning report.
@@ -513,17 +540,15 @@ func (ix *pkgIndex) heldShare(row []int32, p int) float64 {
 // seldom comes with a stale department), then the larger share. It returns
 // -1 when none qualifies.
 func (ix *pkgIndex) matchOther(d *tenant.Data, run *tenant.Run, u int, row []int32, own int, minShare float64) (int, float64) {
-	hits := map[int32]int{}
-	for _, e := range row {
-		for _, p := range ix.invIndex[e] {
-			if run.Packages[p].Kind == mining.JobFunction.String() && !slices.Contains(ix.byUser[u], p) {
-				hits[p]++
-			}
-		}
+	if ix.heldShare(row, own) == 1 {
+		return -1, 0 // holds all of own's access, so no other function's instead
 	}
+	touched := ix.countHits(row, func(p int32) bool {
+		return run.Packages[p].Kind == mining.JobFunction.String() && !slices.Contains(ix.byUser[u], p)
+	})
 	best, bestShare, bestAgree := -1, 0.0, -1
-	for p, h := range hits {
-		share := float64(h) / float64(len(ix.ents[p]))
+	for _, p := range touched {
+		share := float64(ix.hits[p]) / float64(len(ix.ents[p]))
 		if share < minShare || ix.distinctShare(row, int(p), own) < minShare {
 			continue
 		}
@@ -535,6 +560,7 @@ func (ix *pkgIndex) matchOther(d *tenant.Data, run *tenant.Run, u int, row []int
 			best, bestShare, bestAgree = int(p), share, agree
 		}
 	}
+	ix.resetHits(touched)
 	return best, bestShare
 }
 
@@ -543,16 +569,38 @@ func (ix *pkgIndex) matchOther(d *tenant.Data, run *tenant.Run, u int, row []int
 func (ix *pkgIndex) agreement(d *tenant.Data, run *tenant.Run, u, p int) int {
 	n := 0
 	for _, c := range run.Packages[p].Conditions {
-		norm := mining.NormalizeValue
-		if c.Attribute == "jobTitle" {
-			norm = mining.NormalizeTitle
-		}
-		v := norm(d.Attribute(c.Attribute, u))
-		if slices.ContainsFunc(c.Values, func(x string) bool { return norm(x) == v }) {
+		v := ix.normalized(d, c.Attribute, u)
+		if slices.ContainsFunc(c.Values, func(x string) bool { return normalize(c.Attribute, x) == v }) {
 			n++
 		}
 	}
 	return n
+}
+
+// normalized returns user u's value of attribute name, normalised.
+func (ix *pkgIndex) normalized(d *tenant.Data, name string, u int) string {
+	a := d.Dataset.Attribute(name)
+	if a == nil {
+		return ""
+	}
+	vs, ok := ix.norm[name]
+	if !ok {
+		vs = make([]string, len(a.Values))
+		for i, v := range a.Values {
+			vs[i] = normalize(name, v)
+		}
+		ix.norm[name] = vs
+	}
+	return vs[a.Codes[u]]
+}
+
+// normalize normalises an attribute value as mining does (titles as job
+// titles).
+func normalize(attribute, v string) string {
+	if attribute == "jobTitle" {
+		return mining.NormalizeTitle(v)
+	}
+	return mining.NormalizeValue(v)
 }
 
 // distinctShare returns the share of package p's entitlements outside

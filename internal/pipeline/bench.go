@@ -37,8 +37,8 @@ type BenchStage struct {
 }
 
 // BenchTenant generates a tenant into dir, ingests it into a fresh database
-// there, loads it and runs mining with opt and both reports, timing every
-// stage.
+// there, loads it and runs mining with opt and both reports (SoD with its
+// suggested rules), timing every stage.
 func BenchTenant(ctx context.Context, dir string, cfg tenantgen.Config, opt mining.Options) (*BenchResult, error) {
 	res := &BenchResult{Users: cfg.Users, Seed: cfg.Seed}
 	stage := func(name string, f func() error) error {
@@ -109,7 +109,10 @@ func BenchTenant(ctx context.Context, dir string, cfg tenantgen.Config, opt mini
 		if err != nil {
 			return err
 		}
-		sod, err = report.ComputeSoD(ctx, data, run, rules)
+		if sod, err = report.ComputeSoD(ctx, data, run, rules); err != nil {
+			return err
+		}
+		sod.Suggested, err = report.SuggestRules(ctx, data, run, rules, report.DefaultSuggestOptions())
 		return err
 	}); err != nil {
 		return nil, err
