@@ -15,6 +15,7 @@ import (
 type profiles struct {
 	ents   [][]int32   // per group: entitlements some member holds, ascending
 	prev   [][]float64 // per group: the share of members holding ents[i]
+	sizes  []int       // per group: the members profiled
 	weight [][]float64 // per group: log-odds of holding ents[i], less the floor's
 	base   []float64   // per group: Σ log((1-p)/(1-floor)) over ents
 	byEnt  [][]int32   // entitlement → groups where most members hold it
@@ -45,8 +46,10 @@ func (m *miner) profiles(ctx context.Context, groups []*group, skip []bool) (*pr
 			members := g.members
 			if prof != nil {
 				members = slices.DeleteFunc(slices.Clone(members), func(u int32) bool { return prof.fitsElsewhere(w, u, i) })
-				if len(members) < m.opt.MinMembers {
-					members = g.members
+				if len(members) < m.opt.MinMembers || len(members) == len(g.members) {
+					// Nobody placed elsewhere (or too many): the profile stands.
+					ents[i], prev[i], sizes[i] = prof.ents[i], prof.prev[i], prof.sizes[i]
+					return nil
 				}
 			}
 			ents[i], prev[i] = w.common(members, 1e-9, skip)
@@ -63,7 +66,7 @@ func (m *miner) profiles(ctx context.Context, groups []*group, skip []bool) (*pr
 // newProfiles builds the profile of group i from its members' entitlements
 // ents[i] and their prevalence prev[i] among members[i] (nil: no profile).
 func newProfiles(ents [][]int32, prev [][]float64, sizes []int, numEntitlements int) *profiles {
-	p := &profiles{ents: ents, prev: prev, weight: make([][]float64, len(ents)), base: make([]float64, len(ents)),
+	p := &profiles{ents: ents, prev: prev, sizes: sizes, weight: make([][]float64, len(ents)), base: make([]float64, len(ents)),
 		byEnt: make([][]int32, numEntitlements)}
 	logit := func(x float64) float64 { return math.Log(x / (1 - x)) }
 	for g := range ents {
