@@ -31,11 +31,16 @@ type SuggestOptions struct {
 	Alpha float64
 	// Max caps the number of suggestions; 0 keeps all.
 	Max int
+	// MinMatch leaves the title mismatches out of a job function's members
+	// (see OverOptions.MinMatch): mixed with the function's true members,
+	// their access and the function's look like a pair never held together.
+	// 0 keeps every member.
+	MinMatch float64
 }
 
 // DefaultSuggestOptions returns the defaults of `rolemine report sod`.
 func DefaultSuggestOptions() SuggestOptions {
-	return SuggestOptions{MinHolders: 5, MinExpected: 5, MaxLift: 0.25, Alpha: 0.05, Max: 50}
+	return SuggestOptions{MinHolders: 5, MinExpected: 5, MaxLift: 0.25, Alpha: 0.05, Max: 50, MinMatch: DefaultOverOptions().MinMatch}
 }
 
 // SuggestedRule is a pair of entitlements that the data shows are almost
@@ -96,9 +101,15 @@ func SuggestRules(ctx context.Context, d *tenant.Data, run *tenant.Run, rules *S
 		}
 		var members []int32
 		for _, u := range ix.members[p] {
-			if ds.IsEligible(int(u)) {
-				members = append(members, u)
+			if !ds.IsEligible(int(u)) {
+				continue
 			}
+			if opt.MinMatch > 0 {
+				if q, _ := ix.matchOther(d, run, int(u), ds.Row(int(u)), p, opt.MinMatch); q >= 0 {
+					continue
+				}
+			}
+			members = append(members, u)
 		}
 		n := len(members)
 		if n < 2*opt.MinHolders {

@@ -68,6 +68,8 @@ func writeDemo(ios *IO, r *pipeline.DemoResult) error {
 		r.Over.Summary.Findings, r.Over.Summary.UsersWithExcess, ev.ExcessPrecision, ev.ExcessRecall)
 	fmt.Fprintf(w, "  %d users look like movers who kept an earlier job function's access (precision %.2f, recall %.2f against the planted ones).\n",
 		r.Over.Summary.Movers, ev.MoversPrecision, ev.MoversRecall)
+	fmt.Fprintf(w, "  %d users hold another job function's access than their title's (precision %.2f, recall %.2f against the planted stale titles).\n",
+		r.Over.Summary.TitleMismatches, ev.MismatchesPrecision, ev.MismatchesRecall)
 	fmt.Fprintf(w, "  Also %d disabled accounts, %d guests and %d service accounts hold access.\n",
 		r.Over.Summary.Disabled, r.Over.Summary.Guests, r.Over.Summary.NonPerson)
 	fmt.Fprintf(w, "Separation of duties: %d violations today (%d of %d planted found), %d package pairs to mark incompatible;\n",

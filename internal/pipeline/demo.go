@@ -57,7 +57,9 @@ func Demo(ctx context.Context, dir string, users int, seed uint64, progress func
 	}
 
 	step("generating a tenant")
-	truth, err := tenantgen.Generate(tenantgen.DefaultConfig(users, seed), tenantDir)
+	cfg := tenantgen.DefaultConfig(users, seed)
+	cfg.WrongTitleRate = 0.05 // some titles are stale, as in every directory
+	truth, err := tenantgen.Generate(cfg, tenantDir)
 	if err != nil {
 		return nil, err
 	}

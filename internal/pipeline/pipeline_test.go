@@ -89,8 +89,11 @@ func TestTitlesThatLie(t *testing.T) {
 		noisy := runConfig(t, cfg, mining.DefaultOptions())
 		require.GreaterOrEqual(t, noisy.MeanJaccard, clean.MeanJaccard-0.05)
 		require.Equal(t, noisy.JobFunctions, noisy.Recovered, "missed %v", noisy.Missed)
-		// The reports tell wrong titles from excess access.
+		// The reports tell wrong titles from excess access, and from pairs
+		// of access never held together.
 		require.NotZero(t, noisy.MismatchesPlanted)
+		require.Equal(t, noisy.SplitPairs, noisy.SplitPairsSuggested)
+		require.Equal(t, noisy.SplitPairs, noisy.Suggestions, "suggested SoD rules beyond the planted pairs")
 		for name, v := range map[string]float64{"excess precision": noisy.ExcessPrecision, "excess recall": noisy.ExcessRecall,
 			"movers precision": noisy.MoversPrecision, "movers recall": noisy.MoversRecall,
 			"title mismatch precision": noisy.MismatchesPrecision, "title mismatch recall": noisy.MismatchesRecall} {
