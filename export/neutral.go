@@ -60,9 +60,10 @@ func WriteCSV(w io.Writer, defs *Definitions) error {
 		"rulePrecision", "ruleRecall"}
 	var rows [][]string
 	for _, p := range defs.Packages {
-		// A rule's fit is known for access-cluster packages only.
+		// A rule's fit is not measured for the birthright package, nor by
+		// runs mined before it was.
 		var precision, recall string
-		if p.Kind == mining.AccessCluster.String() {
+		if p.Kind != mining.Birthright.String() && (p.Metrics.RulePrecision > 0 || p.Metrics.RuleRecall > 0) {
 			precision = strconv.FormatFloat(p.Metrics.RulePrecision, 'f', -1, 64)
 			recall = strconv.FormatFloat(p.Metrics.RuleRecall, 'f', -1, 64)
 		}

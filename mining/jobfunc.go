@@ -181,9 +181,15 @@ type Metrics struct {
 	GrantsAdded    int     `json:"grantsAdded"`
 	MinPrevalence  float64 `json:"minPrevalence"`
 	MeanPrevalence float64 `json:"meanPrevalence"`
-	// RulePrecision and RuleRecall say how well the rule of a cluster
-	// package fits the cluster: the share of the users it selects that are
-	// in the cluster, and the share of the cluster it selects.
+	// RulePrecision and RuleRecall say how well a package's rule fits the
+	// users with its access. For a cluster package, those are the
+	// cluster's users: the share of the users the rule selects that are in
+	// the cluster, and the share of the cluster it selects. For a job
+	// function or a variant, they are the eligible users who hold at least
+	// the threshold share of its entitlements: the share of its members who
+	// do (a low one: a title that many hold without the access, stale or
+	// wrong), and the share of those users whom the rule selects (a low
+	// one: access that users of other titles hold too, or blank titles).
 	RulePrecision float64 `json:"rulePrecision,omitempty"`
 	RuleRecall    float64 `json:"ruleRecall,omitempty"`
 }
@@ -271,10 +277,10 @@ func JobFunctions(ctx context.Context, d *Dataset, opt Options) (*Result, error)
 		if len(g.members) < opt.MinMembers || g.empty {
 			return nil
 		}
-		var ents []int32
+		var ents, typical []int32
 		var prev []float64
 		if prof != nil {
-			ents, prev = w.trimmedCommon(g.members, inBirthright, func(u int32) bool { return prof.fitsElsewhere(w, u, i) })
+			ents, prev, typical = w.trimmedCommon(g.members, inBirthright, func(u int32) bool { return prof.fitsElsewhere(w, u, i) })
 		} else {
 			ents, prev = w.common(g.members, opt.Threshold, inBirthright)
 		}
@@ -289,7 +295,13 @@ func JobFunctions(ctx context.Context, d *Dataset, opt Options) (*Result, error)
 			return err
 		}
 		if opt.Variants {
-			vs, err := w.variants(ctx, g, p, inBirthright)
+			// Variants are sought among the typical members: what the
+			// atypical ones hold is another job function's access.
+			vg := g
+			if typical != nil {
+				vg = &group{conds: g.conds, members: typical, ruleUsers: g.ruleUsers}
+			}
+			vs, err := w.variants(ctx, vg, p, inBirthright)
 			if err != nil {
 				return err
 			}
@@ -319,6 +331,9 @@ func JobFunctions(ctx context.Context, d *Dataset, opt Options) (*Result, error)
 	}); err != nil {
 		return nil, err
 	}
+	if err := m.ruleFit(ctx, res.Packages); err != nil {
+		return nil, err
+	}
 	return res, nil
 }
 
@@ -331,12 +346,13 @@ func JobFunctions(ctx context.Context, d *Dataset, opt Options) (*Result, error)
 // profile explains their access far better (see profiles.fitsElsewhere).
 // Such members, someone whose title is stale or wrong, would otherwise pull
 // the group's own entitlements below the threshold. Nothing is trimmed when
-// more than two thirds of the group would be.
-func (m *miner) trimmedCommon(members []int32, skip []bool, elsewhere func(u int32) bool) ([]int32, []float64) {
+// more than two thirds of the group would be. typical lists the members
+// kept, nil when none was left out.
+func (m *miner) trimmedCommon(members []int32, skip []bool, elsewhere func(u int32) bool) (ents []int32, prev []float64, typical []int32) {
 	const majorityShare, inlierShare, rareShare, maxAtypical = 0.5, 0.8, 0.2, 2.0 / 3
-	ents, prev := m.common(members, m.opt.Threshold, skip)
+	ents, prev = m.common(members, m.opt.Threshold, skip)
 	if m.opt.Threshold <= majorityShare {
-		return ents, prev
+		return ents, prev, nil
 	}
 	all, allPrev := m.common(members, 1e-9, skip)
 	var core []int32
@@ -350,9 +366,8 @@ func (m *miner) trimmedCommon(members []int32, skip []bool, elsewhere func(u int
 		}
 	}
 	if len(core) == 0 {
-		return ents, prev
+		return ents, prev, nil
 	}
-	var typical []int32
 	for _, u := range members {
 		row := m.d.Row(int(u))
 		held, unusual := 0, 0
@@ -373,7 +388,7 @@ func (m *miner) trimmedCommon(members []int32, skip []bool, elsewhere func(u int
 		}
 	}
 	if len(typical) == len(members) || len(typical) < m.opt.MinMembers || float64(len(members)-len(typical)) > maxAtypical*float64(len(members)) {
-		return ents, prev
+		return ents, prev, nil
 	}
 	// An entitlement the trimming adds must owe its shortfall to the
 	// atypical members alone: the typical ones hold it at the threshold
@@ -390,7 +405,7 @@ func (m *miner) trimmedCommon(members []int32, skip []bool, elsewhere func(u int
 			out = append(out, allPrev[k])
 		}
 	}
-	return trimmed, out
+	return trimmed, out, typical
 }
 
 // clusterPackages proposes a package for every access cluster whose
@@ -591,9 +606,11 @@ type miner struct {
 	opt    Options
 	counts []int32
 	mark   []bool
-	// seen marks attribute groups (see profiles.fitsElsewhere); allocated
-	// on first use.
+	// seen marks attribute groups (see profiles.fitsElsewhere), and held
+	// counts a user's entitlements per package (see ruleFit); allocated on
+	// first use.
 	seen []bool
+	held []int32
 	norm map[*Attribute]*normalized
 	mu   *sync.Mutex // serialises progress callbacks
 }

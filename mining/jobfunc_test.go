@@ -2,6 +2,7 @@ package mining
 
 import (
 	"context"
+	"math"
 	"math/rand/v2"
 	"reflect"
 	"runtime"
@@ -427,5 +428,39 @@ func TestTrimStaleTitles(t *testing.T) {
 	opt.Trim = false
 	if got := names(mine(t, d, opt)); len(got) != 1 {
 		t.Errorf("without trimming the three titles look alike and merge: %q", got)
+	}
+}
+
+// TestRuleFit: seven engineers hold the engineers' access and three carry
+// the title with an analyst's access; two users without a title hold the
+// engineers' access too. The engineers' rule selects 7 of its 10 members
+// with the access (precision 0.7) and 7 of the 9 users with it (recall);
+// the analysts' rule all 10 of its members, and 10 of the 13 with the
+// analysts' access.
+func TestRuleFit(t *testing.T) {
+	var users []testUser
+	for i := range 10 {
+		u := testUser{"Engineer", "R&D", "A", true, []int{1, 2, 3, 4, 5}}
+		if i >= 7 {
+			u.ents = []int{6, 7, 8, 9, 10}
+		}
+		users = append(users, u, testUser{"Analyst", "R&D", "A", true, []int{6, 7, 8, 9, 10}})
+	}
+	users = append(users, testUser{"", "R&D", "A", true, []int{1, 2, 3, 4, 5}}, testUser{"", "R&D", "A", true, []int{1, 2, 3, 4, 5}})
+	opt := DefaultOptions()
+	opt.BirthrightThreshold = 0
+	res := mine(t, build(users), opt)
+	want := map[string][2]float64{"Engineer / R&D": {0.7, 7.0 / 9}, "Analyst / R&D": {1, 10.0 / 13}}
+	if len(res.Packages) != len(want) {
+		t.Fatalf("packages %q", names(res))
+	}
+	for _, p := range res.Packages {
+		w, ok := want[p.Name]
+		if !ok {
+			t.Fatalf("package %q", p.Name)
+		}
+		if math.Abs(p.Metrics.RulePrecision-w[0]) > 1e-9 || math.Abs(p.Metrics.RuleRecall-w[1]) > 1e-9 {
+			t.Errorf("%s: rule precision %.3f recall %.3f, want %.3f %.3f", p.Name, p.Metrics.RulePrecision, p.Metrics.RuleRecall, w[0], w[1])
+		}
 	}
 }

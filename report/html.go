@@ -89,7 +89,7 @@ func WriteHTML(w io.Writer, doc *Document) error {
 	for i, p := range doc.Run.Packages {
 		row := packageRow{Name: p.Name, Kind: p.Kind, Rule: p.Rule, Automatic: p.Automatic,
 			Members: len(p.Members), Entitlements: len(p.Entitlements), Coverage: coverage[i]}
-		if p.Kind == mining.AccessCluster.String() {
+		if p.Kind != mining.Birthright.String() && (p.Metrics.RulePrecision > 0 || p.Metrics.RuleRecall > 0) {
 			row.RuleFit = fmt.Sprintf("precision %.2f, recall %.2f", p.Metrics.RulePrecision, p.Metrics.RuleRecall)
 		}
 		v.Packages = append(v.Packages, row)

@@ -111,12 +111,14 @@ func writeRun(w io.Writer, run *tenant.Run, format string) error {
 		if !p.Automatic {
 			rule = "(direct assignment)"
 		}
-		if p.Kind == mining.AccessCluster.String() {
-			rule += fmt.Sprintf(" [fits the cluster: precision %.2f, recall %.2f]", p.Metrics.RulePrecision, p.Metrics.RuleRecall)
+		fit := ""
+		if p.Kind != mining.Birthright.String() && (p.Metrics.RulePrecision > 0 || p.Metrics.RuleRecall > 0) {
+			fit = fmt.Sprintf("%.2f / %.2f", p.Metrics.RulePrecision, p.Metrics.RuleRecall)
 		}
 		rows[i] = []string{p.ID, strconv.Itoa(p.Metrics.Members), strconv.Itoa(p.Metrics.Entitlements),
-			fmt.Sprintf("%.0f%%", 100*p.Metrics.Coverage), strconv.Itoa(p.Metrics.MembersGaining), rule}
+			fmt.Sprintf("%.0f%%", 100*p.Metrics.Coverage), strconv.Itoa(p.Metrics.MembersGaining), fit, rule}
 	}
-	fmt.Fprintf(w, "Mining run %d on snapshot %d: %d packages.\n\n", run.ID, run.SnapshotID, len(run.Packages))
-	return render.WriteTable(w, []string{"PACKAGE", "MEMBERS", "ENTITLEMENTS", "COVERAGE", "GAINING", "RULE"}, rows, 100)
+	fmt.Fprintf(w, "Mining run %d on snapshot %d: %d packages. RULE FIT: the share of the members who hold the package's access, and the share of the users with its access whom the rule selects.\n\n",
+		run.ID, run.SnapshotID, len(run.Packages))
+	return render.WriteTable(w, []string{"PACKAGE", "MEMBERS", "ENTITLEMENTS", "COVERAGE", "GAINING", "RULE FIT", "RULE"}, rows, 100)
 }
