@@ -52,7 +52,8 @@ func TestTitlesThatLie(t *testing.T) {
 			var def, base, cl total
 			worst := 1.0
 			lowest := map[string]float64{}
-			extra := 0 // suggested SoD rules beyond the planted pairs, most in a tenant
+			extra := 0   // suggested SoD rules beyond the planted pairs, most in a tenant
+			surplus := 0 // packages beyond the planted job functions, most in a tenant
 			for _, seed := range seeds {
 				cfg := tenantgen.DefaultConfig(n, seed)
 				cfg.EmptyTitleRate, cfg.WrongTitleRate = l.blank, l.stale
@@ -68,6 +69,7 @@ func TestTitlesThatLie(t *testing.T) {
 				}
 				worst = min(worst, float64(ev.Recovered)/float64(ev.JobFunctions))
 				extra = max(extra, ev.Suggestions-ev.SplitPairsSuggested)
+				surplus = max(surplus, ev.Packages-ev.JobFunctions)
 				for name, v := range map[string]float64{"excess precision": ev.ExcessPrecision, "excess recall": ev.ExcessRecall,
 					"movers precision": ev.MoversPrecision, "movers recall": ev.MoversRecall,
 					"mismatch precision": ev.MismatchesPrecision, "mismatch recall": ev.MismatchesRecall} {
@@ -89,8 +91,8 @@ func TestTitlesThatLie(t *testing.T) {
 			}
 			t.Logf("%d users, %.0f%% blank + %.0f%% stale titles, %d tenants: defaults %s (worst tenant %.1f%%); plain groups %s; clean titles %s",
 				n, 100*l.blank, 100*l.stale, len(seeds), f(def), 100*worst, f(base), f(cl))
-			t.Logf("%d users, %.0f%% blank + %.0f%% stale titles: reports, lowest over the tenants: %v; at most %d suggested SoD rules beyond the planted pairs",
-				n, 100*l.blank, 100*l.stale, lowest, extra)
+			t.Logf("%d users, %.0f%% blank + %.0f%% stale titles: reports, lowest over the tenants: %v; at most %d suggested SoD rules beyond the planted pairs and %d packages beyond the planted functions",
+				n, 100*l.blank, 100*l.stale, lowest, extra, surplus)
 			if got := float64(def.recovered) / float64(def.functions); got < 0.95 {
 				t.Errorf("defaults recover %.3f of the planted job functions, want at least 0.95", got)
 			}

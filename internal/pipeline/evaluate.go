@@ -13,6 +13,7 @@ import (
 type Evaluation struct {
 	JobFunctions int      `json:"jobFunctions"`
 	Recovered    int      `json:"recovered"` // best package Jaccard ≥ RecoveryJaccard
+	Packages     int      `json:"packages"`  // packages proposed, birthright aside
 	MeanJaccard  float64  `json:"meanJaccard"`
 	Missed       []string `json:"missed"`
 
@@ -67,6 +68,7 @@ func Evaluate(truth *tenantgen.Truth, run *tenant.Run, over *report.Overprovisio
 			s[e.Entitlement()] = true
 		}
 		pkgSets = append(pkgSets, s)
+		ev.Packages++
 	}
 	sum := 0.0
 	for _, jf := range truth.JobFunctions {

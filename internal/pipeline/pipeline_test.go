@@ -89,6 +89,7 @@ func TestTitlesThatLie(t *testing.T) {
 		noisy := runConfig(t, cfg, mining.DefaultOptions())
 		require.GreaterOrEqual(t, noisy.MeanJaccard, clean.MeanJaccard-0.05)
 		require.Equal(t, noisy.JobFunctions, noisy.Recovered, "missed %v", noisy.Missed)
+		require.Equal(t, noisy.JobFunctions, noisy.Packages, "no package beyond the planted functions: a stale title's access makes no variant")
 		// The reports tell wrong titles from excess access, and from pairs
 		// of access never held together.
 		require.NotZero(t, noisy.MismatchesPlanted)
