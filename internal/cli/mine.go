@@ -97,6 +97,9 @@ func runMine(cmd *cobra.Command, ios *IO, g *globals, opts *mineOptions) error {
 			return err
 		}
 		fmt.Fprintf(ios.Err, "Tuned: --by %s --threshold %v --min-members %d.\n", strings.Join(p.By, ","), p.Threshold, p.MinMembers)
+		if c := p.Chosen; c != nil {
+			fmt.Fprintf(ios.Err, "Predicting each user's access from the others of their group: precision %.3f, recall %.3f, F1 %.3f.\n", c.Precision, c.Recall, c.F1)
+		}
 	}
 	return writeRun(ios.Out, run, opts.format)
 }

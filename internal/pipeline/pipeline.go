@@ -53,6 +53,12 @@ type MineParams struct {
 	BirthrightThreshold float64  `json:"birthrightThreshold"`
 	MinMembers          int      `json:"minMembers"`
 	MaxRuleUsers        int      `json:"maxRuleUsers"`
+	Trim                bool     `json:"trim"`
+	Variants            bool     `json:"variants"`
+	Clusters            bool     `json:"clusters"`
+	// Chosen is the leave-one-out score of the attributes, threshold and
+	// group size that --by auto or --tune chose.
+	Chosen *mining.AttributeScore `json:"chosen,omitempty"`
 }
 
 // Mine loads a snapshot (0: the latest), mines job-function packages and
@@ -68,11 +74,14 @@ func Mine(ctx context.Context, st *store.Store, snapshotID int64, mo MineOptions
 	}
 	start := time.Now()
 	opt := mo.Options
+	var chosen *mining.AttributeScore
 	switch {
 	case mo.Tune:
-		if opt, _, err = mining.Tune(ctx, data.Dataset, nil, opt); err != nil {
+		var score mining.AttributeScore
+		if opt, score, err = mining.Tune(ctx, data.Dataset, nil, opt); err != nil {
 			return nil, nil, fmt.Errorf("--tune: %w", ErrNoAttribute)
 		}
+		chosen = &score
 	case len(opt.By) == 1 && opt.By[0] == "auto":
 		ranks, err := mining.RankAttributes(ctx, data.Dataset, mining.RankOptions{Pairs: true, Threshold: opt.Threshold,
 			MinMembers: max(2, opt.MinMembers), BirthrightThreshold: opt.BirthrightThreshold})
@@ -83,12 +92,14 @@ func Mine(ctx context.Context, st *store.Store, snapshotID int64, mo MineOptions
 			return nil, nil, fmt.Errorf("--by auto: %w", ErrNoAttribute)
 		}
 		opt.By = ranks[0].Attributes
+		chosen = &ranks[0]
 	}
 	res, err := mining.JobFunctions(ctx, data.Dataset, opt)
 	if err != nil {
 		return nil, nil, fmt.Errorf("mine: %w", err)
 	}
-	params, _ := json.Marshal(MineParams{opt.By, opt.Threshold, opt.BirthrightThreshold, opt.MinMembers, opt.MaxRuleUsers})
+	params, _ := json.Marshal(MineParams{By: opt.By, Threshold: opt.Threshold, BirthrightThreshold: opt.BirthrightThreshold,
+		MinMembers: opt.MinMembers, MaxRuleUsers: opt.MaxRuleUsers, Trim: opt.Trim, Variants: opt.Variants, Clusters: opt.Clusters, Chosen: chosen})
 	run := &tenant.Run{SnapshotID: snap.ID, Method: "jobFunctions", Params: string(params),
 		Seconds: time.Since(start).Seconds(), Packages: tenant.Packages(data, res)}
 	if err := st.SaveRun(ctx, run); err != nil {
