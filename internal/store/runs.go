@@ -73,9 +73,10 @@ func (s *Store) SaveRun(ctx context.Context, run *tenant.Run) error {
 				return err
 			}
 			m := p.Metrics
-			if _, err := conn.ExecContext(ctx, `INSERT INTO packages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			if _, err := conn.ExecContext(ctx, `INSERT INTO packages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 				run.ID, p.ID, i, p.Name, p.Kind, p.Rule, p.Automatic, m.Members, m.Entitlements, m.RuleUsers,
-				m.Coverage, m.MembersGaining, m.GrantsAdded, m.MinPrevalence, m.MeanPrevalence, string(conds)); err != nil {
+				m.Coverage, m.MembersGaining, m.GrantsAdded, m.MinPrevalence, m.MeanPrevalence, string(conds),
+				m.RulePrecision, m.RuleRecall); err != nil {
 				return err
 			}
 		}
@@ -120,7 +121,8 @@ func (s *Store) LatestRun(ctx context.Context, snapshotID int64) (*tenant.Run, e
 		return nil, err
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT package_id, name, kind, coalesce(rule, ''), automatic, members, entitlements, rule_users,
-		coverage, members_gaining, grants_added, min_prevalence, mean_prevalence, conditions
+		coverage, members_gaining, grants_added, min_prevalence, mean_prevalence, conditions,
+		coalesce(rule_precision, 0), coalesce(rule_recall, 0)
 		FROM packages WHERE run_id = ? ORDER BY ordinal`, run.ID)
 	if err != nil {
 		return nil, err
@@ -132,7 +134,8 @@ func (s *Store) LatestRun(ctx context.Context, snapshotID int64) (*tenant.Run, e
 		var m mining.Metrics
 		var conds string
 		if err := rows.Scan(&p.ID, &p.Name, &p.Kind, &p.Rule, &p.Automatic, &m.Members, &m.Entitlements, &m.RuleUsers,
-			&m.Coverage, &m.MembersGaining, &m.GrantsAdded, &m.MinPrevalence, &m.MeanPrevalence, &conds); err != nil {
+			&m.Coverage, &m.MembersGaining, &m.GrantsAdded, &m.MinPrevalence, &m.MeanPrevalence, &conds,
+			&m.RulePrecision, &m.RuleRecall); err != nil {
 			return nil, err
 		}
 		if err := json.Unmarshal([]byte(conds), &p.Conditions); err != nil {

@@ -19,7 +19,7 @@ import (
 )
 
 // SchemaVersion is the version of the schema this build reads and writes.
-const SchemaVersion = 2
+const SchemaVersion = 3
 
 //go:embed schema_v1.sql
 var schemaV1 string
@@ -27,8 +27,11 @@ var schemaV1 string
 //go:embed schema_v2.sql
 var schemaV2 string
 
+//go:embed schema_v3.sql
+var schemaV3 string
+
 // migrations[i] brings a database from version i to version i+1.
-var migrations = []string{schemaV1, schemaV2}
+var migrations = []string{schemaV1, schemaV2, schemaV3}
 
 // ErrNoSnapshot is returned when the database holds no snapshot yet.
 var ErrNoSnapshot = errors.New("no snapshot in the database: run `rolemine ingest` first")

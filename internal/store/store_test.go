@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"os"
 	"path/filepath"
@@ -255,4 +256,39 @@ func TestSchemaVersion(t *testing.T) {
 	require.NoError(t, s.Close())
 	_, err = Open(ctx, path)
 	require.ErrorContains(t, err, "newer than this rolemine")
+}
+
+// TestUpgradeKeepsRuns: a database written at schema version 2 (before the
+// packages' rule fit was kept) opens at the current version with its runs,
+// their rule fit unknown (zero).
+func TestUpgradeKeepsRuns(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "v2.duckdb")
+	db, err := sql.Open("duckdb", path)
+	require.NoError(t, err)
+	_, err = db.Exec(`CREATE TABLE schema_version (version INTEGER NOT NULL, applied_at TIMESTAMP NOT NULL)`)
+	require.NoError(t, err)
+	for v, m := range migrations[:2] {
+		_, err = db.Exec(m)
+		require.NoError(t, err)
+		_, err = db.Exec(`INSERT INTO schema_version VALUES (?, now())`, v+1)
+		require.NoError(t, err)
+	}
+	_, err = db.Exec(`INSERT INTO mining_runs VALUES (1, 1, now(), 'jobFunctions', '{}', 1, 0.1)`)
+	require.NoError(t, err)
+	_, err = db.Exec(`INSERT INTO packages VALUES (1, 'clerk', 0, 'Clerk', 'jobFunction', '(user.jobTitle -eq "Clerk")', true, 0, 0, 0, 1, 0, 0, 1, 1, '[]')`)
+	require.NoError(t, err)
+	require.NoError(t, db.Close())
+
+	s, err := Open(ctx, path)
+	require.NoError(t, err)
+	defer s.Close()
+	run, err := s.LatestRun(ctx, 1)
+	require.NoError(t, err)
+	require.Len(t, run.Packages, 1)
+	require.Equal(t, "Clerk", run.Packages[0].Name)
+	require.Zero(t, run.Packages[0].Metrics.RulePrecision)
+	var v int
+	require.NoError(t, s.db.QueryRow(`SELECT max(version) FROM schema_version`).Scan(&v))
+	require.Equal(t, SchemaVersion, v)
 }
