@@ -184,12 +184,14 @@ type Metrics struct {
 	// RulePrecision and RuleRecall say how well a package's rule fits the
 	// users with its access. For a cluster package, those are the
 	// cluster's users: the share of the users the rule selects that are in
-	// the cluster, and the share of the cluster it selects. For a job
-	// function or a variant, they are the eligible users who hold at least
-	// the threshold share of its entitlements: the share of its members who
-	// do (a low one: a title that many hold without the access, stale or
-	// wrong), and the share of those users whom the rule selects (a low
-	// one: access that users of other titles hold too, or blank titles).
+	// the cluster, and the share of the cluster it selects. For a variant,
+	// they are the eligible users who hold at least the threshold share of
+	// its entitlements; for a job function, those of them whose access fits
+	// it best of all job functions. Precision is the share of its members
+	// who have its access (a low one: a title that many hold without the
+	// access, stale or wrong), recall the share of the users with its access
+	// whom the rule selects (a low one: users of other titles, or with none,
+	// have it too).
 	RulePrecision float64 `json:"rulePrecision,omitempty"`
 	RuleRecall    float64 `json:"ruleRecall,omitempty"`
 }

@@ -7,9 +7,12 @@ import (
 )
 
 // ruleFit sets the rule precision and recall of the job-function and
-// variant packages (see Metrics): a user has a package's access when they
-// hold at least the threshold share of its entitlements. Users are counted
-// in chunks on all workers; each package's holders are counted once.
+// variant packages (see Metrics). A user has a variant's access when they
+// hold at least the threshold share of its entitlements, and a job
+// function's when theirs is the job function of which they hold the largest
+// share, at least the threshold (ties: the larger package, then the first):
+// job functions share much of their access with their department's others.
+// Users are counted in chunks on all workers.
 func (m *miner) ruleFit(ctx context.Context, pkgs []Package) error {
 	byEnt := make([][]int32, m.d.NumEntitlements)
 	for i, p := range pkgs {
@@ -39,14 +42,30 @@ func (m *miner) ruleFit(ctx context.Context, pkgs []Package) error {
 					w.held[p]++
 				}
 			}
-			for _, p := range touched {
-				if float64(w.held[p]) >= m.opt.Threshold*float64(len(pkgs[p].Entitlements))-1e-9 {
-					holders[p].Add(1)
-					if _, ok := slices.BinarySearch(pkgs[p].Members, int32(u)); ok {
-						members[p].Add(1)
-					}
+			count := func(p int32) {
+				holders[p].Add(1)
+				if _, ok := slices.BinarySearch(pkgs[p].Members, int32(u)); ok {
+					members[p].Add(1)
 				}
+			}
+			best, bestShare := int32(-1), 0.0
+			for _, p := range touched {
+				n := len(pkgs[p].Entitlements)
+				share := float64(w.held[p]) / float64(n)
 				w.held[p] = 0
+				if share < m.opt.Threshold-1e-9 {
+					continue
+				}
+				if pkgs[p].Kind == Variant {
+					count(p)
+					continue
+				}
+				if share > bestShare || share == bestShare && (n > len(pkgs[best].Entitlements) || n == len(pkgs[best].Entitlements) && p < best) {
+					best, bestShare = p, share
+				}
+			}
+			if best >= 0 {
+				count(best)
 			}
 			touched = touched[:0]
 		}
