@@ -48,7 +48,9 @@ func browser(t *testing.T) string {
 // hostileTenant generates a tenant and renames one job title and one
 // department to markup before ingesting it.
 func hostileTenant(t *testing.T, dir string) {
-	_, err := tenantgen.Generate(tenantgen.DefaultConfig(2000, 5), dir)
+	cfg := tenantgen.DefaultConfig(2000, 5)
+	cfg.WrongTitleRate = 0.05
+	_, err := tenantgen.Generate(cfg, dir)
 	require.NoError(t, err)
 	path := filepath.Join(dir, tenantgen.UsersFile)
 	f, err := os.Open(path)
@@ -156,6 +158,8 @@ func TestHTMLReportInChromium(t *testing.T) {
 	require.Contains(t, text, hostileDept)
 	require.Contains(t, text, "Separation of duties")
 	require.Contains(t, text, "Which attributes explain access")
+	require.Contains(t, text, "rule fit: precision")
+	require.Regexp(t, `Title mismatches\n+[^\n]*stale or wrong title[^\n]*\n+User\tTitle\tAttributes select\tHeld of it\tAccess matches\tHeld of it\n\S+@contoso.com\t`, text, "the stale titles are listed")
 	require.Zero(t, scripts, "no script element")
 	require.Equal(t, 4, images, "four charts")
 	require.Equal(t, images, rendered, "every chart decodes and renders")
