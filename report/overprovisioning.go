@@ -534,14 +534,15 @@ func (ix *pkgIndex) heldShare(row []int32, p int) float64 {
 // (own is the one their attributes select), whose access u holds instead
 // of own's: at least minShare of its entitlements and of those that set it
 // apart from own's, and at most 1-minShare of those that set own's apart
-// from it (a user who holds both has gained access, not changed title).
-// When several qualify (a user who moved keeps the old function's access),
+// from it (a user who holds both has gained access, not changed title; when
+// all of own's are among its, nothing sets own's apart, and the user's
+// access is the larger function's). When several qualify (a user who moved keeps the old function's access),
 // the one whose rule agrees with more of u's attributes wins (a stale title
 // seldom comes with a stale department), then the larger share. It returns
 // -1 when none qualifies.
 func (ix *pkgIndex) matchOther(d *tenant.Data, run *tenant.Run, u int, row []int32, own int, minShare float64) (int, float64) {
-	if ix.heldShare(row, own) == 1 {
-		return -1, 0 // holds all of own's access, so no other function's instead
+	if !slices.ContainsFunc(row, func(e int32) bool { _, in := slices.BinarySearch(ix.ents[own], e); return !in && len(ix.invIndex[e]) > 0 }) {
+		return -1, 0 // no access of another function's outside own's
 	}
 	touched := ix.countHits(row, func(p int32) bool {
 		return run.Packages[p].Kind == mining.JobFunction.String() && !slices.Contains(ix.byUser[u], p)
@@ -552,7 +553,7 @@ func (ix *pkgIndex) matchOther(d *tenant.Data, run *tenant.Run, u int, row []int
 		if share < minShare || ix.distinctShare(row, int(p), own) < minShare {
 			continue
 		}
-		if kept := ix.distinctShare(row, own, int(p)); kept < 0 || kept > 1-minShare {
+		if kept := ix.distinctShare(row, own, int(p)); kept > 1-minShare {
 			continue
 		}
 		agree := ix.agreement(d, run, u, int(p))
