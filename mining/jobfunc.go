@@ -269,7 +269,7 @@ func JobFunctions(ctx context.Context, d *Dataset, opt Options) (*Result, error)
 	var prof *profiles
 	if opt.Trim {
 		var err error
-		if prof, err = m.profiles(ctx, groups, inBirthright); err != nil {
+		if prof, err = m.profileGroups(ctx, groups, inBirthright); err != nil {
 			return nil, err
 		}
 	}

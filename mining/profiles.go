@@ -30,11 +30,11 @@ const (
 	elsewhereMargin = 2.3 // tenfold
 )
 
-// profiles profiles the access of every group that gets a package. It does
+// profileGroups profiles the access of every group that gets a package. It does
 // so twice: from all members, then from the members the first profiles do
 // not place in another group, so that a group polluted by wrong titles is
 // modelled by its own members.
-func (m *miner) profiles(ctx context.Context, groups []*group, skip []bool) (*profiles, error) {
+func (m *miner) profileGroups(ctx context.Context, groups []*group, skip []bool) (*profiles, error) {
 	var prof *profiles
 	for range 2 {
 		ents, prev, sizes := make([][]int32, len(groups)), make([][]float64, len(groups)), make([]int, len(groups))

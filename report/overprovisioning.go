@@ -25,11 +25,11 @@ type OverOptions struct {
 	Confidence float64
 	// MinMatch: a user whose attributes select no job-function package is
 	// compared with the package whose entitlements they hold most of, if
-	// they hold at least this share of it. So is a user who holds less than
-	// this share of the package their attributes select and at least this
-	// share of another job function's, both of all its entitlements and of
-	// those that set it apart from their own: a title mismatch (a stale or
-	// wrong title), reported as such.
+	// they hold at least this share of it. So is a user who holds at least
+	// this share of another job function's package, both of all its
+	// entitlements and of those that set it apart from the package their
+	// attributes select, and at most the rest of what sets their own apart:
+	// a title mismatch (a stale or wrong title), reported as such.
 	MinMatch float64
 	// StructuralNoise, when above zero, also runs the structural miner
 	// (mining.Cover) over the members' access, letting at most this share
@@ -541,7 +541,10 @@ func (ix *pkgIndex) heldShare(row []int32, p int) float64 {
 // seldom comes with a stale department), then the larger share. It returns
 // -1 when none qualifies.
 func (ix *pkgIndex) matchOther(d *tenant.Data, run *tenant.Run, u int, row []int32, own int, minShare float64) (int, float64) {
-	if !slices.ContainsFunc(row, func(e int32) bool { _, in := slices.BinarySearch(ix.ents[own], e); return !in && len(ix.invIndex[e]) > 0 }) {
+	if !slices.ContainsFunc(row, func(e int32) bool {
+		_, in := slices.BinarySearch(ix.ents[own], e)
+		return !in && len(ix.invIndex[e]) > 0
+	}) {
 		return -1, 0 // no access of another function's outside own's
 	}
 	touched := ix.countHits(row, func(p int32) bool {
