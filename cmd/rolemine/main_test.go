@@ -28,7 +28,7 @@ func TestScripts(t *testing.T) {
 			// fakegraph DIR [fault=VALUE...] serves the tenant files in DIR as
 			// a local Graph (see internal/graphfake) until the script ends,
 			// and sets GRAPH_URL to its base URL. Faults: throttle=N,
-			// unavailable=N, fail=PATH, malformed=PATH.
+			// unavailable=N, fail=PATH, malformed=PATH, delay=DURATION.
 			"fakegraph": fakeGraph,
 			// fakegraph-leave USERID deletes a user from the running fake.
 			"fakegraph-leave": func(ts *testscript.TestScript, neg bool, args []string) {
@@ -91,6 +91,10 @@ func fakeGraph(ts *testscript.TestScript, neg bool, args []string) {
 			f.FailPath = v
 		case "malformed":
 			f.MalformedPath = v
+		case "delay":
+			d, err := time.ParseDuration(v)
+			ts.Check(err)
+			f.Delay = d
 		default:
 			ts.Fatalf("unknown fault %q", k)
 		}

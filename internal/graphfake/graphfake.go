@@ -18,6 +18,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 )
 
 // User is a directory user.
@@ -89,6 +90,9 @@ type Faults struct {
 	// MalformedPath answers requests whose path contains it with a page
 	// cut off in the middle of its JSON.
 	MalformedPath string
+	// Delay holds every answer back this long (Graph's latency), unless
+	// the request is cancelled first.
+	Delay time.Duration
 }
 
 // Server serves a Tenant. Create it with New; its URL is where Graph's
@@ -253,6 +257,13 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		list, obj, err = s.route(r, path)
 	}
 	s.mu.Unlock()
+	if f.Delay > 0 {
+		select {
+		case <-time.After(f.Delay):
+		case <-r.Context().Done():
+			return
+		}
+	}
 	switch {
 	case f.ThrottleEvery > 0 && n%f.ThrottleEvery == 0:
 		w.Header().Set("Retry-After", "0")
