@@ -102,6 +102,8 @@ func TestMergeNearlyEqualFunctions(t *testing.T) {
 		}
 		users = append(users, testUser{title, "Finance", "A", true, []int{0, 1, 2, 3}})
 	}
+	// A disabled clerk: the merged rule selects them too.
+	users = append(users, testUser{"Payroll Clerk", "Finance", "A", false, []int{0, 1, 2, 3}})
 	for range 6 {
 		users = append(users, testUser{"Controller", "Finance", "A", true, []int{0, 4, 5}})
 	}
@@ -121,6 +123,9 @@ func TestMergeNearlyEqualFunctions(t *testing.T) {
 	}
 	if c := merged.Conditions[0]; c.Attribute != "jobTitle" || len(c.Normalized) != 2 {
 		t.Errorf("merged condition %+v", merged.Conditions)
+	}
+	if want := len(SelectUsers(d, merged.Conditions)); merged.Metrics.RuleUsers != want || want != 13 {
+		t.Errorf("merged rule selects %d users, metrics say %d, want 13", want, merged.Metrics.RuleUsers)
 	}
 	opt.MergeJaccard = 0
 	if got := names(mine(t, d, opt)); len(got) != 3 {

@@ -560,8 +560,12 @@ func (m *miner) merge(pkgs []Package, inBirthright []bool) []Package {
 		c := merged.Conditions[diff]
 		c.Normalized, c.Values = slices.Clone(c.Normalized), slices.Clone(c.Values)
 		var members []int32
+		// The parts' rules select disjoint users (they differ in one
+		// attribute's values), so the merged rule selects their sum.
+		users := 0
 		for _, j := range group {
 			members = append(members, pkgs[j].Members...)
+			users += pkgs[j].Metrics.RuleUsers
 			if j != group[0] {
 				c.Normalized = append(c.Normalized, pkgs[j].Conditions[diff].Normalized...)
 				c.Values = append(c.Values, pkgs[j].Conditions[diff].Values...)
@@ -570,7 +574,6 @@ func (m *miner) merge(pkgs []Package, inBirthright []bool) []Package {
 		merged.Conditions[diff] = c
 		slices.Sort(members)
 		merged.Members = slices.Compact(members)
-		users := len(m.selectUsers(merged.Conditions, false))
 		if m.opt.MaxRuleUsers > 0 && users > m.opt.MaxRuleUsers {
 			for _, j := range group {
 				out = append(out, pkgs[j])
@@ -608,13 +611,13 @@ type miner struct {
 	opt    Options
 	counts []int32
 	mark   []bool
-	// seen marks attribute groups (see profiles.fitsElsewhere), and held
-	// counts a user's entitlements per package (see ruleFit); allocated on
-	// first use.
-	seen []bool
-	held []int32
-	norm map[*Attribute]*normalized
-	mu   *sync.Mutex // serialises progress callbacks
+	// votes counts, per attribute group, a user's entitlements that most of
+	// the group holds (see profiles.fitsElsewhere), and held a user's
+	// entitlements per package (see ruleFit); allocated on first use.
+	votes []int32
+	held  []int32
+	norm  map[*Attribute]*normalized
+	mu    *sync.Mutex // serialises progress callbacks
 }
 
 func (m *miner) progress(stage string, done, total int) {

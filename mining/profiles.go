@@ -98,41 +98,42 @@ func (p *profiles) score(g int, row []int32) float64 {
 
 // fitsElsewhere reports whether user u, a member of group own, has access
 // far more likely under another group's profile than under own's. The
-// candidates are the groups where most members hold an entitlement of u's
-// that most of own's members do not: without one, no group's profile can
-// explain u's access much better than own's.
+// candidates are the groups where most members hold the most of u's
+// entitlements that most of own's members do not: a group that explains u's
+// access much better than own's must explain what sets u apart from own's
+// members (and an entitlement held across many regions' copies of a
+// function would otherwise make every copy a candidate).
 func (p *profiles) fitsElsewhere(w *miner, u int32, own int) bool {
-	if len(w.seen) < len(p.ents) {
-		w.seen = make([]bool, len(p.ents))
+	if len(w.votes) < len(p.ents) {
+		w.votes = make([]int32, len(p.ents))
 	}
 	row := w.d.Row(int(u))
-	need := math.NaN()
 	var touched []int32
-	fits := false
+	most := int32(0)
 	for _, e := range row {
 		if k, ok := slices.BinarySearch(p.ents[own], e); ok && p.prev[own][k] >= 0.5 {
 			continue
 		}
 		for _, g := range p.byEnt[e] {
-			if w.seen[g] {
-				continue
+			if w.votes[g] == 0 {
+				touched = append(touched, g)
 			}
-			w.seen[g] = true
-			touched = append(touched, g)
-			if math.IsNaN(need) {
-				need = p.score(own, row) + elsewhereMargin
-			}
-			if p.score(int(g), row) > need {
+			w.votes[g]++
+			most = max(most, w.votes[g])
+		}
+	}
+	fits := false
+	if len(touched) > 0 {
+		need := p.score(own, row) + elsewhereMargin
+		for _, g := range touched {
+			if w.votes[g] == most && p.score(int(g), row) > need {
 				fits = true
 				break
 			}
 		}
-		if fits {
-			break
-		}
 	}
 	for _, g := range touched {
-		w.seen[g] = false
+		w.votes[g] = 0
 	}
 	return fits
 }

@@ -2,6 +2,7 @@ package mining
 
 import (
 	"context"
+	"math"
 	"slices"
 	"sync/atomic"
 )
@@ -14,12 +15,24 @@ import (
 // job functions share much of their access with their department's others.
 // Users are counted in chunks on all workers.
 func (m *miner) ruleFit(ctx context.Context, pkgs []Package) error {
+	// A user who holds the threshold share of a package's n entitlements
+	// holds at least one of any n-need+1 of them, so each package is found
+	// through its rarest few (prefix filtering): an entitlement held across
+	// many regions' copies of a function does not make them all candidates.
+	holding := make([]int32, m.d.NumEntitlements)
+	for _, e := range m.d.Cols {
+		holding[e]++
+	}
 	byEnt := make([][]int32, m.d.NumEntitlements)
 	for i, p := range pkgs {
-		if p.Kind == JobFunction || p.Kind == Variant {
-			for _, e := range p.Entitlements {
-				byEnt[e] = append(byEnt[e], int32(i))
-			}
+		if p.Kind != JobFunction && p.Kind != Variant {
+			continue
+		}
+		ents := slices.Clone(p.Entitlements)
+		slices.SortStableFunc(ents, func(a, b int32) int { return int(holding[a]) - int(holding[b]) })
+		need := int(math.Ceil(m.opt.Threshold*float64(len(ents)) - 1e-9))
+		for _, e := range ents[:len(ents)-need+1] {
+			byEnt[e] = append(byEnt[e], int32(i))
 		}
 	}
 	holders := make([]atomic.Int32, len(pkgs)) // users with the access
@@ -34,13 +47,25 @@ func (m *miner) ruleFit(ctx context.Context, pkgs []Package) error {
 			if !m.d.IsEligible(u) {
 				continue
 			}
-			for _, e := range m.d.Row(u) {
+			row := m.d.Row(u)
+			for _, e := range row {
+				w.mark[e] = true
+			}
+			for _, e := range row {
 				for _, p := range byEnt[e] {
-					if w.held[p] == 0 {
-						touched = append(touched, p)
+					if w.held[p] != 0 {
+						continue
 					}
-					w.held[p]++
+					touched = append(touched, p)
+					for _, pe := range pkgs[p].Entitlements {
+						if w.mark[pe] {
+							w.held[p]++
+						}
+					}
 				}
+			}
+			for _, e := range row {
+				w.mark[e] = false
 			}
 			count := func(p int32) {
 				holders[p].Add(1)

@@ -161,24 +161,49 @@ func SuggestRules(ctx context.Context, d *tenant.Data, run *tenant.Run, rules *S
 			pairs = append(pairs, pair{k[0], k[1], st})
 		}
 	}
-	byFirst := map[int32][]int{} // entitlement → indices of pairs it starts
+	// A user's pairs are found from whichever side is shorter: the pairs an
+	// entitlement of theirs starts, or the rest of their row (an entitlement
+	// that many job functions hold starts many pairs).
+	byFirst := make([][]int32, ds.NumEntitlements) // entitlement → pairs it starts
+	index := make(map[[2]int32]int32, len(pairs))
 	for i, p := range pairs {
-		byFirst[p.a] = append(byFirst[p.a], i)
+		byFirst[p.a] = append(byFirst[p.a], int32(i))
+		index[[2]int32{p.a, p.b}] = int32(i)
 	}
 	together := make([]int, len(pairs))
 	holders := make([]int, ds.NumEntitlements)
+	held := make([]bool, ds.NumEntitlements)
 	for u := 0; u < ds.NumUsers; u++ {
+		if u%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
 		if !ds.IsEligible(u) {
 			continue
 		}
 		row := ds.Row(u)
 		for _, e := range row {
 			holders[e]++
-			for _, i := range byFirst[e] {
-				if _, ok := slices.BinarySearch(row, pairs[i].b); ok {
-					together[i]++
+			held[e] = true
+		}
+		for k, a := range row {
+			if firsts := byFirst[a]; len(firsts) <= len(row)-k {
+				for _, i := range firsts {
+					if held[pairs[i].b] {
+						together[i]++
+					}
+				}
+			} else {
+				for _, b := range row[k+1:] { // rows are ascending, pairs have a < b
+					if i, ok := index[[2]int32{a, b}]; ok {
+						together[i]++
+					}
 				}
 			}
+		}
+		for _, e := range row {
+			held[e] = false
 		}
 	}
 	var out []SuggestedRule
