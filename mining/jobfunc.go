@@ -582,7 +582,24 @@ func (m *miner) merge(pkgs []Package, inBirthright []bool) []Package {
 			continue
 		}
 		merged.Metrics = Metrics{RuleUsers: users}
-		merged.Entitlements, merged.Prevalence = m.common(merged.Members, m.opt.Threshold, inBirthright)
+		// The merged package holds what every part's does (each computed
+		// from its group's typical members), with its prevalence among all
+		// the merged members.
+		merged.Entitlements = slices.Clone(pkgs[group[0]].Entitlements)
+		for _, j := range group[1:] {
+			merged.Entitlements = slices.DeleteFunc(merged.Entitlements, func(e int32) bool {
+				_, ok := slices.BinarySearch(pkgs[j].Entitlements, e)
+				return !ok
+			})
+		}
+		if len(merged.Entitlements) == 0 {
+			for _, j := range group {
+				out = append(out, pkgs[j])
+			}
+			done[r] = true
+			continue
+		}
+		merged.Prevalence = m.prevalence(merged.Members, merged.Entitlements)
 		merged.Name = m.name(merged.Conditions, merged.Members)
 		out = append(out, merged)
 		done[r] = true
@@ -799,6 +816,25 @@ func (m *miner) common(members []int32, share float64, skip []bool) ([]int32, []
 		}
 	}
 	return ents, prev
+}
+
+// prevalence returns the share of members holding each of ents.
+func (m *miner) prevalence(members, ents []int32) []float64 {
+	for _, u := range members {
+		for _, e := range m.d.Row(int(u)) {
+			m.counts[e]++
+		}
+	}
+	out := make([]float64, len(ents))
+	for i, e := range ents {
+		out[i] = float64(m.counts[e]) / float64(max(1, len(members)))
+	}
+	for _, u := range members {
+		for _, e := range m.d.Row(int(u)) {
+			m.counts[e] = 0
+		}
+	}
+	return out
 }
 
 // name builds a package name from the most common raw value of each

@@ -25,12 +25,12 @@ func (m *miner) ruleFit(ctx context.Context, pkgs []Package) error {
 	}
 	byEnt := make([][]int32, m.d.NumEntitlements)
 	for i, p := range pkgs {
-		if p.Kind != JobFunction && p.Kind != Variant {
+		if p.Kind != JobFunction && p.Kind != Variant || len(p.Entitlements) == 0 {
 			continue
 		}
 		ents := slices.Clone(p.Entitlements)
 		slices.SortStableFunc(ents, func(a, b int32) int { return int(holding[a]) - int(holding[b]) })
-		need := int(math.Ceil(m.opt.Threshold*float64(len(ents)) - 1e-9))
+		need := max(1, int(math.Ceil(m.opt.Threshold*float64(len(ents))-1e-9)))
 		for _, e := range ents[:len(ents)-need+1] {
 			byEnt[e] = append(byEnt[e], int32(i))
 		}
