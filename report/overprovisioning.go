@@ -121,6 +121,10 @@ type Finding struct {
 	// probably is, when the user looks like a mover.
 	FormerFunction string `json:"likelyFormerFunction,omitempty"`
 	Department     string `json:"department"`
+	// TitleSelects names the job function the user's attributes select
+	// when their access is another's (a title mismatch; PeerGroup is then
+	// the one their access matches).
+	TitleSelects string `json:"titleSelects,omitempty"`
 }
 
 // AccountFinding is an account that should hold little or nothing but does:
@@ -382,6 +386,7 @@ func ComputeOverprovisioning(ctx context.Context, d *tenant.Data, run *tenant.Ru
 				rep.Summary.Structural++
 			}
 			f.Department = dept
+			f.TitleSelects = selected
 			rep.Findings = append(rep.Findings, f)
 			userFindings++
 			found = true

@@ -18,12 +18,12 @@ func WriteOverprovisioning(w io.Writer, rep *Overprovisioning, format string) er
 		return render.WriteJSON(w, rep)
 	case render.CSV:
 		header := []string{"userId", "userPrincipalName", "resourceId", "resourceName", "resourceType", "role", "peerGroup",
-			"peerSize", "peerHolders", "peerPrevalence", "tenantPrevalence", "sensitive", "score", "reason", "department", "likelyFormerFunction"}
+			"peerSize", "peerHolders", "peerPrevalence", "tenantPrevalence", "sensitive", "score", "reason", "department", "likelyFormerFunction", "titleSelects"}
 		rows := make([][]string, len(rep.Findings))
 		for i, f := range rep.Findings {
 			rows[i] = []string{f.UserID, f.UserPrincipalName, f.ResourceID, f.ResourceName, f.ResourceType, f.Role, f.PeerGroup,
 				strconv.Itoa(f.PeerSize), strconv.Itoa(f.PeerHolders), ftoa(f.PeerPrevalence), ftoa(f.TenantPrevalence),
-				strconv.FormatBool(f.Sensitive), ftoa(f.Score), f.Reason, f.Department, f.FormerFunction}
+				strconv.FormatBool(f.Sensitive), ftoa(f.Score), f.Reason, f.Department, f.FormerFunction, f.TitleSelects}
 		}
 		return render.WriteCSV(w, header, rows)
 	case render.Table:

@@ -140,6 +140,10 @@ func TestTitleMismatches(t *testing.T) {
 		if f.UserID == "u3" {
 			require.Contains(t, f.Reason, `their attributes select "Clerk / Finance", but their access matches "Analyst / Finance"`)
 			require.Equal(t, "Sales Rep / Sales", f.FormerFunction)
+			require.Equal(t, "Clerk / Finance", f.TitleSelects)
+			require.Equal(t, "Analyst / Finance", f.PeerGroup)
+		} else {
+			require.Empty(t, f.TitleSelects)
 		}
 	}
 	var movers []string
