@@ -159,10 +159,17 @@ type pkgIndex struct {
 	jobFunc  []bool    // package is a job function
 	holders  []map[int32]int32
 	invIndex map[int32][]int32 // entitlement → job-function packages
-	// hits counts, per package, a user's entitlements in it (see
-	// countHits); norm caches attribute values normalised (see agreement).
-	hits []int32
-	norm map[string][]string
+	// hits counts, per package, a user's entitlements in it, and mark
+	// marks the user's entitlements (see countHits); holding counts each
+	// entitlement's holders and prefix indexes packages by their rarest
+	// entitlements (see prefixFor); norm caches attribute values
+	// normalised (see agreement).
+	hits        []int32
+	mark        []bool
+	holding     []int32
+	prefix      [][]int32
+	prefixShare float64
+	norm        map[string][]string
 }
 
 func indexPackages(d *tenant.Data, pkgs []tenant.Package) (*pkgIndex, error) {
@@ -171,6 +178,10 @@ func indexPackages(d *tenant.Data, pkgs []tenant.Package) (*pkgIndex, error) {
 		byUser: make([][]int32, d.Dataset.NumUsers), jobFunc: make([]bool, len(pkgs)),
 		holders: make([]map[int32]int32, len(pkgs)), invIndex: map[int32][]int32{},
 		hits: make([]int32, len(pkgs)), norm: map[string][]string{},
+		mark: make([]bool, d.Dataset.NumEntitlements), holding: make([]int32, d.Dataset.NumEntitlements),
+	}
+	for _, e := range d.Dataset.Cols {
+		ix.holding[e]++
 	}
 	for i, p := range pkgs {
 		ix.jobFunc[i] = p.Kind != "birthright"
@@ -216,7 +227,7 @@ func (ix *pkgIndex) holderCounts(d *tenant.Data, p int) map[int32]int32 {
 // one whose rule agrees with more of u's attributes (see matchOther). It
 // returns -1 when none qualifies.
 func (ix *pkgIndex) bestMatch(d *tenant.Data, run *tenant.Run, u int, row []int32, minShare float64) (int, float64) {
-	touched := ix.countHits(row, nil)
+	touched := ix.countHits(row, nil, minShare)
 	best, bestShare, bestAgree, bestHits := -1, 0.0, -1, int32(0)
 	for _, p := range touched {
 		h := ix.hits[p]
@@ -234,22 +245,56 @@ func (ix *pkgIndex) bestMatch(d *tenant.Data, run *tenant.Run, u int, row []int3
 }
 
 // countHits counts in ix.hits, for every job-function package keep accepts
-// (nil: all), the entitlements of row it holds, and returns the packages
-// counted; resetHits clears them.
-func (ix *pkgIndex) countHits(row []int32, keep func(p int32) bool) []int32 {
+// (nil: all) of which row may hold at least share, the entitlements of row
+// it holds, and returns the packages counted; resetHits clears them.
+func (ix *pkgIndex) countHits(row []int32, keep func(p int32) bool, share float64) []int32 {
+	prefix := ix.prefixFor(share)
+	for _, e := range row {
+		ix.mark[e] = true
+	}
 	var touched []int32
 	for _, e := range row {
-		for _, p := range ix.invIndex[e] {
-			if keep != nil && !keep(p) {
+		for _, p := range prefix[e] {
+			if ix.hits[p] != 0 || keep != nil && !keep(p) {
 				continue
 			}
-			if ix.hits[p] == 0 {
-				touched = append(touched, p)
+			for _, pe := range ix.ents[p] {
+				if ix.mark[pe] {
+					ix.hits[p]++
+				}
 			}
-			ix.hits[p]++
+			touched = append(touched, p)
 		}
 	}
+	for _, e := range row {
+		ix.mark[e] = false
+	}
 	return touched
+}
+
+// prefixFor returns, for each entitlement, the job-function packages of
+// which it is one of the n-need+1 rarest, need being the fewest of a
+// package's n entitlements that make share: a row that holds share of a
+// package holds one of those (prefix filtering), and an entitlement that
+// many packages share (an application every region's copy of a function
+// uses) does not make them all candidates. Built once per share.
+func (ix *pkgIndex) prefixFor(share float64) [][]int32 {
+	if ix.prefix != nil && ix.prefixShare == share {
+		return ix.prefix
+	}
+	ix.prefix, ix.prefixShare = make([][]int32, len(ix.holding)), share
+	for p, ents := range ix.ents {
+		if !ix.jobFunc[p] || len(ents) == 0 {
+			continue
+		}
+		rare := slices.Clone(ents)
+		slices.SortStableFunc(rare, func(a, b int32) int { return int(ix.holding[a]) - int(ix.holding[b]) })
+		need := max(1, int(math.Ceil(share*float64(len(rare))-1e-9)))
+		for _, e := range rare[:max(1, len(rare)-need+1)] {
+			ix.prefix[e] = append(ix.prefix[e], int32(p))
+		}
+	}
+	return ix.prefix
 }
 
 func (ix *pkgIndex) resetHits(touched []int32) {
@@ -554,7 +599,7 @@ func (ix *pkgIndex) matchOther(d *tenant.Data, run *tenant.Run, u int, row []int
 	}
 	touched := ix.countHits(row, func(p int32) bool {
 		return run.Packages[p].Kind == mining.JobFunction.String() && !slices.Contains(ix.byUser[u], p)
-	})
+	}, minShare)
 	best, bestShare, bestAgree := -1, 0.0, -1
 	for _, p := range touched {
 		share := float64(ix.hits[p]) / float64(len(ix.ents[p]))
