@@ -318,7 +318,7 @@ func JobFunctions(ctx context.Context, d *Dataset, opt Options) (*Result, error)
 		res.Packages = append(res.Packages, ps...)
 	}
 	if opt.MergeJaccard > 0 {
-		res.Packages = m.merge(res.Packages, inBirthright)
+		res.Packages = m.merge(res.Packages)
 	}
 	if opt.Clusters {
 		cps, err := m.clusterPackages(ctx, res.Packages, inBirthright)
@@ -499,7 +499,7 @@ func (m *miner) clusterPackages(ctx context.Context, existing []Package, inBirth
 // merge joins job-function packages whose conditions differ in one
 // attribute and whose entitlements are nearly the same: the condition on
 // that attribute then lists the values of all of them.
-func (m *miner) merge(pkgs []Package, inBirthright []bool) []Package {
+func (m *miner) merge(pkgs []Package) []Package {
 	parent := make([]int, len(pkgs))
 	for i := range parent {
 		parent[i] = i
