@@ -211,15 +211,7 @@ func (m *miner) score(set []*Attribute, users []int32, skip []bool, opt RankOpti
 			m.counts[e] = 0
 		}
 	}
-	if tp+fp > 0 {
-		res.Precision = float64(tp) / float64(tp+fp)
-	}
-	if tp+fn > 0 {
-		res.Recall = float64(tp) / float64(tp+fn)
-	}
-	if res.Precision+res.Recall > 0 {
-		res.F1 = 2 * res.Precision * res.Recall / (res.Precision + res.Recall)
-	}
+	res.Precision, res.Recall, res.F1 = scores(tp, tp+fp, tp+fn)
 	if len(users) > 0 {
 		res.Coverage = float64(covered) / float64(len(users))
 	}

@@ -134,16 +134,23 @@ func (m *miner) explain(members []int32, attrs []*Attribute) (RuleFit, bool) {
 
 func fit(tp, selected, size int) RuleFit {
 	f := RuleFit{Selected: selected}
-	if selected > 0 {
-		f.Precision = float64(tp) / float64(selected)
-	}
-	if size > 0 {
-		f.Recall = float64(tp) / float64(size)
-	}
-	if f.Precision+f.Recall > 0 {
-		f.F1 = 2 * f.Precision * f.Recall / (f.Precision + f.Recall)
-	}
+	f.Precision, f.Recall, f.F1 = scores(tp, selected, size)
 	return f
+}
+
+// scores returns the precision, recall and F1 of tp hits among selected
+// picks of relevant items (0 where undefined).
+func scores(tp, selected, relevant int) (precision, recall, f1 float64) {
+	if selected > 0 {
+		precision = float64(tp) / float64(selected)
+	}
+	if relevant > 0 {
+		recall = float64(tp) / float64(relevant)
+	}
+	if precision+recall > 0 {
+		f1 = 2 * precision * recall / (precision + recall)
+	}
+	return precision, recall, f1
 }
 
 // condition builds a condition over normalised values, with the raw values

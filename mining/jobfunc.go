@@ -282,7 +282,8 @@ func JobFunctions(ctx context.Context, d *Dataset, opt Options) (*Result, error)
 		var ents, typical []int32
 		var prev []float64
 		if prof != nil {
-			ents, prev, typical = w.trimmedCommon(g.members, inBirthright, func(u int32) bool { return prof.fitsElsewhere(w, u, i) })
+			ents, prev, typical = w.trimmedCommon(g.members, prof.all[i], prof.allPrev[i], inBirthright,
+				func(u int32) bool { return prof.fitsElsewhere(w, u, i) })
 		} else {
 			ents, prev = w.common(g.members, opt.Threshold, inBirthright)
 		}
@@ -340,7 +341,9 @@ func JobFunctions(ctx context.Context, d *Dataset, opt Options) (*Result, error)
 }
 
 // trimmedCommon returns the entitlements at least the threshold share of
-// a group's typical members hold, with their prevalence among all members.
+// a group's typical members hold, with their prevalence among all members;
+// all and allPrev are what the members hold and its prevalence (skip left
+// out).
 // A member is atypical when their access is another job function's: they
 // lack much (a fifth or more) of the group's core (what a majority of the
 // group holds) and hold at least two entitlements that few (under a fifth)
@@ -350,13 +353,17 @@ func JobFunctions(ctx context.Context, d *Dataset, opt Options) (*Result, error)
 // the group's own entitlements below the threshold. Nothing is trimmed when
 // more than two thirds of the group would be. typical lists the members
 // kept, nil when none was left out.
-func (m *miner) trimmedCommon(members []int32, skip []bool, elsewhere func(u int32) bool) (ents []int32, prev []float64, typical []int32) {
+func (m *miner) trimmedCommon(members, all []int32, allPrev []float64, skip []bool, elsewhere func(u int32) bool) (ents []int32, prev []float64, typical []int32) {
 	const majorityShare, inlierShare, rareShare, maxAtypical = 0.5, 0.8, 0.2, 2.0 / 3
-	ents, prev = m.common(members, m.opt.Threshold, skip)
+	n := float64(len(members))
+	for i, e := range all {
+		if allPrev[i]*n >= m.opt.Threshold*n-1e-9 {
+			ents, prev = append(ents, e), append(prev, allPrev[i])
+		}
+	}
 	if m.opt.Threshold <= majorityShare {
 		return ents, prev, nil
 	}
-	all, allPrev := m.common(members, 1e-9, skip)
 	var core []int32
 	rare := map[int32]bool{}
 	for i, e := range all {

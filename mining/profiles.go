@@ -19,6 +19,10 @@ type profiles struct {
 	weight [][]float64 // per group: log-odds of holding ents[i], less the floor's
 	base   []float64   // per group: Σ log((1-p)/(1-floor)) over ents
 	byEnt  [][]int32   // entitlement → groups where most members hold it
+	// all and allPrev are what all of each group's members hold, and its
+	// prevalence: the first profiles, before anyone was placed elsewhere.
+	all     [][]int32
+	allPrev [][]float64
 }
 
 const (
@@ -35,7 +39,7 @@ const (
 // not place in another group, so that a group polluted by wrong titles is
 // modelled by its own members.
 func (m *miner) profileGroups(ctx context.Context, groups []*group, skip []bool) (*profiles, error) {
-	var prof *profiles
+	var prof, first *profiles
 	for range 2 {
 		ents, prev, sizes := make([][]int32, len(groups)), make([][]float64, len(groups)), make([]int, len(groups))
 		if err := m.parallel(ctx, len(groups), "profiles", func(w *miner, i int) error {
@@ -59,7 +63,11 @@ func (m *miner) profileGroups(ctx context.Context, groups []*group, skip []bool)
 			return nil, err
 		}
 		prof = newProfiles(ents, prev, sizes, m.d.NumEntitlements)
+		if first == nil {
+			first = prof
+		}
 	}
+	prof.all, prof.allPrev = first.ents, first.prev
 	return prof, nil
 }
 

@@ -160,13 +160,13 @@ type pkgIndex struct {
 	holders  []map[int32]int32
 	invIndex map[int32][]int32 // entitlement → job-function packages
 	// hits counts, per package, a user's entitlements in it, and mark
-	// marks the user's entitlements (see countHits); holding counts each
-	// entitlement's holders and prefix indexes packages by their rarest
-	// entitlements (see prefixFor); norm caches attribute values
+	// marks the user's entitlements (see countHits); prefix indexes
+	// packages by their rarest entitlements, counted in the snapshot's
+	// assignments cols (see prefixFor); norm caches attribute values
 	// normalised (see agreement).
 	hits        []int32
 	mark        []bool
-	holding     []int32
+	cols        []int32
 	prefix      [][]int32
 	prefixShare float64
 	norm        map[string][]string
@@ -178,10 +178,7 @@ func indexPackages(d *tenant.Data, pkgs []tenant.Package) (*pkgIndex, error) {
 		byUser: make([][]int32, d.Dataset.NumUsers), jobFunc: make([]bool, len(pkgs)),
 		holders: make([]map[int32]int32, len(pkgs)), invIndex: map[int32][]int32{},
 		hits: make([]int32, len(pkgs)), norm: map[string][]string{},
-		mark: make([]bool, d.Dataset.NumEntitlements), holding: make([]int32, d.Dataset.NumEntitlements),
-	}
-	for _, e := range d.Dataset.Cols {
-		ix.holding[e]++
+		mark: make([]bool, d.Dataset.NumEntitlements), cols: d.Dataset.Cols,
 	}
 	for i, p := range pkgs {
 		ix.jobFunc[i] = p.Kind != "birthright"
@@ -282,13 +279,17 @@ func (ix *pkgIndex) prefixFor(share float64) [][]int32 {
 	if ix.prefix != nil && ix.prefixShare == share {
 		return ix.prefix
 	}
-	ix.prefix, ix.prefixShare = make([][]int32, len(ix.holding)), share
+	holding := make([]int32, len(ix.mark))
+	for _, e := range ix.cols {
+		holding[e]++
+	}
+	ix.prefix, ix.prefixShare = make([][]int32, len(ix.mark)), share
 	for p, ents := range ix.ents {
 		if !ix.jobFunc[p] || len(ents) == 0 {
 			continue
 		}
 		rare := slices.Clone(ents)
-		slices.SortStableFunc(rare, func(a, b int32) int { return int(ix.holding[a]) - int(ix.holding[b]) })
+		slices.SortStableFunc(rare, func(a, b int32) int { return int(holding[a]) - int(holding[b]) })
 		need := max(1, int(math.Ceil(share*float64(len(rare))-1e-9)))
 		for _, e := range rare[:max(1, len(rare)-need+1)] {
 			ix.prefix[e] = append(ix.prefix[e], int32(p))

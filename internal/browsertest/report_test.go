@@ -85,11 +85,7 @@ func TestHTMLReportInChromium(t *testing.T) {
 	st, err := store.Open(ctx, filepath.Join(dir, "db.duckdb"))
 	require.NoError(t, err)
 	defer st.Close()
-	_, err = st.IngestFiles(ctx, store.FileSet{
-		Users:       filepath.Join(dir, tenantgen.UsersFile),
-		Resources:   filepath.Join(dir, tenantgen.ResourcesFile),
-		Assignments: filepath.Join(dir, tenantgen.AssignmentsFile),
-	})
+	_, err = st.IngestFiles(ctx, pipeline.GeneratedFiles(dir))
 	require.NoError(t, err)
 	data, run, err := pipeline.Mine(ctx, st, 0, pipeline.MineOptions{Options: mining.DefaultOptions()})
 	require.NoError(t, err)

@@ -67,11 +67,7 @@ func BenchTenant(ctx context.Context, dir string, cfg tenantgen.Config, opt mini
 	defer st.Close()
 	var snap tenant.Snapshot
 	if err := stage("ingest", func() (err error) {
-		snap, err = st.IngestFiles(ctx, store.FileSet{
-			Users:       filepath.Join(dir, tenantgen.UsersFile),
-			Resources:   filepath.Join(dir, tenantgen.ResourcesFile),
-			Assignments: filepath.Join(dir, tenantgen.AssignmentsFile),
-		})
+		snap, err = st.IngestFiles(ctx, GeneratedFiles(dir))
 		return err
 	}); err != nil {
 		return nil, err
@@ -140,4 +136,14 @@ func peakRSS() int64 {
 		}
 	}
 	return 0
+}
+
+// GeneratedFiles names the input files of a tenant that tenantgen wrote
+// into dir.
+func GeneratedFiles(dir string) store.FileSet {
+	return store.FileSet{
+		Users:       filepath.Join(dir, tenantgen.UsersFile),
+		Resources:   filepath.Join(dir, tenantgen.ResourcesFile),
+		Assignments: filepath.Join(dir, tenantgen.AssignmentsFile),
+	}
 }

@@ -72,11 +72,7 @@ func Demo(ctx context.Context, dir string, users int, seed uint64, progress func
 	}
 	defer st.Close()
 	step("ingesting")
-	res.Snapshot, err = st.IngestFiles(ctx, store.FileSet{
-		Users:       filepath.Join(tenantDir, tenantgen.UsersFile),
-		Resources:   filepath.Join(tenantDir, tenantgen.ResourcesFile),
-		Assignments: filepath.Join(tenantDir, tenantgen.AssignmentsFile),
-	})
+	res.Snapshot, err = st.IngestFiles(ctx, GeneratedFiles(tenantDir))
 	if err != nil {
 		return nil, err
 	}

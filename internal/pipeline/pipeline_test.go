@@ -32,11 +32,7 @@ func runConfig(t *testing.T, cfg tenantgen.Config, opt mining.Options) Evaluatio
 	st, err := store.Open(ctx, filepath.Join(dir, "db.duckdb"))
 	require.NoError(t, err)
 	defer st.Close()
-	_, err = st.IngestFiles(ctx, store.FileSet{
-		Users:       filepath.Join(dir, tenantgen.UsersFile),
-		Resources:   filepath.Join(dir, tenantgen.ResourcesFile),
-		Assignments: filepath.Join(dir, tenantgen.AssignmentsFile),
-	})
+	_, err = st.IngestFiles(ctx, GeneratedFiles(dir))
 	require.NoError(t, err)
 	data, run, err := Mine(ctx, st, 0, MineOptions{Options: opt})
 	require.NoError(t, err)

@@ -141,10 +141,14 @@ func (c Config) check() error {
 	if c.Users < 1 {
 		return fmt.Errorf("generate: %d users: need at least one", c.Users)
 	}
-	for _, r := range []float64{c.TitleVariantRate, c.TitleTypoRate, c.EmptyTitleRate, c.WrongTitleRate, c.DisabledRate, c.GuestRate,
-		c.ServiceRate, c.MoverRate, c.ExcessRate, c.DropoutRate, c.OptionalRate} {
-		if r < 0 || r > 1 || math.IsNaN(r) {
-			return fmt.Errorf("generate: rate %v is not in [0, 1]", r)
+	for _, r := range []struct {
+		name string
+		v    float64
+	}{{"title-variant", c.TitleVariantRate}, {"title-typo", c.TitleTypoRate}, {"empty-title", c.EmptyTitleRate},
+		{"wrong-title", c.WrongTitleRate}, {"disabled", c.DisabledRate}, {"guest", c.GuestRate}, {"service", c.ServiceRate},
+		{"mover", c.MoverRate}, {"excess", c.ExcessRate}, {"dropout", c.DropoutRate}, {"optional", c.OptionalRate}} {
+		if r.v < 0 || r.v > 1 || math.IsNaN(r.v) {
+			return fmt.Errorf("generate: %s rate %v is not in [0, 1]", r.name, r.v)
 		}
 	}
 	if c.BundleScale < 1 || c.BundleScale > 100 {
