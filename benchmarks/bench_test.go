@@ -50,7 +50,7 @@ func BenchmarkOverprovisioning(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		run := &tenant.Run{Packages: tenant.Packages(d, res)}
+		run := &tenant.Run{Packages: tenant.Packages(d, res, nil)}
 		b.Run(fmt.Sprintf("users=%d", n), func(b *testing.B) {
 			var rep *report.Overprovisioning
 			for b.Loop() {

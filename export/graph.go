@@ -47,6 +47,82 @@ type Step struct {
 	// Lookup finds the object a POST would create when it exists already,
 	// so that running a plan again creates nothing twice.
 	Lookup *Lookup `json:"lookup,omitempty"`
+	// Choose picks one item of the list a GET returns, for the roles the
+	// plan cannot name in advance (a site's SharePoint groups).
+	Choose *Choose `json:"choose,omitempty"`
+}
+
+// Choose picks the item of a listed "value" whose displayName is the first
+// of Names (compared without regard to case), or else ends with one of
+// Suffixes after a space, in order of preference; Captures take their values
+// from it. When no item fits, the step fails with a message naming What and
+// the display names listed.
+type Choose struct {
+	What     string            `json:"what"`
+	Names    []string          `json:"names"`
+	Suffixes []string          `json:"suffixes,omitempty"`
+	Captures map[string]string `json:"captures"`
+}
+
+// Pick returns the index of the item Choose picks among names, or -1.
+func (c *Choose) Pick(names []string) int {
+	for _, want := range c.Names {
+		for i, n := range names {
+			if strings.EqualFold(strings.TrimSpace(n), want) {
+				return i
+			}
+		}
+	}
+	for _, suffix := range c.Suffixes {
+		for i, n := range names {
+			n = strings.ToLower(strings.TrimSpace(n))
+			if s := strings.ToLower(suffix); n == s || strings.HasSuffix(n, " "+s) {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+// siteGroups maps a SharePoint permission level to the default site group
+// that carries it: a site's resource roles in a catalog are its SharePoint
+// groups ("<site> Owners", "<site> Members", "<site> Visitors"), not
+// permission levels. Owners have Full Control, Members Edit (Contribute on
+// classic sites), Visitors Read (SharePoint, "Understanding permission
+// levels in SharePoint": default permission levels of the default groups).
+var siteGroups = map[string]string{
+	"full control": "Owners",
+	"edit":         "Members",
+	"contribute":   "Members",
+	"read":         "Visitors",
+	"owners":       "Owners",
+	"owner":        "Owners",
+	"members":      "Members",
+	"member":       "Members",
+	"visitors":     "Visitors",
+	"visitor":      "Visitors",
+}
+
+// SiteRoleChoice says how to find the site group that grants role on a
+// site: the group named exactly as the role (input that already names the
+// group, "Marketing Members"), the site's default group for the
+// permission level ("<site> Members" for Edit), or any group whose name
+// ends with the level's group suffix or with the role's last word (input
+// naming a suffix, "Members").
+func SiteRoleChoice(siteName, siteURL, role string) *Choose {
+	c := &Choose{What: fmt.Sprintf("site %q (%s) role %q", siteName, siteURL, role), Names: []string{role}}
+	key := strings.ToLower(strings.TrimSpace(role))
+	if g, ok := siteGroups[key]; ok {
+		if siteName != "" && siteName != siteURL {
+			c.Names = append(c.Names, siteName+" "+g)
+		}
+		c.Suffixes = append(c.Suffixes, g)
+	} else if f := strings.Fields(key); len(f) > 1 {
+		if g, ok := siteGroups[f[len(f)-1]]; ok {
+			c.Suffixes = append(c.Suffixes, g)
+		}
+	}
+	return c
 }
 
 // Lookup is a GET of a list whose items are compared with Match (fields,
@@ -167,11 +243,35 @@ func BuildPlan(pkgs []tenant.Package, opt PlanOptions) *Plan {
 				Path:        em + "/accessPackages/" + ph(pkey+".id") + "/resourceRoleScopes",
 				DependsOn:   []string{pstep, "resource:" + e.ResourceID},
 			}
-			if sys == "AadGroup" {
+			switch sys {
+			case "AadGroup":
 				role["originId"] = e.Role + "_" + e.ResourceID
-			} else {
-				// App roles and site roles have origin ids that only the
-				// catalog knows: look the role up by its display name.
+			case "SharePointOnline":
+				// A site's roles are its SharePoint groups, with the
+				// group's sequence number in the site as origin id
+				// (Graph v1.0, accessPackageResourceRole: "For a
+				// SharePoint Online site, the originId is the sequence
+				// number of the role in the site"): list the site's roles
+				// and choose the group that carries the permission level.
+				lkey := "role." + e.ResourceID + "." + e.Role
+				lstep := "resourceRole:" + e.ResourceID + ":" + e.Role
+				choice := SiteRoleChoice(e.ResourceName, e.ResourceID, e.Role)
+				choice.Captures = map[string]string{lkey + ".originId": "originId", lkey + ".displayName": "displayName"}
+				if !slices.ContainsFunc(p.Steps, func(s Step) bool { return s.ID == lstep }) {
+					p.Steps = append(p.Steps, Step{
+						ID: lstep, Description: fmt.Sprintf("Find the SharePoint group of %q that grants %s", e.ResourceName, e.Role),
+						Method: "GET", DependsOn: []string{"resource:" + e.ResourceID},
+						Path: em + "/catalogs/" + ph("catalog.id") + "/resourceRoles?$filter=originSystem eq 'SharePointOnline'" +
+							" and resource/id eq '" + ph(rkey+".id") + "'",
+						Choose: choice,
+					})
+				}
+				role["originId"] = ph(lkey + ".originId")
+				role["displayName"] = ph(lkey + ".displayName")
+				step.DependsOn = append(step.DependsOn, lstep)
+			default:
+				// App roles have origin ids that only the catalog knows:
+				// look the role up by its display name.
 				lkey := "role." + e.ResourceID + "." + e.Role
 				lstep := "resourceRole:" + e.ResourceID + ":" + e.Role
 				if !slices.ContainsFunc(p.Steps, func(s Step) bool { return s.ID == lstep }) {
@@ -195,8 +295,8 @@ func BuildPlan(pkgs []tenant.Package, opt PlanOptions) *Plan {
 			p.Steps = append(p.Steps, step)
 		}
 		p.Steps = append(p.Steps, policyStep(pkg, pkey, pstep))
-		if pkg.Automatic && pkg.Metrics.RuleUsers > 5000 {
-			p.Warnings = append(p.Warnings, fmt.Sprintf("package %s: its rule selects %d users, above the 5,000 an automatic policy allows", pkg.ID, pkg.Metrics.RuleUsers))
+		if pkg.Automatic && pkg.Metrics.RuleUsers > tenant.MaxPolicyUsers {
+			p.Warnings = append(p.Warnings, fmt.Sprintf("package %s: its rule selects %d users, above the %d an automatic policy allows", pkg.ID, pkg.Metrics.RuleUsers, tenant.MaxPolicyUsers))
 		}
 	}
 	for _, inc := range opt.Incompatible {

@@ -17,6 +17,7 @@ type Definition struct {
 	Kind             string                      `json:"kind"`
 	Rule             string                      `json:"rule"`
 	Automatic        bool                        `json:"automatic"`
+	DirectReason     string                      `json:"directReason,omitempty"`
 	Conditions       []tenant.Condition          `json:"conditions"`
 	Entitlements     []tenant.PackageEntitlement `json:"entitlements"`
 	Metrics          mining.Metrics              `json:"metrics"`
@@ -35,7 +36,7 @@ type Definitions struct {
 func BuildDefinitions(pkgs []tenant.Package, incompatible []Incompatibility) *Definitions {
 	out := &Definitions{Version: 1, Packages: make([]Definition, len(pkgs))}
 	for i, p := range pkgs {
-		d := Definition{ID: p.ID, Name: p.Name, Description: p.Description, Kind: p.Kind, Rule: p.Rule, Automatic: p.Automatic,
+		d := Definition{ID: p.ID, Name: p.Name, Description: p.Description, Kind: p.Kind, Rule: p.Rule, Automatic: p.Automatic, DirectReason: p.DirectReason,
 			Conditions: p.Conditions, Entitlements: p.Entitlements, Metrics: p.Metrics, IncompatibleWith: []string{}, IncompatibleGroups: []string{}}
 		for _, inc := range incompatible {
 			switch {
@@ -57,7 +58,7 @@ func WriteJSON(w io.Writer, defs *Definitions) error { return render.WriteJSON(w
 // WriteCSV writes one row per package entitlement.
 func WriteCSV(w io.Writer, defs *Definitions) error {
 	header := []string{"packageId", "packageName", "kind", "rule", "automatic", "members", "resourceId", "resourceType", "resourceName", "role", "prevalence",
-		"rulePrecision", "ruleRecall"}
+		"rulePrecision", "ruleRecall", "directReason"}
 	var rows [][]string
 	for _, p := range defs.Packages {
 		// A rule's fit is not measured for the birthright package, nor by
@@ -69,7 +70,7 @@ func WriteCSV(w io.Writer, defs *Definitions) error {
 		}
 		for _, e := range p.Entitlements {
 			rows = append(rows, []string{p.ID, p.Name, p.Kind, p.Rule, strconv.FormatBool(p.Automatic), strconv.Itoa(p.Metrics.Members),
-				e.ResourceID, e.ResourceType, e.ResourceName, e.Role, strconv.FormatFloat(e.Prevalence, 'f', -1, 64), precision, recall})
+				e.ResourceID, e.ResourceType, e.ResourceName, e.Role, strconv.FormatFloat(e.Prevalence, 'f', -1, 64), precision, recall, p.DirectReason})
 		}
 	}
 	return render.WriteCSV(w, header, rows)

@@ -54,8 +54,13 @@ be created without writing anything.
 Connect first, with the rights to create packages (and, for automatic assignment
 policies, the Identity Governance Administrator role):
     Connect-MgGraph -Scopes EntitlementManagement.ReadWrite.All
+
+Runs in Windows PowerShell 5.1 and PowerShell 7. The file is UTF-8 with a byte-order
+mark, so that Windows PowerShell reads names with accents and typographic quotes as
+written; keep the mark if you edit and save it.
 #>
-#Requires -Modules Microsoft.Graph.Authentication
+#Requires -Version 5.1
+#Requires -Modules @{ ModuleName = 'Microsoft.Graph.Authentication'; ModuleVersion = '2.0.0' }
 [CmdletBinding(SupportsShouldProcess = $true)]
 param()
 
@@ -144,10 +149,26 @@ function Find-Existing([string] $Lookup, [hashtable] $Match, [hashtable] $Captur
     return $false
 }
 
+# Picks the listed item whose displayName is the first of the Choose's Names,
+# or else ends with one of its Suffixes after a space; $null when none fits.
+function Select-Choice($Items, [hashtable] $Choose) {
+    foreach ($want in $Choose.Names) {
+        foreach ($it in $Items) { if (([string] $it['displayName']).Trim() -ieq $want) { return $it } }
+    }
+    foreach ($suffix in $Choose.Suffixes) {
+        foreach ($it in $Items) {
+            $n = ([string] $it['displayName']).Trim()
+            if ($n -ieq $suffix -or $n.EndsWith(' ' + $suffix, [System.StringComparison]::OrdinalIgnoreCase)) { return $it }
+        }
+    }
+    return $null
+}
+
 function Invoke-Step {
     [CmdletBinding(SupportsShouldProcess = $true)]
     param([string] $Id, [string] $Description, [string] $Method, [string] $Path, [string] $Body,
-        [hashtable] $Captures = @{}, [string] $Lookup, [hashtable] $Match = @{}, [hashtable] $LookupCaptures = @{})
+        [hashtable] $Captures = @{}, [string] $Lookup, [hashtable] $Match = @{}, [hashtable] $LookupCaptures = @{},
+        [hashtable] $Choose)
     if ($Lookup) {
         $found = Find-Existing $Lookup $Match $LookupCaptures
         if ($found) { $script:Existing++; Write-Host "exists       $Description"; return }
@@ -156,6 +177,22 @@ function Invoke-Step {
     if ($Method -eq 'GET') {
         if ($null -eq $uri) { Write-Host "would read   $Description"; return }
         $doc = Invoke-GraphGet (ConvertTo-GraphUri $uri)
+        if ($Choose) {
+            $items = @()
+            while ($true) {
+                $items += @($doc['value'])
+                if (-not $doc['@odata.nextLink']) { break }
+                $doc = Invoke-GraphGet $doc['@odata.nextLink']
+            }
+            $pick = Select-Choice $items $Choose
+            if ($null -eq $pick) {
+                $found = ($items | ForEach-Object { '"' + $_['displayName'] + '"' }) -join ', '
+                throw "$($Choose.What): no role fits; the roles found are $found"
+            }
+            Set-Captures $pick $Choose.Captures
+            Write-Host "read         $Description"
+            return
+        }
         try { Set-Captures $doc $Captures } catch { if ($WhatIfPreference) { Write-Host "would read   $Description"; return }; throw }
         Write-Host "read         $Description"
         return
@@ -170,11 +207,28 @@ function Invoke-Step {
 }
 `
 
+// psArray returns a PowerShell array literal of quoted strings.
+func psArray(items []string) string {
+	q := make([]string, len(items))
+	for i, s := range items {
+		q[i] = psQuote(s)
+	}
+	return "@(" + strings.Join(q, ", ") + ")"
+}
+
+// utf8BOM starts the script: without it Windows PowerShell 5.1 reads a
+// script in the system's ANSI code page, where the UTF-8 bytes of a name
+// such as "Kővári" (C5 91) decode to "Å‘", and ‘ ends a single-quoted
+// string.
+const utf8BOM = "\uFEFF"
+
 // WritePowerShell writes the plan as a PowerShell script that sends the
 // same requests with Invoke-MgGraphRequest, looks every object up before
-// creating it, and supports -WhatIf.
+// creating it, and supports -WhatIf. The script is UTF-8 with a byte-order
+// mark.
 func WritePowerShell(w io.Writer, p *Plan) error {
 	var b strings.Builder
+	b.WriteString(utf8BOM)
 	fmt.Fprintf(&b, "# rolemine access packages for catalog %s: %d requests.\n", psComment(p.Catalog), len(p.Steps))
 	for _, warn := range p.Warnings {
 		fmt.Fprintf(&b, "# Warning: %s\n", psComment(warn))
@@ -197,6 +251,10 @@ func WritePowerShell(w io.Writer, p *Plan) error {
 		}
 		if len(st.Captures) > 0 {
 			fmt.Fprintf(&b, " `\n    -Captures %s", psHashtable(st.Captures))
+		}
+		if c := st.Choose; c != nil {
+			fmt.Fprintf(&b, " `\n    -Choose @{ What = %s; Names = %s; Suffixes = %s; Captures = %s }",
+				psQuote(c.What), psArray(c.Names), psArray(c.Suffixes), psHashtable(c.Captures))
 		}
 		if st.Lookup != nil {
 			fmt.Fprintf(&b, " `\n    -Lookup %s -Match %s", psQuote(st.Lookup.Path), psHashtable(st.Lookup.Match))

@@ -59,7 +59,7 @@ func TestPowerShellCarriesThePlan(t *testing.T) {
 	p := BuildPlan(pkgs, PlanOptions{CatalogName: "Cat ‘quoted’ 'x'", Incompatible: []Incompatibility{{PackageID: "payroll-clerk-finance", OtherID: "controller-finance"}}})
 	var buf bytes.Buffer
 	require.NoError(t, WritePowerShell(&buf, p))
-	script := buf.String()
+	script := strings.TrimPrefix(buf.String(), "\uFEFF")
 
 	// Everything outside the header comes as Invoke-Step calls.
 	body := script[strings.Index(script, "\n# catalog\n"):]
@@ -89,6 +89,21 @@ func TestPowerShellCarriesThePlan(t *testing.T) {
 			require.NoError(t, json.Unmarshal(raw, &want))
 			require.Equal(t, want, got, "step %s", st.ID)
 		}
+		if st.Choose != nil {
+			i := strings.Index(rest, "-Choose @{ What = ")
+			require.GreaterOrEqual(t, i, 0, "step %s chooses", st.ID)
+			what, more := psSingle(t, rest[i+len("-Choose @{ What = "):])
+			require.Equal(t, st.Choose.What, what)
+			more = strings.TrimPrefix(more, "; Names = @(")
+			for k, name := range st.Choose.Names {
+				if k > 0 {
+					more = strings.TrimPrefix(more, ", ")
+				}
+				var got string
+				got, more = psSingle(t, more)
+				require.Equal(t, name, got)
+			}
+		}
 		if st.Lookup != nil {
 			i := strings.Index(rest, "-Lookup ")
 			require.GreaterOrEqual(t, i, 0)
@@ -102,4 +117,59 @@ func TestPowerShellCarriesThePlan(t *testing.T) {
 		require.True(t, line == "" || strings.HasPrefix(line, "#"), "line %q", line)
 		require.NotContains(t, line, "#>")
 	}
+}
+
+// cp1252 decodes bytes as Windows PowerShell 5.1 reads a script without a
+// byte-order mark on a western-European Windows: in code page 1252, where
+// 0x80-0x9F are typographic characters and the rest is Latin-1.
+func cp1252(b []byte) string {
+	high := []rune("€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ")
+	var s strings.Builder
+	for _, c := range b {
+		if c >= 0x80 && c < 0xa0 {
+			s.WriteRune(high[c-0x80])
+		} else {
+			s.WriteRune(rune(c))
+		}
+	}
+	return s.String()
+}
+
+// readAsWindowsPowerShell decodes a script file as Windows PowerShell 5.1
+// does: UTF-8 when it starts with a byte-order mark, the ANSI code page
+// otherwise.
+func readAsWindowsPowerShell(b []byte) string {
+	if bom := []byte{0xef, 0xbb, 0xbf}; bytes.HasPrefix(b, bom) {
+		return string(b[len(bom):])
+	}
+	return cp1252(b)
+}
+
+// TestPowerShellReadsAsWrittenOnWindowsPowerShell: the script starts with a
+// UTF-8 byte-order mark and names its requirements, so Windows PowerShell
+// 5.1 reads a name like "Kővári" as written; without the mark its bytes
+// C5 91 would decode to "Å‘", whose ‘ ends a single-quoted string.
+func TestPowerShellReadsAsWrittenOnWindowsPowerShell(t *testing.T) {
+	name := "Kővári’s team – Zürich"
+	pkgs := packages()
+	pkgs[0].Name = name
+	var buf bytes.Buffer
+	require.NoError(t, WritePowerShell(&buf, BuildPlan(pkgs, PlanOptions{CatalogName: "Ügyfél ő"})))
+	raw := buf.Bytes()
+	require.True(t, bytes.HasPrefix(raw, []byte{0xef, 0xbb, 0xbf}), "UTF-8 byte-order mark")
+	require.True(t, utf8.Valid(raw))
+	script := readAsWindowsPowerShell(raw)
+	require.Contains(t, script, "#Requires -Version 5.1\n")
+	require.Contains(t, script, "#Requires -Modules @{ ModuleName = 'Microsoft.Graph.Authentication'; ModuleVersion = '2.0.0' }\n")
+	i := strings.Index(script, "-Description 'Create the access package ")
+	require.GreaterOrEqual(t, i, 0)
+	desc, _ := psSingle(t, script[i+len("-Description "):])
+	require.Equal(t, "Create the access package "+name, desc)
+
+	// The same bytes without the mark break the string where ő was.
+	broken := cp1252(raw[3:])
+	i = strings.Index(broken, "-Description 'Create the access package ")
+	desc, _ = psSingle(t, broken[i+len("-Description "):])
+	require.NotEqual(t, "Create the access package "+name, desc)
+	require.Equal(t, "Create the access package KÅ", desc, "‘ ends the string early")
 }

@@ -26,7 +26,10 @@ func WriteTerraform(w io.Writer, pkgs []tenant.Package, opt Options) error {
 	b.WriteString("# The provider cannot create automatic assignment policies, incompatible packages\n")
 	b.WriteString("# or app and site role scopes yet: graph-plan.json (rolemine export --format\n")
 	b.WriteString("# graph-json) creates those through Microsoft Graph.\n\n")
-	fmt.Fprintf(b, "resource \"azuread_access_package_catalog\" \"rolemine\" {\n  display_name          = %s\n  description           = %s\n  state                 = \"published\"\n  is_externally_visible = false\n}\n",
+	// The provider's arguments (azuread 3.x schema, checked by the tests
+	// against internal/tfschema/azuread.json): externally_visible
+	// defaults to true, so it is set.
+	fmt.Fprintf(b, "resource \"azuread_access_package_catalog\" \"rolemine\" {\n  display_name       = %s\n  description        = %s\n  published          = true\n  externally_visible = false\n}\n",
 		hclString(catalog), hclString("Job-function access packages proposed by rolemine"))
 	labels := newLabeler()
 	// Catalog associations for every group the packages use, once each.
@@ -57,6 +60,9 @@ func WriteTerraform(w io.Writer, pkgs []tenant.Package, opt Options) error {
 		if p.Automatic && p.Rule != "" {
 			gaps = append(gaps, "automatic assignment rule "+p.Rule)
 		}
+		if p.DirectReason != "" {
+			fmt.Fprintf(b, "# Direct assignment: %s\n", hclComment(p.DirectReason))
+		}
 		for _, e := range p.Entitlements {
 			switch e.ResourceType {
 			case tenant.TypeGroup:
@@ -75,7 +81,7 @@ func WriteTerraform(w io.Writer, pkgs []tenant.Package, opt Options) error {
 				fmt.Fprintf(b, "#   - %s\n", hclComment(g))
 			}
 		}
-		fmt.Fprintf(b, "resource \"azuread_access_package\" %q {\n  catalog_id   = azuread_access_package_catalog.rolemine.id\n  display_name = %s\n  description  = %s\n  is_hidden    = false\n}\n",
+		fmt.Fprintf(b, "resource \"azuread_access_package\" %q {\n  catalog_id   = azuread_access_package_catalog.rolemine.id\n  display_name = %s\n  description  = %s\n  hidden       = false\n}\n",
 			pl, hclString(p.Name), hclString(cmp.Or(p.Description, p.Name)))
 		for _, e := range p.Entitlements {
 			if e.ResourceType != tenant.TypeGroup || (e.Role != "Member" && e.Role != "Owner") {
@@ -84,7 +90,10 @@ func WriteTerraform(w io.Writer, pkgs []tenant.Package, opt Options) error {
 			fmt.Fprintf(b, "\nresource \"azuread_access_package_resource_package_association\" %q {\n  access_package_id               = azuread_access_package.%s.id\n  catalog_resource_association_id = azuread_access_package_resource_catalog_association.%s.id\n  access_type                     = %q\n}\n",
 				labels.label(p.ID+"_"+groupLabel[e.ResourceID]+"_"+e.Role), pl, groupLabel[e.ResourceID], e.Role)
 		}
-		fmt.Fprintf(b, "\nresource \"azuread_access_package_assignment_policy\" %q {\n  access_package_id = azuread_access_package.%s.id\n  display_name      = %s\n  description       = \"Administrators assign this package directly\"\n  requestor_settings {\n    scope_type = \"NoSubjects\"\n  }\n  approval_settings {\n    approval_required = false\n  }\n}\n",
+		// requests_accepted: a policy without it comes out not accepting
+		// requests, and administrators cannot assign through it
+		// (hashicorp/terraform-provider-azuread#1209).
+		fmt.Fprintf(b, "\nresource \"azuread_access_package_assignment_policy\" %q {\n  access_package_id = azuread_access_package.%s.id\n  display_name      = %s\n  description       = \"Administrators assign this package directly\"\n  requestor_settings {\n    scope_type        = \"NoSubjects\"\n    requests_accepted = true\n  }\n  approval_settings {\n    approval_required = false\n  }\n}\n",
 			labels.label(p.ID+"_direct"), pl, hclString("Direct assignment: "+p.Name))
 	}
 	_, err := io.WriteString(w, b.String())

@@ -24,7 +24,14 @@ type Dataset struct {
 	// and propose packages for (typically enabled human member accounts).
 	// A nil slice means every user is eligible.
 	Eligible []bool
+
+	// Guest marks the users no assignment rule selects: guests (Entra's
+	// rules rolemine writes test userType Member). A nil slice means none.
+	Guest []bool
 }
+
+// IsGuest reports whether user u is a guest, whom no rule selects.
+func (d *Dataset) IsGuest(u int) bool { return d.Guest != nil && d.Guest[u] }
 
 // Attribute is a dictionary-encoded user attribute column. The value of user
 // u is Values[Codes[u]]; the empty string stands for a missing value.
@@ -90,6 +97,9 @@ func (d *Dataset) Validate() error {
 				return fmt.Errorf("dataset: attribute %q of user %d has code %d out of range", a.Name, u, c)
 			}
 		}
+	}
+	if d.Guest != nil && len(d.Guest) != d.NumUsers {
+		return fmt.Errorf("dataset: guest marks of %d users for %d users", len(d.Guest), d.NumUsers)
 	}
 	if d.Eligible != nil && len(d.Eligible) != d.NumUsers {
 		return fmt.Errorf("dataset: eligibility of %d users for %d users", len(d.Eligible), d.NumUsers)

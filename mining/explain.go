@@ -28,13 +28,16 @@ func (m *miner) ruleAttributes() []*Attribute {
 	for i := range m.d.Attributes {
 		a := &m.d.Attributes[i]
 		n := m.normalizedShared(a)
-		if a.Name == "managerId" || len(n.values) < 2 || 2*len(n.values) > m.d.NumUsers {
+		if a.Name == "managerId" || !m.evaluable(a.Name) || len(n.values) < 2 || 2*len(n.values) > m.d.NumUsers {
 			continue
 		}
 		out = append(out, a)
 	}
 	return out
 }
+
+// evaluable reports whether an assignment rule may test the attribute.
+func (m *miner) evaluable(name string) bool { return m.opt.Evaluable == nil || m.opt.Evaluable(name) }
 
 // explain finds the rule over one attribute, or two joined by -and, that
 // best describes members among the eligible users (by F1). A condition may

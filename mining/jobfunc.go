@@ -61,12 +61,17 @@ type Options struct {
 	// MinMembers is the smallest group that gets a package.
 	MinMembers int
 	// MaxRuleUsers is the most users one assignment rule may select (Entra's
-	// automatic assignment policies allow 5,000). A package whose rule would
-	// select more is split by the SplitBy attributes; zero means no limit.
+	// automatic assignment policies allow 15,000: tenant.MaxPolicyUsers). A
+	// package whose rule would select more is split by the SplitBy
+	// attributes; zero means no limit.
 	MaxRuleUsers int
 	// SplitBy lists the attributes, in order of preference, used to split a
 	// package whose rule selects more than MaxRuleUsers users.
 	SplitBy []string
+	// Evaluable, when set, tells which attributes an assignment rule may
+	// test (Entra evaluates only some user properties): splits, variants'
+	// and clusters' rules use only those. nil: every attribute.
+	Evaluable func(attribute string) bool
 	// Variants looks inside every job function for variants: entitlements
 	// that a sizeable part of the group holds together, below the threshold
 	// share of the whole group, found by the structural miner on the group's
@@ -120,7 +125,7 @@ func DefaultOptions() Options {
 		Threshold:              0.8,
 		BirthrightThreshold:    0.9,
 		MinMembers:             3,
-		MaxRuleUsers:           5000,
+		MaxRuleUsers:           15000,
 		SplitBy:                []string{"department", "companyName", "employeeType", "jobTitle"},
 		Variants:               true,
 		Trim:                   true,
@@ -745,7 +750,7 @@ func (m *miner) normalized(a *Attribute) *normalized {
 type group struct {
 	conds     []Condition
 	members   []int32 // eligible users
-	ruleUsers int     // all users with the key
+	ruleUsers int     // all users with the key but guests: whom the rule selects
 	empty     bool    // some attribute of the key is empty
 }
 
@@ -776,7 +781,9 @@ func (m *miner) group(attrs []*Attribute) []*group {
 			}
 			index[string(key)] = g
 		}
-		g.ruleUsers++
+		if !m.d.IsGuest(u) {
+			g.ruleUsers++
+		}
 		if m.d.IsEligible(u) {
 			g.members = append(g.members, int32(u))
 		}
@@ -896,7 +903,7 @@ func (m *miner) split(ctx context.Context, p Package, used []*Attribute) ([]Pack
 	var bestBins []bin
 	for _, name := range m.opt.SplitBy {
 		a := m.d.Attribute(name)
-		if a == nil || slices.Contains(used, a) {
+		if a == nil || slices.Contains(used, a) || !m.evaluable(a.Name) {
 			continue
 		}
 		if bins := m.pack(a, selected); len(bins) > 1 {
@@ -1020,7 +1027,7 @@ func (m *miner) selectUsers(conds []Condition, eligibleOnly bool) []int32 {
 	}
 next:
 	for u := 0; u < m.d.NumUsers; u++ {
-		if eligibleOnly && !m.d.IsEligible(u) {
+		if eligibleOnly && !m.d.IsEligible(u) || m.d.IsGuest(u) {
 			continue
 		}
 		for i, c := range conds {

@@ -464,3 +464,43 @@ func TestRuleFit(t *testing.T) {
 		}
 	}
 }
+
+// TestRulesLeaveOutGuestsAndUnevaluableAttributes: a rule never counts
+// guests among the users it selects (every rule tests userType Member),
+// and a split uses only attributes Evaluable allows.
+func TestRulesLeaveOutGuestsAndUnevaluableAttributes(t *testing.T) {
+	d := build(fixture())
+	opt := DefaultOptions()
+	opt.BirthrightThreshold = 0
+	ruleUsers := func(d *Dataset) int {
+		for _, p := range mine(t, d, opt).Packages {
+			if p.Conditions[0].Normalized[0] == "payroll clerk" {
+				return p.Metrics.RuleUsers
+			}
+		}
+		t.Fatal("no payroll clerk package")
+		return 0
+	}
+	if got := ruleUsers(d); got != 6 {
+		t.Fatalf("rule users %d, want 6 (five clerks and a disabled one)", got)
+	}
+	d.Guest = make([]bool, d.NumUsers)
+	d.Guest[10] = true // the disabled payroll clerk is a guest
+	if got := ruleUsers(d); got != 5 {
+		t.Errorf("with a guest clerk: rule users %d, want 5", got)
+	}
+
+	opt.MaxRuleUsers = 3
+	opt.SplitBy = []string{"officeLocation"}
+	opt.Evaluable = func(name string) bool { return name != "officeLocation" }
+	for _, p := range mine(t, build(fixture()), opt).Packages {
+		for _, c := range p.Conditions {
+			if c.Attribute == "officeLocation" {
+				t.Errorf("%s: split by an attribute rules cannot test", p.Name)
+			}
+		}
+		if p.Conditions[0].Normalized[0] == "payroll clerk" && p.Automatic {
+			t.Errorf("%s is automatic with %d rule users above the limit and no attribute to split by", p.Name, p.Metrics.RuleUsers)
+		}
+	}
+}

@@ -174,7 +174,7 @@ func (m *miner) separate(g *group, members []int32) (Condition, []int32, int, bo
 	}
 	for i := range m.d.Attributes {
 		a := &m.d.Attributes[i]
-		if slices.ContainsFunc(g.conds, func(c Condition) bool { return c.Attribute == a.Name }) {
+		if slices.ContainsFunc(g.conds, func(c Condition) bool { return c.Attribute == a.Name }) || !m.evaluable(a.Name) {
 			continue
 		}
 		n := m.normalizedShared(a)

@@ -61,6 +61,7 @@ func firstN(v any, n int) any {
 type packageRow struct {
 	Name, Kind, Rule string
 	Automatic        bool
+	DirectReason     string
 	Members          int
 	Entitlements     int
 	Coverage         float64
@@ -87,7 +88,7 @@ func WriteHTML(w io.Writer, doc *Document) error {
 	}
 	coverage := packageCoverage(doc.Data, ix)
 	for i, p := range doc.Run.Packages {
-		row := packageRow{Name: p.Name, Kind: p.Kind, Rule: p.Rule, Automatic: p.Automatic,
+		row := packageRow{Name: p.Name, Kind: p.Kind, Rule: p.Rule, Automatic: p.Automatic, DirectReason: p.DirectReason,
 			Members: len(p.Members), Entitlements: len(p.Entitlements), Coverage: coverage[i]}
 		if p.Kind != mining.Birthright.String() && (p.Metrics.RulePrecision > 0 || p.Metrics.RuleRecall > 0) {
 			row.RuleFit = fmt.Sprintf("precision %.2f, recall %.2f", p.Metrics.RulePrecision, p.Metrics.RuleRecall)

@@ -77,7 +77,7 @@ func fixture(t *testing.T) (*tenant.Data, *tenant.Run) {
 	}
 	res, err := mining.JobFunctions(context.Background(), d.Dataset, mining.DefaultOptions())
 	require.NoError(t, err)
-	return d, &tenant.Run{ID: 3, SnapshotID: 1, Packages: tenant.Packages(d, res)}
+	return d, &tenant.Run{ID: 3, SnapshotID: 1, Packages: tenant.Packages(d, res, nil)}
 }
 
 func TestOverprovisioning(t *testing.T) {

@@ -48,7 +48,7 @@ func build(t *testing.T, numEnts int, users []spec) (*tenant.Data, *tenant.Run) 
 	d.Dataset = b.Build()
 	res, err := mining.JobFunctions(context.Background(), d.Dataset, mining.DefaultOptions())
 	require.NoError(t, err)
-	return d, &tenant.Run{ID: 1, SnapshotID: 1, Packages: tenant.Packages(d, res)}
+	return d, &tenant.Run{ID: 1, SnapshotID: 1, Packages: tenant.Packages(d, res, nil)}
 }
 
 // twoFunctions: 12 clerks (e0 birthright; e1, e2 their own) and 12

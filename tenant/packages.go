@@ -13,12 +13,15 @@ import (
 // what `mine` prints, the store keeps and the exports turn into Entra
 // definitions.
 type Package struct {
-	ID           string               `json:"id"`
-	Name         string               `json:"name"`
-	Description  string               `json:"description"`
-	Kind         string               `json:"kind"`
-	Rule         string               `json:"rule"`
-	Automatic    bool                 `json:"automatic"`
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	Description string `json:"description"`
+	Kind        string `json:"kind"`
+	Rule        string `json:"rule"`
+	Automatic   bool   `json:"automatic"`
+	// DirectReason says why a package that mining gave a rule is for direct
+	// assignment: its rule tests an attribute Entra cannot evaluate.
+	DirectReason string               `json:"directReason,omitempty"`
 	Conditions   []Condition          `json:"conditions"`
 	Members      []string             `json:"members"`
 	Entitlements []PackageEntitlement `json:"entitlements"`
@@ -57,8 +60,11 @@ type Run struct {
 }
 
 // Packages turns a mining result over d into packages with identifiers,
-// rules and stable ids.
-func Packages(d *Data, res *mining.Result) []Package {
+// rules and stable ids. props names the rule property each attribute is
+// evaluated as (nil: the built-in names); a package whose rule would test
+// an attribute Entra cannot evaluate is for direct assignment, with the
+// reason.
+func Packages(d *Data, res *mining.Result, props *RuleProperties) []Package {
 	out := make([]Package, 0, len(res.Packages))
 	ids := map[string]int{}
 	for _, mp := range res.Packages {
@@ -71,8 +77,13 @@ func Packages(d *Data, res *mining.Result) []Package {
 		for _, c := range mp.Conditions {
 			p.Conditions = append(p.Conditions, Condition{Attribute: c.Attribute, Values: caseFold(c.Values)})
 		}
-		if mp.Automatic {
-			p.Rule = MembershipRule(mp.Kind == mining.Birthright, p.Conditions)
+		if bad := props.unevaluable(p.Conditions); mp.Automatic && len(bad) > 0 {
+			p.Automatic = false
+			p.DirectReason = fmt.Sprintf("its rule would test %s, which Entra cannot evaluate; map it to a supported property or an extension attribute with --rule-attribute %s=extensionAttribute1",
+				strings.Join(bad, " and "), bad[0])
+		}
+		if p.Automatic {
+			p.Rule = props.MembershipRule(mp.Kind == mining.Birthright, p.Conditions)
 		}
 		base := slugify(p.Name)
 		if mp.Kind == mining.Birthright {
@@ -115,6 +126,8 @@ func Packages(d *Data, res *mining.Result) []Package {
 // Describe returns the plain-language description of a package.
 func Describe(p Package) string {
 	switch {
+	case p.DirectReason != "":
+		return fmt.Sprintf("%s (%d users, %d entitlements): assign it directly, because %s.", p.Name, p.Metrics.Members, p.Metrics.Entitlements, p.DirectReason)
 	case p.Kind == mining.Birthright.String():
 		return fmt.Sprintf("Access held by nearly every employee (%d users, %d entitlements).", p.Metrics.Members, p.Metrics.Entitlements)
 	case p.Kind == mining.Variant.String() && !p.Automatic:
@@ -143,39 +156,6 @@ func caseFold(values []string) []string {
 		}
 	}
 	return out
-}
-
-// MembershipRule formats conditions as an Entra dynamic membership rule, as
-// used by automatic assignment policies: one clause per condition joined by
-// -and, -eq for one value, -in for several, -eq null for a missing value.
-// The birthright rule also selects only enabled member accounts.
-func MembershipRule(birthright bool, conds []Condition) string {
-	var clauses []string
-	if birthright {
-		clauses = append(clauses, `(user.userType -eq "Member")`, `(user.accountEnabled -eq true)`)
-	}
-	for _, c := range conds {
-		prop := "user." + c.Attribute
-		switch len(c.Values) {
-		case 0:
-			clauses = append(clauses, "("+prop+" -eq null)")
-		case 1:
-			clauses = append(clauses, "("+prop+" -eq "+ruleString(c.Values[0])+")")
-		default:
-			q := make([]string, len(c.Values))
-			for i, v := range c.Values {
-				q[i] = ruleString(v)
-			}
-			clauses = append(clauses, "("+prop+" -in ["+strings.Join(q, ",")+"])")
-		}
-	}
-	return strings.Join(clauses, " -and ")
-}
-
-// ruleString quotes a value for a membership rule; a double quote inside is
-// escaped with a backtick, as Entra's rule syntax requires.
-func ruleString(s string) string {
-	return `"` + strings.ReplaceAll(strings.ReplaceAll(s, "`", "``"), `"`, "`\"") + `"`
 }
 
 func slugify(s string) string {

@@ -9,11 +9,14 @@ func TestMembershipRule(t *testing.T) {
 		want       string
 	}{
 		{false, []Condition{{"jobTitle", []string{"Payroll Clerk"}}, {"department", []string{"Finance"}}},
-			`(user.jobTitle -eq "Payroll Clerk") -and (user.department -eq "Finance")`},
+			`(user.userType -eq "Member") -and (user.jobTitle -eq "Payroll Clerk") -and (user.department -eq "Finance")`},
 		{false, []Condition{{"jobTitle", []string{"Senior Accountant", "Sr. Accountant"}}},
-			`(user.jobTitle -in ["Senior Accountant","Sr. Accountant"])`},
-		{false, []Condition{{"department", nil}}, `(user.department -eq null)`},
-		{false, []Condition{{"jobTitle", []string{`The "Boss"`, "a`b"}}}, "(user.jobTitle -in [\"The `\"Boss`\"\",\"a``b\"])"},
+			`(user.userType -eq "Member") -and (user.jobTitle -in ["Senior Accountant","Sr. Accountant"])`},
+		{false, []Condition{{"department", nil}}, `(user.userType -eq "Member") -and (user.department -eq null)`},
+		{false, []Condition{{"jobTitle", []string{`The "Boss"`, "a`b"}}}, "(user.userType -eq \"Member\") -and (user.jobTitle -in [\"The `\"Boss`\"\",\"a``b\"])"},
+		{false, []Condition{{"officeLocation", []string{"Oslo"}}}, `(user.userType -eq "Member") -and (user.physicalDeliveryOfficeName -eq "Oslo")`},
+		{false, []Condition{{"JobTitle", []string{"Clerk"}}, {"EXTENSIONATTRIBUTE7", []string{"x"}}},
+			`(user.userType -eq "Member") -and (user.jobTitle -eq "Clerk") -and (user.extensionAttribute7 -eq "x")`},
 		{true, nil, `(user.userType -eq "Member") -and (user.accountEnabled -eq true)`},
 		{true, []Condition{{"department", []string{"Sales"}}}, `(user.userType -eq "Member") -and (user.accountEnabled -eq true) -and (user.department -eq "Sales")`},
 	}

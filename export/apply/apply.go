@@ -136,6 +136,12 @@ func (r *run) step(ctx context.Context, st export.Step) (string, error) {
 		if err != nil {
 			return "", err
 		}
+		if st.Choose != nil {
+			if err := r.choose(ctx, st.Choose, doc); err != nil {
+				return "", err
+			}
+			return Read, nil
+		}
 		if err := r.capture(st.Captures, doc); err != nil {
 			if !r.opt.Yes {
 				return WouldRead, nil // what it reads back would be created first
@@ -247,6 +253,38 @@ func field(doc map[string]any, path string) (any, bool) {
 		}
 	}
 	return cur, cur != nil
+}
+
+// choose reads every page of a listed value and captures from the item the
+// step's Choose picks; none fits is an error naming what was listed.
+func (r *run) choose(ctx context.Context, c *export.Choose, doc map[string]any) error {
+	var items []map[string]any
+	var names []string
+	for {
+		list, _ := doc["value"].([]any)
+		for _, it := range list {
+			obj, _ := it.(map[string]any)
+			items = append(items, obj)
+			name, _ := obj["displayName"].(string)
+			names = append(names, name)
+		}
+		next, _ := doc["@odata.nextLink"].(string)
+		if next == "" {
+			break
+		}
+		var err error
+		if doc, err = r.get(ctx, next); err != nil {
+			return err
+		}
+	}
+	i := c.Pick(names)
+	if i < 0 {
+		if len(names) == 0 {
+			return fmt.Errorf("%s: the catalog lists no roles for it", c.What)
+		}
+		return fmt.Errorf("%s: no role fits; the roles found are %q", c.What, names)
+	}
+	return r.capture(c.Captures, items[i])
 }
 
 func (r *run) capture(captures map[string]string, doc map[string]any) error {

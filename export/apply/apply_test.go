@@ -3,6 +3,7 @@ package apply
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 
@@ -165,4 +166,52 @@ func TestThrottledWritesGoThrough(t *testing.T) {
 	require.NoError(t, err)
 	requireOneOfEach(t, srv)
 	require.Greater(t, len(srv.Writes()), res.Outcomes[Created], "throttled writes were sent again")
+}
+
+// TestSiteRolesAreTheSitesGroups: a site's roles in a catalog are its
+// SharePoint groups with per-site sequence numbers, so every permission
+// level (and input that names the group or its suffix) is granted through
+// the group that carries it; a role no group fits stops apply with a
+// message naming the site and the roles found.
+func TestSiteRolesAreTheSitesGroups(t *testing.T) {
+	hr, legal := "https://contoso.sharepoint.com/sites/HR", "https://contoso.sharepoint.com/sites/Legal"
+	site := func(url, name, role string) tenant.PackageEntitlement {
+		return tenant.PackageEntitlement{ResourceID: url, Role: role, ResourceType: "site", ResourceName: name}
+	}
+	pkgs := []tenant.Package{
+		{ID: "a", Name: "A", Kind: "jobFunction", Entitlements: []tenant.PackageEntitlement{
+			site(siteURL, "Finance", "Full Control"), site(siteURL, "Finance", "Read"), site(hr, "HR", "Edit")}},
+		{ID: "b", Name: "B", Kind: "jobFunction", Entitlements: []tenant.PackageEntitlement{
+			site(legal, "Legal", "Members"), site(hr, "HR", "HR Visitors"), site(siteURL, "Finance", "Edit")}},
+	}
+	srv := graphfake.New(&graphfake.Tenant{})
+	defer srv.Close()
+	c := newClient(t, srv)
+	_, err := Apply(context.Background(), c, export.BuildPlan(pkgs, export.PlanOptions{}), Options{Yes: true})
+	require.NoError(t, err)
+	got := map[string][]string{}
+	seqs := map[string]bool{}
+	for pkg, scopes := range srv.RoleScopes() {
+		for _, sc := range scopes {
+			role := sc["role"].(map[string]any)
+			scope := sc["scope"].(map[string]any)
+			got[pkg] = append(got[pkg], scope["originId"].(string)+" "+role["displayName"].(string))
+			require.Regexp(t, `^[0-9]+$`, role["originId"], "a site role's origin id is its sequence number")
+			seqs[scope["originId"].(string)+" "+role["originId"].(string)] = true
+		}
+		slices.Sort(got[pkg])
+	}
+	require.Equal(t, map[string][]string{
+		"A": {siteURL + " Finance Owners", siteURL + " Finance Visitors", hr + " HR Members"},
+		"B": {siteURL + " Finance Members", hr + " HR Visitors", legal + " Legal Members"},
+	}, got)
+	require.Len(t, seqs, 6)
+
+	bad := []tenant.Package{{ID: "c", Name: "C", Kind: "jobFunction", Entitlements: []tenant.PackageEntitlement{site(siteURL, "Finance", "Design")}}}
+	_, err = Apply(context.Background(), c, export.BuildPlan(bad, export.PlanOptions{}), Options{Yes: true})
+	require.ErrorContains(t, err, `site "Finance" (`+siteURL+`) role "Design": no role fits; the roles found are`)
+	require.ErrorContains(t, err, `Finance Owners`)
+	// A dry run over the catalog that exists finds the same problem.
+	_, err = Apply(context.Background(), c, export.BuildPlan(bad, export.PlanOptions{}), Options{})
+	require.ErrorContains(t, err, `no role fits`)
 }

@@ -1,4 +1,4 @@
-# rolemine access packages for catalog Finance roles: 22 requests.
+﻿# rolemine access packages for catalog Finance roles: 28 requests.
 # Warning: automatic assignment policies need a Microsoft Entra ID Governance licence, and only a Global Administrator or Identity Governance Administrator can create them
 # Left out: package controller-finance, User on legacy-app: resource type unknown: ingest a resources file to include it
 <#
@@ -15,8 +15,13 @@ be created without writing anything.
 Connect first, with the rights to create packages (and, for automatic assignment
 policies, the Identity Governance Administrator role):
     Connect-MgGraph -Scopes EntitlementManagement.ReadWrite.All
+
+Runs in Windows PowerShell 5.1 and PowerShell 7. The file is UTF-8 with a byte-order
+mark, so that Windows PowerShell reads names with accents and typographic quotes as
+written; keep the mark if you edit and save it.
 #>
-#Requires -Modules Microsoft.Graph.Authentication
+#Requires -Version 5.1
+#Requires -Modules @{ ModuleName = 'Microsoft.Graph.Authentication'; ModuleVersion = '2.0.0' }
 [CmdletBinding(SupportsShouldProcess = $true)]
 param()
 
@@ -105,10 +110,26 @@ function Find-Existing([string] $Lookup, [hashtable] $Match, [hashtable] $Captur
     return $false
 }
 
+# Picks the listed item whose displayName is the first of the Choose's Names,
+# or else ends with one of its Suffixes after a space; $null when none fits.
+function Select-Choice($Items, [hashtable] $Choose) {
+    foreach ($want in $Choose.Names) {
+        foreach ($it in $Items) { if (([string] $it['displayName']).Trim() -ieq $want) { return $it } }
+    }
+    foreach ($suffix in $Choose.Suffixes) {
+        foreach ($it in $Items) {
+            $n = ([string] $it['displayName']).Trim()
+            if ($n -ieq $suffix -or $n.EndsWith(' ' + $suffix, [System.StringComparison]::OrdinalIgnoreCase)) { return $it }
+        }
+    }
+    return $null
+}
+
 function Invoke-Step {
     [CmdletBinding(SupportsShouldProcess = $true)]
     param([string] $Id, [string] $Description, [string] $Method, [string] $Path, [string] $Body,
-        [hashtable] $Captures = @{}, [string] $Lookup, [hashtable] $Match = @{}, [hashtable] $LookupCaptures = @{})
+        [hashtable] $Captures = @{}, [string] $Lookup, [hashtable] $Match = @{}, [hashtable] $LookupCaptures = @{},
+        [hashtable] $Choose)
     if ($Lookup) {
         $found = Find-Existing $Lookup $Match $LookupCaptures
         if ($found) { $script:Existing++; Write-Host "exists       $Description"; return }
@@ -117,6 +138,22 @@ function Invoke-Step {
     if ($Method -eq 'GET') {
         if ($null -eq $uri) { Write-Host "would read   $Description"; return }
         $doc = Invoke-GraphGet (ConvertTo-GraphUri $uri)
+        if ($Choose) {
+            $items = @()
+            while ($true) {
+                $items += @($doc['value'])
+                if (-not $doc['@odata.nextLink']) { break }
+                $doc = Invoke-GraphGet $doc['@odata.nextLink']
+            }
+            $pick = Select-Choice $items $Choose
+            if ($null -eq $pick) {
+                $found = ($items | ForEach-Object { '"' + $_['displayName'] + '"' }) -join ', '
+                throw "$($Choose.What): no role fits; the roles found are $found"
+            }
+            Set-Captures $pick $Choose.Captures
+            Write-Host "read         $Description"
+            return
+        }
         try { Set-Captures $doc $Captures } catch { if ($WhatIfPreference) { Write-Host "would read   $Description"; return }; throw }
         Write-Host "read         $Description"
         return
@@ -171,6 +208,17 @@ Invoke-Step -Id 'resourceRequest:https://contoso.sharepoint.com/sites/Finance' -
 Invoke-Step -Id 'resource:https://contoso.sharepoint.com/sites/Finance' -Description 'Read back the catalog resource for "=Finance" with its roles' -Method GET -Path '/identityGovernance/entitlementManagement/catalogs/{{catalog.id}}/resources?$filter=originId eq ''https://contoso.sharepoint.com/sites/Finance''&$expand=roles,scopes' `
     -Captures @{ 'resource.https://contoso.sharepoint.com/sites/Finance.id' = 'value[0].id' }
 
+# resourceRequest:https://contoso.sharepoint.com/sites/Receivables
+Invoke-Step -Id 'resourceRequest:https://contoso.sharepoint.com/sites/Receivables' -Description 'Add site "Receivables" to the catalog' -Method POST -Path '/identityGovernance/entitlementManagement/resourceRequests' `
+    -Body @'
+{"catalog":{"id":"{{catalog.id}}"},"requestType":"adminAdd","resource":{"displayName":"Receivables","originId":"https://contoso.sharepoint.com/sites/Receivables","originSystem":"SharePointOnline"}}
+'@ `
+    -Lookup '/identityGovernance/entitlementManagement/catalogs/{{catalog.id}}/resources?$filter=originId eq ''https://contoso.sharepoint.com/sites/Receivables''' -Match @{ 'originId' = 'https://contoso.sharepoint.com/sites/Receivables' }
+
+# resource:https://contoso.sharepoint.com/sites/Receivables
+Invoke-Step -Id 'resource:https://contoso.sharepoint.com/sites/Receivables' -Description 'Read back the catalog resource for "Receivables" with its roles' -Method GET -Path '/identityGovernance/entitlementManagement/catalogs/{{catalog.id}}/resources?$filter=originId eq ''https://contoso.sharepoint.com/sites/Receivables''&$expand=roles,scopes' `
+    -Captures @{ 'resource.https://contoso.sharepoint.com/sites/Receivables.id' = 'value[0].id' }
+
 # package:payroll-clerk-finance
 Invoke-Step -Id 'package:payroll-clerk-finance' -Description 'Create the access package Payroll "Clerk" / Finance' -Method POST -Path '/identityGovernance/entitlementManagement/accessPackages' `
     -Body @'
@@ -198,20 +246,20 @@ Invoke-Step -Id 'roleScope:payroll-clerk-finance:22222222-2222-4222-8222-2222222
     -Lookup '/identityGovernance/entitlementManagement/accessPackages/{{package.payroll-clerk-finance.id}}/resourceRoleScopes?$expand=role,scope' -Match @{ 'role.originId' = '{{role.22222222-2222-4222-8222-222222222222.AP.Clerk.originId}}'; 'scope.originId' = '22222222-2222-4222-8222-222222222222' }
 
 # resourceRole:https://contoso.sharepoint.com/sites/Finance:Edit
-Invoke-Step -Id 'resourceRole:https://contoso.sharepoint.com/sites/Finance:Edit' -Description 'Look up the Edit role of "=Finance"' -Method GET -Path '/identityGovernance/entitlementManagement/catalogs/{{catalog.id}}/resourceRoles?$filter=originSystem eq ''SharePointOnline'' and resource/id eq ''{{resource.https://contoso.sharepoint.com/sites/Finance.id}}'' and displayName eq ''Edit''' `
-    -Captures @{ 'role.https://contoso.sharepoint.com/sites/Finance.Edit.originId' = 'value[0].originId' }
+Invoke-Step -Id 'resourceRole:https://contoso.sharepoint.com/sites/Finance:Edit' -Description 'Find the SharePoint group of "=Finance" that grants Edit' -Method GET -Path '/identityGovernance/entitlementManagement/catalogs/{{catalog.id}}/resourceRoles?$filter=originSystem eq ''SharePointOnline'' and resource/id eq ''{{resource.https://contoso.sharepoint.com/sites/Finance.id}}''' `
+    -Choose @{ What = 'site "=Finance" (https://contoso.sharepoint.com/sites/Finance) role "Edit"'; Names = @('Edit', '=Finance Members'); Suffixes = @('Members'); Captures = @{ 'role.https://contoso.sharepoint.com/sites/Finance.Edit.displayName' = 'displayName'; 'role.https://contoso.sharepoint.com/sites/Finance.Edit.originId' = 'originId' } }
 
 # roleScope:payroll-clerk-finance:https://contoso.sharepoint.com/sites/Finance:Edit
 Invoke-Step -Id 'roleScope:payroll-clerk-finance:https://contoso.sharepoint.com/sites/Finance:Edit' -Description 'Grant Edit on "=Finance" through Payroll "Clerk" / Finance' -Method POST -Path '/identityGovernance/entitlementManagement/accessPackages/{{package.payroll-clerk-finance.id}}/resourceRoleScopes' `
     -Body @'
-{"role":{"displayName":"Edit","originId":"{{role.https://contoso.sharepoint.com/sites/Finance.Edit.originId}}","originSystem":"SharePointOnline","resource":{"id":"{{resource.https://contoso.sharepoint.com/sites/Finance.id}}"}},"scope":{"isRootScope":true,"originId":"https://contoso.sharepoint.com/sites/Finance","originSystem":"SharePointOnline"}}
+{"role":{"displayName":"{{role.https://contoso.sharepoint.com/sites/Finance.Edit.displayName}}","originId":"{{role.https://contoso.sharepoint.com/sites/Finance.Edit.originId}}","originSystem":"SharePointOnline","resource":{"id":"{{resource.https://contoso.sharepoint.com/sites/Finance.id}}"}},"scope":{"isRootScope":true,"originId":"https://contoso.sharepoint.com/sites/Finance","originSystem":"SharePointOnline"}}
 '@ `
     -Lookup '/identityGovernance/entitlementManagement/accessPackages/{{package.payroll-clerk-finance.id}}/resourceRoleScopes?$expand=role,scope' -Match @{ 'role.originId' = '{{role.https://contoso.sharepoint.com/sites/Finance.Edit.originId}}'; 'scope.originId' = 'https://contoso.sharepoint.com/sites/Finance' }
 
 # policy:payroll-clerk-finance
 Invoke-Step -Id 'policy:payroll-clerk-finance' -Description 'Create the assignment policy of Payroll "Clerk" / Finance' -Method POST -Path '/identityGovernance/entitlementManagement/assignmentPolicies' `
     -Body @'
-{"accessPackage":{"id":"{{package.payroll-clerk-finance.id}}"},"allowedTargetScope":"specificDirectoryUsers","automaticRequestSettings":{"gracePeriodBeforeAccessRemoval":"P7D","removeAccessWhenTargetLeavesAllowedTargets":true,"requestAccessForAllowedTargets":true},"description":"Assigns the package to every user the rule selects","displayName":"Automatic: Payroll \"Clerk\" / Finance","specificAllowedTargets":[{"@odata.type":"#microsoft.graph.attributeRuleMembers","description":"Payroll \"Clerk\" / Finance","membershipRule":"(user.jobTitle -in [\"Payroll `\"Clerk`\"\",\"Payroll Clrk\"]) -and (user.department -eq \"Finance\")"}]}
+{"accessPackage":{"id":"{{package.payroll-clerk-finance.id}}"},"allowedTargetScope":"specificDirectoryUsers","automaticRequestSettings":{"gracePeriodBeforeAccessRemoval":"P7D","removeAccessWhenTargetLeavesAllowedTargets":true,"requestAccessForAllowedTargets":true},"description":"Assigns the package to every user the rule selects","displayName":"Automatic: Payroll \"Clerk\" / Finance","specificAllowedTargets":[{"@odata.type":"#microsoft.graph.attributeRuleMembers","description":"Payroll \"Clerk\" / Finance","membershipRule":"(user.userType -eq \"Member\") -and (user.jobTitle -in [\"Payroll `\"Clerk`\"\",\"Payroll Clrk\"]) -and (user.department -eq \"Finance\")"}]}
 '@ `
     -Lookup '/identityGovernance/entitlementManagement/accessPackages/{{package.payroll-clerk-finance.id}}/assignmentPolicies' -Match @{ 'displayName' = 'Automatic: Payroll "Clerk" / Finance' }
 
@@ -255,9 +303,35 @@ Invoke-Step -Id 'roleScope:ap-team-access-cluster:22222222-2222-4222-8222-222222
 # policy:ap-team-access-cluster
 Invoke-Step -Id 'policy:ap-team-access-cluster' -Description 'Create the assignment policy of AP team (access cluster)' -Method POST -Path '/identityGovernance/entitlementManagement/assignmentPolicies' `
     -Body @'
-{"accessPackage":{"id":"{{package.ap-team-access-cluster.id}}"},"allowedTargetScope":"specificDirectoryUsers","automaticRequestSettings":{"gracePeriodBeforeAccessRemoval":"P7D","removeAccessWhenTargetLeavesAllowedTargets":true,"requestAccessForAllowedTargets":true},"description":"Assigns the package to every user the rule selects","displayName":"Automatic: AP team (access cluster)","specificAllowedTargets":[{"@odata.type":"#microsoft.graph.attributeRuleMembers","description":"AP team (access cluster)","membershipRule":"(user.costCenter -eq \"CC-AP\")"}]}
+{"accessPackage":{"id":"{{package.ap-team-access-cluster.id}}"},"allowedTargetScope":"specificDirectoryUsers","automaticRequestSettings":{"gracePeriodBeforeAccessRemoval":"P7D","removeAccessWhenTargetLeavesAllowedTargets":true,"requestAccessForAllowedTargets":true},"description":"Assigns the package to every user the rule selects","displayName":"Automatic: AP team (access cluster)","specificAllowedTargets":[{"@odata.type":"#microsoft.graph.attributeRuleMembers","description":"AP team (access cluster)","membershipRule":"(user.userType -eq \"Member\") -and (user.physicalDeliveryOfficeName -eq \"Oslo\")"}]}
 '@ `
     -Lookup '/identityGovernance/entitlementManagement/accessPackages/{{package.ap-team-access-cluster.id}}/assignmentPolicies' -Match @{ 'displayName' = 'Automatic: AP team (access cluster)' }
+
+# package:ar-team-access-cluster
+Invoke-Step -Id 'package:ar-team-access-cluster' -Description 'Create the access package AR team (access cluster)' -Method POST -Path '/identityGovernance/entitlementManagement/accessPackages' `
+    -Body @'
+{"catalog":{"id":"{{catalog.id}}"},"description":"","displayName":"AR team (access cluster)","isHidden":false}
+'@ `
+    -Captures @{ 'package.ar-team-access-cluster.id' = 'id' } `
+    -Lookup '/identityGovernance/entitlementManagement/accessPackages?$filter=displayName eq ''AR team (access cluster)''&$expand=catalog' -Match @{ 'catalog.id' = '{{catalog.id}}'; 'displayName' = 'AR team (access cluster)' } -LookupCaptures @{ 'package.ar-team-access-cluster.id' = 'id' }
+
+# resourceRole:https://contoso.sharepoint.com/sites/Receivables:Full Control
+Invoke-Step -Id 'resourceRole:https://contoso.sharepoint.com/sites/Receivables:Full Control' -Description 'Find the SharePoint group of "Receivables" that grants Full Control' -Method GET -Path '/identityGovernance/entitlementManagement/catalogs/{{catalog.id}}/resourceRoles?$filter=originSystem eq ''SharePointOnline'' and resource/id eq ''{{resource.https://contoso.sharepoint.com/sites/Receivables.id}}''' `
+    -Choose @{ What = 'site "Receivables" (https://contoso.sharepoint.com/sites/Receivables) role "Full Control"'; Names = @('Full Control', 'Receivables Owners'); Suffixes = @('Owners'); Captures = @{ 'role.https://contoso.sharepoint.com/sites/Receivables.Full Control.displayName' = 'displayName'; 'role.https://contoso.sharepoint.com/sites/Receivables.Full Control.originId' = 'originId' } }
+
+# roleScope:ar-team-access-cluster:https://contoso.sharepoint.com/sites/Receivables:Full Control
+Invoke-Step -Id 'roleScope:ar-team-access-cluster:https://contoso.sharepoint.com/sites/Receivables:Full Control' -Description 'Grant Full Control on "Receivables" through AR team (access cluster)' -Method POST -Path '/identityGovernance/entitlementManagement/accessPackages/{{package.ar-team-access-cluster.id}}/resourceRoleScopes' `
+    -Body @'
+{"role":{"displayName":"{{role.https://contoso.sharepoint.com/sites/Receivables.Full Control.displayName}}","originId":"{{role.https://contoso.sharepoint.com/sites/Receivables.Full Control.originId}}","originSystem":"SharePointOnline","resource":{"id":"{{resource.https://contoso.sharepoint.com/sites/Receivables.id}}"}},"scope":{"isRootScope":true,"originId":"https://contoso.sharepoint.com/sites/Receivables","originSystem":"SharePointOnline"}}
+'@ `
+    -Lookup '/identityGovernance/entitlementManagement/accessPackages/{{package.ar-team-access-cluster.id}}/resourceRoleScopes?$expand=role,scope' -Match @{ 'role.originId' = '{{role.https://contoso.sharepoint.com/sites/Receivables.Full Control.originId}}'; 'scope.originId' = 'https://contoso.sharepoint.com/sites/Receivables' }
+
+# policy:ar-team-access-cluster
+Invoke-Step -Id 'policy:ar-team-access-cluster' -Description 'Create the assignment policy of AR team (access cluster)' -Method POST -Path '/identityGovernance/entitlementManagement/assignmentPolicies' `
+    -Body @'
+{"accessPackage":{"id":"{{package.ar-team-access-cluster.id}}"},"allowedTargetScope":"notSpecified","description":"Administrators assign this package directly","displayName":"Direct assignment: AR team (access cluster)","expiration":{"type":"noExpiration"},"requestApprovalSettings":{"isApprovalRequiredForAdd":false,"isApprovalRequiredForUpdate":false,"stages":[]},"requestorSettings":{"allowCustomAssignmentSchedule":false,"enableOnBehalfRequestorsToAddAccess":false,"enableOnBehalfRequestorsToRemoveAccess":false,"enableOnBehalfRequestorsToUpdateAccess":false,"enableTargetsToSelfAddAccess":false,"enableTargetsToSelfRemoveAccess":false,"enableTargetsToSelfUpdateAccess":false,"onBehalfRequestors":[]},"specificAllowedTargets":[]}
+'@ `
+    -Lookup '/identityGovernance/entitlementManagement/accessPackages/{{package.ar-team-access-cluster.id}}/assignmentPolicies' -Match @{ 'displayName' = 'Direct assignment: AR team (access cluster)' }
 
 # incompatible:payroll-clerk-finance:controller-finance
 Invoke-Step -Id 'incompatible:payroll-clerk-finance:controller-finance' -Description 'Mark payroll-clerk-finance incompatible with controller-finance' -Method POST -Path '/identityGovernance/entitlementManagement/accessPackages/{{package.payroll-clerk-finance.id}}/incompatibleAccessPackages/$ref' `

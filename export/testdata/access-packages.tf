@@ -4,10 +4,10 @@
 # graph-json) creates those through Microsoft Graph.
 
 resource "azuread_access_package_catalog" "rolemine" {
-  display_name          = "Finance roles"
-  description           = "Job-function access packages proposed by rolemine"
-  state                 = "published"
-  is_externally_visible = false
+  display_name       = "Finance roles"
+  description        = "Job-function access packages proposed by rolemine"
+  published          = true
+  externally_visible = false
 }
 
 # Group SG-Payroll
@@ -19,7 +19,7 @@ resource "azuread_access_package_resource_catalog_association" "group_sg_payroll
 
 # Package Payroll "Clerk" / Finance
 # Not expressible in the azuread provider; see graph-plan.json:
-#   - automatic assignment rule (user.jobTitle -in ["Payroll `"Clerk`"","Payroll Clrk"]) -and (user.department -eq "Finance")
+#   - automatic assignment rule (user.userType -eq "Member") -and (user.jobTitle -in ["Payroll `"Clerk`"","Payroll Clrk"]) -and (user.department -eq "Finance")
 #   - application role AP.Clerk on SAP
 #   - site role Edit on =Finance
 #   - incompatible with package controller-finance
@@ -28,7 +28,7 @@ resource "azuread_access_package" "payroll_clerk_finance" {
   catalog_id   = azuread_access_package_catalog.rolemine.id
   display_name = "Payroll \"Clerk\" / Finance"
   description  = "Job function <Payroll>"
-  is_hidden    = false
+  hidden       = false
 }
 
 resource "azuread_access_package_resource_package_association" "payroll_clerk_finance_group_sg_payroll_member" {
@@ -42,7 +42,8 @@ resource "azuread_access_package_assignment_policy" "payroll_clerk_finance_direc
   display_name      = "Direct assignment: Payroll \"Clerk\" / Finance"
   description       = "Administrators assign this package directly"
   requestor_settings {
-    scope_type = "NoSubjects"
+    scope_type        = "NoSubjects"
+    requests_accepted = true
   }
   approval_settings {
     approval_required = false
@@ -56,7 +57,7 @@ resource "azuread_access_package" "controller_finance" {
   catalog_id   = azuread_access_package_catalog.rolemine.id
   display_name = "Controller / Finance"
   description  = "Controller / Finance"
-  is_hidden    = false
+  hidden       = false
 }
 
 resource "azuread_access_package_resource_package_association" "controller_finance_group_sg_payroll_owner" {
@@ -70,7 +71,8 @@ resource "azuread_access_package_assignment_policy" "controller_finance_direct" 
   display_name      = "Direct assignment: Controller / Finance"
   description       = "Administrators assign this package directly"
   requestor_settings {
-    scope_type = "NoSubjects"
+    scope_type        = "NoSubjects"
+    requests_accepted = true
   }
   approval_settings {
     approval_required = false
@@ -79,13 +81,13 @@ resource "azuread_access_package_assignment_policy" "controller_finance_direct" 
 
 # Package AP team (access cluster)
 # Not expressible in the azuread provider; see graph-plan.json:
-#   - automatic assignment rule (user.costCenter -eq "CC-AP")
+#   - automatic assignment rule (user.userType -eq "Member") -and (user.physicalDeliveryOfficeName -eq "Oslo")
 #   - application role AP.Clerk on SAP
 resource "azuread_access_package" "ap_team_access_cluster" {
   catalog_id   = azuread_access_package_catalog.rolemine.id
   display_name = "AP team (access cluster)"
   description  = "AP team (access cluster)"
-  is_hidden    = false
+  hidden       = false
 }
 
 resource "azuread_access_package_assignment_policy" "ap_team_access_cluster_direct" {
@@ -93,7 +95,32 @@ resource "azuread_access_package_assignment_policy" "ap_team_access_cluster_dire
   display_name      = "Direct assignment: AP team (access cluster)"
   description       = "Administrators assign this package directly"
   requestor_settings {
-    scope_type = "NoSubjects"
+    scope_type        = "NoSubjects"
+    requests_accepted = true
+  }
+  approval_settings {
+    approval_required = false
+  }
+}
+
+# Package AR team (access cluster)
+# Direct assignment: its rule would test costCenter, which Entra cannot evaluate; map it to a supported property or an extension attribute with --rule-attribute costCenter=extensionAttribute1
+# Not expressible in the azuread provider; see graph-plan.json:
+#   - site role Full Control on Receivables
+resource "azuread_access_package" "ar_team_access_cluster" {
+  catalog_id   = azuread_access_package_catalog.rolemine.id
+  display_name = "AR team (access cluster)"
+  description  = "AR team (access cluster)"
+  hidden       = false
+}
+
+resource "azuread_access_package_assignment_policy" "ar_team_access_cluster_direct" {
+  access_package_id = azuread_access_package.ar_team_access_cluster.id
+  display_name      = "Direct assignment: AR team (access cluster)"
+  description       = "Administrators assign this package directly"
+  requestor_settings {
+    scope_type        = "NoSubjects"
+    requests_accepted = true
   }
   approval_settings {
     approval_required = false

@@ -17,10 +17,11 @@ import (
 )
 
 type mineOptions struct {
-	snapshot int64
-	format   string
-	tune     bool
-	opt      mining.Options
+	snapshot  int64
+	format    string
+	tune      bool
+	ruleAttrs []string
+	opt       mining.Options
 }
 
 func newMineCmd(ios *IO, g *globals) *cobra.Command {
@@ -43,7 +44,14 @@ users are also grouped by the similarity of their access
 (MinHash, LSH, Louvain communities), and every cluster whose access its
 members' packages do not grant becomes a package too, with the attribute
 rule that best describes it and that rule's precision and recall, or for
-direct assignment when no rule fits.`,
+direct assignment when no rule fits.
+
+Rules test only the user properties Entra's assignment rules can evaluate
+(jobTitle, department, companyName, physicalDeliveryOfficeName, city, country,
+usageLocation, employeeId, extensionAttribute1-15, extension_<appId>_<name>,
+...; officeLocation is evaluated as physicalDeliveryOfficeName). A package whose
+rule would test another attribute is for direct assignment, with the reason;
+--rule-attribute costCenter=extensionAttribute3 says which property holds it.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runMine(cmd, ios, g, opts)
@@ -62,6 +70,7 @@ direct assignment when no rule fits.`,
 	f.IntVar(&opts.opt.Cluster.MinSize, "cluster-min-size", opts.opt.Cluster.MinSize, "smallest access cluster")
 	f.Uint64Var(&opts.opt.Cluster.Seed, "seed", opts.opt.Cluster.Seed, "random seed of the clustering (the same seed gives the same result)")
 	f.Float64Var(&opts.opt.MinRuleF1, "min-rule-f1", opts.opt.MinRuleF1, "F1 an access cluster's attribute rule needs to be assigned automatically")
+	f.StringArrayVar(&opts.ruleAttrs, "rule-attribute", nil, "`attribute=property`: the Entra user property an attribute is evaluated as in rules (e.g. costCenter=extensionAttribute3); repeatable")
 	f.BoolVar(&opts.tune, "tune", false, "choose --by, --threshold and --min-members by how well they predict each user's access from their group's (leave-one-out)")
 	f.Int64Var(&opts.snapshot, "snapshot", 0, "snapshot `id` (default: the latest)")
 	f.StringVar(&opts.format, "format", render.Table, "output format: table or json")
@@ -84,8 +93,8 @@ func runMine(cmd *cobra.Command, ios *IO, g *globals, opts *mineOptions) error {
 	if p := progress(ios); p != nil {
 		opt.Progress = func(e mining.Progress) { p(e.Stage, e.Done, e.Total) }
 	}
-	_, run, err := pipeline.Mine(cmd.Context(), st, opts.snapshot, pipeline.MineOptions{Options: opt, Tune: opts.tune})
-	if errors.Is(err, pipeline.ErrNoAttribute) {
+	_, run, err := pipeline.Mine(cmd.Context(), st, opts.snapshot, pipeline.MineOptions{Options: opt, Tune: opts.tune, RuleAttributes: opts.ruleAttrs})
+	if errors.Is(err, pipeline.ErrNoAttribute) || errors.Is(err, pipeline.ErrBadRuleAttribute) {
 		return usageError{err}
 	}
 	if err != nil {
@@ -113,6 +122,11 @@ func writeRun(w io.Writer, run *tenant.Run, format string) error {
 		rule := p.Rule
 		if !p.Automatic {
 			rule = "(direct assignment)"
+		}
+		if p.DirectReason != "" {
+			// The reason's first clause; the JSON output has all of it.
+			reason, _, _ := strings.Cut(p.DirectReason, ";")
+			rule = "(direct: " + strings.TrimPrefix(reason, "its ") + ")"
 		}
 		fit := ""
 		if p.Kind != mining.Birthright.String() && (p.Metrics.RulePrecision > 0 || p.Metrics.RuleRecall > 0) {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
+	"hash/fnv"
 	"io"
 	"net/http"
 	"net/url"
@@ -86,6 +87,20 @@ func (s *Server) Created(kind string) int {
 		}
 	}
 	return n
+}
+
+// RoleScopes returns the resource role scopes created, by package display
+// name, as JSON objects.
+func (s *Server) RoleScopes() map[string][]EMObject {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := map[string][]EMObject{}
+	for _, p := range s.em.packages {
+		name, _ := p["displayName"].(string)
+		id, _ := p["id"].(string)
+		out[name] = append(out[name], s.em.scopes[id]...)
+	}
+	return out
 }
 
 // Writes returns the POST requests served (applied or not), as
@@ -257,7 +272,7 @@ func (s *Server) emPost(seg []string, body map[string]any) (map[string]any, erro
 		}
 		origin, system := get(body, "resource.originId"), get(body, "resource.originSystem")
 		res := EMObject{"id": e.id("resource"), "originId": origin, "originSystem": system, "displayName": get(body, "resource.displayName"),
-			"roles": s.rolesOf(origin, system)}
+			"roles": s.rolesOf(origin, system, get(body, "resource.displayName"))}
 		e.resources[cat] = append(e.resources[cat], res)
 		return EMObject{"id": e.id("request"), "requestType": "adminAdd", "state": "delivered", "catalog": EMObject{"id": cat},
 			"resource": EMObject{"originId": origin, "originSystem": system}}, nil
@@ -322,8 +337,8 @@ func (s *Server) hasCatalog(id string) bool {
 }
 
 // rolesOf lists the roles a catalog resource offers: Member and Owner of a
-// group, the app roles of an application, the permission levels of a site.
-func (s *Server) rolesOf(origin, system string) []EMObject {
+// group, the app roles of an application, the SharePoint groups of a site.
+func (s *Server) rolesOf(origin, system, displayName string) []EMObject {
 	var roles []EMObject
 	add := func(originID, name string) {
 		roles = append(roles, EMObject{"id": GUID("role", origin, originID), "originId": originID, "originSystem": system, "displayName": name})
@@ -341,9 +356,40 @@ func (s *Server) rolesOf(origin, system string) []EMObject {
 			}
 		}
 	case "SharePointOnline":
-		for i, level := range []string{"Read", "Edit", "Full Control"} {
-			add(strconv.Itoa(4-i), level)
+		// A site's roles are its SharePoint groups, named "<site> Owners",
+		// "<site> Members", "<site> Visitors" (Microsoft Learn,
+		// "Understanding permission levels in SharePoint": the default
+		// groups of a site, with Full Control, Edit and Read), plus any
+		// custom group. Their origin id is the group's sequence number in
+		// the site (Graph v1.0, accessPackageResourceRole: "For a
+		// SharePoint Online site, the originId is the sequence number of
+		// the role in the site"), which differs from site to site: never
+		// the permission level's name.
+		name := s.siteName(origin, displayName)
+		h := fnv.New32a()
+		h.Write([]byte(origin))
+		seq := 3 + int(h.Sum32()%5)
+		add(strconv.Itoa(seq), name+" Owners")
+		add(strconv.Itoa(seq+1), name+" Visitors")
+		if h.Sum32()%2 == 0 {
+			// A custom group whose name also ends in Members.
+			add(strconv.Itoa(seq+7), name+" Project Members")
 		}
+		add(strconv.Itoa(seq+2), name+" Members")
 	}
 	return roles
+}
+
+// siteName is a site's title: the connected group's site name, else the
+// display name the resource request gave, else the URL's last segment.
+func (s *Server) siteName(url, displayName string) string {
+	for _, g := range s.tenant.Groups {
+		if g.Site != nil && g.Site.WebURL == url && g.Site.Name != "" {
+			return g.Site.Name
+		}
+	}
+	if displayName != "" {
+		return displayName
+	}
+	return url[strings.LastIndex(url, "/")+1:]
 }

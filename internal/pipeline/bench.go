@@ -82,12 +82,14 @@ func BenchTenant(ctx context.Context, dir string, cfg tenantgen.Config, opt mini
 	}
 	var mined *mining.Result
 	if err := stage("mine", func() (err error) {
+		var props *tenant.RuleProperties // the built-in rule properties
+		opt.Evaluable = props.Evaluable
 		mined, err = mining.JobFunctions(ctx, data.Dataset, opt)
 		return err
 	}); err != nil {
 		return nil, err
 	}
-	run := &tenant.Run{SnapshotID: snap.ID, Method: "jobFunctions", Params: "{}", Packages: tenant.Packages(data, mined)}
+	run := &tenant.Run{SnapshotID: snap.ID, Method: "jobFunctions", Params: "{}", Packages: tenant.Packages(data, mined, nil)}
 	res.Packages = len(run.Packages)
 	if err := stage("save run", func() error { return st.SaveRun(ctx, run) }); err != nil {
 		return nil, err

@@ -22,6 +22,10 @@ import (
 // access.
 var ErrNoAttribute = errors.New("no user attribute predicts access")
 
+// ErrBadRuleAttribute is returned for a --rule-attribute mapping that is
+// malformed or names a property Entra's rules cannot evaluate.
+var ErrBadRuleAttribute = errors.New("bad --rule-attribute")
+
 // Attributes ranks a snapshot's attributes (and pairs) by how well they
 // predict access.
 func Attributes(ctx context.Context, st *store.Store, snapshotID int64, opt mining.RankOptions) (tenant.Snapshot, []mining.AttributeScore, error) {
@@ -44,6 +48,9 @@ func Attributes(ctx context.Context, st *store.Store, snapshotID int64, opt mini
 type MineOptions struct {
 	mining.Options
 	Tune bool
+	// RuleAttributes maps attributes to the rule properties Entra evaluates
+	// them as (costCenter=extensionAttribute3), besides the built-in names.
+	RuleAttributes []string
 }
 
 // MineParams are the parameters a run records (tenant.Run.Params).
@@ -56,6 +63,7 @@ type MineParams struct {
 	Trim                bool     `json:"trim"`
 	Variants            bool     `json:"variants"`
 	Clusters            bool     `json:"clusters"`
+	RuleAttributes      []string `json:"ruleAttributes,omitempty"`
 	// Chosen is the leave-one-out score of the attributes, threshold and
 	// group size that --by auto or --tune chose.
 	Chosen *mining.AttributeScore `json:"chosen,omitempty"`
@@ -72,18 +80,30 @@ func Mine(ctx context.Context, st *store.Store, snapshotID int64, mo MineOptions
 	if err != nil {
 		return nil, nil, fmt.Errorf("load snapshot %d: %w", snap.ID, err)
 	}
+	props, err := tenant.NewRuleProperties(mo.RuleAttributes)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: %w", ErrBadRuleAttribute, err)
+	}
 	start := time.Now()
 	opt := mo.Options
+	opt.Evaluable = props.Evaluable
+	// --by auto and --tune choose among the attributes a rule can test.
+	ruleAttrs := []string{}
+	for _, a := range data.Dataset.Attributes {
+		if props.Evaluable(a.Name) && len(a.Values) > 1 {
+			ruleAttrs = append(ruleAttrs, a.Name)
+		}
+	}
 	var chosen *mining.AttributeScore
 	switch {
 	case mo.Tune:
 		var score mining.AttributeScore
-		if opt, score, err = mining.Tune(ctx, data.Dataset, nil, opt); err != nil {
+		if opt, score, err = mining.Tune(ctx, data.Dataset, ruleAttrs, opt); err != nil {
 			return nil, nil, fmt.Errorf("--tune: %w", ErrNoAttribute)
 		}
 		chosen = &score
 	case len(opt.By) == 1 && opt.By[0] == "auto":
-		ranks, err := mining.RankAttributes(ctx, data.Dataset, mining.RankOptions{Pairs: true, Threshold: opt.Threshold,
+		ranks, err := mining.RankAttributes(ctx, data.Dataset, mining.RankOptions{Attributes: ruleAttrs, Pairs: true, Threshold: opt.Threshold,
 			MinMembers: max(2, opt.MinMembers), BirthrightThreshold: opt.BirthrightThreshold})
 		if err != nil {
 			return nil, nil, err
@@ -99,9 +119,10 @@ func Mine(ctx context.Context, st *store.Store, snapshotID int64, mo MineOptions
 		return nil, nil, fmt.Errorf("mine: %w", err)
 	}
 	params, _ := json.Marshal(MineParams{By: opt.By, Threshold: opt.Threshold, BirthrightThreshold: opt.BirthrightThreshold,
-		MinMembers: opt.MinMembers, MaxRuleUsers: opt.MaxRuleUsers, Trim: opt.Trim, Variants: opt.Variants, Clusters: opt.Clusters, Chosen: chosen})
+		MinMembers: opt.MinMembers, MaxRuleUsers: opt.MaxRuleUsers, Trim: opt.Trim, Variants: opt.Variants, Clusters: opt.Clusters,
+		RuleAttributes: props.Mappings(), Chosen: chosen})
 	run := &tenant.Run{SnapshotID: snap.ID, Method: "jobFunctions", Params: string(params),
-		Seconds: time.Since(start).Seconds(), Packages: tenant.Packages(data, res)}
+		Seconds: time.Since(start).Seconds(), Packages: tenant.Packages(data, res, props)}
 	if err := st.SaveRun(ctx, run); err != nil {
 		return nil, nil, fmt.Errorf("save mining run: %w", err)
 	}

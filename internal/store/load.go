@@ -212,9 +212,10 @@ func (s *Store) Load(ctx context.Context, snap tenant.Snapshot) (*tenant.Data, e
 	for _, a := range attrs {
 		ds.Attributes = append(ds.Attributes, a.attribute())
 	}
-	ds.Eligible = make([]bool, nu)
+	ds.Eligible, ds.Guest = make([]bool, nu), make([]bool, nu)
 	for u, k := range data.Kinds {
 		ds.Eligible[u] = k == tenant.Member
+		ds.Guest[u] = k == tenant.Guest
 	}
 	data.Dataset = ds
 	return data, nil

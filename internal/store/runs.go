@@ -73,10 +73,10 @@ func (s *Store) SaveRun(ctx context.Context, run *tenant.Run) error {
 				return err
 			}
 			m := p.Metrics
-			if _, err := conn.ExecContext(ctx, `INSERT INTO packages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			if _, err := conn.ExecContext(ctx, `INSERT INTO packages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 				run.ID, p.ID, i, p.Name, p.Kind, p.Rule, p.Automatic, m.Members, m.Entitlements, m.RuleUsers,
 				m.Coverage, m.MembersGaining, m.GrantsAdded, m.MinPrevalence, m.MeanPrevalence, string(conds),
-				m.RulePrecision, m.RuleRecall); err != nil {
+				m.RulePrecision, m.RuleRecall, nullString(p.DirectReason)); err != nil {
 				return err
 			}
 		}
@@ -122,7 +122,7 @@ func (s *Store) LatestRun(ctx context.Context, snapshotID int64) (*tenant.Run, e
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT package_id, name, kind, coalesce(rule, ''), automatic, members, entitlements, rule_users,
 		coverage, members_gaining, grants_added, min_prevalence, mean_prevalence, conditions,
-		coalesce(rule_precision, 0), coalesce(rule_recall, 0)
+		coalesce(rule_precision, 0), coalesce(rule_recall, 0), coalesce(direct_reason, '')
 		FROM packages WHERE run_id = ? ORDER BY ordinal`, run.ID)
 	if err != nil {
 		return nil, err
@@ -135,7 +135,7 @@ func (s *Store) LatestRun(ctx context.Context, snapshotID int64) (*tenant.Run, e
 		var conds string
 		if err := rows.Scan(&p.ID, &p.Name, &p.Kind, &p.Rule, &p.Automatic, &m.Members, &m.Entitlements, &m.RuleUsers,
 			&m.Coverage, &m.MembersGaining, &m.GrantsAdded, &m.MinPrevalence, &m.MeanPrevalence, &conds,
-			&m.RulePrecision, &m.RuleRecall); err != nil {
+			&m.RulePrecision, &m.RuleRecall, &p.DirectReason); err != nil {
 			return nil, err
 		}
 		if err := json.Unmarshal([]byte(conds), &p.Conditions); err != nil {
@@ -233,4 +233,12 @@ func (s *Store) SaveReport(ctx context.Context, snapshotID, runID int64, kind, p
 		})
 	})
 	return id, err
+}
+
+// nullString stores an empty string as NULL.
+func nullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
 }

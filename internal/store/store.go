@@ -19,7 +19,7 @@ import (
 )
 
 // SchemaVersion is the version of the schema this build reads and writes.
-const SchemaVersion = 3
+const SchemaVersion = 4
 
 //go:embed schema_v1.sql
 var schemaV1 string
@@ -30,8 +30,11 @@ var schemaV2 string
 //go:embed schema_v3.sql
 var schemaV3 string
 
+//go:embed schema_v4.sql
+var schemaV4 string
+
 // migrations[i] brings a database from version i to version i+1.
-var migrations = []string{schemaV1, schemaV2, schemaV3}
+var migrations = []string{schemaV1, schemaV2, schemaV3, schemaV4}
 
 // ErrNoSnapshot is returned when the database holds no snapshot yet.
 var ErrNoSnapshot = errors.New("no snapshot in the database: run `rolemine ingest` first")
