@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"strconv"
 	"strings"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/rolemine/rolemine/export"
 	"github.com/rolemine/rolemine/internal/cli"
 	"github.com/rolemine/rolemine/internal/graphfake"
 )
@@ -55,6 +57,48 @@ func TestScripts(t *testing.T) {
 				if got := fakeServer(ts).Created(args[0]); strconv.Itoa(got) != args[1] {
 					ts.Fatalf("fake Graph holds %d %s, want %s", got, args[0], args[1])
 				}
+			},
+			// fakegraph-scopes PLAN checks that the fake holds, for every
+			// package of the plan (graph-plan.json), one resource role scope
+			// per role scope step, and that every site role granted is one
+			// of the site's groups (a numeric origin id).
+			"fakegraph-scopes": func(ts *testscript.TestScript, neg bool, args []string) {
+				if neg || len(args) != 1 {
+					ts.Fatalf("usage: fakegraph-scopes plan.json")
+				}
+				var plan export.Plan
+				ts.Check(json.Unmarshal([]byte(ts.ReadFile(args[0])), &plan))
+				want := map[string]int{}
+				names := map[string]string{}
+				for _, st := range plan.Steps {
+					if strings.HasPrefix(st.ID, "package:") {
+						names[strings.TrimPrefix(st.ID, "package:")] = st.Body.(map[string]any)["displayName"].(string)
+					}
+					if strings.HasPrefix(st.ID, "roleScope:") {
+						pkg, _, _ := strings.Cut(strings.TrimPrefix(st.ID, "roleScope:"), ":")
+						want[names[pkg]]++
+					}
+				}
+				got := fakeServer(ts).RoleScopes()
+				sites := 0
+				for name, n := range want {
+					if len(got[name]) != n {
+						ts.Fatalf("package %q has %d role scopes, the plan grants %d", name, len(got[name]), n)
+					}
+					for _, sc := range got[name] {
+						role := sc["role"].(map[string]any)
+						if role["originSystem"] == "SharePointOnline" {
+							sites++
+							if _, err := strconv.Atoi(role["originId"].(string)); err != nil {
+								ts.Fatalf("package %q: site role %v is not one of the site's groups", name, role)
+							}
+						}
+					}
+				}
+				if len(want) == 0 || sites == 0 {
+					ts.Fatalf("the plan grants no site role: the check proves nothing")
+				}
+				ts.Logf("%d packages, every role scope created (%d site roles)", len(want), sites)
 			},
 			"sleep": func(ts *testscript.TestScript, neg bool, args []string) {
 				if neg || len(args) != 1 {
