@@ -1,6 +1,7 @@
 package export
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"slices"
@@ -52,17 +53,26 @@ type Step struct {
 	Choose *Choose `json:"choose,omitempty"`
 }
 
-// Choose picks the item of a listed "value" whose displayName is the first
-// of Names (compared without regard to case), or else ends with one of
-// Suffixes after a space, in order of preference; Captures take their values
-// from it. When no item fits, the step fails with a message naming What and
-// the display names listed.
+// Choose picks the item of a list in the response (List, default "value",
+// the pages of a collection) whose Field (default "displayName") is the
+// first of Names (compared without regard to case), or else ends with one
+// of Suffixes after a space, in order of preference; Captures take their
+// values from it. When no item fits, the step fails with a message naming
+// What and the values listed.
 type Choose struct {
 	What     string            `json:"what"`
+	List     string            `json:"list,omitempty"`
+	Field    string            `json:"field,omitempty"`
 	Names    []string          `json:"names"`
 	Suffixes []string          `json:"suffixes,omitempty"`
 	Captures map[string]string `json:"captures"`
 }
+
+// ListName is the response's list Choose picks from.
+func (c *Choose) ListName() string { return cmp.Or(c.List, "value") }
+
+// FieldName is the field of an item Choose compares.
+func (c *Choose) FieldName() string { return cmp.Or(c.Field, "displayName") }
 
 // Pick returns the index of the item Choose picks among names, or -1.
 func (c *Choose) Pick(names []string) int {
@@ -270,20 +280,24 @@ func BuildPlan(pkgs []tenant.Package, opt PlanOptions) *Plan {
 				role["displayName"] = ph(lkey + ".displayName")
 				step.DependsOn = append(step.DependsOn, lstep)
 			default:
-				// App roles have origin ids that only the catalog knows:
-				// look the role up by its display name.
+				// An app role's origin id is the app role's id (Graph v1.0,
+				// "Create resourceRoleScope", example 2), and its display
+				// name in the catalog is the app role's display name, which
+				// is not the value that assignments carry: read the service
+				// principal's app roles and choose by value.
 				lkey := "role." + e.ResourceID + "." + e.Role
-				lstep := "resourceRole:" + e.ResourceID + ":" + e.Role
+				lstep := "appRole:" + e.ResourceID + ":" + e.Role
 				if !slices.ContainsFunc(p.Steps, func(s Step) bool { return s.ID == lstep }) {
 					p.Steps = append(p.Steps, Step{
-						ID: lstep, Description: fmt.Sprintf("Look up the %s role of %q", e.Role, e.ResourceName),
-						Method: "GET", DependsOn: []string{"resource:" + e.ResourceID},
-						Path: em + "/catalogs/" + ph("catalog.id") + "/resourceRoles?$filter=originSystem eq '" + sys +
-							"' and resource/id eq '" + ph(rkey+".id") + "' and displayName eq '" + odataQuote(e.Role) + "'",
-						Captures: map[string]string{lkey + ".originId": "value[0].originId"},
+						ID: lstep, Description: fmt.Sprintf("Find the app role %s of %q", e.Role, e.ResourceName),
+						Method: "GET", Path: "/servicePrincipals/" + e.ResourceID + "?$select=id,appRoles",
+						Choose: &Choose{What: fmt.Sprintf("application %q (%s) role %q", e.ResourceName, e.ResourceID, e.Role),
+							List: "appRoles", Field: "value", Names: []string{e.Role},
+							Captures: map[string]string{lkey + ".originId": "id", lkey + ".displayName": "displayName"}},
 					})
 				}
 				role["originId"] = ph(lkey + ".originId")
+				role["displayName"] = ph(lkey + ".displayName")
 				step.DependsOn = append(step.DependsOn, lstep)
 			}
 			step.Body = map[string]any{

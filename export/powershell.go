@@ -53,7 +53,7 @@ be created without writing anything.
 
 Connect first, with the rights to create packages (and, for automatic assignment
 policies, the Identity Governance Administrator role):
-    Connect-MgGraph -Scopes EntitlementManagement.ReadWrite.All
+    Connect-MgGraph -Scopes EntitlementManagement.ReadWrite.All,Application.Read.All
 
 Runs in Windows PowerShell 5.1 and PowerShell 7. The file is UTF-8 with a byte-order
 mark, so that Windows PowerShell reads names with accents and typographic quotes as
@@ -149,15 +149,15 @@ function Find-Existing([string] $Lookup, [hashtable] $Match, [hashtable] $Captur
     return $false
 }
 
-# Picks the listed item whose displayName is the first of the Choose's Names,
-# or else ends with one of its Suffixes after a space; $null when none fits.
+# Picks the listed item whose Field is the first of the Choose's Names, or
+# else ends with one of its Suffixes after a space; $null when none fits.
 function Select-Choice($Items, [hashtable] $Choose) {
     foreach ($want in $Choose.Names) {
-        foreach ($it in $Items) { if (([string] $it['displayName']).Trim() -ieq $want) { return $it } }
+        foreach ($it in $Items) { if (([string] $it[$Choose.Field]).Trim() -ieq $want) { return $it } }
     }
     foreach ($suffix in $Choose.Suffixes) {
         foreach ($it in $Items) {
-            $n = ([string] $it['displayName']).Trim()
+            $n = ([string] $it[$Choose.Field]).Trim()
             if ($n -ieq $suffix -or $n.EndsWith(' ' + $suffix, [System.StringComparison]::OrdinalIgnoreCase)) { return $it }
         }
     }
@@ -180,13 +180,13 @@ function Invoke-Step {
         if ($Choose) {
             $items = @()
             while ($true) {
-                $items += @($doc['value'])
+                $items += @($doc[$Choose.List])
                 if (-not $doc['@odata.nextLink']) { break }
                 $doc = Invoke-GraphGet $doc['@odata.nextLink']
             }
             $pick = Select-Choice $items $Choose
             if ($null -eq $pick) {
-                $found = ($items | ForEach-Object { '"' + $_['displayName'] + '"' }) -join ', '
+                $found = ($items | ForEach-Object { '"' + $_[$Choose.Field] + '"' }) -join ', '
                 throw "$($Choose.What): no role fits; the roles found are $found"
             }
             Set-Captures $pick $Choose.Captures
@@ -253,8 +253,8 @@ func WritePowerShell(w io.Writer, p *Plan) error {
 			fmt.Fprintf(&b, " `\n    -Captures %s", psHashtable(st.Captures))
 		}
 		if c := st.Choose; c != nil {
-			fmt.Fprintf(&b, " `\n    -Choose @{ What = %s; Names = %s; Suffixes = %s; Captures = %s }",
-				psQuote(c.What), psArray(c.Names), psArray(c.Suffixes), psHashtable(c.Captures))
+			fmt.Fprintf(&b, " `\n    -Choose @{ What = %s; Names = %s; Suffixes = %s; List = %s; Field = %s; Captures = %s }",
+				psQuote(c.What), psArray(c.Names), psArray(c.Suffixes), psQuote(c.ListName()), psQuote(c.FieldName()), psHashtable(c.Captures))
 		}
 		if st.Lookup != nil {
 			fmt.Fprintf(&b, " `\n    -Lookup %s -Match %s", psQuote(st.Lookup.Path), psHashtable(st.Lookup.Match))

@@ -261,11 +261,11 @@ func (r *run) choose(ctx context.Context, c *export.Choose, doc map[string]any) 
 	var items []map[string]any
 	var names []string
 	for {
-		list, _ := doc["value"].([]any)
+		list, _ := doc[c.ListName()].([]any)
 		for _, it := range list {
 			obj, _ := it.(map[string]any)
 			items = append(items, obj)
-			name, _ := obj["displayName"].(string)
+			name, _ := obj[c.FieldName()].(string)
 			names = append(names, name)
 		}
 		next, _ := doc["@odata.nextLink"].(string)
@@ -280,7 +280,7 @@ func (r *run) choose(ctx context.Context, c *export.Choose, doc map[string]any) 
 	i := c.Pick(names)
 	if i < 0 {
 		if len(names) == 0 {
-			return fmt.Errorf("%s: the catalog lists no roles for it", c.What)
+			return fmt.Errorf("%s: no roles are listed for it", c.What)
 		}
 		return fmt.Errorf("%s: no role fits; the roles found are %q", c.What, names)
 	}

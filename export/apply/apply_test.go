@@ -50,7 +50,8 @@ func fakeTenant() *graphfake.Tenant {
 	return &graphfake.Tenant{
 		Groups: []graphfake.Group{{ID: groupID, DisplayName: "SG-Payroll"}, {ID: ownerG, DisplayName: "Treasury \"Admins\""}},
 		ServicePrincipals: []graphfake.ServicePrincipal{{ID: spID, AppID: graphfake.GUID("app", "sap"), DisplayName: "SAP S/4HANA",
-			AppRoles: []graphfake.AppRole{{ID: graphfake.GUID("role", "clerk"), Value: "AP.Clerk"}, {ID: graphfake.GUID("role", "gl"), Value: "GL.Post"}}}},
+			AppRoles: []graphfake.AppRole{{ID: graphfake.GUID("role", "clerk"), Value: "AP.Clerk", DisplayName: "Accounts payable clerk"},
+				{ID: graphfake.GUID("role", "gl"), Value: "GL.Post", DisplayName: "General ledger poster"}}}},
 	}
 }
 
@@ -123,6 +124,15 @@ func TestDryRunThenApplyThenNothing(t *testing.T) {
 	require.NoError(t, err)
 	requireOneOfEach(t, srv)
 	require.Equal(t, res.Outcomes[Created], len(srv.Writes()))
+	// An app role is granted by its id; in the catalog it shows the app
+	// role's display name, not the value assignments carry.
+	var appRoles []any
+	for _, sc := range srv.RoleScopes()["Controller / Finance"] {
+		if role := sc["role"].(map[string]any); role["originSystem"] == "AadApplication" {
+			appRoles = append(appRoles, role["originId"], role["displayName"])
+		}
+	}
+	require.Equal(t, []any{graphfake.GUID("role", "clerk"), "Accounts payable clerk"}, appRoles)
 
 	writes := len(srv.Writes())
 	res, err = Apply(ctx, c, p, Options{Yes: true})

@@ -14,7 +14,7 @@ be created without writing anything.
 
 Connect first, with the rights to create packages (and, for automatic assignment
 policies, the Identity Governance Administrator role):
-    Connect-MgGraph -Scopes EntitlementManagement.ReadWrite.All
+    Connect-MgGraph -Scopes EntitlementManagement.ReadWrite.All,Application.Read.All
 
 Runs in Windows PowerShell 5.1 and PowerShell 7. The file is UTF-8 with a byte-order
 mark, so that Windows PowerShell reads names with accents and typographic quotes as
@@ -110,15 +110,15 @@ function Find-Existing([string] $Lookup, [hashtable] $Match, [hashtable] $Captur
     return $false
 }
 
-# Picks the listed item whose displayName is the first of the Choose's Names,
-# or else ends with one of its Suffixes after a space; $null when none fits.
+# Picks the listed item whose Field is the first of the Choose's Names, or
+# else ends with one of its Suffixes after a space; $null when none fits.
 function Select-Choice($Items, [hashtable] $Choose) {
     foreach ($want in $Choose.Names) {
-        foreach ($it in $Items) { if (([string] $it['displayName']).Trim() -ieq $want) { return $it } }
+        foreach ($it in $Items) { if (([string] $it[$Choose.Field]).Trim() -ieq $want) { return $it } }
     }
     foreach ($suffix in $Choose.Suffixes) {
         foreach ($it in $Items) {
-            $n = ([string] $it['displayName']).Trim()
+            $n = ([string] $it[$Choose.Field]).Trim()
             if ($n -ieq $suffix -or $n.EndsWith(' ' + $suffix, [System.StringComparison]::OrdinalIgnoreCase)) { return $it }
         }
     }
@@ -141,13 +141,13 @@ function Invoke-Step {
         if ($Choose) {
             $items = @()
             while ($true) {
-                $items += @($doc['value'])
+                $items += @($doc[$Choose.List])
                 if (-not $doc['@odata.nextLink']) { break }
                 $doc = Invoke-GraphGet $doc['@odata.nextLink']
             }
             $pick = Select-Choice $items $Choose
             if ($null -eq $pick) {
-                $found = ($items | ForEach-Object { '"' + $_['displayName'] + '"' }) -join ', '
+                $found = ($items | ForEach-Object { '"' + $_[$Choose.Field] + '"' }) -join ', '
                 throw "$($Choose.What): no role fits; the roles found are $found"
             }
             Set-Captures $pick $Choose.Captures
@@ -234,20 +234,20 @@ Invoke-Step -Id 'roleScope:payroll-clerk-finance:11111111-1111-4111-8111-1111111
 '@ `
     -Lookup '/identityGovernance/entitlementManagement/accessPackages/{{package.payroll-clerk-finance.id}}/resourceRoleScopes?$expand=role,scope' -Match @{ 'role.originId' = 'Member_11111111-1111-4111-8111-111111111111'; 'scope.originId' = '11111111-1111-4111-8111-111111111111' }
 
-# resourceRole:22222222-2222-4222-8222-222222222222:AP.Clerk
-Invoke-Step -Id 'resourceRole:22222222-2222-4222-8222-222222222222:AP.Clerk' -Description 'Look up the AP.Clerk role of "SAP"' -Method GET -Path '/identityGovernance/entitlementManagement/catalogs/{{catalog.id}}/resourceRoles?$filter=originSystem eq ''AadApplication'' and resource/id eq ''{{resource.22222222-2222-4222-8222-222222222222.id}}'' and displayName eq ''AP.Clerk''' `
-    -Captures @{ 'role.22222222-2222-4222-8222-222222222222.AP.Clerk.originId' = 'value[0].originId' }
+# appRole:22222222-2222-4222-8222-222222222222:AP.Clerk
+Invoke-Step -Id 'appRole:22222222-2222-4222-8222-222222222222:AP.Clerk' -Description 'Find the app role AP.Clerk of "SAP"' -Method GET -Path '/servicePrincipals/22222222-2222-4222-8222-222222222222?$select=id,appRoles' `
+    -Choose @{ What = 'application "SAP" (22222222-2222-4222-8222-222222222222) role "AP.Clerk"'; Names = @('AP.Clerk'); Suffixes = @(); List = 'appRoles'; Field = 'value'; Captures = @{ 'role.22222222-2222-4222-8222-222222222222.AP.Clerk.displayName' = 'displayName'; 'role.22222222-2222-4222-8222-222222222222.AP.Clerk.originId' = 'id' } }
 
 # roleScope:payroll-clerk-finance:22222222-2222-4222-8222-222222222222:AP.Clerk
 Invoke-Step -Id 'roleScope:payroll-clerk-finance:22222222-2222-4222-8222-222222222222:AP.Clerk' -Description 'Grant AP.Clerk on "SAP" through Payroll "Clerk" / Finance' -Method POST -Path '/identityGovernance/entitlementManagement/accessPackages/{{package.payroll-clerk-finance.id}}/resourceRoleScopes' `
     -Body @'
-{"role":{"displayName":"AP.Clerk","originId":"{{role.22222222-2222-4222-8222-222222222222.AP.Clerk.originId}}","originSystem":"AadApplication","resource":{"id":"{{resource.22222222-2222-4222-8222-222222222222.id}}"}},"scope":{"isRootScope":true,"originId":"22222222-2222-4222-8222-222222222222","originSystem":"AadApplication"}}
+{"role":{"displayName":"{{role.22222222-2222-4222-8222-222222222222.AP.Clerk.displayName}}","originId":"{{role.22222222-2222-4222-8222-222222222222.AP.Clerk.originId}}","originSystem":"AadApplication","resource":{"id":"{{resource.22222222-2222-4222-8222-222222222222.id}}"}},"scope":{"isRootScope":true,"originId":"22222222-2222-4222-8222-222222222222","originSystem":"AadApplication"}}
 '@ `
     -Lookup '/identityGovernance/entitlementManagement/accessPackages/{{package.payroll-clerk-finance.id}}/resourceRoleScopes?$expand=role,scope' -Match @{ 'role.originId' = '{{role.22222222-2222-4222-8222-222222222222.AP.Clerk.originId}}'; 'scope.originId' = '22222222-2222-4222-8222-222222222222' }
 
 # resourceRole:https://contoso.sharepoint.com/sites/Finance:Edit
 Invoke-Step -Id 'resourceRole:https://contoso.sharepoint.com/sites/Finance:Edit' -Description 'Find the SharePoint group of "=Finance" that grants Edit' -Method GET -Path '/identityGovernance/entitlementManagement/catalogs/{{catalog.id}}/resourceRoles?$filter=originSystem eq ''SharePointOnline'' and resource/id eq ''{{resource.https://contoso.sharepoint.com/sites/Finance.id}}''' `
-    -Choose @{ What = 'site "=Finance" (https://contoso.sharepoint.com/sites/Finance) role "Edit"'; Names = @('Edit', '=Finance Members'); Suffixes = @('Members'); Captures = @{ 'role.https://contoso.sharepoint.com/sites/Finance.Edit.displayName' = 'displayName'; 'role.https://contoso.sharepoint.com/sites/Finance.Edit.originId' = 'originId' } }
+    -Choose @{ What = 'site "=Finance" (https://contoso.sharepoint.com/sites/Finance) role "Edit"'; Names = @('Edit', '=Finance Members'); Suffixes = @('Members'); List = 'value'; Field = 'displayName'; Captures = @{ 'role.https://contoso.sharepoint.com/sites/Finance.Edit.displayName' = 'displayName'; 'role.https://contoso.sharepoint.com/sites/Finance.Edit.originId' = 'originId' } }
 
 # roleScope:payroll-clerk-finance:https://contoso.sharepoint.com/sites/Finance:Edit
 Invoke-Step -Id 'roleScope:payroll-clerk-finance:https://contoso.sharepoint.com/sites/Finance:Edit' -Description 'Grant Edit on "=Finance" through Payroll "Clerk" / Finance' -Method POST -Path '/identityGovernance/entitlementManagement/accessPackages/{{package.payroll-clerk-finance.id}}/resourceRoleScopes' `
@@ -296,7 +296,7 @@ Invoke-Step -Id 'package:ap-team-access-cluster' -Description 'Create the access
 # roleScope:ap-team-access-cluster:22222222-2222-4222-8222-222222222222:AP.Clerk
 Invoke-Step -Id 'roleScope:ap-team-access-cluster:22222222-2222-4222-8222-222222222222:AP.Clerk' -Description 'Grant AP.Clerk on "SAP" through AP team (access cluster)' -Method POST -Path '/identityGovernance/entitlementManagement/accessPackages/{{package.ap-team-access-cluster.id}}/resourceRoleScopes' `
     -Body @'
-{"role":{"displayName":"AP.Clerk","originId":"{{role.22222222-2222-4222-8222-222222222222.AP.Clerk.originId}}","originSystem":"AadApplication","resource":{"id":"{{resource.22222222-2222-4222-8222-222222222222.id}}"}},"scope":{"isRootScope":true,"originId":"22222222-2222-4222-8222-222222222222","originSystem":"AadApplication"}}
+{"role":{"displayName":"{{role.22222222-2222-4222-8222-222222222222.AP.Clerk.displayName}}","originId":"{{role.22222222-2222-4222-8222-222222222222.AP.Clerk.originId}}","originSystem":"AadApplication","resource":{"id":"{{resource.22222222-2222-4222-8222-222222222222.id}}"}},"scope":{"isRootScope":true,"originId":"22222222-2222-4222-8222-222222222222","originSystem":"AadApplication"}}
 '@ `
     -Lookup '/identityGovernance/entitlementManagement/accessPackages/{{package.ap-team-access-cluster.id}}/resourceRoleScopes?$expand=role,scope' -Match @{ 'role.originId' = '{{role.22222222-2222-4222-8222-222222222222.AP.Clerk.originId}}'; 'scope.originId' = '22222222-2222-4222-8222-222222222222' }
 
@@ -317,7 +317,7 @@ Invoke-Step -Id 'package:ar-team-access-cluster' -Description 'Create the access
 
 # resourceRole:https://contoso.sharepoint.com/sites/Receivables:Full Control
 Invoke-Step -Id 'resourceRole:https://contoso.sharepoint.com/sites/Receivables:Full Control' -Description 'Find the SharePoint group of "Receivables" that grants Full Control' -Method GET -Path '/identityGovernance/entitlementManagement/catalogs/{{catalog.id}}/resourceRoles?$filter=originSystem eq ''SharePointOnline'' and resource/id eq ''{{resource.https://contoso.sharepoint.com/sites/Receivables.id}}''' `
-    -Choose @{ What = 'site "Receivables" (https://contoso.sharepoint.com/sites/Receivables) role "Full Control"'; Names = @('Full Control', 'Receivables Owners'); Suffixes = @('Owners'); Captures = @{ 'role.https://contoso.sharepoint.com/sites/Receivables.Full Control.displayName' = 'displayName'; 'role.https://contoso.sharepoint.com/sites/Receivables.Full Control.originId' = 'originId' } }
+    -Choose @{ What = 'site "Receivables" (https://contoso.sharepoint.com/sites/Receivables) role "Full Control"'; Names = @('Full Control', 'Receivables Owners'); Suffixes = @('Owners'); List = 'value'; Field = 'displayName'; Captures = @{ 'role.https://contoso.sharepoint.com/sites/Receivables.Full Control.displayName' = 'displayName'; 'role.https://contoso.sharepoint.com/sites/Receivables.Full Control.originId' = 'originId' } }
 
 # roleScope:ar-team-access-cluster:https://contoso.sharepoint.com/sites/Receivables:Full Control
 Invoke-Step -Id 'roleScope:ar-team-access-cluster:https://contoso.sharepoint.com/sites/Receivables:Full Control' -Description 'Grant Full Control on "Receivables" through AR team (access cluster)' -Method POST -Path '/identityGovernance/entitlementManagement/accessPackages/{{package.ar-team-access-cluster.id}}/resourceRoleScopes' `

@@ -37,8 +37,9 @@ Without --yes nothing is written: it prints what exists and what it would
 create. Every object is looked up by name before it is created, so a second run
 creates nothing and a run that failed halfway can simply be run again.
 Sign-in works as for ` + "`rolemine ingest graph`" + ` (docs/graph.md); creating packages needs
-EntitlementManagement.ReadWrite.All, and automatic assignment policies the
-Identity Governance Administrator role.`,
+EntitlementManagement.ReadWrite.All (and Application.Read.All to read the app
+roles the packages grant), and automatic assignment policies the Identity
+Governance Administrator role.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if a := opts.client.Auth; a != "" && !slices.Contains(graphclient.AuthMethods, a) {

@@ -2,6 +2,7 @@ package graphfake
 
 import (
 	"bytes"
+	"cmp"
 	"compress/gzip"
 	"encoding/json"
 	"hash/fnv"
@@ -345,13 +346,20 @@ func (s *Server) rolesOf(origin, system, displayName string) []EMObject {
 	}
 	switch system {
 	case "AadGroup":
+		// Group roles: origin ids Member_<group id> and Owner_<group id>
+		// (Graph v1.0, "Create resourceRoleScope", example 3).
 		add("Member_"+origin, "Member")
 		add("Owner_"+origin, "Owner")
 	case "AadApplication":
+		// "A group can have two roles, one for the owner and another for
+		// the member. An application's roles are defined the application
+		// manifest" (Graph v1.0, accessPackageResourceRole): the origin id
+		// is the app role's id, the display name its display name (not
+		// its value).
 		for _, sp := range s.tenant.ServicePrincipals {
 			if sp.ID == origin {
 				for _, r := range sp.AppRoles {
-					add(r.ID, r.Value)
+					add(r.ID, cmp.Or(r.DisplayName, r.Value))
 				}
 			}
 		}

@@ -417,6 +417,13 @@ func (s *Server) route(r *http.Request, path string) (*listing, map[string]any, 
 			"displayName": g.Site.Name, "webUrl": g.Site.WebURL, "createdDateTime": "2021-05-09T20:56:00Z"}, nil
 	case len(seg) == 1 && seg[0] == "servicePrincipals":
 		return &listing{items: s.servicePrincipals()}, nil, nil
+	case len(seg) == 2 && seg[0] == "servicePrincipals":
+		for _, sp := range s.servicePrincipals() {
+			if sp["id"] == seg[1] {
+				return nil, sp, nil
+			}
+		}
+		return nil, nil, notFound(seg[1])
 	case len(seg) == 3 && seg[0] == "servicePrincipals" && seg[2] == "appRoleAssignedTo":
 		for _, sp := range s.tenant.ServicePrincipals {
 			if sp.ID == seg[1] {

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 )
 
 // GUID derives a stable GUID from parts.
@@ -99,7 +100,7 @@ func FromFiles(dir string) (*Tenant, error) {
 				role := a["role"]
 				k := slices.IndexFunc(sp.AppRoles, func(x AppRole) bool { return x.Value == role })
 				if k < 0 {
-					sp.AppRoles = append(sp.AppRoles, AppRole{ID: GUID("role", id, role), Value: role, DisplayName: role})
+					sp.AppRoles = append(sp.AppRoles, AppRole{ID: GUID("role", id, role), Value: role, DisplayName: appRoleName(role)})
 					k = len(sp.AppRoles) - 1
 				}
 				sp.Assigned = append(sp.Assigned, RoleAssignment{ID: GUID("assignment", id, a["userId"], role)[:22],
@@ -191,4 +192,11 @@ func Synthetic(n, g, m int, seed uint64) *Tenant {
 		t.ServicePrincipals = append(t.ServicePrincipals, sp)
 	}
 	return t
+}
+
+// appRoleName is an app role's display name, which apps word for people
+// ("AP Clerk") apart from the value that tokens and assignments carry
+// ("AP.Clerk").
+func appRoleName(value string) string {
+	return strings.TrimSpace(strings.NewReplacer(".", " ", "_", " ", "-", " ").Replace(value)) + " role"
 }
