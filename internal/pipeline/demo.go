@@ -39,6 +39,13 @@ type DemoFile struct {
 // Demo runs the whole job on a generated tenant: generate, ingest, mine,
 // report and export, all into dir.
 func Demo(ctx context.Context, dir string, users int, seed uint64, progress func(stage string)) (*DemoResult, error) {
+	cfg := tenantgen.DefaultConfig(users, seed)
+	cfg.WrongTitleRate = 0.05 // some titles are stale, as in every directory
+	return DemoTenant(ctx, dir, cfg, progress)
+}
+
+// DemoTenant runs the whole job, as Demo, on a tenant generated with cfg.
+func DemoTenant(ctx context.Context, dir string, cfg tenantgen.Config, progress func(stage string)) (*DemoResult, error) {
 	step := func(s string) {
 		if progress != nil {
 			progress(s)
@@ -57,8 +64,6 @@ func Demo(ctx context.Context, dir string, users int, seed uint64, progress func
 	}
 
 	step("generating a tenant")
-	cfg := tenantgen.DefaultConfig(users, seed)
-	cfg.WrongTitleRate = 0.05 // some titles are stale, as in every directory
 	truth, err := tenantgen.Generate(cfg, tenantDir)
 	if err != nil {
 		return nil, err
