@@ -3,6 +3,7 @@ package mining
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -227,6 +228,10 @@ var (
 	TuneMinMembers = []int{2, 3}
 )
 
+// ErrNoPredictor is returned by Tune when no attribute's groups predict
+// any of their members' access.
+var ErrNoPredictor = errors.New("mining: no attribute predicts access")
+
 // Tune chooses the attributes to group by, the threshold and the minimum
 // group size together: the combination whose groups best predict each
 // member's access from the others (RankAttributes' leave-one-out F1), over
@@ -248,7 +253,7 @@ func Tune(ctx context.Context, d *Dataset, attributes []string, opt Options) (Op
 		}
 	}
 	if best.F1 <= 0 {
-		return opt, best, fmt.Errorf("mining: no attribute predicts access")
+		return opt, best, ErrNoPredictor
 	}
 	return opt, best, nil
 }

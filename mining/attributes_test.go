@@ -2,6 +2,7 @@ package mining
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"testing"
@@ -165,5 +166,22 @@ func TestTune(t *testing.T) {
 	}
 	if fmt.Sprint(ranks[0].Attributes) != "[team]" || ranks[0].F1+0.1 > score.F1 {
 		t.Errorf("at 0.8 the best scores %+v, the tuned %+v", ranks[0], score)
+	}
+
+	// Interrupted, Tune says so; it does not claim that nothing predicts
+	// access (which the command reports as a usage error).
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, _, err := Tune(ctx, d, nil, DefaultOptions()); !errors.Is(err, context.Canceled) || errors.Is(err, ErrNoPredictor) {
+		t.Errorf("cancelled Tune: %v", err)
+	}
+	// Attributes that predict nothing: ErrNoPredictor.
+	nb := NewBuilder(8, 8)
+	for u := range 8 {
+		nb.Add(u, u)
+		nb.SetAttribute("badge", u, fmt.Sprint("B", u%2))
+	}
+	if _, _, err := Tune(context.Background(), nb.Build(), nil, DefaultOptions()); !errors.Is(err, ErrNoPredictor) {
+		t.Errorf("Tune on attributes that predict nothing: %v", err)
 	}
 }

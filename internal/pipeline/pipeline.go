@@ -99,7 +99,10 @@ func Mine(ctx context.Context, st *store.Store, snapshotID int64, mo MineOptions
 	case mo.Tune:
 		var score mining.AttributeScore
 		if opt, score, err = mining.Tune(ctx, data.Dataset, ruleAttrs, opt); err != nil {
-			return nil, nil, fmt.Errorf("--tune: %w", ErrNoAttribute)
+			if errors.Is(err, mining.ErrNoPredictor) {
+				return nil, nil, fmt.Errorf("--tune: %w", ErrNoAttribute)
+			}
+			return nil, nil, fmt.Errorf("--tune: %w", err)
 		}
 		chosen = &score
 	case len(opt.By) == 1 && opt.By[0] == "auto":
