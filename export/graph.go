@@ -94,41 +94,21 @@ func (c *Choose) Pick(names []string) int {
 	return -1
 }
 
-// siteGroups maps a SharePoint permission level to the default site group
-// that carries it: a site's resource roles in a catalog are its SharePoint
-// groups ("<site> Owners", "<site> Members", "<site> Visitors"), not
-// permission levels. Owners have Full Control, Members Edit (Contribute on
-// classic sites), Visitors Read (SharePoint, "Understanding permission
-// levels in SharePoint": default permission levels of the default groups).
-var siteGroups = map[string]string{
-	"full control": "Owners",
-	"edit":         "Members",
-	"contribute":   "Members",
-	"read":         "Visitors",
-	"owners":       "Owners",
-	"owner":        "Owners",
-	"members":      "Members",
-	"member":       "Members",
-	"visitors":     "Visitors",
-	"visitor":      "Visitors",
-}
-
-// SiteRoleChoice says how to find the site group that grants role on a
-// site: the group named exactly as the role (input that already names the
+// SiteRoleChoice says how to find the site group (tenant.SiteGroup) that
+// grants role on a site: the group named exactly as the role (input that already names the
 // group, "Marketing Members"), the site's default group for the
 // permission level ("<site> Members" for Edit), or any group whose name
 // ends with the level's group suffix or with the role's last word (input
 // naming a suffix, "Members").
 func SiteRoleChoice(siteName, siteURL, role string) *Choose {
 	c := &Choose{What: fmt.Sprintf("site %q (%s) role %q", siteName, siteURL, role), Names: []string{role}}
-	key := strings.ToLower(strings.TrimSpace(role))
-	if g, ok := siteGroups[key]; ok {
+	if g, ok := tenant.SiteGroup(role); ok {
 		if siteName != "" && siteName != siteURL {
 			c.Names = append(c.Names, siteName+" "+g)
 		}
 		c.Suffixes = append(c.Suffixes, g)
-	} else if f := strings.Fields(key); len(f) > 1 {
-		if g, ok := siteGroups[f[len(f)-1]]; ok {
+	} else if f := strings.Fields(role); len(f) > 1 {
+		if g, ok := tenant.SiteGroup(f[len(f)-1]); ok {
 			c.Suffixes = append(c.Suffixes, g)
 		}
 	}

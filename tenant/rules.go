@@ -91,15 +91,15 @@ func NewRuleProperties(mappings []string) (*RuleProperties, error) {
 		}
 		canon, ok := canonicalProperty(strings.TrimPrefix(prop, "user."))
 		if !ok {
-			return nil, fmt.Errorf("rule attribute mapping %q: %s is not a property Entra's assignment rules can evaluate (%s)", m, prop, SupportedRulePropertiesHint)
+			return nil, fmt.Errorf("rule attribute mapping %q: %s is not a property Entra's assignment rules can evaluate (%s)", m, prop, supportedRulePropertiesHint)
 		}
 		r.mapped[strings.ToLower(attr)] = canon
 	}
 	return r, nil
 }
 
-// SupportedRulePropertiesHint names what a mapping may target.
-const SupportedRulePropertiesHint = "jobTitle, department, companyName, physicalDeliveryOfficeName, city, country, state, usageLocation, employeeId, extensionAttribute1-15, extension_<appId>_<name>, ..."
+// supportedRulePropertiesHint names what a mapping may target.
+const supportedRulePropertiesHint = "jobTitle, department, companyName, physicalDeliveryOfficeName, city, country, state, usageLocation, employeeId, extensionAttribute1-15, extension_<appId>_<name>, ..."
 
 // Property returns the rule property attribute attr is evaluated as, and
 // false when Entra cannot evaluate it.

@@ -79,3 +79,21 @@ func TestPackagesNeverWriteUnevaluableRules(t *testing.T) {
 func TestMaxPolicyUsersIsMiningDefault(t *testing.T) {
 	require.Equal(t, MaxPolicyUsers, mining.DefaultOptions().MaxRuleUsers)
 }
+
+func TestSiteGroups(t *testing.T) {
+	for role, want := range map[string]string{"Full Control": "Owners", "edit": "Members", "Contribute": "Members", "Read": "Visitors",
+		"Members": "Members", "owner": "Owners", "Visitor": "Visitors"} {
+		got, ok := SiteGroup(role)
+		require.True(t, ok, role)
+		require.Equal(t, want, got, role)
+	}
+	_, ok := SiteGroup("Design")
+	require.False(t, ok)
+	for group, want := range map[string]string{"Finance Owners": "Full Control", "Finance Members": "Edit", "finance visitors": "Read"} {
+		got, ok := SiteLevel(group)
+		require.True(t, ok, group)
+		require.Equal(t, want, got, group)
+	}
+	_, ok = SiteLevel("Finance Approvers")
+	require.False(t, ok)
+}

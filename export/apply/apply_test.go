@@ -196,6 +196,7 @@ func TestSiteRolesAreTheSitesGroups(t *testing.T) {
 	}
 	srv := graphfake.New(&graphfake.Tenant{})
 	defer srv.Close()
+	srv.PageSize = 2 // a site's roles come on two pages
 	c := newClient(t, srv)
 	_, err := Apply(context.Background(), c, export.BuildPlan(pkgs, export.PlanOptions{}), Options{Yes: true})
 	require.NoError(t, err)

@@ -458,13 +458,8 @@ func scopeEntitlement(sc models.AccessPackageResourceRoleScopeable, roleValue ma
 		return tenant.Entitlement{ResourceID: resource, Role: cmp.Or(str(role.GetDisplayName()), origin)}, resource != ""
 	case "SharePointOnline":
 		name := str(role.GetDisplayName())
-		switch {
-		case strings.HasSuffix(name, "Owners"):
-			name = SiteOwnerRole
-		case strings.HasSuffix(name, "Members"):
-			name = SiteMemberRole
-		case strings.HasSuffix(name, "Visitors"):
-			name = "Read"
+		if level, ok := tenant.SiteLevel(name); ok {
+			name = level
 		}
 		return tenant.Entitlement{ResourceID: resource, Role: name}, resource != ""
 	}

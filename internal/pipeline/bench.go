@@ -82,8 +82,7 @@ func BenchTenant(ctx context.Context, dir string, cfg tenantgen.Config, opt mini
 	}
 	var mined *mining.Result
 	if err := stage("mine", func() (err error) {
-		var props *tenant.RuleProperties // the built-in rule properties
-		opt.Evaluable = props.Evaluable
+		opt, _ := withRuleProperties(opt, data.Dataset, nil) // the built-in rule properties
 		mined, err = mining.JobFunctions(ctx, data.Dataset, opt)
 		return err
 	}); err != nil {

@@ -85,15 +85,7 @@ func Mine(ctx context.Context, st *store.Store, snapshotID int64, mo MineOptions
 		return nil, nil, fmt.Errorf("%w: %w", ErrBadRuleAttribute, err)
 	}
 	start := time.Now()
-	opt := mo.Options
-	opt.Evaluable = props.Evaluable
-	// --by auto and --tune choose among the attributes a rule can test.
-	ruleAttrs := []string{}
-	for _, a := range data.Dataset.Attributes {
-		if props.Evaluable(a.Name) && len(a.Values) > 1 {
-			ruleAttrs = append(ruleAttrs, a.Name)
-		}
-	}
+	opt, ruleAttrs := withRuleProperties(mo.Options, data.Dataset, props)
 	var chosen *mining.AttributeScore
 	switch {
 	case mo.Tune:
@@ -130,6 +122,24 @@ func Mine(ctx context.Context, st *store.Store, snapshotID int64, mo MineOptions
 		return nil, nil, fmt.Errorf("save mining run: %w", err)
 	}
 	return data, run, nil
+}
+
+// withRuleProperties sets the miner's Evaluable to the dataset's attributes
+// that props can evaluate (looked up once, not on every call), and returns
+// those with more than one value: what --by auto and --tune choose among.
+func withRuleProperties(opt mining.Options, d *mining.Dataset, props *tenant.RuleProperties) (mining.Options, []string) {
+	evaluable := map[string]bool{}
+	ruleAttrs := []string{}
+	for _, a := range d.Attributes {
+		if props.Evaluable(a.Name) {
+			evaluable[a.Name] = true
+			if len(a.Values) > 1 {
+				ruleAttrs = append(ruleAttrs, a.Name)
+			}
+		}
+	}
+	opt.Evaluable = func(name string) bool { return evaluable[name] }
+	return opt, ruleAttrs
 }
 
 // Analysis loads a snapshot (0: the latest) and its latest mining run.
