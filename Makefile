@@ -26,7 +26,7 @@ race:
 
 ## demo: generate a sample tenant, ingest, mine, report and export into ./rolemine-demo.
 demo: build
-	./$(BIN) demo --out rolemine-demo
+	./$(BIN) demo --out rolemine-demo --force
 
 ## bench: the Go benchmarks of the mining core and the pipeline.
 bench:

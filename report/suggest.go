@@ -309,7 +309,7 @@ func coveringRule(d *tenant.Data, rules *SoDRules, a, b tenant.Entitlement) stri
 }
 
 // SuggestedRuleFile returns the suggestions not yet covered by a rule as a
-// rule file a reviewer can edit and pass to `report sod --rules`.
+// rule file a reviewer can edit and pass to `report sod --sod-rules`.
 func SuggestedRuleFile(s []SuggestedRule) *SoDRules {
 	f := &SoDRules{Version: 1, Rules: []SoDRule{}}
 	seen := map[string]bool{}

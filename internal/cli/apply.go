@@ -16,7 +16,7 @@ import (
 )
 
 type applyOptions struct {
-	snapshot int64
+	sel      pipeline.Selection
 	yes      bool
 	sodRules string
 	catalog  string
@@ -50,7 +50,7 @@ Governance Administrator role.`,
 			// Graph is contacted.
 			var plan *export.Plan
 			var run *tenant.Run
-			if err := withAnalysis(cmd, g, opts.snapshot, func(a *analysis) error {
+			if err := withAnalysis(cmd, ios, g, opts.sel, func(a *analysis) error {
 				inc, err := pipeline.RuleIncompatibilities(ctx, a.data, a.run, opts.sodRules)
 				if err != nil {
 					return err
@@ -92,7 +92,7 @@ Governance Administrator role.`,
 	f.BoolVar(&opts.yes, "yes", false, "create what is missing (without it, only show what would be created)")
 	f.StringVar(&opts.sodRules, "sod-rules", "", "SoD rule `file`: mark conflicting packages incompatible")
 	f.StringVar(&opts.catalog, "catalog", "rolemine proposals", "catalog name")
-	f.Int64Var(&opts.snapshot, "snapshot", 0, "snapshot `id` (default: the latest)")
+	selectionFlags(c, &opts.sel)
 	f.StringVar(&opts.client.Tenant, "tenant", "", "directory (tenant) `id` or domain to sign in to")
 	f.StringVar(&opts.client.BaseURL, "graph-url", graphclient.DefaultBaseURL, "Graph base `URL` with its version")
 	f.StringVar(&opts.client.Auth, "auth", "", "sign-in: "+strings.Join(graphclient.AuthMethods, ", ")+" (default: auto for Graph; token or none for --graph-url)")

@@ -29,10 +29,7 @@ functions predicts most. Use the best with ` + "`rolemine mine --by`" + ` (or --
 			if err := render.CheckFormat(format, render.Table, render.JSON); err != nil {
 				return usageError{err}
 			}
-			if !(opt.Threshold > 0 && opt.Threshold <= 1) || opt.MinMembers < 2 {
-				return usagef("--threshold must be in (0, 1] and --min-members at least 2")
-			}
-			st, err := openStore(cmd.Context(), g)
+			st, err := openStore(cmd.Context(), g, reads)
 			if err != nil {
 				return err
 			}
@@ -59,5 +56,5 @@ functions predicts most. Use the best with ` + "`rolemine mine --by`" + ` (or --
 	f.IntVar(&opt.MinMembers, "min-members", opt.MinMembers, "smallest group that predicts anything")
 	f.Int64Var(&snapshot, "snapshot", 0, "snapshot `id` (default: the latest)")
 	f.StringVar(&format, "format", render.Table, "output format: table or json")
-	return c
+	return withRanges(c, posShare("threshold"), atLeast("min-members", 2))
 }

@@ -35,9 +35,6 @@ against the planted truth. Peak memory is the process's (Linux).`,
 			if err := render.CheckFormat(opts.format, render.Table, render.JSON); err != nil {
 				return usageError{err}
 			}
-			if opts.users < 1 {
-				return usagef("--users must be at least 1")
-			}
 			dir := opts.dir
 			if dir == "" {
 				tmp, err := os.MkdirTemp("", "rolemine-bench-")
@@ -80,5 +77,7 @@ against the planted truth. Peak memory is the process's (Linux).`,
 	f.IntVar(&opts.cfg.UsersPerRegion, "users-per-region", opts.cfg.UsersPerRegion, "users per regional copy of the departments")
 	f.Float64Var(&opts.cfg.EmptyTitleRate, "empty-title-rate", opts.cfg.EmptyTitleRate, "share of users without a job title")
 	f.Float64Var(&opts.cfg.WrongTitleRate, "wrong-title-rate", opts.cfg.WrongTitleRate, "share of users whose title is another title of their department (stale or wrong)")
+	withRanges(tenant, atLeast("users", 1), flagRange{name: "bundle-scale", lo: 1, hi: 100}, atLeast("users-per-region", 1),
+		share("empty-title-rate"), share("wrong-title-rate"))
 	return groupCmd("bench", "Benchmarks", tenant, newBenchHPCmd(ios))
 }

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/rolemine/rolemine/internal/store"
 )
 
 func run(t *testing.T, args ...string) (int, string, string) {
@@ -18,6 +20,10 @@ func run(t *testing.T, args ...string) (int, string, string) {
 
 func TestExitCodes(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "x.duckdb")
+	empty := filepath.Join(t.TempDir(), "empty.duckdb")
+	st, err := store.Open(context.Background(), empty)
+	require.NoError(t, err)
+	require.NoError(t, st.Close())
 	cases := []struct {
 		args []string
 		code int
@@ -31,12 +37,19 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"ingest"}, 2, "needs a subcommand"},
 		{[]string{"ingest", "files", "--db", db}, 2, "needs --users and --assignments"},
 		{[]string{"export", "--format", "yaml!", "--db", db}, 2, "unknown export format"},
-		{[]string{"mine", "--db", db}, 1, "no snapshot"},
-		{[]string{"report", "sod", "--rules", "/nonexistent.yaml", "--db", db}, 1, "nonexistent.yaml"},
+		{[]string{"mine", "--db", db}, 1, "x.duckdb does not exist"},
+		{[]string{"snapshots", "--db", db}, 1, "x.duckdb does not exist"},
+		{[]string{"report", "sod", "--sod-rules", "/nonexistent.yaml", "--db", db}, 1, "nonexistent.yaml"},
+		{[]string{"snapshots", "--db", empty}, 0, ""},
+		{[]string{"mine", "--db", empty}, 1, "no snapshot"},
+		{[]string{"report", "impact", "--db", empty}, 1, "no snapshot"},
+		{[]string{"runs", "--db", empty}, 0, ""},
 	}
 	for _, tc := range cases {
 		code, _, stderr := run(t, tc.args...)
 		require.Equal(t, tc.code, code, "%v: %s", tc.args, stderr)
 		require.Contains(t, stderr, tc.err, "%v", tc.args)
 	}
+	// No command that failed on the missing file created it.
+	require.NoFileExists(t, db)
 }

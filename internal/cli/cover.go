@@ -79,7 +79,7 @@ listed as exceptions. Input formats: hp ("user permission" per line) and rbac
 	f.StringVar(&opts.objective, "objective", "roles", "what to minimise: roles or wsc")
 	f.Float64Var(&opts.opt.MaxNoise, "max-noise", 0, "share of assignments that may stay outside every role")
 	f.StringVar(&opts.format, "format", render.Table, "output format: table or json")
-	return c
+	return withRanges(c, fraction("max-noise"))
 }
 
 // coverJSON is the documented output of `cover --format json`.

@@ -16,6 +16,7 @@ type demoOptions struct {
 	out   string
 	users int
 	seed  uint64
+	force bool
 }
 
 func newDemoCmd(ios *IO) *cobra.Command {
@@ -26,11 +27,11 @@ func newDemoCmd(ios *IO) *cobra.Command {
 		Long: `Generate a realistic sample tenant (fixed seed), ingest it into a DuckDB file,
 mine job-function packages, write the overprovisioning and separation-of-duties
 reports and the exports, all into --out, and print where everything is. No
-network and no set-up needed.`,
+network and no set-up needed. A non-empty --out is refused unless --force.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if opts.users < 1 {
-				return usagef("--users must be at least 1")
+			if err := checkOutDir(opts.out, opts.force); err != nil {
+				return err
 			}
 			var step func(string)
 			if ios.ErrTTY {
@@ -49,7 +50,8 @@ network and no set-up needed.`,
 	c.Flags().StringVar(&opts.out, "out", "rolemine-demo", "output `directory`")
 	c.Flags().IntVar(&opts.users, "users", 5000, "users in the sample tenant")
 	c.Flags().Uint64Var(&opts.seed, "seed", 42, "random seed of the sample tenant")
-	return c
+	c.Flags().BoolVar(&opts.force, "force", false, "write into --out even if it holds files (they are replaced)")
+	return withRanges(c, atLeast("users", 1))
 }
 
 func writeDemo(ios *IO, r *pipeline.DemoResult) error {

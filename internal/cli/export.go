@@ -12,7 +12,7 @@ import (
 )
 
 type exportOptions struct {
-	snapshot int64
+	sel      pipeline.Selection
 	format   string
 	out      string
 	sodRules string
@@ -49,7 +49,7 @@ marked incompatible with each other.`,
 	f.StringVar(&opts.out, "out", "export", "output `directory`")
 	f.StringVar(&opts.sodRules, "sod-rules", "", "SoD rule `file`: mark conflicting packages incompatible")
 	f.StringVar(&opts.catalog, "catalog", "rolemine proposals", "catalog name for the Graph plan")
-	f.Int64Var(&opts.snapshot, "snapshot", 0, "snapshot `id` (default: the latest)")
+	selectionFlags(c, &opts.sel)
 	return c
 }
 
@@ -58,7 +58,7 @@ func runExport(cmd *cobra.Command, ios *IO, g *globals, opts *exportOptions) err
 		return usagef("unknown export format %q (use %s)", opts.format, strings.Join(export.Formats, ", "))
 	}
 	ctx := cmd.Context()
-	return withAnalysis(cmd, g, opts.snapshot, func(a *analysis) error {
+	return withAnalysis(cmd, ios, g, opts.sel, func(a *analysis) error {
 		opt := export.Options{CatalogName: opts.catalog}
 		var err error
 		if opt.Incompatible, err = pipeline.RuleIncompatibilities(ctx, a.data, a.run, opts.sodRules); err != nil {

@@ -87,7 +87,7 @@ Nothing is written unless the whole read succeeds.`,
 			opts.ingest.Client.DeviceCode = func(msg string) { fmt.Fprintln(ios.Err, msg) }
 			opts.ingest.Reader.Progress = progress(ios)
 			opts.ingest.Reader.Warn = func(msg string) { fmt.Fprintln(ios.Err, "warning: "+msg) }
-			st, err := openStore(cmd.Context(), g)
+			st, err := openStore(cmd.Context(), g, creates)
 			if err != nil {
 				return err
 			}
@@ -110,14 +110,14 @@ Nothing is written unless the whole read succeeds.`,
 	f.BoolVar(&opts.ingest.Delta, "delta", false, "read only the changes since the latest Graph snapshot")
 	f.IntVar(&opts.ingest.Reader.Concurrency, "concurrency", 8, "per-group and per-application requests in flight")
 	f.StringVar(&opts.format, "format", render.Table, "output format: table or json")
-	return c
+	return withRanges(c, atLeast("concurrency", 1))
 }
 
 func runIngestFiles(cmd *cobra.Command, ios *IO, g *globals, opts *ingestFilesOptions) error {
 	if err := render.CheckFormat(opts.format, render.Table, render.JSON); err != nil {
 		return usageError{err}
 	}
-	st, err := openStore(cmd.Context(), g)
+	st, err := openStore(cmd.Context(), g, creates)
 	if err != nil {
 		return err
 	}
@@ -151,7 +151,7 @@ func newSnapshotsCmd(ios *IO, g *globals) *cobra.Command {
 			if err := render.CheckFormat(format, render.Table, render.JSON); err != nil {
 				return usageError{err}
 			}
-			st, err := openStore(cmd.Context(), g)
+			st, err := openStore(cmd.Context(), g, reads)
 			if err != nil {
 				return err
 			}

@@ -74,17 +74,15 @@ rule would test another attribute is for direct assignment, with the reason;
 	f.BoolVar(&opts.tune, "tune", false, "choose --by, --threshold and --min-members by how well they predict each user's access from their group's (leave-one-out)")
 	f.Int64Var(&opts.snapshot, "snapshot", 0, "snapshot `id` (default: the latest)")
 	f.StringVar(&opts.format, "format", render.Table, "output format: table or json")
-	return c
+	return withRanges(c, posShare("threshold"), share("birthright-threshold"), atLeast("min-members", 1), atLeast("max-rule-users", 0),
+		above("cluster-resolution", 0), atLeast("cluster-min-size", 1), share("min-rule-f1"))
 }
 
 func runMine(cmd *cobra.Command, ios *IO, g *globals, opts *mineOptions) error {
 	if err := render.CheckFormat(opts.format, render.Table, render.JSON); err != nil {
 		return usageError{err}
 	}
-	if !(opts.opt.Threshold > 0 && opts.opt.Threshold <= 1) {
-		return usagef("--threshold must be in (0, 1], got %v", opts.opt.Threshold)
-	}
-	st, err := openStore(cmd.Context(), g)
+	st, err := openStore(cmd.Context(), g, writes)
 	if err != nil {
 		return err
 	}
@@ -94,7 +92,7 @@ func runMine(cmd *cobra.Command, ios *IO, g *globals, opts *mineOptions) error {
 		opt.Progress = func(e mining.Progress) { p(e.Stage, e.Done, e.Total) }
 	}
 	_, run, err := pipeline.Mine(cmd.Context(), st, opts.snapshot, pipeline.MineOptions{Options: opt, Tune: opts.tune, RuleAttributes: opts.ruleAttrs})
-	if errors.Is(err, pipeline.ErrNoAttribute) || errors.Is(err, pipeline.ErrBadRuleAttribute) {
+	if errors.Is(err, pipeline.ErrNoAttribute) || errors.Is(err, pipeline.ErrBadRuleAttribute) || errors.Is(err, pipeline.ErrUnknownAttribute) {
 		return usageError{err}
 	}
 	if err != nil {

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"fmt"
 	"io"
 
 	"github.com/spf13/cobra"
@@ -16,49 +17,40 @@ import (
 const HTML = "html"
 
 type reportOptions struct {
-	snapshot  int64
+	sel       pipeline.Selection
 	format    string
 	over      report.OverOptions
 	rules     string
 	suggested string
+	noSave    bool
 }
+
+// saveHelp tells, in every report's help that writes to the database,
+// what it writes.
+const saveHelp = `
+
+The findings are saved in the database (tables reports and findings, see
+docs/schema.md), so earlier reports can be queried; --no-save leaves the
+database untouched. The analysis reads the database read-only, so several
+reports can run at once; saving takes the write lock for a moment at the end.`
 
 func newReportCmd(ios *IO, g *globals) *cobra.Command {
 	opts := &reportOptions{over: report.DefaultOverOptions()}
-	// html renders the whole review: overprovisioning, movers, impact and
-	// separation of duties (with the rule file when one is given).
-	html := func(cmd *cobra.Command, a *analysis) error {
-		rules, err := opts.readRules()
-		if err != nil {
-			return err
-		}
-		doc, err := pipeline.Document(cmd.Context(), a.st, a.data, a.run, opts.over, rules)
-		if err != nil {
-			return err
-		}
-		return report.WriteHTML(ios.Out, doc)
-	}
 	over := &cobra.Command{
 		Use:   "overprovisioning",
-		Short: "Report access that a user's packages do not explain and few peers hold",
+		Short: "Report access that a user's packages do not explain and few peers hold (saves the findings)",
 		Long: `Report, for each user, the access that their job-function and birthright
 packages do not explain and that few of their peers hold, with a reason; movers
 (users who kept the access of an earlier job function); disabled, guest and
 service accounts that hold access; and summaries per user, resource, department
 and job function. --format html writes the whole review as one self-contained
-page (add --rules for its separation-of-duties section).`,
+page (add --sod-rules for its separation-of-duties section).` + saveHelp,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return opts.run(cmd, g, []string{render.Table, render.CSV, render.JSON, HTML}, func(a *analysis) error {
-				if opts.format == HTML {
-					return html(cmd, a)
-				}
-				rep, err := pipeline.Overprovisioning(cmd.Context(), a.st, a.data, a.run, opts.over)
-				if err != nil {
-					return err
-				}
-				return report.WriteOverprovisioning(ios.Out, rep, opts.format)
-			})
+			if opts.format == HTML {
+				return runHTMLReport(cmd, ios, g, opts)
+			}
+			return runOverprovisioning(cmd, ios, g, opts)
 		},
 	}
 	over.Flags().Float64Var(&opts.over.MaxPeerPrevalence, "max-peer-prevalence", opts.over.MaxPeerPrevalence, "report access held by at most this share of the user's peers")
@@ -66,51 +58,38 @@ page (add --rules for its separation-of-duties section).`,
 	over.Flags().Float64Var(&opts.over.StructuralNoise, "structural-noise", 0, "also cover the members' access with the structural miner, leaving at most this share outside every role, and report those exceptions")
 	over.Flags().Float64Var(&opts.over.MinMatch, "min-match", opts.over.MinMatch, "share of a package a user without a matching rule, or whose access is another job function's (a title mismatch), must hold to be compared with its members")
 	over.Flags().Float64Var(&opts.over.MoverShare, "mover-share", opts.over.MoverShare, "share of another job function's distinct access a user must hold to be reported as a mover (0: off)")
-	over.Flags().StringVar(&opts.rules, "rules", "", "SoD rule `file` for the separation-of-duties section of --format html")
+	over.Flags().StringVar(&opts.rules, "sod-rules", "", "SoD rule `file` for the separation-of-duties section of --format html")
+	withRanges(over, share("max-peer-prevalence"), fraction("confidence"), fraction("structural-noise"), posShare("min-match"), share("mover-share"))
 
 	sod := &cobra.Command{
 		Use:   "sod",
-		Short: "Report separation-of-duties violations today and conflicts in the proposed packages",
-		Long: `Check today's access and the latest mining run's packages against a rule file
+		Short: "Report separation-of-duties violations today and conflicts in the proposed packages (saves the findings)",
+		Long: `Check today's access and the mining run's packages against a rule file
 (format: docs/sod-rules.md): users who hold both sides of a rule, packages
-that would grant both sides, and package pairs to mark incompatible. Also
+that would grant both sides, and the package pairs to mark incompatible. Also
 suggest rules: entitlement pairs that the same job functions hold side by side
-but their members never hold together. Without --rules, only the suggestions.
---suggested-rules writes them as a rule file to review and pass back to --rules.`,
+but their members never hold together. Without --sod-rules, only the
+suggestions. --suggested-rules writes them as a rule file to review and pass
+back to --sod-rules.` + saveHelp,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return opts.run(cmd, g, []string{render.Table, render.CSV, render.JSON, HTML}, func(a *analysis) error {
-				if opts.format == HTML {
-					return html(cmd, a)
-				}
-				rules, err := opts.readRules()
-				if err != nil {
-					return err
-				}
-				rep, err := pipeline.SoD(cmd.Context(), a.st, a.data, a.run, rules)
-				if err != nil {
-					return err
-				}
-				if opts.suggested != "" {
-					if err := pipeline.WriteFile(opts.suggested, func(w io.Writer) error {
-						return report.WriteRuleFile(w, report.SuggestedRuleFile(rep.Suggested))
-					}); err != nil {
-						return err
-					}
-				}
-				return report.WriteSoD(ios.Out, rep, opts.format)
-			})
+			if opts.format == HTML {
+				return runHTMLReport(cmd, ios, g, opts)
+			}
+			return runSoD(cmd, ios, g, opts)
 		},
 	}
-	sod.Flags().StringVar(&opts.rules, "rules", "", "SoD rule `file` (YAML)")
+	sod.Flags().StringVar(&opts.rules, "sod-rules", "", "SoD rule `file` (YAML)")
 	sod.Flags().StringVar(&opts.suggested, "suggested-rules", "", "write the suggested rules that no rule covers yet to this `file` (YAML rule format)")
 
 	impact := &cobra.Command{
 		Use:   "impact",
 		Short: "Show who would gain and who would lose access if the packages replaced today's grants",
-		Args:  noArgs,
+		Long: `Show, per user, the access they would gain and lose if the mining run's
+packages replaced today's grants. Reads the database only.`,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return opts.run(cmd, g, []string{render.Table, render.CSV, render.JSON}, func(a *analysis) error {
+			return opts.analyse(cmd, ios, g, []string{render.Table, render.CSV, render.JSON}, func(a *analysis) error {
 				imp, err := pipeline.Impact(cmd.Context(), a.data, a.run)
 				if err != nil {
 					return err
@@ -125,10 +104,10 @@ but their members never hold together. Without --rules, only the suggestions.
 		Long: `For every proposed package, the existing access package (read by ` + "`ingest graph`" + `)
 whose entitlements are most alike (Jaccard), what each has that the other lacks,
 and how many of the proposal's members already hold the existing one; and the
-existing packages no proposal comes close to.`,
+existing packages no proposal comes close to. Reads the database only.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return opts.run(cmd, g, []string{render.Table, render.CSV, render.JSON}, func(a *analysis) error {
+			return opts.analyse(cmd, ios, g, []string{render.Table, render.CSV, render.JSON}, func(a *analysis) error {
 				c, err := pipeline.CompareExisting(cmd.Context(), a.st, a.data, a.run)
 				if err != nil {
 					return err
@@ -141,11 +120,97 @@ existing packages no proposal comes close to.`,
 		usage := "output format: table, csv, json or html"
 		if c == impact || c == existing {
 			usage = "output format: table, csv or json"
+		} else {
+			c.Flags().BoolVar(&opts.noSave, "no-save", false, "do not save the findings in the database")
+			// The rule file's flag was --rules before it had one name everywhere.
+			c.Flags().StringVar(&opts.rules, "rules", "", "")
+			c.Flags().MarkDeprecated("rules", "use --sod-rules")
 		}
 		c.Flags().StringVar(&opts.format, "format", render.Table, usage)
-		c.Flags().Int64Var(&opts.snapshot, "snapshot", 0, "snapshot `id` (default: the latest)")
+		selectionFlags(c, &opts.sel)
 	}
 	return groupCmd("report", "Overprovisioning, separation-of-duties, impact and existing-package reports", over, sod, impact, existing)
+}
+
+// selectionFlags adds --snapshot and --run, which choose the mining run a
+// command works on.
+func selectionFlags(c *cobra.Command, sel *pipeline.Selection) {
+	c.Flags().Int64Var(&sel.Snapshot, "snapshot", 0, "snapshot `id` (default: the latest, or the one --run was made on)")
+	c.Flags().Int64Var(&sel.Run, "run", 0, "mining run `id` (default: the latest of the snapshot; see 'rolemine runs')")
+}
+
+func runOverprovisioning(cmd *cobra.Command, ios *IO, g *globals, opts *reportOptions) error {
+	var rep *report.Overprovisioning
+	var run *tenant.Run
+	err := opts.analyse(cmd, ios, g, []string{render.Table, render.CSV, render.JSON, HTML}, func(a *analysis) (err error) {
+		run = a.run
+		rep, err = pipeline.Overprovisioning(cmd.Context(), a.data, a.run, opts.over)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if err := opts.save(cmd, g, func(st *store.Store) error {
+		return pipeline.SaveOverprovisioning(cmd.Context(), st, run, opts.over, rep)
+	}); err != nil {
+		return err
+	}
+	return report.WriteOverprovisioning(ios.Out, rep, opts.format)
+}
+
+func runSoD(cmd *cobra.Command, ios *IO, g *globals, opts *reportOptions) error {
+	var rep *report.SoD
+	var run *tenant.Run
+	err := opts.analyse(cmd, ios, g, []string{render.Table, render.CSV, render.JSON, HTML}, func(a *analysis) error {
+		rules, err := opts.readRules()
+		if err != nil {
+			return err
+		}
+		run = a.run
+		rep, err = pipeline.SoD(cmd.Context(), a.data, a.run, rules)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if opts.suggested != "" {
+		if err := pipeline.WriteFile(opts.suggested, func(w io.Writer) error {
+			return report.WriteRuleFile(w, report.SuggestedRuleFile(rep.Suggested))
+		}); err != nil {
+			return err
+		}
+	}
+	if err := opts.save(cmd, g, func(st *store.Store) error { return pipeline.SaveSoD(cmd.Context(), st, run, rep) }); err != nil {
+		return err
+	}
+	return report.WriteSoD(ios.Out, rep, opts.format)
+}
+
+// runHTMLReport renders the whole review: overprovisioning, movers, impact
+// and separation of duties (with the rule file when one is given), and
+// saves the overprovisioning and SoD findings as their own commands do.
+func runHTMLReport(cmd *cobra.Command, ios *IO, g *globals, opts *reportOptions) error {
+	var doc *report.Document
+	err := opts.analyse(cmd, ios, g, []string{HTML}, func(a *analysis) error {
+		rules, err := opts.readRules()
+		if err != nil {
+			return err
+		}
+		doc, err = pipeline.Document(cmd.Context(), a.st, a.data, a.run, opts.over, rules)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if err := opts.save(cmd, g, func(st *store.Store) error {
+		if err := pipeline.SaveOverprovisioning(cmd.Context(), st, doc.Run, opts.over, doc.Over); err != nil {
+			return err
+		}
+		return pipeline.SaveSoD(cmd.Context(), st, doc.Run, doc.SoD)
+	}); err != nil {
+		return err
+	}
+	return report.WriteHTML(ios.Out, doc)
 }
 
 func (o *reportOptions) readRules() (*report.SoDRules, error) {
@@ -155,9 +220,9 @@ func (o *reportOptions) readRules() (*report.SoDRules, error) {
 	return pipeline.ReadSoDRules(o.rules)
 }
 
-// run checks the format, opens the store, loads the snapshot and its latest
-// mining run and calls f.
-func (o *reportOptions) run(cmd *cobra.Command, g *globals, formats []string, f func(*analysis) error) error {
+// analyse checks the format and the rule file, then loads the selected
+// mining run from the database, opened read-only, and calls f.
+func (o *reportOptions) analyse(cmd *cobra.Command, ios *IO, g *globals, formats []string, f func(*analysis) error) error {
 	if err := render.CheckFormat(o.format, formats...); err != nil {
 		return usageError{err}
 	}
@@ -167,25 +232,39 @@ func (o *reportOptions) run(cmd *cobra.Command, g *globals, formats []string, f 
 			return err
 		}
 	}
-	return withAnalysis(cmd, g, o.snapshot, f)
+	return withAnalysis(cmd, ios, g, o.sel, f)
 }
 
-// withAnalysis opens the database, loads a snapshot (0: the latest) with
-// its latest mining run, and calls f.
-func withAnalysis(cmd *cobra.Command, g *globals, snapshot int64, f func(*analysis) error) error {
-	st, err := openStore(cmd.Context(), g)
+// save opens the database for writing and calls f, unless --no-save.
+func (o *reportOptions) save(cmd *cobra.Command, g *globals, f func(*store.Store) error) error {
+	if o.noSave {
+		return nil
+	}
+	st, err := openStore(cmd.Context(), g, writes)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	data, run, err := pipeline.Analysis(cmd.Context(), st, snapshot)
+	return f(st)
+}
+
+// withAnalysis opens the database read-only, loads the selected mining run
+// with its snapshot, says on stderr which run it is, and calls f.
+func withAnalysis(cmd *cobra.Command, ios *IO, g *globals, sel pipeline.Selection, f func(*analysis) error) error {
+	st, err := openStore(cmd.Context(), g, reads)
 	if err != nil {
 		return err
 	}
+	defer st.Close()
+	data, run, err := pipeline.Analysis(cmd.Context(), st, sel)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(ios.Err, "Using mining run %d of snapshot %d (%s).\n", run.ID, run.SnapshotID, plural(len(run.Packages), "package"))
 	return f(&analysis{st: st, data: data, run: run})
 }
 
-// analysis is a loaded snapshot with its latest mining run.
+// analysis is a loaded snapshot with a mining run.
 type analysis struct {
 	st   *store.Store
 	data *tenant.Data

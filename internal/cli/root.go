@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/signal"
 	"strings"
@@ -117,6 +118,7 @@ Start with 'rolemine demo'.`,
 		newGenerateCmd(ios),
 		newIngestCmd(ios, g),
 		newSnapshotsCmd(ios, g),
+		newRunsCmd(ios, g),
 		newMineCmd(ios, g),
 		newReportCmd(ios, g),
 		newExportCmd(ios, g),
@@ -161,9 +163,47 @@ func subNames(cmd *cobra.Command) string {
 	return s
 }
 
-// openStore opens the database named by --db.
-func openStore(ctx context.Context, g *globals) (*store.Store, error) {
-	return store.Open(ctx, g.db)
+// access is how a command uses the database.
+type access int
+
+const (
+	reads   access = iota // reads an existing database, opened read-only
+	writes                // adds to an existing database
+	creates               // may create the database
+)
+
+// openStore opens the database named by --db for a command's access. A
+// database that is missing is an error except for commands that create one,
+// so a mistyped --db does not become a new, empty file.
+func openStore(ctx context.Context, g *globals, a access) (*store.Store, error) {
+	return store.OpenWith(ctx, g.db, store.OpenOptions{ReadOnly: a == reads, MustExist: a != creates})
+}
+
+// checkOutDir refuses to write into a directory that already holds files,
+// unless --force: a command that writes several files into --out must not
+// replace someone's files without a word.
+func checkOutDir(dir string, force bool) error {
+	entries, err := os.ReadDir(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
+	case err != nil:
+		if st, serr := os.Stat(dir); serr == nil && !st.IsDir() {
+			return usagef("--out %s is a file, not a directory", dir)
+		}
+		return err
+	case len(entries) > 0 && !force:
+		return usagef("--out %s is not empty: its files would be replaced (use --force to replace them, or another directory)", dir)
+	}
+	return nil
+}
+
+// plural returns "1 package", "2 packages".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // progress returns a callback that shows a stage's progress on stderr when

@@ -94,8 +94,11 @@ func DemoTenant(ctx context.Context, dir string, cfg tenantgen.Config, progress 
 	}
 
 	step("reporting")
-	res.Over, err = Overprovisioning(ctx, st, data, run, report.DefaultOverOptions())
+	res.Over, err = Overprovisioning(ctx, data, run, report.DefaultOverOptions())
 	if err != nil {
+		return nil, err
+	}
+	if err := SaveOverprovisioning(ctx, st, run, report.DefaultOverOptions(), res.Over); err != nil {
 		return nil, err
 	}
 	for _, f := range []string{render.CSV, render.JSON} {
@@ -108,8 +111,11 @@ func DemoTenant(ctx context.Context, dir string, cfg tenantgen.Config, progress 
 	if err != nil {
 		return nil, err
 	}
-	res.SoD, err = SoD(ctx, st, data, run, rules)
+	res.SoD, err = SoD(ctx, data, run, rules)
 	if err != nil {
+		return nil, err
+	}
+	if err := SaveSoD(ctx, st, run, res.SoD); err != nil {
 		return nil, err
 	}
 	for _, f := range []string{render.CSV, render.JSON} {

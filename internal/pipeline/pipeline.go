@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/rolemine/rolemine/internal/store"
@@ -25,6 +26,35 @@ var ErrNoAttribute = errors.New("no user attribute predicts access")
 // ErrBadRuleAttribute is returned for a --rule-attribute mapping that is
 // malformed or names a property Entra's rules cannot evaluate.
 var ErrBadRuleAttribute = errors.New("bad --rule-attribute")
+
+// ErrUnknownAttribute is returned for --by naming an attribute the
+// snapshot does not have.
+var ErrUnknownAttribute = errors.New("unknown attribute")
+
+// resolveAttributes maps attribute names as a user typed them to the
+// snapshot's, ignoring case ("jobtitle" is jobTitle); "auto" stays as it is.
+func resolveAttributes(d *mining.Dataset, names []string) ([]string, error) {
+	if len(names) == 1 && names[0] == "auto" {
+		return names, nil
+	}
+	out := make([]string, len(names))
+	for i, n := range names {
+		for _, a := range d.Attributes {
+			if strings.EqualFold(a.Name, strings.TrimSpace(n)) {
+				out[i] = a.Name
+				break
+			}
+		}
+		if out[i] == "" {
+			known := make([]string, len(d.Attributes))
+			for j, a := range d.Attributes {
+				known[j] = a.Name
+			}
+			return nil, fmt.Errorf("%w %q (the snapshot's attributes: %s)", ErrUnknownAttribute, n, strings.Join(known, ", "))
+		}
+	}
+	return out, nil
+}
 
 // Attributes ranks a snapshot's attributes (and pairs) by how well they
 // predict access.
@@ -84,6 +114,9 @@ func Mine(ctx context.Context, st *store.Store, snapshotID int64, mo MineOptions
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w: %w", ErrBadRuleAttribute, err)
 	}
+	if mo.By, err = resolveAttributes(data.Dataset, mo.By); err != nil {
+		return nil, nil, err
+	}
 	start := time.Now()
 	opt, ruleAttrs := withRuleProperties(mo.Options, data.Dataset, props)
 	var chosen *mining.AttributeScore
@@ -142,18 +175,38 @@ func withRuleProperties(opt mining.Options, d *mining.Dataset, props *tenant.Rul
 	return opt, ruleAttrs
 }
 
-// Analysis loads a snapshot (0: the latest) and its latest mining run.
-func Analysis(ctx context.Context, st *store.Store, snapshotID int64) (*tenant.Data, *tenant.Run, error) {
-	snap, err := st.Resolve(ctx, snapshotID)
+// Selection names the mining run a report or export is about: a run by id,
+// or the latest run of a snapshot (0: the latest snapshot).
+type Selection struct {
+	Snapshot int64
+	Run      int64
+}
+
+// Analysis loads the selected mining run and the snapshot it was made on.
+// A run and a snapshot that do not belong together are refused.
+func Analysis(ctx context.Context, st *store.Store, sel Selection) (*tenant.Data, *tenant.Run, error) {
+	var run *tenant.Run
+	var err error
+	if sel.Run != 0 {
+		if run, err = st.Run(ctx, sel.Run); err != nil {
+			return nil, nil, err
+		}
+		if sel.Snapshot != 0 && sel.Snapshot != run.SnapshotID {
+			return nil, nil, fmt.Errorf("mining run %d was made on snapshot %d, not %d", run.ID, run.SnapshotID, sel.Snapshot)
+		}
+		sel.Snapshot = run.SnapshotID
+	}
+	snap, err := st.Resolve(ctx, sel.Snapshot)
 	if err != nil {
 		return nil, nil, err
 	}
-	run, err := st.LatestRun(ctx, snap.ID)
-	if err != nil {
-		if errors.Is(err, store.ErrNoRun) {
-			return nil, nil, fmt.Errorf("snapshot %d: %w", snap.ID, err)
+	if run == nil {
+		if run, err = st.LatestRun(ctx, snap.ID); err != nil {
+			if errors.Is(err, store.ErrNoRun) {
+				return nil, nil, fmt.Errorf("snapshot %d: %w", snap.ID, err)
+			}
+			return nil, nil, err
 		}
-		return nil, nil, err
 	}
 	data, err := st.Load(ctx, snap)
 	if err != nil {
@@ -162,12 +215,14 @@ func Analysis(ctx context.Context, st *store.Store, snapshotID int64) (*tenant.D
 	return data, run, nil
 }
 
-// Overprovisioning computes the excess-access report and records it.
-func Overprovisioning(ctx context.Context, st *store.Store, d *tenant.Data, run *tenant.Run, opt report.OverOptions) (*report.Overprovisioning, error) {
-	rep, err := report.ComputeOverprovisioning(ctx, d, run, opt)
-	if err != nil {
-		return nil, err
-	}
+// Overprovisioning computes the excess-access report.
+func Overprovisioning(ctx context.Context, d *tenant.Data, run *tenant.Run, opt report.OverOptions) (*report.Overprovisioning, error) {
+	return report.ComputeOverprovisioning(ctx, d, run, opt)
+}
+
+// SaveOverprovisioning records an overprovisioning report's findings in
+// the store (tables reports and findings), with the options that made it.
+func SaveOverprovisioning(ctx context.Context, st *store.Store, run *tenant.Run, opt report.OverOptions, rep *report.Overprovisioning) error {
 	findings := make([]store.Finding, 0, len(rep.Findings)+len(rep.Accounts))
 	for _, f := range rep.Findings {
 		findings = append(findings, store.Finding{Kind: "excess", UserID: f.UserID, ResourceID: f.ResourceID, Role: f.Role,
@@ -177,10 +232,10 @@ func Overprovisioning(ctx context.Context, st *store.Store, d *tenant.Data, run 
 		findings = append(findings, store.Finding{Kind: a.Kind, UserID: a.UserID, Reason: a.Reason})
 	}
 	params, _ := json.Marshal(opt)
-	if _, err := st.SaveReport(ctx, d.Snapshot.ID, run.ID, "overprovisioning", string(params), findings); err != nil {
-		return nil, fmt.Errorf("save report: %w", err)
+	if _, err := st.SaveReport(ctx, run.SnapshotID, run.ID, "overprovisioning", string(params), findings); err != nil {
+		return fmt.Errorf("save report: %w", err)
 	}
-	return rep, nil
+	return nil
 }
 
 // ReadSoDRules reads a rule file.
@@ -193,9 +248,9 @@ func ReadSoDRules(path string) (*report.SoDRules, error) {
 	return report.ParseSoDRules(path, f)
 }
 
-// SoD computes the separation-of-duties report with suggested rules and
-// records it. rules may be nil.
-func SoD(ctx context.Context, st *store.Store, d *tenant.Data, run *tenant.Run, rules *report.SoDRules) (*report.SoD, error) {
+// SoD computes the separation-of-duties report with suggested rules.
+// rules may be nil.
+func SoD(ctx context.Context, d *tenant.Data, run *tenant.Run, rules *report.SoDRules) (*report.SoD, error) {
 	rep, err := report.ComputeSoD(ctx, d, run, rules)
 	if err != nil {
 		return nil, err
@@ -203,6 +258,11 @@ func SoD(ctx context.Context, st *store.Store, d *tenant.Data, run *tenant.Run, 
 	if rep.Suggested, err = report.SuggestRules(ctx, d, run, rules, report.DefaultSuggestOptions()); err != nil {
 		return nil, err
 	}
+	return rep, nil
+}
+
+// SaveSoD records a separation-of-duties report's findings in the store.
+func SaveSoD(ctx context.Context, st *store.Store, run *tenant.Run, rep *report.SoD) error {
 	var findings []store.Finding
 	for _, v := range rep.Violations {
 		findings = append(findings, store.Finding{Kind: "violation", UserID: v.UserID, Rule: v.Rule, Severity: v.Severity, Reason: v.Reason})
@@ -222,10 +282,10 @@ func SoD(ctx context.Context, st *store.Store, d *tenant.Data, run *tenant.Run, 
 		findings = append(findings, store.Finding{Kind: "suggestedRule", ResourceID: s.Left.ResourceID, Role: s.Left.Role,
 			Rule: s.Rule.Name, Severity: s.Rule.Severity, Score: s.Lift, Reason: s.Reason})
 	}
-	if _, err := st.SaveReport(ctx, d.Snapshot.ID, run.ID, "sod", "{}", findings); err != nil {
-		return nil, fmt.Errorf("save report: %w", err)
+	if _, err := st.SaveReport(ctx, run.SnapshotID, run.ID, "sod", "{}", findings); err != nil {
+		return fmt.Errorf("save report: %w", err)
 	}
-	return rep, nil
+	return nil
 }
 
 // Impact computes what would change if the run's packages replaced
@@ -236,17 +296,17 @@ func Impact(ctx context.Context, d *tenant.Data, run *tenant.Run) (*report.Impac
 
 // Document computes everything the HTML report shows: overprovisioning,
 // impact, and separation of duties (rules may be nil: suggestions only).
-// The reports are recorded in the store as their own commands record them.
+// It reads the existing packages from st and writes nothing.
 func Document(ctx context.Context, st *store.Store, d *tenant.Data, run *tenant.Run, over report.OverOptions, rules *report.SoDRules) (*report.Document, error) {
 	doc := &report.Document{Data: d, Run: run}
 	var err error
-	if doc.Over, err = Overprovisioning(ctx, st, d, run, over); err != nil {
+	if doc.Over, err = Overprovisioning(ctx, d, run, over); err != nil {
 		return nil, err
 	}
 	if doc.Impact, err = Impact(ctx, d, run); err != nil {
 		return nil, err
 	}
-	if doc.SoD, err = SoD(ctx, st, d, run, rules); err != nil {
+	if doc.SoD, err = SoD(ctx, d, run, rules); err != nil {
 		return nil, err
 	}
 	if doc.Attributes, err = mining.RankAttributes(ctx, d.Dataset, mining.DefaultRankOptions()); err != nil {

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/marcboeker/go-duckdb"
 
@@ -108,14 +109,57 @@ func (s *Store) SaveRun(ctx context.Context, run *tenant.Run) error {
 	})
 }
 
+// RunInfo describes one mining run without its packages.
+type RunInfo struct {
+	ID         int64     `json:"runId"`
+	SnapshotID int64     `json:"snapshotId"`
+	CreatedAt  time.Time `json:"createdAt"`
+	Method     string    `json:"method"`
+	Params     string    `json:"params"`
+	Packages   int       `json:"packages"`
+	Seconds    float64   `json:"seconds"`
+}
+
+// Runs lists the mining runs, newest first.
+func (s *Store) Runs(ctx context.Context) ([]RunInfo, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT run_id, snapshot_id, created_at, method, params, packages, seconds FROM mining_runs ORDER BY run_id DESC`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	runs := []RunInfo{}
+	for rows.Next() {
+		var r RunInfo
+		if err := rows.Scan(&r.ID, &r.SnapshotID, &r.CreatedAt, &r.Method, &r.Params, &r.Packages, &r.Seconds); err != nil {
+			return nil, err
+		}
+		runs = append(runs, r)
+	}
+	return runs, rows.Err()
+}
+
 // LatestRun returns the newest mining run of a snapshot with its packages,
 // or ErrNoRun. Entitlement names and types come from the snapshot.
 func (s *Store) LatestRun(ctx context.Context, snapshotID int64) (*tenant.Run, error) {
-	run := &tenant.Run{SnapshotID: snapshotID}
-	err := s.db.QueryRowContext(ctx, `SELECT run_id, method, params, seconds FROM mining_runs WHERE snapshot_id = ? ORDER BY run_id DESC LIMIT 1`, snapshotID).
-		Scan(&run.ID, &run.Method, &run.Params, &run.Seconds)
+	var id int64
+	err := s.db.QueryRowContext(ctx, `SELECT run_id FROM mining_runs WHERE snapshot_id = ? ORDER BY run_id DESC LIMIT 1`, snapshotID).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, ErrNoRun
+	}
+	if err != nil {
+		return nil, err
+	}
+	return s.Run(ctx, id)
+}
+
+// Run returns a mining run with its packages. Entitlement names and types
+// come from the run's snapshot.
+func (s *Store) Run(ctx context.Context, id int64) (*tenant.Run, error) {
+	run := &tenant.Run{}
+	err := s.db.QueryRowContext(ctx, `SELECT run_id, snapshot_id, method, params, seconds FROM mining_runs WHERE run_id = ?`, id).
+		Scan(&run.ID, &run.SnapshotID, &run.Method, &run.Params, &run.Seconds)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("no mining run %d in the database (see 'rolemine runs')", id)
 	}
 	if err != nil {
 		return nil, err

@@ -12,6 +12,10 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -44,43 +48,177 @@ var ErrNoRun = errors.New("no mining run for this snapshot: run `rolemine mine` 
 
 // Store is an open rolemine database.
 type Store struct {
-	db  *sql.DB
-	now func() time.Time
+	db       *sql.DB
+	now      func() time.Time
+	readOnly bool
 
 	// beforeCommit, when set by tests, runs inside an ingest transaction
 	// just before it commits.
 	beforeCommit func(ctx context.Context) error
 }
 
-// Open opens (creating if needed) the database at path and brings its schema
-// up to date.
-func Open(ctx context.Context, path string) (*Store, error) {
-	connector, err := duckdb.NewConnector(path, nil)
-	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", path, err)
+// DefaultLockWait is how long Open waits by default for another process
+// that holds the database file.
+const DefaultLockWait = 5 * time.Second
+
+// OpenOptions say how Open opens a database.
+type OpenOptions struct {
+	// ReadOnly opens the file for reading only, so that several processes
+	// can read it at once and while another tool has it open read-only.
+	// The file must exist.
+	ReadOnly bool
+	// MustExist refuses to create a new database: commands that read a
+	// snapshot use it so that a mistyped --db is not a new, empty file.
+	MustExist bool
+	// LockWait is how long to wait while another process holds the file
+	// (0: DefaultLockWait; negative: do not wait).
+	LockWait time.Duration
+}
+
+// ErrNotExist is returned (wrapped in a *NotExistError) when a database
+// opened with MustExist or ReadOnly does not exist.
+var ErrNotExist = errors.New("database does not exist")
+
+// NotExistError names the database file that does not exist.
+type NotExistError struct{ Path string }
+
+func (e *NotExistError) Error() string {
+	return fmt.Sprintf("database %s does not exist (check --db; 'rolemine ingest' or 'rolemine demo' create one)", e.Path)
+}
+
+// Is makes errors.Is(err, ErrNotExist) true.
+func (e *NotExistError) Is(target error) bool { return target == ErrNotExist }
+
+// LockedError is returned when another process held the database file
+// for longer than the lock wait.
+type LockedError struct {
+	Path    string
+	Process string // the program holding the file, as DuckDB reports it
+	PID     int
+}
+
+func (e *LockedError) Error() string {
+	who := "another process"
+	if e.PID > 0 {
+		who = fmt.Sprintf("process %d (%s)", e.PID, e.Process)
 	}
-	db := sql.OpenDB(connector)
-	s := &Store{db: db, now: time.Now}
-	if err := s.migrate(ctx); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("open %s: %w", path, err)
+	return fmt.Sprintf("database %s is in use by %s; close it or wait for it to finish, then try again", e.Path, who)
+}
+
+// lockHolder matches DuckDB's message for a file locked by another process:
+// `Conflicting lock is held in /usr/bin/duckdb (PID 1234)`.
+var lockHolder = regexp.MustCompile(`Conflicting lock is held in (.*) \(PID (\d+)\)`)
+
+// Open opens (creating if needed) the database at path for reading and
+// writing and brings its schema up to date.
+func Open(ctx context.Context, path string) (*Store, error) {
+	return OpenWith(ctx, path, OpenOptions{})
+}
+
+// OpenWith opens the database at path as opt says. A database whose schema
+// is older than this build's is migrated first, even when opened
+// read-only. While another process holds the file, it retries for
+// opt.LockWait and then returns a *LockedError.
+func OpenWith(ctx context.Context, path string, opt OpenOptions) (*Store, error) {
+	if opt.ReadOnly || opt.MustExist {
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+			return nil, &NotExistError{Path: path}
+		}
+	}
+	s, err := openLocked(ctx, path, opt)
+	if err != nil {
+		return nil, err
+	}
+	v, err := s.version(ctx)
+	if err == nil && v > SchemaVersion {
+		err = fmt.Errorf("database schema version %d is newer than this rolemine (%d): upgrade rolemine", v, SchemaVersion)
+	}
+	if err == nil && v < SchemaVersion {
+		if !opt.ReadOnly {
+			err = s.migrate(ctx, v)
+		} else {
+			// Migrate with a writable handle, then reopen read-only.
+			s.Close()
+			if s, err = OpenWith(ctx, path, OpenOptions{MustExist: true, LockWait: opt.LockWait}); err != nil {
+				return nil, err
+			}
+			s.Close()
+			return OpenWith(ctx, path, opt)
+		}
+	}
+	if err != nil {
+		s.Close()
+		return nil, fmt.Errorf("open %s: %w", path, cleanError(err))
 	}
 	return s, nil
 }
 
+// openLocked opens the file, waiting while another process holds it.
+func openLocked(ctx context.Context, path string, opt OpenOptions) (*Store, error) {
+	dsn := path
+	if opt.ReadOnly {
+		dsn += "?access_mode=read_only"
+	}
+	wait := opt.LockWait
+	if wait == 0 {
+		wait = DefaultLockWait
+	}
+	deadline := time.Now().Add(wait)
+	for {
+		connector, err := duckdb.NewConnector(dsn, nil)
+		if err == nil {
+			return &Store{db: sql.OpenDB(connector), now: time.Now, readOnly: opt.ReadOnly}, nil
+		}
+		m := lockHolder.FindStringSubmatch(err.Error())
+		if m == nil {
+			return nil, fmt.Errorf("open %s: %w", path, cleanError(err))
+		}
+		if time.Now().After(deadline) {
+			pid, _ := strconv.Atoi(m[2])
+			return nil, &LockedError{Path: path, Process: m[1], PID: pid}
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
+// cleanError drops the driver's prefixes ("database/sql/driver: ...",
+// "duckdb error: ...") from a DuckDB error, keeping DuckDB's own words.
+func cleanError(err error) error {
+	msg := err.Error()
+	for _, p := range []string{"database/sql/driver: ", "could not open database: ", "duckdb error: "} {
+		msg = strings.ReplaceAll(msg, p, "")
+	}
+	if msg == err.Error() {
+		return err
+	}
+	return errors.New(msg)
+}
+
+// ReadOnly reports whether the database was opened for reading only.
+func (s *Store) ReadOnly() bool { return s.readOnly }
+
 // Close closes the database.
 func (s *Store) Close() error { return s.db.Close() }
 
-func (s *Store) migrate(ctx context.Context) error {
-	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at TIMESTAMP NOT NULL)`); err != nil {
-		return err
+// version returns the database's schema version (0: a new database).
+func (s *Store) version(ctx context.Context) (int, error) {
+	var n int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_tables() WHERE table_name = 'schema_version' AND database_name = current_database()`).Scan(&n); err != nil || n == 0 {
+		return 0, err
 	}
 	var v int
-	if err := s.db.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_version`).Scan(&v); err != nil {
+	err := s.db.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_version`).Scan(&v)
+	return v, err
+}
+
+// migrate brings the schema from version v to SchemaVersion.
+func (s *Store) migrate(ctx context.Context, v int) error {
+	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at TIMESTAMP NOT NULL)`); err != nil {
 		return err
-	}
-	if v > SchemaVersion {
-		return fmt.Errorf("database schema version %d is newer than this rolemine (%d): upgrade rolemine", v, SchemaVersion)
 	}
 	for ; v < SchemaVersion; v++ {
 		tx, err := s.db.BeginTx(ctx, nil)
