@@ -1,7 +1,6 @@
 package report
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"errors"
@@ -12,6 +11,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/rolemine/rolemine/internal/yamlfile"
 	"github.com/rolemine/rolemine/tenant"
 )
 
@@ -107,18 +107,11 @@ func ParseSoDRules(name string, r io.Reader) (*SoDRules, error) {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	var rules SoDRules
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(&rules); err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, &tenant.InputError{File: name, Msg: "the rule file is empty"}
+	if err := yamlfile.Decode(name, data, &rules); err != nil {
+		if ie := (*tenant.InputError)(nil); errors.As(err, &ie) && ie.Msg == yamlfile.ErrEmpty {
+			ie.Msg = "the rule file is empty"
 		}
-		msg := strings.TrimPrefix(err.Error(), "yaml: ")
-		line := 0
-		if _, after, ok := strings.Cut(msg, "line "); ok {
-			fmt.Sscanf(after, "%d", &line)
-		}
-		return nil, &tenant.InputError{File: name, Line: line, Msg: msg}
+		return nil, err
 	}
 	if rules.Version != 1 {
 		return nil, &tenant.InputError{File: name, Field: "version", Msg: fmt.Sprintf("unsupported version %d (this rolemine reads version 1)", rules.Version)}

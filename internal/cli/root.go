@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 
@@ -27,7 +28,33 @@ const (
 )
 
 // Version is set at build time with -ldflags "-X github.com/rolemine/rolemine/internal/cli.Version=...".
-var Version = "dev"
+// When it is not, version() reads the module version the Go toolchain
+// stamped into the binary (go install ...@v1.2.3, or a VCS pseudo-version).
+var Version = ""
+
+// version returns the version --version prints.
+func version() string {
+	if Version != "" {
+		return Version
+	}
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "(devel)"
+	}
+	if v := bi.Main.Version; v != "" && v != "(devel)" {
+		return v
+	}
+	v := "(devel)"
+	for _, s := range bi.Settings {
+		switch {
+		case s.Key == "vcs.revision" && len(s.Value) >= 12:
+			v += " " + s.Value[:12]
+		case s.Key == "vcs.modified" && s.Value == "true":
+			v += " (modified)"
+		}
+	}
+	return v
+}
 
 // IO holds the streams a command reads and writes.
 type IO struct {
@@ -106,7 +133,7 @@ function with its Entra assignment rule; reports overprovisioning and
 separation-of-duties conflicts; and exports the packages for Entra and other tools.
 
 Start with 'rolemine demo'.`,
-		Version:       Version,
+		Version:       version(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Args:          noArgs,
