@@ -44,6 +44,13 @@ func TestExitCodes(t *testing.T) {
 		{[]string{"mine", "--db", empty}, 1, "no snapshot"},
 		{[]string{"report", "impact", "--db", empty}, 1, "no snapshot"},
 		{[]string{"runs", "--db", empty}, 0, ""},
+		{[]string{"generate", "tenant", "--users", "0"}, 2, "--users must be at least 1, got 0"},
+		{[]string{"demo", "--users", "-3"}, 2, "--users must be at least 1, got -3"},
+		{[]string{"report", "overprovisioning", "--confidence", "1", "--db", empty}, 2, "--confidence must be in [0, 1), got 1"},
+		{[]string{"mine", "--birthright-threshold", "NaN", "--db", empty}, 2, "--birthright-threshold must be in [0, 1], got NaN"},
+		{[]string{"cover", "--max-noise", "-0.5", "x.txt"}, 2, "--max-noise must be in [0, 1), got -0.5"},
+		{[]string{"ingest", "graph", "--concurrency", "0", "--db", empty}, 2, "--concurrency must be at least 1, got 0"},
+		{[]string{"ingest", "files", "--users", "u.csv", "--assignments", "a.csv", "--map", "x", "--db", empty}, 2, "--map \"x\": want name=column"},
 	}
 	for _, tc := range cases {
 		code, _, stderr := run(t, tc.args...)

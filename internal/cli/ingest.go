@@ -19,6 +19,7 @@ import (
 type ingestFilesOptions struct {
 	files  store.FileSet
 	format string
+	maps   []string
 }
 
 func newIngestCmd(ios *IO, g *globals) *cobra.Command {
@@ -28,9 +29,14 @@ func newIngestCmd(ios *IO, g *globals) *cobra.Command {
 		Short: "Load users, resources and assignments from CSV, JSONL or Parquet files into a new snapshot",
 		Long: `Load files into a new snapshot of the database. The format follows each file's
 extension (.csv, .tsv, .jsonl, .ndjson, .parquet). Columns are named as in
-Microsoft Graph; see docs/input-files.md. Every file is checked before anything
-is written: bad input is refused with its file, line and field, and the
-database stays as it was.`,
+Microsoft Graph; see docs/input-files.md. CSV may be comma-, semicolon- or
+tab-separated (with Excel's "sep=;" first line or without), in UTF-8 or UTF-16
+with a byte order mark; a .json file may hold one array or one object per line.
+--map jobTitle=job_title reads a column under its Graph name. Every file is
+checked before anything is written: bad input is refused with its file, line
+and field, and the database stays as it was. Assignments to users (or
+resources) the other files lack are all counted in one error; --skip-unknown
+leaves them out with a warning instead.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := requireFlags(cmd, "users", "assignments"); err != nil {
@@ -44,6 +50,8 @@ database stays as it was.`,
 	f.StringVar(&opts.files.Assignments, "assignments", "", "assignments `file` (required)")
 	f.StringVar(&opts.files.Resources, "resources", "", "resources `file`")
 	f.StringVar(&opts.format, "format", render.Table, "output format: table or json")
+	f.StringArrayVar(&opts.maps, "map", nil, "`name=column`: read the files' column as this Graph property (e.g. jobTitle=job_title); repeatable")
+	f.BoolVar(&opts.files.SkipUnknown, "skip-unknown", false, "leave out, with a warning, the assignments to users or resources the other files lack")
 	return groupCmd("ingest", "Load a directory's access into a new snapshot", files, newIngestGraphCmd(ios, g))
 }
 
@@ -117,6 +125,15 @@ func runIngestFiles(cmd *cobra.Command, ios *IO, g *globals, opts *ingestFilesOp
 	if err := render.CheckFormat(opts.format, render.Table, render.JSON); err != nil {
 		return usageError{err}
 	}
+	opts.files.Map = map[string]string{}
+	for _, m := range opts.maps {
+		to, from, ok := strings.Cut(m, "=")
+		if to, from = strings.TrimSpace(to), strings.TrimSpace(from); !ok || to == "" || from == "" {
+			return usagef("--map %q: want name=column, e.g. jobTitle=job_title", m)
+		}
+		opts.files.Map[to] = from
+	}
+	opts.files.Warn = func(msg string) { fmt.Fprintln(ios.Err, "warning: "+msg) }
 	st, err := openStore(cmd.Context(), g, creates)
 	if err != nil {
 		return err

@@ -17,9 +17,9 @@ type flagRange struct {
 }
 
 // Shorthands for the intervals the flags use.
-func share(name string) flagRange     { return flagRange{name: name, lo: 0, hi: 1} }               // [0, 1]
-func posShare(name string) flagRange  { return flagRange{name: name, lo: 0, hi: 1, loOpen: true} } // (0, 1]
-func fraction(name string) flagRange  { return flagRange{name: name, lo: 0, hi: 1, hiOpen: true} } // [0, 1)
+func share(name string) flagRange    { return flagRange{name: name, lo: 0, hi: 1} }               // [0, 1]
+func posShare(name string) flagRange { return flagRange{name: name, lo: 0, hi: 1, loOpen: true} } // (0, 1]
+func fraction(name string) flagRange { return flagRange{name: name, lo: 0, hi: 1, hiOpen: true} } // [0, 1)
 func atLeast(name string, lo float64) flagRange {
 	return flagRange{name: name, lo: lo, hi: math.Inf(1)}
 }

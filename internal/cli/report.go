@@ -124,7 +124,7 @@ existing packages no proposal comes close to. Reads the database only.`,
 			c.Flags().BoolVar(&opts.noSave, "no-save", false, "do not save the findings in the database")
 			// The rule file's flag was --rules before it had one name everywhere.
 			c.Flags().StringVar(&opts.rules, "rules", "", "")
-			c.Flags().MarkDeprecated("rules", "use --sod-rules")
+			c.Flags().MarkHidden("rules")
 		}
 		c.Flags().StringVar(&opts.format, "format", render.Table, usage)
 		selectionFlags(c, &opts.sel)
@@ -225,6 +225,9 @@ func (o *reportOptions) readRules() (*report.SoDRules, error) {
 func (o *reportOptions) analyse(cmd *cobra.Command, ios *IO, g *globals, formats []string, f func(*analysis) error) error {
 	if err := render.CheckFormat(o.format, formats...); err != nil {
 		return usageError{err}
+	}
+	if f := cmd.Flags().Lookup("rules"); f != nil && f.Changed {
+		fmt.Fprintln(ios.Err, "warning: --rules is the old name of --sod-rules")
 	}
 	if o.rules != "" {
 		// Read the rule file before the database: a bad file fails fast.

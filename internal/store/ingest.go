@@ -1,36 +1,48 @@
 package store
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"database/sql"
-	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/rolemine/rolemine/tenant"
 )
 
-// FileSet names the input files of one file ingest. Resources is optional.
+// FileSet names the input files of one file ingest, and how to read them.
+// Resources is optional.
 type FileSet struct {
 	Users       string
 	Assignments string
 	Resources   string
+	// Map reads a column under another name: Map["jobTitle"] = "job_title"
+	// reads the files' column job_title as jobTitle.
+	Map map[string]string
+	// SkipUnknown leaves out, with a warning, the assignments whose user
+	// or resource the other files do not have, instead of refusing them.
+	SkipUnknown bool
+	// Warn receives warnings about the input (nil: none are shown).
+	Warn func(string)
 }
 
-// Input formats, chosen by file extension.
+func (fs FileSet) warn(format string, args ...any) {
+	if fs.Warn != nil {
+		fs.Warn(fmt.Sprintf(format, args...))
+	}
+}
+
+// Input formats. The extension chooses among CSV, JSON and Parquet; a
+// .json file that holds one array is FormatJSONArray.
 const (
-	FormatCSV     = "csv"
-	FormatJSONL   = "jsonl"
-	FormatParquet = "parquet"
+	FormatCSV       = "csv"
+	FormatJSONL     = "jsonl"
+	FormatJSONArray = "json"
+	FormatParquet   = "parquet"
 )
 
 // DetectFormat returns the input format of a file from its extension
@@ -82,13 +94,16 @@ var assignmentColumns = []column{
 }
 
 // stagedFile is an input file read into a temporary table, all columns as
-// text. cols maps lower-cased header names to the table's column names.
+// text. cols maps lower-cased header names (after FileSet.Map) to the
+// table's column names.
 type stagedFile struct {
-	path   string
-	format string
-	table  string
-	cols   map[string]string
-	order  []string // header order
+	*source
+	table string
+	cols  map[string]string
+	order []string // header order, as in the file
+	// mapped maps the lower-cased names of columns read under another
+	// name to that name.
+	mapped map[string]string
 }
 
 // has reports whether the file has the named column.
@@ -102,6 +117,16 @@ func (f *stagedFile) col(name string) string {
 		return "NULL::VARCHAR"
 	}
 	return "nullif(trim(CAST(" + ident(c) + " AS VARCHAR)), '')"
+}
+
+// idCol is col for an object id: a GUID is compared and stored in lower
+// case (with any braces dropped), as Graph writes it, so that a file from a
+// tool that writes upper-case GUIDs matches the others. Other ids (site
+// URLs) stay as they are.
+func (f *stagedFile) idCol(name string) string {
+	c := f.col(name)
+	return fmt.Sprintf(`CASE WHEN length(%[1]s) = 36 AND %[1]s LIKE '________-____-____-____-____________' THEN lower(%[1]s)
+		WHEN length(%[1]s) = 38 AND %[1]s LIKE '{________-____-____-____-____________}' THEN lower(substring(%[1]s, 2, 36)) ELSE %[1]s END`, c)
 }
 
 func ident(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
@@ -121,6 +146,7 @@ func (s *Store) IngestFiles(ctx context.Context, fs FileSet) (tenant.Snapshot, e
 	defer func() {
 		for _, f := range staged {
 			conn.ExecContext(context.WithoutCancel(ctx), `DROP TABLE IF EXISTS `+f.table)
+			f.close()
 		}
 		conn.ExecContext(context.WithoutCancel(ctx), `DROP TABLE IF EXISTS assignment_keys`)
 		conn.ExecContext(context.WithoutCancel(ctx), `DROP TABLE IF EXISTS entitlement_keys`)
@@ -133,9 +159,10 @@ func (s *Store) IngestFiles(ctx context.Context, fs FileSet) (tenant.Snapshot, e
 		if err != nil {
 			return nil, err
 		}
+		f.rename(fs.Map)
 		for _, c := range cols {
 			if c.required && !f.has(c.name) {
-				return nil, &tenant.InputError{File: path, Line: 1, Field: c.name,
+				return nil, &tenant.InputError{File: path, Line: f.line(1), Field: c.name,
 					Msg: fmt.Sprintf("missing required column (the header has: %s)", strings.Join(f.order, ", "))}
 			}
 		}
@@ -146,6 +173,9 @@ func (s *Store) IngestFiles(ctx context.Context, fs FileSet) (tenant.Snapshot, e
 		return tenant.Snapshot{}, err
 	}
 	if err := validateUsers(ctx, conn, users); err != nil {
+		return tenant.Snapshot{}, err
+	}
+	if err := checkTitles(ctx, conn, users, fs); err != nil {
 		return tenant.Snapshot{}, err
 	}
 	var resources *stagedFile
@@ -161,7 +191,10 @@ func (s *Store) IngestFiles(ctx context.Context, fs FileSet) (tenant.Snapshot, e
 	if err != nil {
 		return tenant.Snapshot{}, err
 	}
-	if err := validateAssignments(ctx, conn, assignments, users, resources); err != nil {
+	if err := checkMap(fs.Map, staged); err != nil {
+		return tenant.Snapshot{}, err
+	}
+	if err := validateAssignments(ctx, conn, assignments, users, resources, fs); err != nil {
 		return tenant.Snapshot{}, err
 	}
 	detail := "users=" + fs.Users + " assignments=" + fs.Assignments
@@ -187,21 +220,21 @@ func stageFile(ctx context.Context, conn *sql.Conn, path, table string) (*staged
 	if st.Size() == 0 {
 		return nil, &tenant.InputError{File: path, Msg: "the file is empty"}
 	}
-	f := &stagedFile{path: path, format: format, table: table, cols: map[string]string{}}
+	src, err := openSource(path, format)
+	if err != nil {
+		return nil, err
+	}
+	f := &stagedFile{source: src, table: table, cols: map[string]string{}, mapped: map[string]string{}}
 	var reader string
-	switch format {
+	switch src.format {
 	case FormatCSV:
 		// The header is read here rather than sniffed: DuckDB's sniffer
 		// guesses on odd files, and a failed sniff while collecting rejects
 		// invalidates the database. With the columns given, DuckDB only
 		// parses, and records every malformed line in the rejects table.
-		comma := ','
-		if isTSV(path) {
-			comma = '\t'
-		}
-		header, err := readHeader(path, comma)
+		header, err := readHeader(src)
 		if err != nil {
-			return nil, err
+			return f, err
 		}
 		colDefs := make([]string, len(header))
 		for i, h := range header {
@@ -209,26 +242,28 @@ func stageFile(ctx context.Context, conn *sql.Conn, path, table string) (*staged
 		}
 		reader = fmt.Sprintf(`read_csv(%s, header=true, auto_detect=false, columns={%s}, delim=%s, quote='"', escape='"', `+
 			`store_rejects=true, rejects_table='rejects_%s', rejects_scan='rejects_scan_%s')`,
-			quote(path), strings.Join(colDefs, ", "), quote(string(comma)), table, table)
+			quote(src.read), strings.Join(colDefs, ", "), quote(string(src.comma)), table, table)
 	case FormatJSONL:
-		reader = fmt.Sprintf(`read_json(%s, format='newline_delimited', records=true, sample_size=-1)`, quote(path))
+		reader = fmt.Sprintf(`read_json(%s, format='newline_delimited', records=true, sample_size=-1)`, quote(src.read))
+	case FormatJSONArray:
+		reader = fmt.Sprintf(`read_json(%s, format='array', records=true, sample_size=-1)`, quote(src.read))
 	case FormatParquet:
-		reader = fmt.Sprintf(`read_parquet(%s)`, quote(path))
+		reader = fmt.Sprintf(`read_parquet(%s)`, quote(src.read))
 	}
 	conn.ExecContext(ctx, `DROP TABLE IF EXISTS rejects_`+table)
 	conn.ExecContext(ctx, `DROP TABLE IF EXISTS rejects_scan_`+table)
 	if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE `+table+` AS SELECT * FROM `+reader); err != nil {
 		if ctx.Err() != nil {
-			return nil, ctx.Err()
+			return f, ctx.Err()
 		}
-		if format == FormatJSONL {
-			if line, msg, ok := badJSONLine(path); ok {
-				return nil, &tenant.InputError{File: path, Line: line, Msg: "malformed JSON: " + msg}
+		if src.format == FormatJSONL || src.format == FormatJSONArray {
+			if line, msg, ok := badJSON(src); ok {
+				return f, &tenant.InputError{File: path, Line: line, Msg: "malformed JSON: " + msg}
 			}
 		}
-		return nil, &tenant.InputError{File: path, Msg: fmt.Sprintf("cannot be read as %s: %s", formatName(format), firstLine(err.Error()))}
+		return f, &tenant.InputError{File: path, Msg: fmt.Sprintf("cannot be read as %s: %s", formatName(src.format), firstLine(cleanError(err).Error()))}
 	}
-	if format == FormatCSV {
+	if src.format == FormatCSV {
 		var line int
 		var colName sql.NullString
 		var kind, msg string
@@ -236,9 +271,9 @@ func stageFile(ctx context.Context, conn *sql.Conn, path, table string) (*staged
 			Scan(&line, &colName, &kind, &msg)
 		switch {
 		case err == nil:
-			ie := &tenant.InputError{File: path, Line: line, Msg: strings.ToLower(kind) + ": " + msg}
+			ie := &tenant.InputError{File: path, Line: src.line(line), Msg: strings.ToLower(kind) + ": " + msg}
 			if kind == "INVALID UNICODE" {
-				ie.Msg = "not a UTF-8 text CSV file (invalid byte sequence)"
+				ie.Msg = "not a text CSV file in UTF-8 or UTF-16 with a byte order mark (invalid byte sequence)"
 			} else if colName.Valid && !strings.HasPrefix(colName.String, "column") {
 				ie.Field = colName.String
 			}
@@ -260,7 +295,7 @@ func stageFile(ctx context.Context, conn *sql.Conn, path, table string) (*staged
 		f.order = append(f.order, name)
 		key := strings.ToLower(strings.TrimSpace(name))
 		if _, dup := f.cols[key]; dup {
-			return f, &tenant.InputError{File: path, Line: 1, Field: name, Msg: "column appears twice in the header"}
+			return f, &tenant.InputError{File: path, Line: src.line(1), Field: name, Msg: "column appears twice in the header"}
 		}
 		f.cols[key] = name
 	}
@@ -275,6 +310,68 @@ func stageFile(ctx context.Context, conn *sql.Conn, path, table string) (*staged
 		return f, &tenant.InputError{File: path, Msg: "the file has a header but no records"}
 	}
 	return f, nil
+}
+
+// rename applies FileSet.Map: a column the file has under a mapped name is
+// read under the name it maps to (unless the file has that one too).
+func (f *stagedFile) rename(m map[string]string) {
+	for to, from := range m {
+		c, ok := f.cols[strings.ToLower(from)]
+		if !ok || f.has(to) {
+			continue
+		}
+		delete(f.cols, strings.ToLower(from))
+		f.cols[strings.ToLower(to)] = c
+		f.mapped[strings.ToLower(c)] = to
+	}
+}
+
+// checkMap refuses a --map whose column no file has: a typo there would
+// otherwise silently change nothing.
+func checkMap(m map[string]string, files []*stagedFile) error {
+	for to, from := range m {
+		found := false
+		for _, f := range files {
+			_, renamed := f.mapped[strings.ToLower(from)]
+			found = found || renamed || f.has(from)
+		}
+		if !found {
+			return fmt.Errorf("--map %s=%s: no input file has a column %q", to, from, from)
+		}
+	}
+	return nil
+}
+
+// checkTitles warns when the users file has no job titles to mine: the
+// column is absent (perhaps under another name) or empty.
+func checkTitles(ctx context.Context, conn *sql.Conn, users *stagedFile, fs FileSet) error {
+	name := filepath.Base(users.path)
+	if !users.has("jobTitle") {
+		var like []string
+		for _, c := range users.order {
+			if strings.Contains(strings.ToLower(c), "title") {
+				like = append(like, c)
+			}
+		}
+		hint := "job functions are then mined from --by attributes only"
+		if len(like) > 0 {
+			hint = fmt.Sprintf("if %q holds the titles, add --map jobTitle=%s", like[0], like[0])
+		}
+		fs.warn("%s has no jobTitle column (the header has: %s); %s", name, strings.Join(users.order, ", "), hint)
+		return nil
+	}
+	var total, empty int64
+	if err := conn.QueryRowContext(ctx, fmt.Sprintf(`SELECT count(*), count(*) FILTER (WHERE %s IS NULL) FROM %s`, users.col("jobTitle"), users.table)).
+		Scan(&total, &empty); err != nil {
+		return err
+	}
+	switch {
+	case empty == total:
+		fs.warn("the jobTitle column of %s is empty in every record: job functions cannot be mined by title", name)
+	case empty*2 > total:
+		fs.warn("the jobTitle column of %s is empty for %d of %d users", name, empty, total)
+	}
+	return nil
 }
 
 func formatName(format string) string {
@@ -316,78 +413,8 @@ func recordError(f *stagedFile, rowid int64, field, msg string) error {
 	if c, ok := f.cols[strings.ToLower(field)]; ok {
 		field = c
 	}
-	line, isRow := recordLine(f.path, f.format, rowid)
+	line, isRow := recordLine(f.source, rowid)
 	return &tenant.InputError{File: f.path, Line: line, Row: isRow, Field: field, Msg: msg}
-}
-
-// recordLine maps a 0-based record index to the 1-based line where the
-// record starts. Only the error path calls it, so it may read the file.
-func recordLine(path, format string, rowid int64) (int, bool) {
-	switch format {
-	case FormatParquet:
-		return int(rowid) + 1, true
-	case FormatJSONL:
-		if line, ok := jsonlLine(path, rowid); ok {
-			return line, false
-		}
-		return int(rowid) + 1, true
-	}
-	if line, ok := csvLine(path, rowid); ok {
-		return line, false
-	}
-	return int(rowid) + 2, false
-}
-
-func csvLine(path string, rowid int64) (int, bool) {
-	if strings.HasSuffix(path, ".gz") || strings.HasSuffix(path, ".zst") {
-		return 0, false
-	}
-	fh, err := os.Open(path)
-	if err != nil {
-		return 0, false
-	}
-	defer fh.Close()
-	r := csv.NewReader(bufio.NewReader(fh))
-	r.FieldsPerRecord = -1
-	r.LazyQuotes = true
-	r.ReuseRecord = true
-	if isTSV(path) {
-		r.Comma = '\t'
-	}
-	for i := int64(-1); ; i++ { // record -1 is the header
-		if _, err := r.Read(); err != nil {
-			return 0, false
-		}
-		if i == rowid {
-			line, _ := r.FieldPos(0)
-			return line, true
-		}
-	}
-}
-
-func jsonlLine(path string, rowid int64) (int, bool) {
-	if strings.HasSuffix(path, ".gz") || strings.HasSuffix(path, ".zst") {
-		return 0, false
-	}
-	fh, err := os.Open(path)
-	if err != nil {
-		return 0, false
-	}
-	defer fh.Close()
-	br := bufio.NewReader(fh)
-	var rec int64
-	for line := 1; ; line++ {
-		s, err := br.ReadString('\n')
-		if strings.TrimSpace(s) != "" {
-			if rec == rowid {
-				return line, true
-			}
-			rec++
-		}
-		if err == io.EOF || err != nil {
-			return 0, false
-		}
-	}
 }
 
 var boolText = []string{"true", "false", "1", "0", "yes", "no", "t", "f", "y", "n"}
@@ -404,7 +431,7 @@ func validateUsers(ctx context.Context, conn *sql.Conn, f *stagedFile) error {
 	if err := badRecord(ctx, conn, f, "id", f.col("id")+" IS NULL", "empty id%s"); err != nil {
 		return err
 	}
-	if err := duplicate(ctx, conn, f, f.col("id"), "id"); err != nil {
+	if err := duplicate(ctx, conn, f, f.idCol("id"), "id"); err != nil {
 		return err
 	}
 	if f.has("accountEnabled") {
@@ -420,7 +447,7 @@ func validateResources(ctx context.Context, conn *sql.Conn, f *stagedFile) error
 	if err := badRecord(ctx, conn, f, "id", f.col("id")+" IS NULL", "empty id%s"); err != nil {
 		return err
 	}
-	if err := duplicate(ctx, conn, f, f.col("id"), "id"); err != nil {
+	if err := duplicate(ctx, conn, f, f.idCol("id"), "id"); err != nil {
 		return err
 	}
 	cond := fmt.Sprintf("%s IS NULL OR lower(%s) NOT IN ('group', 'application', 'site')", f.col("type"), f.col("type"))
@@ -437,13 +464,13 @@ func keyAssignments(ctx context.Context, conn *sql.Conn, f, users, resources *st
 	if _, err := conn.ExecContext(ctx, fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE entitlement_keys AS
 		SELECT rid, ro, (row_number() OVER (ORDER BY rid, ro) - 1)::INTEGER AS ekey
 		FROM (SELECT %s AS rid, %s AS ro FROM %s GROUP BY ALL) WHERE rid IS NOT NULL`,
-		f.col("resourceId"), role, f.table)); err != nil {
+		f.idCol("resourceId"), role, f.table)); err != nil {
 		return err
 	}
 	known, resJoin := "true", ""
 	if resources != nil {
 		known = "r.id IS NOT NULL"
-		resJoin = fmt.Sprintf("LEFT JOIN (SELECT DISTINCT %s AS id FROM %s) r ON r.id = a.rid", resources.col("id"), resources.table)
+		resJoin = fmt.Sprintf("LEFT JOIN (SELECT DISTINCT %s AS id FROM %s) r ON r.id = a.rid", resources.idCol("id"), resources.table)
 	}
 	_, err := conn.ExecContext(ctx, fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE assignment_keys AS
 		SELECT a.rec, a.uid IS NULL AS no_user, a.rid IS NULL AS no_resource, u.user_key, e.ekey, %s AS known_resource
@@ -451,41 +478,108 @@ func keyAssignments(ctx context.Context, conn *sql.Conn, f, users, resources *st
 		LEFT JOIN (SELECT rowid::INTEGER AS user_key, %s AS id FROM %s) u ON u.id = a.uid
 		LEFT JOIN entitlement_keys e ON e.rid = a.rid AND e.ro = a.ro
 		%s`,
-		known, f.col("userId"), f.col("resourceId"), role, f.table, users.col("id"), users.table, resJoin))
+		known, f.idCol("userId"), f.idCol("resourceId"), role, f.table, users.idCol("id"), users.table, resJoin))
 	return err
 }
 
-func validateAssignments(ctx context.Context, conn *sql.Conn, f, users, resources *stagedFile) error {
+func validateAssignments(ctx context.Context, conn *sql.Conn, f, users, resources *stagedFile, fs FileSet) error {
 	if err := keyAssignments(ctx, conn, f, users, resources); err != nil {
 		return err
 	}
-	var emptyUser, emptyRes, unknownUser, unknownRes sql.NullInt64
-	if err := conn.QueryRowContext(ctx, `SELECT
-		min(rec) FILTER (WHERE no_user),
-		min(rec) FILTER (WHERE no_resource),
-		min(rec) FILTER (WHERE NOT no_user AND user_key IS NULL),
-		min(rec) FILTER (WHERE NOT no_resource AND NOT known_resource)
-		FROM assignment_keys`).Scan(&emptyUser, &emptyRes, &unknownUser, &unknownRes); err != nil {
+	var emptyUser, emptyRes sql.NullInt64
+	if err := conn.QueryRowContext(ctx, `SELECT min(rec) FILTER (WHERE no_user), min(rec) FILTER (WHERE no_resource) FROM assignment_keys`).
+		Scan(&emptyUser, &emptyRes); err != nil {
 		return err
-	}
-	value := func(rec int64, col string) string {
-		var v sql.NullString
-		conn.QueryRowContext(ctx, `SELECT `+f.col(col)+` FROM `+f.table+` WHERE rowid = ?`, rec).Scan(&v)
-		return v.String
 	}
 	switch {
 	case emptyUser.Valid:
 		return recordError(f, emptyUser.Int64, "userId", "empty userId")
 	case emptyRes.Valid:
 		return recordError(f, emptyRes.Int64, "resourceId", "empty resourceId")
-	case unknownUser.Valid:
-		return recordError(f, unknownUser.Int64, "userId",
-			fmt.Sprintf("unknown user %q (not in %s)", value(unknownUser.Int64, "userId"), filepath.Base(users.path)))
-	case unknownRes.Valid:
-		return recordError(f, unknownRes.Int64, "resourceId",
-			fmt.Sprintf("unknown resource %q (not in %s)", value(unknownRes.Int64, "resourceId"), filepath.Base(resources.path)))
 	}
-	return nil
+	const unknownUser, unknownResource = "NOT no_user AND user_key IS NULL", "NOT no_resource AND NOT known_resource"
+	if err := unknownRefs(ctx, conn, f, "userId", unknownUser, "user", users, fs); err != nil {
+		return err
+	}
+	if resources != nil {
+		if err := unknownRefs(ctx, conn, f, "resourceId", unknownResource, "resource", resources, fs); err != nil {
+			return err
+		}
+	}
+	if !fs.SkipUnknown {
+		return nil
+	}
+	// Drop the skipped records and number the entitlements again, so that
+	// no entitlement is left that only they held.
+	res, err := conn.ExecContext(ctx, fmt.Sprintf(`DELETE FROM %s WHERE rowid IN (SELECT rec FROM assignment_keys WHERE (%s) OR (%s))`,
+		f.table, unknownUser, unknownResource))
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return nil
+	}
+	var left int64
+	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM `+f.table).Scan(&left); err != nil {
+		return err
+	}
+	if left == 0 {
+		return &tenant.InputError{File: f.path, Msg: "no assignment names a known user and resource: nothing to ingest"}
+	}
+	return keyAssignments(ctx, conn, f, users, resources)
+}
+
+// unknownRefs reports, all at once, the assignments whose user (or
+// resource) the other file lacks: how many, naming the first ten, at the
+// first one's line. With FileSet.SkipUnknown it warns instead, and the
+// snapshot leaves those assignments out.
+func unknownRefs(ctx context.Context, conn *sql.Conn, f *stagedFile, field, cond, what string, other *stagedFile, fs FileSet) error {
+	var records, distinct int64
+	var first sql.NullInt64
+	if err := conn.QueryRowContext(ctx, fmt.Sprintf(`SELECT count(*), count(DISTINCT v), min(rec) FROM (
+		SELECT k.rec, %s AS v FROM assignment_keys k JOIN %s a ON a.rowid = k.rec WHERE %s)`, f.idCol(field), f.table, cond)).
+		Scan(&records, &distinct, &first); err != nil {
+		return err
+	}
+	if records == 0 {
+		return nil
+	}
+	rows, err := conn.QueryContext(ctx, fmt.Sprintf(`SELECT v FROM (
+		SELECT %s AS v, min(k.rec) AS first FROM assignment_keys k JOIN %s a ON a.rowid = k.rec WHERE %s GROUP BY v)
+		ORDER BY first LIMIT 10`, f.idCol(field), f.table, cond))
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var names []string
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			return err
+		}
+		names = append(names, strconv.Quote(v))
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	list := strings.Join(names, ", ")
+	if distinct > int64(len(names)) {
+		list += fmt.Sprintf(" and %d more", distinct-int64(len(names)))
+	}
+	var msg string
+	if records == 1 {
+		msg = fmt.Sprintf("1 assignment names an unknown %s (not in %s): %s", what, filepath.Base(other.path), list)
+	} else if distinct == 1 {
+		msg = fmt.Sprintf("%d assignments name an unknown %s (not in %s): %s", records, what, filepath.Base(other.path), list)
+	} else {
+		msg = fmt.Sprintf("%d assignments name %d unknown %ss (not in %s): %s", records, distinct, what, filepath.Base(other.path), list)
+	}
+	if fs.SkipUnknown {
+		line, _ := recordLine(f.source, first.Int64)
+		fs.warn("%s: %s; left out (--skip-unknown), the first at line %d", f.path, msg, line)
+		return nil
+	}
+	return recordError(f, first.Int64, field, msg+" (the first is here; --skip-unknown ingests the rest)")
 }
 
 // duplicate reports the second record whose key equals an earlier one's.
@@ -502,7 +596,7 @@ func duplicate(ctx context.Context, conn *sql.Conn, f *stagedFile, key, field st
 	if err != nil {
 		return err
 	}
-	first, _ := recordLine(f.path, f.format, prev)
+	first, _ := recordLine(f.source, prev)
 	return recordError(f, rid, field, fmt.Sprintf("duplicate %s %q (first at %d)", field, k, first))
 }
 
@@ -533,6 +627,9 @@ func (s *Store) writeSnapshot(ctx context.Context, conn *sql.Conn, source, detai
 	var cols []string
 	for _, c := range userColumns {
 		expr := users.col(c.name)
+		if c.name == "id" || c.name == "managerId" {
+			expr = users.idCol(c.name)
+		}
 		if c.name == "accountEnabled" {
 			expr = fmt.Sprintf("CASE WHEN %s IS NULL THEN NULL ELSE lower(%s) IN ('true', '1', 'yes', 't', 'y') END", expr, expr)
 		}
@@ -546,6 +643,9 @@ func (s *Store) writeSnapshot(ctx context.Context, conn *sql.Conn, source, detai
 	}
 	// Extra user columns become attributes.
 	for _, name := range users.order {
+		if to, ok := users.mapped[strings.ToLower(name)]; ok {
+			name = to
+		}
 		if slices.ContainsFunc(userColumns, func(c column) bool { return strings.EqualFold(c.name, name) }) {
 			continue
 		}
@@ -558,7 +658,7 @@ func (s *Store) writeSnapshot(ctx context.Context, conn *sql.Conn, source, detai
 	// assignments name (type unknown).
 	if resources != nil {
 		if err := exec(fmt.Sprintf(`INSERT INTO resources SELECT ?, %s, lower(%s), %s FROM %s`,
-			resources.col("id"), resources.col("type"), resources.col("displayName"), resources.table), id); err != nil {
+			resources.idCol("id"), resources.col("type"), resources.col("displayName"), resources.table), id); err != nil {
 			return snap, err
 		}
 	} else {
@@ -569,7 +669,9 @@ func (s *Store) writeSnapshot(ctx context.Context, conn *sql.Conn, source, detai
 	if err := exec(`INSERT INTO entitlements SELECT ?, ekey, rid, ro FROM entitlement_keys`, id); err != nil {
 		return snap, err
 	}
-	if err := exec(`INSERT INTO assignments SELECT DISTINCT ?, user_key, ekey FROM assignment_keys`, id); err != nil {
+	// Assignments to unknown users or resources are left out (when
+	// --skip-unknown let them through validation).
+	if err := exec(`INSERT INTO assignments SELECT DISTINCT ?, user_key, ekey FROM assignment_keys WHERE user_key IS NOT NULL AND known_resource`, id); err != nil {
 		return snap, err
 	}
 	if err := exec(`INSERT INTO snapshots VALUES ($1, $2, $3, $4,
@@ -591,75 +693,4 @@ func (s *Store) writeSnapshot(ctx context.Context, conn *sql.Conn, source, detai
 		return snap, err
 	}
 	return s.Snapshot(ctx, id)
-}
-
-func isTSV(path string) bool { return strings.Contains(strings.ToLower(filepath.Base(path)), ".tsv") }
-
-// readHeader reads and checks the header line of a CSV file.
-func readHeader(path string, comma rune) ([]string, error) {
-	if strings.HasSuffix(path, ".gz") || strings.HasSuffix(path, ".zst") {
-		return nil, &tenant.InputError{File: path, Msg: "compressed CSV is not supported: decompress it first"}
-	}
-	fh, err := os.Open(path)
-	if err != nil {
-		return nil, &tenant.InputError{File: path, Msg: err.Error()}
-	}
-	defer fh.Close()
-	br := bufio.NewReader(fh)
-	head, _ := br.Peek(64 << 10)
-	if i := bytes.IndexByte(head, '\n'); i >= 0 {
-		head = head[:i]
-	}
-	if !utf8.Valid(head) || bytes.IndexByte(head, 0) >= 0 {
-		return nil, &tenant.InputError{File: path, Line: 1, Msg: "not a UTF-8 text CSV file (invalid byte sequence in the header)"}
-	}
-	r := csv.NewReader(br)
-	r.Comma = comma
-	r.FieldsPerRecord = -1
-	header, err := r.Read()
-	if err != nil {
-		msg := err.Error()
-		var pe *csv.ParseError
-		if errors.As(err, &pe) {
-			msg = pe.Err.Error()
-		}
-		return nil, &tenant.InputError{File: path, Line: 1, Msg: "not a CSV header: " + msg}
-	}
-	header[0] = strings.TrimPrefix(header[0], "\ufeff") // byte order mark
-	seen := map[string]bool{}
-	for i, h := range header {
-		h = strings.TrimSpace(h)
-		if h == "" {
-			return nil, &tenant.InputError{File: path, Line: 1, Msg: fmt.Sprintf("column %d has no name in the header", i+1)}
-		}
-		if seen[strings.ToLower(h)] {
-			return nil, &tenant.InputError{File: path, Line: 1, Field: h, Msg: "column appears twice in the header"}
-		}
-		seen[strings.ToLower(h)] = true
-		header[i] = h
-	}
-	return header, nil
-}
-
-// badJSONLine finds the first line of a JSONL file that is not a JSON
-// object. Only the error path calls it.
-func badJSONLine(path string) (int, string, bool) {
-	fh, err := os.Open(path)
-	if err != nil {
-		return 0, "", false
-	}
-	defer fh.Close()
-	sc := bufio.NewScanner(fh)
-	sc.Buffer(make([]byte, 1<<20), 1<<30)
-	for line := 1; sc.Scan(); line++ {
-		b := bytes.TrimSpace(sc.Bytes())
-		if len(b) == 0 {
-			continue
-		}
-		var obj map[string]json.RawMessage
-		if err := json.Unmarshal(b, &obj); err != nil {
-			return line, err.Error(), true
-		}
-	}
-	return 0, "", false
 }

@@ -1,0 +1,249 @@
+package store
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"unicode/utf16"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/rolemine/rolemine/tenant"
+)
+
+// utf16File encodes text as UTF-16 with a byte order mark.
+func utf16File(t *testing.T, dir, name, text string, order binary.AppendByteOrder) string {
+	t.Helper()
+	bom := []byte{0xFF, 0xFE}
+	if order == binary.AppendByteOrder(binary.BigEndian) {
+		bom = []byte{0xFE, 0xFF}
+	}
+	b := bom
+	for _, u := range utf16.Encode([]rune(text)) {
+		b = order.AppendUint16(b, u)
+	}
+	p := filepath.Join(dir, name)
+	require.NoError(t, os.WriteFile(p, b, 0o644))
+	return p
+}
+
+// held returns the snapshot's assignments as "user resource role" lines.
+func held(t *testing.T, s *Store, snap tenant.Snapshot) []string {
+	t.Helper()
+	rows, err := s.db.Query(`SELECT u.id, e.resource_id, e.role FROM assignments a
+		JOIN users u ON u.snapshot_id = a.snapshot_id AND u.user_key = a.user_key
+		JOIN entitlements e ON e.snapshot_id = a.snapshot_id AND e.entitlement_key = a.entitlement_key
+		WHERE a.snapshot_id = ? ORDER BY 1, 2, 3`, snap.ID)
+	require.NoError(t, err)
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var u, r, ro string
+		require.NoError(t, rows.Scan(&u, &r, &ro))
+		out = append(out, u+" "+r+" "+ro)
+	}
+	require.NoError(t, rows.Err())
+	return out
+}
+
+const (
+	guidA = "3f2504e0-4f89-11d3-9a0c-0305e82c3301"
+	guidB = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
+	guidG = "a8eee05a-3e7a-445f-b714-17bd8410e61e"
+)
+
+// Files as people have them all give the same snapshot as the plain one.
+func TestIngestFilesPeopleHave(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	plainUsers := write(t, dir, "users.csv", "id,displayName,jobTitle\n"+guidA+",\"Müller, Anna\",Clerk\n"+guidB+",Bo,Clerk\n")
+	plainAsg := write(t, dir, "assignments.csv", "userId,resourceId,role\n"+guidA+","+guidG+",Member\n"+guidB+","+guidG+",Owner\n")
+	want := []string{guidA + " " + guidG + " Member", guidB + " " + guidG + " Owner"}
+
+	up := strings.ToUpper
+	cases := map[string]FileSet{
+		"plain": {Users: plainUsers, Assignments: plainAsg},
+		"semicolons (European Excel)": {
+			Users:       write(t, dir, "semi-users.csv", "id;displayName;jobTitle\r\n"+guidA+";Müller, Anna;Clerk\r\n"+guidB+";Bo;Clerk\r\n"),
+			Assignments: write(t, dir, "semi-asg.csv", "userId;resourceId;role\r\n"+guidA+";"+guidG+";Member\r\n"+guidB+";"+guidG+";Owner\r\n")},
+		"sep= first line": {
+			Users:       write(t, dir, "sep-users.csv", "sep=;\r\nid;displayName;jobTitle\r\n"+guidA+";\"Müller; Anna\";Clerk\r\n"+guidB+";Bo;Clerk\r\n"),
+			Assignments: write(t, dir, "sep-asg.csv", "sep=,\nuserId,resourceId,role\n"+guidA+","+guidG+",Member\n"+guidB+","+guidG+",Owner\n")},
+		"UTF-16 little-endian with BOM, tab-separated (Excel's Unicode text)": {
+			Users:       utf16File(t, dir, "u16-users.csv", "id\tdisplayName\tjobTitle\r\n"+guidA+"\tMüller, Anna\tClerk\r\n"+guidB+"\tBo\tClerk\r\n", binary.LittleEndian),
+			Assignments: plainAsg},
+		"UTF-16 big-endian with BOM and sep= line": {
+			Users:       plainUsers,
+			Assignments: utf16File(t, dir, "u16be-asg.csv", "sep=;\nuserId;resourceId;role\n"+guidA+";"+guidG+";Member\n"+guidB+";"+guidG+";Owner\n", binary.BigEndian)},
+		"UTF-8 BOM": {
+			Users: write(t, dir, "bom-users.csv", "\ufeffid,displayName,jobTitle\n"+guidA+",Anna,Clerk\n"+guidB+",Bo,Clerk\n"), Assignments: plainAsg},
+		"upper-case and braced GUIDs": {
+			Users:       write(t, dir, "upper-users.csv", "id,displayName,jobTitle\n"+up(guidA)+",Anna,Clerk\n{"+up(guidB)+"},Bo,Clerk\n"),
+			Assignments: write(t, dir, "upper-asg.csv", "userId,resourceId,role\n"+guidA+","+up(guidG)+",Member\n"+up(guidB)+","+guidG+",Owner\n")},
+		"JSON array": {
+			Users:       write(t, dir, "users.json", "[\n  {\"id\": \""+guidA+"\", \"jobTitle\": \"Clerk\"},\n  {\"id\": \""+guidB+"\", \"jobTitle\": \"Clerk\"}\n]\n"),
+			Assignments: write(t, dir, "asg.json", `[{"userId":"`+guidA+`","resourceId":"`+guidG+`","role":"Member"},{"userId":"`+guidB+`","resourceId":"`+guidG+`","role":"Owner"}]`)},
+	}
+	for name, fs := range cases {
+		t.Run(name, func(t *testing.T) {
+			s := openTemp(t)
+			snap, err := s.IngestFiles(ctx, fs)
+			require.NoError(t, err)
+			require.Equal(t, int64(2), snap.Users)
+			require.Equal(t, want, held(t, s, snap))
+			data, err := s.Load(ctx, snap)
+			require.NoError(t, err)
+			title := data.Dataset.Attribute("jobTitle")
+			require.NotNil(t, title)
+			require.Equal(t, []string{"", "Clerk"}, title.Values, "code 0 is the missing value")
+		})
+	}
+}
+
+func TestIngestFileErrorsKeepTheirLines(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	users := write(t, dir, "users.csv", "id\nu1\nu2\n")
+	cases := []struct {
+		name  string
+		files FileSet
+		want  string
+	}{
+		{"sep= line counts", FileSet{Users: write(t, dir, "sep.csv", "sep=;\nid;jobTitle\nu1;A\n;B\n"), Assignments: write(t, dir, "a.csv", "userId,resourceId\nu1,g\n")},
+			"sep.csv: line 4: field \"id\": empty id"},
+		{"UTF-16 lines", FileSet{Users: utf16File(t, dir, "u16.csv", "id,jobTitle\nu1,A\nu1,B\n", binary.LittleEndian), Assignments: write(t, dir, "a2.csv", "userId,resourceId\nu1,g\n")},
+			"u16.csv: line 3: field \"id\": duplicate id \"u1\" (first at 2)"},
+		{"JSON array element", FileSet{Users: users, Assignments: write(t, dir, "a.json", "[\n{\"userId\":\"u1\",\"resourceId\":\"g\"},\n{\"userId\":\"\",\n \"resourceId\":\"g\"}\n]")},
+			"a.json: line 3: field \"userId\": empty userId"},
+		{"malformed JSON array", FileSet{Users: users, Assignments: write(t, dir, "bad.json", "[\n{\"userId\":\"u1\",\"resourceId\":\"g\"},\n{\"userId\":\"u2\" \"resourceId\":\"g\"}\n]")},
+			"bad.json: line 3: malformed JSON"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := openTemp(t).IngestFiles(ctx, tc.files)
+			var ie *tenant.InputError
+			require.True(t, errors.As(err, &ie), "%v", err)
+			require.Contains(t, err.Error(), tc.want)
+		})
+	}
+}
+
+func TestIngestMapAndTitleWarnings(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	asg := write(t, dir, "a.csv", "userId,resourceId\nu1,g\nu2,g\n")
+	var warnings []string
+	warn := func(m string) { warnings = append(warnings, m) }
+
+	renamed := write(t, dir, "renamed.csv", "id,job_title,cost_ctr\nu1,Clerk,C1\nu2,Clerk,C2\n")
+	s := openTemp(t)
+	_, err := s.IngestFiles(ctx, FileSet{Users: renamed, Assignments: asg, Warn: warn})
+	require.NoError(t, err)
+	require.Equal(t, []string{`renamed.csv has no jobTitle column (the header has: id, job_title, cost_ctr); if "job_title" holds the titles, add --map jobTitle=job_title`}, warnings)
+
+	warnings = nil
+	snap, err := s.IngestFiles(ctx, FileSet{Users: renamed, Assignments: asg, Warn: warn,
+		Map: map[string]string{"jobTitle": "job_title", "costCenter": "COST_CTR"}})
+	require.NoError(t, err)
+	require.Empty(t, warnings)
+	data, err := s.Load(ctx, snap)
+	require.NoError(t, err)
+	require.Equal(t, []string{"", "Clerk"}, data.Dataset.Attribute("jobTitle").Values)
+	require.Equal(t, []string{"", "C1", "C2"}, data.Dataset.Attribute("costCenter").Values)
+	require.Nil(t, data.Dataset.Attribute("job_title"), "a mapped column is read once, under its new name")
+	require.Nil(t, data.Dataset.Attribute("cost_ctr"))
+
+	_, err = s.IngestFiles(ctx, FileSet{Users: renamed, Assignments: asg, Map: map[string]string{"jobTitle": "jobtitel"}})
+	require.EqualError(t, err, `--map jobTitle=jobtitel: no input file has a column "jobtitel"`)
+
+	warnings = nil
+	_, err = s.IngestFiles(ctx, FileSet{Users: write(t, dir, "blank.csv", "id,jobTitle\nu1,\nu2, \n"), Assignments: asg, Warn: warn})
+	require.NoError(t, err)
+	require.Equal(t, []string{"the jobTitle column of blank.csv is empty in every record: job functions cannot be mined by title"}, warnings)
+
+	warnings = nil
+	_, err = s.IngestFiles(ctx, FileSet{Users: write(t, dir, "most.csv", "id,jobTitle\nu1,\nu2,\nu3,Clerk\n"), Assignments: asg, Warn: warn})
+	require.NoError(t, err)
+	require.Equal(t, []string{"the jobTitle column of most.csv is empty for 2 of 3 users"}, warnings)
+}
+
+func TestIngestUnknownUsersAllAtOnce(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	users := write(t, dir, "users.csv", "id,jobTitle\nu1,A\nu2,B\n")
+	var b strings.Builder
+	b.WriteString("userId,resourceId\nu1,g1\n")
+	for i := 0; i < 14; i++ {
+		fmt.Fprintf(&b, "x%d,g1\nx%d,g2\n", i, i) // 14 unknown users, 28 assignments
+	}
+	b.WriteString("u2,g2\n")
+	asg := write(t, dir, "a.csv", b.String())
+
+	s := openTemp(t)
+	_, err := s.IngestFiles(ctx, FileSet{Users: users, Assignments: asg})
+	require.EqualError(t, err, asg+`: line 3: field "userId": 28 assignments name 14 unknown users (not in users.csv): `+
+		`"x0", "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9" and 4 more (the first is here; --skip-unknown ingests the rest)`)
+	_, err = s.Latest(ctx)
+	require.ErrorIs(t, err, ErrNoSnapshot)
+
+	var warnings []string
+	snap, err := s.IngestFiles(ctx, FileSet{Users: users, Assignments: asg, SkipUnknown: true, Warn: func(m string) { warnings = append(warnings, m) }})
+	require.NoError(t, err)
+	require.Equal(t, []string{"u1 g1 Member", "u2 g2 Member"}, held(t, s, snap))
+	require.Equal(t, int64(2), snap.Entitlements)
+	require.Len(t, warnings, 1)
+	require.Contains(t, warnings[0], "28 assignments name 14 unknown users")
+	require.Contains(t, warnings[0], "left out (--skip-unknown), the first at line 3")
+
+	// Only unknown users: nothing to ingest.
+	_, err = s.IngestFiles(ctx, FileSet{Users: users, Assignments: write(t, dir, "none.csv", "userId,resourceId\nzz,g1\n"), SkipUnknown: true})
+	require.ErrorContains(t, err, "no assignment names a known user and resource")
+}
+
+// FuzzCSVSource: any bytes in a .csv file either give a header of named,
+// distinct columns or an InputError naming the file; nothing panics, and
+// the temporary copy is removed.
+func FuzzCSVSource(f *testing.F) {
+	f.Add([]byte("id,jobTitle\nu1,A\n"))
+	f.Add([]byte("sep=;\nid;jobTitle\nu1;A\n"))
+	f.Add([]byte("\xff\xfei\x00d\x00\n\x00u\x001\x00"))
+	f.Add([]byte("\xfe\xff\x00s\x00e\x00p\x00=\x00;\x00\n"))
+	f.Add([]byte("\"a;b\",c;d\n"))
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		path := filepath.Join(dir, "in.csv")
+		require.NoError(t, os.WriteFile(path, data, 0o644))
+		src, err := openSource(path, FormatCSV)
+		if err != nil {
+			var ie *tenant.InputError
+			require.True(t, errors.As(err, &ie), "%v", err)
+			require.Equal(t, path, ie.File)
+			return
+		}
+		defer func() {
+			src.close()
+			if src.temp {
+				require.NoFileExists(t, src.read)
+			}
+		}()
+		header, err := readHeader(src)
+		if err != nil {
+			var ie *tenant.InputError
+			require.True(t, errors.As(err, &ie), "%v", err)
+			require.Equal(t, path, ie.File)
+			return
+		}
+		seen := map[string]bool{}
+		for _, h := range header {
+			require.NotEmpty(t, h)
+			require.False(t, seen[strings.ToLower(h)])
+			seen[strings.ToLower(h)] = true
+		}
+		recordLine(src, 0)
+	})
+}
