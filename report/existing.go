@@ -127,8 +127,9 @@ func CompareExisting(snapshotID int64, run *tenant.Run, existing []tenant.Existi
 	return c
 }
 
-// WriteComparison renders the comparison as table, csv or json.
-func WriteComparison(w io.Writer, c *Comparison, format string) error {
+// WriteComparison renders the comparison as table, csv or json; a table is
+// laid out by l.
+func WriteComparison(w io.Writer, c *Comparison, format string, l render.Layout) error {
 	switch format {
 	case render.JSON:
 		return render.WriteJSON(w, c)
@@ -145,12 +146,15 @@ func WriteComparison(w io.Writer, c *Comparison, format string) error {
 			fmt.Fprintln(w, "The snapshot holds no existing access package (ingest from Graph with EntitlementManagement.Read.All to compare).")
 			return nil
 		}
-		fmt.Fprintf(w, "%d proposed packages beside the %d access packages that exist; %d existing packages match no proposal.\n\n", len(c.Matches), c.Existing, len(c.Unmatched))
+		render.WriteParagraph(w, l.Width, fmt.Sprintf("%s beside the %s; %s.", render.Count(len(c.Matches), "proposed package"), render.Count(c.Existing, "access package that exists", "access packages that exist"),
+			render.Count(len(c.Unmatched), "existing package matches no proposal", "existing packages match no proposal")))
+		fmt.Fprintln(w)
 		rows := make([][]string, len(c.Matches))
 		for i, m := range c.Matches {
 			rows[i] = []string{m.PackageName, m.ExistingName, ftoa(m.Jaccard), strconv.Itoa(len(m.Missing)), strconv.Itoa(len(m.Extra)), fmt.Sprintf("%d/%d", m.Both, m.Members)}
 		}
-		return render.WriteTable(w, []string{"PROPOSED", "CLOSEST EXISTING", "JACCARD", "MISSING THERE", "ONLY THERE", "ALREADY ASSIGNED"}, rows, 100)
+		return writeTable(w, l, []render.Column{{Name: "PROPOSED", Wrap: true}, {Name: "CLOSEST EXISTING", Wrap: true}, {Name: "JACCARD"},
+			{Name: "MISSING THERE"}, {Name: "ONLY THERE"}, {Name: "ALREADY ASSIGNED"}}, rows)
 	}
 	return render.CheckFormat(format, render.Table, render.CSV, render.JSON)
 }

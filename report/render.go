@@ -11,8 +11,36 @@ import (
 
 func ftoa(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
 
-// WriteOverprovisioning renders the report as table, csv or json.
-func WriteOverprovisioning(w io.Writer, rep *Overprovisioning, format string) error {
+// limited returns the first l.Limit of n rows (all when 0) and writes,
+// after the table, how many it left out.
+func limited(n int, l render.Layout) int {
+	if l.Limit > 0 && l.Limit < n {
+		return l.Limit
+	}
+	return n
+}
+
+// more says how many rows a limited table left out.
+func more(w io.Writer, shown, n int) {
+	if shown < n {
+		fmt.Fprintf(w, "… %d more (--limit 0 shows all).\n", n-shown)
+	}
+}
+
+// writeTable writes a table laid out by l, its rows cut at l.Limit.
+func writeTable(w io.Writer, l render.Layout, cols []render.Column, rows [][]string) error {
+	shown := limited(len(rows), l)
+	t := render.TextTable{Columns: cols, Rows: rows[:shown]}
+	if err := t.Write(w, l.Width); err != nil {
+		return err
+	}
+	more(w, shown, len(rows))
+	return nil
+}
+
+// WriteOverprovisioning renders the report as table, csv or json; a table
+// is laid out by l.
+func WriteOverprovisioning(w io.Writer, rep *Overprovisioning, format string, l render.Layout) error {
 	switch format {
 	case render.JSON:
 		return render.WriteJSON(w, rep)
@@ -28,8 +56,11 @@ func WriteOverprovisioning(w io.Writer, rep *Overprovisioning, format string) er
 		return render.WriteCSV(w, header, rows)
 	case render.Table:
 		s := rep.Summary
-		fmt.Fprintf(w, "%d findings for %d of %d users (%d privileged); %d likely movers; %d title mismatches; %d disabled accounts, %d guests and %d service accounts hold access.\n\n",
-			s.Findings, s.UsersWithExcess, s.Users, s.Sensitive, s.Movers, s.TitleMismatches, s.Disabled, s.Guests, s.NonPerson)
+		render.WriteParagraph(w, l.Width, fmt.Sprintf("%s for %d of %d users (%d privileged); %s; %s; %s, %s and %s hold access.",
+			render.Count(s.Findings, "finding"), s.UsersWithExcess, s.Users, s.Sensitive,
+			render.Count(s.Movers, "likely mover"), render.Count(s.TitleMismatches, "title mismatch"),
+			render.Count(s.Disabled, "disabled account"), render.Count(s.Guests, "guest"), render.Count(s.NonPerson, "service account")))
+		fmt.Fprintln(w)
 		rows := make([][]string, len(rep.Findings))
 		for i, f := range rep.Findings {
 			user := f.UserPrincipalName
@@ -38,7 +69,7 @@ func WriteOverprovisioning(w io.Writer, rep *Overprovisioning, format string) er
 			}
 			rows[i] = []string{ftoa(f.Score), user, f.Role + " on " + f.ResourceName, f.Reason}
 		}
-		if err := render.WriteTable(w, []string{"SCORE", "USER", "ACCESS", "REASON"}, rows, 120); err != nil {
+		if err := writeTable(w, l, []render.Column{{Name: "SCORE"}, {Name: "USER", Wrap: true}, {Name: "ACCESS", Wrap: true}, {Name: "REASON", Wrap: true}}, rows); err != nil {
 			return err
 		}
 		if len(rep.Movers) > 0 {
@@ -47,7 +78,7 @@ func WriteOverprovisioning(w io.Writer, rep *Overprovisioning, format string) er
 			for i, m := range rep.Movers {
 				rows[i] = []string{m.UserPrincipalName, m.JobFunction, m.FormerFunction, fmt.Sprintf("%d of %d", m.Held, m.Distinct)}
 			}
-			if err := render.WriteTable(w, []string{"MOVER", "JOB FUNCTION", "LIKELY FORMER JOB FUNCTION", "HELD"}, rows, 120); err != nil {
+			if err := writeTable(w, l, []render.Column{{Name: "MOVER", Wrap: true}, {Name: "JOB FUNCTION", Wrap: true}, {Name: "LIKELY FORMER JOB FUNCTION", Wrap: true}, {Name: "HELD"}}, rows); err != nil {
 				return err
 			}
 		}
@@ -57,7 +88,8 @@ func WriteOverprovisioning(w io.Writer, rep *Overprovisioning, format string) er
 			for i, m := range rep.TitleMismatches {
 				rows[i] = []string{m.UserPrincipalName, m.JobTitle, m.JobFunction, percent(m.OwnShare), m.AccessMatches, percent(m.MatchShare)}
 			}
-			if err := render.WriteTable(w, []string{"TITLE MISMATCH", "TITLE", "SELECTS", "HELD", "ACCESS MATCHES", "HELD"}, rows, 120); err != nil {
+			if err := writeTable(w, l, []render.Column{{Name: "TITLE MISMATCH", Wrap: true}, {Name: "TITLE", Wrap: true, Drop: 1}, {Name: "SELECTS", Wrap: true},
+				{Name: "HELD"}, {Name: "ACCESS MATCHES", Wrap: true}, {Name: "HELD"}}, rows); err != nil {
 				return err
 			}
 		}
@@ -67,16 +99,17 @@ func WriteOverprovisioning(w io.Writer, rep *Overprovisioning, format string) er
 			for i, a := range rep.Accounts {
 				rows[i] = []string{a.Kind, a.UserPrincipalName, strconv.Itoa(a.Grants), a.Reason}
 			}
-			return render.WriteTable(w, []string{"ACCOUNT", "USER", "GRANTS", "REASON"}, rows, 120)
+			return writeTable(w, l, []render.Column{{Name: "ACCOUNT"}, {Name: "USER", Wrap: true}, {Name: "GRANTS", Drop: 1}, {Name: "REASON", Wrap: true}}, rows)
 		}
 		return nil
 	}
 	return render.CheckFormat(format, render.Table, render.CSV, render.JSON)
 }
 
-// WriteSoD renders the report as table, csv or json. The CSV holds the
-// violations, then the package conflicts, with a kind column.
-func WriteSoD(w io.Writer, rep *SoD, format string) error {
+// WriteSoD renders the report as table, csv or json; a table is laid out
+// by l. The CSV holds the violations, then the package conflicts, with a
+// kind column.
+func WriteSoD(w io.Writer, rep *SoD, format string, l render.Layout) error {
 	ents := func(d []string) string { return strings.Join(d, "; ") }
 	switch format {
 	case render.JSON:
@@ -103,10 +136,12 @@ func WriteSoD(w io.Writer, rep *SoD, format string) error {
 		}
 		return render.WriteCSV(w, header, rows)
 	case render.Table:
-		fmt.Fprintf(w, "%d users violate a rule today; %d proposed packages grant both sides of a rule; %d package pairs and %d package-group pairs must be marked incompatible.\n",
-			len(rep.Violations), len(rep.PackageConflicts), len(rep.Incompatible), len(rep.IncompatibleGroups))
+		render.WriteParagraph(w, l.Width, fmt.Sprintf("%s today; %s; %s and %s must be marked incompatible.",
+			render.Count(len(rep.Violations), "user violates a rule", "users violate a rule"),
+			render.Count(len(rep.PackageConflicts), "proposed package grants both sides of a rule", "proposed packages grant both sides of a rule"),
+			render.Count(len(rep.Incompatible), "package pair"), render.Count(len(rep.IncompatibleGroups), "package-group pair")))
 		if len(rep.Unmatched) > 0 {
-			fmt.Fprintf(w, "Rules that match no entitlement of this snapshot: %s\n", strings.Join(rep.Unmatched, "; "))
+			render.WriteParagraph(w, l.Width, "Rules that match no entitlement of this snapshot: "+strings.Join(rep.Unmatched, "; "))
 		}
 		fmt.Fprintln(w)
 		var rows [][]string
@@ -116,16 +151,31 @@ func WriteSoD(w io.Writer, rep *SoD, format string) error {
 		for _, c := range rep.PackageConflicts {
 			rows = append(rows, []string{c.Severity, c.Rule, "package " + c.PackageID, c.Reason})
 		}
-		if err := render.WriteTable(w, []string{"SEVERITY", "RULE", "WHO", "REASON"}, rows, 120); err != nil {
+		if err := writeTable(w, l, []render.Column{{Name: "SEVERITY"}, {Name: "RULE", Wrap: true}, {Name: "WHO", Wrap: true}, {Name: "REASON", Wrap: true}}, rows); err != nil {
 			return err
 		}
+		if len(rep.Incompatible) > 0 || len(rep.IncompatibleGroups) > 0 {
+			fmt.Fprintln(w)
+			render.WriteParagraph(w, l.Width, "Mark incompatible in Entra (each package's incompatible access packages or groups):")
+			var rows [][]string
+			for _, c := range rep.Incompatible {
+				rows = append(rows, []string{c.Severity, c.PackageID, c.OtherID, c.Rule})
+			}
+			for _, g := range rep.IncompatibleGroups {
+				rows = append(rows, []string{g.Severity, g.PackageID, "group " + g.GroupName, g.Rule})
+			}
+			if err := writeTable(w, l, []render.Column{{Name: "SEVERITY"}, {Name: "PACKAGE", Wrap: true}, {Name: "INCOMPATIBLE WITH", Wrap: true}, {Name: "RULE", Wrap: true}}, rows); err != nil {
+				return err
+			}
+		}
 		if len(rep.Suggested) > 0 {
-			fmt.Fprintf(w, "\n%d suggested rules (pairs the same job functions hold but their members never hold together):\n", len(rep.Suggested))
+			fmt.Fprintln(w)
+			render.WriteParagraph(w, l.Width, render.Count(len(rep.Suggested), "suggested rule")+" (pairs the same job functions hold but their members never hold together):")
 			rows := make([][]string, len(rep.Suggested))
 			for i, s := range rep.Suggested {
 				rows[i] = []string{s.LeftName, s.RightName, strconv.Itoa(s.Together), ftoa(s.Expected), s.CoveredBy}
 			}
-			return render.WriteTable(w, []string{"LEFT", "RIGHT", "TOGETHER", "EXPECTED", "COVERED BY"}, rows, 120)
+			return writeTable(w, l, []render.Column{{Name: "LEFT", Wrap: true}, {Name: "RIGHT", Wrap: true}, {Name: "TOGETHER"}, {Name: "EXPECTED"}, {Name: "COVERED BY", Wrap: true, Drop: 1}}, rows)
 		}
 		return nil
 	}
@@ -140,9 +190,9 @@ func entStrings[E fmt.Stringer](es []E) []string {
 	return out
 }
 
-// WriteImpact renders the impact view as table, csv or json. The CSV has a
-// row per user and change.
-func WriteImpact(w io.Writer, imp *Impact, format string) error {
+// WriteImpact renders the impact view as table, csv or json; a table is
+// laid out by l. The CSV has a row per user and change.
+func WriteImpact(w io.Writer, imp *Impact, format string, l render.Layout) error {
 	switch format {
 	case render.JSON:
 		return render.WriteJSON(w, imp)
@@ -161,13 +211,14 @@ func WriteImpact(w io.Writer, imp *Impact, format string) error {
 		return render.WriteCSV(w, header, rows)
 	case render.Table:
 		s := imp.Summary
-		fmt.Fprintf(w, "If the packages replaced today's grants: %d of %d users would gain access (%d grants), %d would lose access (%d grants), %d are unchanged; no job-function package selects %d users.\n\n",
-			s.UsersGaining, s.Users, s.Gained, s.UsersLosing, s.Lost, s.Unchanged, s.WithoutPackage)
+		render.WriteParagraph(w, l.Width, fmt.Sprintf("If the packages replaced today's grants: %d of %d users would gain access (%s), %d would lose access (%s), %d are unchanged; no job-function package selects %s.",
+			s.UsersGaining, s.Users, render.Count(s.Gained, "grant"), s.UsersLosing, render.Count(s.Lost, "grant"), s.Unchanged, render.Count(s.WithoutPackage, "user")))
+		fmt.Fprintln(w)
 		rows := make([][]string, len(imp.Entitlements))
 		for i, e := range imp.Entitlements {
 			rows[i] = []string{e.Role + " on " + e.ResourceName, strconv.Itoa(e.Holders), strconv.Itoa(e.Gain), strconv.Itoa(e.Lose)}
 		}
-		return render.WriteTable(w, []string{"ACCESS", "HOLDERS", "GAIN", "LOSE"}, rows, 120)
+		return writeTable(w, l, []render.Column{{Name: "ACCESS", Wrap: true}, {Name: "HOLDERS"}, {Name: "GAIN"}, {Name: "LOSE"}}, rows)
 	}
 	return render.CheckFormat(format, render.Table, render.CSV, render.JSON)
 }

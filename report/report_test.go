@@ -10,6 +10,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/rolemine/rolemine/internal/render"
 	"github.com/rolemine/rolemine/mining"
 	"github.com/rolemine/rolemine/tenant"
 )
@@ -233,7 +234,7 @@ func TestRenderingIsSafe(t *testing.T) {
 	require.NoError(t, err)
 
 	var buf bytes.Buffer
-	require.NoError(t, WriteOverprovisioning(&buf, rep, "csv"))
+	require.NoError(t, WriteOverprovisioning(&buf, rep, "csv", render.Layout{}))
 	records, err := csv.NewReader(&buf).ReadAll()
 	require.NoError(t, err)
 	for _, rec := range records {
@@ -243,13 +244,13 @@ func TestRenderingIsSafe(t *testing.T) {
 	}
 
 	buf.Reset()
-	require.NoError(t, WriteOverprovisioning(&buf, rep, "table"))
+	require.NoError(t, WriteOverprovisioning(&buf, rep, "table", render.Layout{}))
 	require.NotContains(t, buf.String(), "\x1b", "no terminal escapes in tables")
 	require.Contains(t, buf.String(), "HYPERLINK")
 
 	buf.Reset()
-	require.NoError(t, WriteOverprovisioning(&buf, rep, "json"))
+	require.NoError(t, WriteOverprovisioning(&buf, rep, "json", render.Layout{}))
 	require.NotContains(t, buf.String(), "\x1b")
 
-	require.Error(t, WriteOverprovisioning(&buf, rep, "xml"))
+	require.Error(t, WriteOverprovisioning(&buf, rep, "xml", render.Layout{}))
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/rolemine/rolemine/internal/render"
 	"github.com/rolemine/rolemine/mining"
 	"github.com/rolemine/rolemine/tenant"
 )
@@ -153,7 +154,7 @@ func TestTitleMismatches(t *testing.T) {
 	require.Equal(t, []string{"u1", "u3"}, movers)
 
 	var out bytes.Buffer
-	require.NoError(t, WriteOverprovisioning(&out, rep, "table"))
+	require.NoError(t, WriteOverprovisioning(&out, rep, "table", render.Layout{}))
 	require.Contains(t, out.String(), "2 title mismatches")
 	require.Regexp(t, `u0@contoso.com +Clerk +Clerk / Finance +0\.0% +Analyst / Finance +100\.0%`, out.String())
 }
@@ -462,9 +463,9 @@ func TestCSVNeutralisesFormulasEverywhere(t *testing.T) {
 			}
 		}
 	}
-	check("overprovisioning", func(b *bytes.Buffer) error { return WriteOverprovisioning(b, doc.Over, "csv") })
-	check("sod", func(b *bytes.Buffer) error { return WriteSoD(b, doc.SoD, "csv") })
-	check("impact", func(b *bytes.Buffer) error { return WriteImpact(b, doc.Impact, "csv") })
+	check("overprovisioning", func(b *bytes.Buffer) error { return WriteOverprovisioning(b, doc.Over, "csv", render.Layout{}) })
+	check("sod", func(b *bytes.Buffer) error { return WriteSoD(b, doc.SoD, "csv", render.Layout{}) })
+	check("impact", func(b *bytes.Buffer) error { return WriteImpact(b, doc.Impact, "csv", render.Layout{}) })
 }
 
 func TestCompareExisting(t *testing.T) {
@@ -489,6 +490,6 @@ func TestCompareExisting(t *testing.T) {
 	require.Equal(t, []ExistingMatch{{ID: "ap-clerks", DisplayName: "Clerks (old)", Assignees: 3}, {ID: "ap-orphan", DisplayName: "Nobody's"}}, c.Unmatched,
 		"Jaccard 1/3 is below 0.5, so the old package is also a candidate to review")
 	var buf bytes.Buffer
-	require.NoError(t, WriteComparison(&buf, c, "table"))
+	require.NoError(t, WriteComparison(&buf, c, "table", render.Layout{}))
 	require.Contains(t, buf.String(), "Clerks (old)")
 }

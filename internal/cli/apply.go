@@ -12,6 +12,7 @@ import (
 	"github.com/rolemine/rolemine/export/apply"
 	"github.com/rolemine/rolemine/internal/graphclient"
 	"github.com/rolemine/rolemine/internal/pipeline"
+	"github.com/rolemine/rolemine/internal/render"
 	"github.com/rolemine/rolemine/tenant"
 )
 
@@ -72,7 +73,7 @@ Governance Administrator role.`,
 			if opts.yes {
 				mode = "Applying"
 			}
-			fmt.Fprintf(ios.Out, "%s: %d packages of mining run %d into catalog %q at %s\n", mode, len(run.Packages), run.ID, plan.Catalog,
+			fmt.Fprintf(ios.Out, "%s: %s of mining run %d into catalog %q at %s\n", mode, render.Count(len(run.Packages), "package"), run.ID, plan.Catalog,
 				strings.TrimSuffix(opts.client.BaseURL, "/"))
 			res, err := pipeline.Apply(ctx, opts.client, plan, apply.Options{Yes: opts.yes, Report: func(line string) { fmt.Fprintln(ios.Out, "  "+line) }})
 			if err != nil {
@@ -84,7 +85,7 @@ Governance Administrator role.`,
 					parts = append(parts, fmt.Sprintf("%d %s", n, o))
 				}
 			}
-			fmt.Fprintf(ios.Out, "%d steps: %s.\n", res.Steps, strings.Join(parts, ", "))
+			fmt.Fprintf(ios.Out, "%s: %s.\n", render.Count(res.Steps, "step"), strings.Join(parts, ", "))
 			return nil
 		},
 	}

@@ -47,7 +47,7 @@ functions predicts most. Use the best with ` + "`rolemine mine --by`" + ` (or --
 					fmt.Sprintf("%.3f", r.Recall), fmt.Sprint(r.Groups), fmt.Sprintf("%.0f%%", 100*r.Coverage)}
 			}
 			fmt.Fprintf(ios.Out, "Snapshot %d: how well each attribute predicts a user's access from their group's.\n\n", snap.ID)
-			return render.WriteTable(ios.Out, []string{"ATTRIBUTES", "F1", "PRECISION", "RECALL", "GROUPS", "USERS IN GROUPS"}, rows, 100)
+			return render.WriteTable(ios.Out, []string{"ATTRIBUTES", "F1", "PRECISION", "RECALL", "GROUPS", "USERS IN GROUPS"}, rows)
 		},
 	}
 	f := c.Flags()

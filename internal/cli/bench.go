@@ -65,7 +65,7 @@ against the planted truth. Peak memory is the process's (Linux).`,
 			for i, s := range res.Stages {
 				rows[i] = []string{s.Name, strconv.FormatFloat(s.Seconds, 'f', 3, 64)}
 			}
-			return render.WriteTable(ios.Out, []string{"STAGE", "SECONDS"}, rows, 0)
+			return render.WriteTable(ios.Out, []string{"STAGE", "SECONDS"}, rows)
 		},
 	}
 	f := tenant.Flags()

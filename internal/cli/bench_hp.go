@@ -55,7 +55,7 @@ func newBenchHPCmd(ios *IO) *cobra.Command {
 					strconv.Itoa(r.Roles), strconv.Itoa(r.MinRoles), strconv.FormatBool(r.Proved), strconv.Itoa(r.WSC), best, exact,
 					strconv.FormatFloat(r.Seconds, 'f', 3, 64)}
 			}
-			if err := render.WriteTable(ios.Out, []string{"DATASET", "USERS", "PERMS", "EDGES", "ROLES", "PROVED MIN", "PROVED", "WSC", "BEST PUBLISHED WSC", "EXACT", "SECONDS"}, rows, 0); err != nil {
+			if err := render.WriteTable(ios.Out, []string{"DATASET", "USERS", "PERMS", "EDGES", "ROLES", "PROVED MIN", "PROVED", "WSC", "BEST PUBLISHED WSC", "EXACT", "SECONDS"}, rows); err != nil {
 				return err
 			}
 			fmt.Fprintf(ios.Out, "\nTotal %.2fs.\n", total)

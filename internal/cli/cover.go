@@ -142,5 +142,5 @@ func writeCover(ios *IO, m *matrix.Matrix, res *mining.CoverResult, objective st
 	for i, r := range out.Roles {
 		rows[i] = []string{strconv.Itoa(i + 1), strconv.Itoa(len(r.Users)), strconv.Itoa(len(r.Permissions)), strings.Join(r.Permissions, " ")}
 	}
-	return render.WriteTable(ios.Out, []string{"ROLE", "USERS", "PERMISSIONS", "GRANTS"}, rows, 100)
+	return render.WriteTable(ios.Out, []string{"ROLE", "USERS", "PERMISSIONS", "GRANTS"}, rows)
 }

@@ -72,8 +72,8 @@ func writeDemo(ios *IO, r *pipeline.DemoResult) error {
 		r.Over.Summary.Movers, ev.MoversPrecision, ev.MoversRecall)
 	fmt.Fprintf(w, "  %d users hold another job function's access than their title's (precision %.2f, recall %.2f against the planted stale titles).\n",
 		r.Over.Summary.TitleMismatches, ev.MismatchesPrecision, ev.MismatchesRecall)
-	fmt.Fprintf(w, "  Also %d disabled accounts, %d guests and %d service accounts hold access.\n",
-		r.Over.Summary.Disabled, r.Over.Summary.Guests, r.Over.Summary.NonPerson)
+	fmt.Fprintf(w, "  Also %s, %s and %s hold access.\n",
+		render.Count(r.Over.Summary.Disabled, "disabled account"), render.Count(r.Over.Summary.Guests, "guest"), render.Count(r.Over.Summary.NonPerson, "service account"))
 	fmt.Fprintf(w, "Separation of duties: %d violations today (%d of %d planted found), %d package pairs to mark incompatible;\n",
 		len(r.SoD.Violations), ev.SoDFound, ev.SoDPlanted, len(r.SoD.Incompatible))
 	fmt.Fprintf(w, "  %d suggested rules, covering %d of the %d planted regional-split pairs.\n",
@@ -84,7 +84,7 @@ func writeDemo(ios *IO, r *pipeline.DemoResult) error {
 	for i, f := range r.Files {
 		rows[i] = []string{f.What, f.Path}
 	}
-	if err := render.WriteTable(w, []string{"WHAT", "WHERE"}, rows, 0); err != nil {
+	if err := render.WriteTable(w, []string{"WHAT", "WHERE"}, rows); err != nil {
 		return err
 	}
 	// Name the binary as the user ran it (make demo runs ./bin/rolemine).

@@ -9,6 +9,7 @@ import (
 
 	"github.com/rolemine/rolemine/export"
 	"github.com/rolemine/rolemine/internal/pipeline"
+	"github.com/rolemine/rolemine/internal/render"
 )
 
 type exportOptions struct {
@@ -68,7 +69,7 @@ func runExport(cmd *cobra.Command, ios *IO, g *globals, opts *exportOptions) err
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(ios.Out, "Wrote %d packages of mining run %d to %s\n", len(a.run.Packages), a.run.ID, path)
+		fmt.Fprintf(ios.Out, "Wrote %s of mining run %d to %s\n", render.Count(len(a.run.Packages), "package"), a.run.ID, path)
 		return nil
 	})
 }

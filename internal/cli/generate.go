@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/rolemine/rolemine/internal/render"
 	"github.com/rolemine/rolemine/internal/tenantgen"
 )
 
@@ -56,7 +57,8 @@ func runGenerate(ios *IO, opts *generateOptions) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(ios.Out, "Wrote a tenant of %d users with %d planted job functions, %d excess grants and %d SoD violations to %s\n",
-		truth.Users, len(truth.JobFunctions), len(truth.ExcessGrants), len(truth.SoDViolations), opts.out)
+	fmt.Fprintf(ios.Out, "Wrote a tenant of %s with %s, %s and %s to %s\n",
+		render.Count(truth.Users, "user"), render.Count(len(truth.JobFunctions), "planted job function"), render.Count(len(truth.ExcessGrants), "excess grant"),
+		render.Count(len(truth.SoDViolations), "SoD violation"), opts.out)
 	return nil
 }

@@ -155,7 +155,7 @@ func writeSnapshots(ios *IO, snaps []tenant.Snapshot, format string) error {
 		rows[i] = []string{strconv.FormatInt(s.ID, 10), s.CreatedAt.Format("2006-01-02 15:04:05"), s.Source,
 			fmt.Sprint(s.Users), fmt.Sprint(s.Resources), fmt.Sprint(s.Entitlements), fmt.Sprint(s.Assignments)}
 	}
-	return render.WriteTable(ios.Out, []string{"SNAPSHOT", "CREATED (UTC)", "SOURCE", "USERS", "RESOURCES", "ENTITLEMENTS", "ASSIGNMENTS"}, rows, 0)
+	return render.WriteTable(ios.Out, []string{"SNAPSHOT", "CREATED (UTC)", "SOURCE", "USERS", "RESOURCES", "ENTITLEMENTS", "ASSIGNMENTS"}, rows)
 }
 
 func newSnapshotsCmd(ios *IO, g *globals) *cobra.Command {

@@ -108,10 +108,10 @@ func runMine(cmd *cobra.Command, ios *IO, g *globals, opts *mineOptions) error {
 			fmt.Fprintf(ios.Err, "Predicting each user's access from the others of their group: precision %.3f, recall %.3f, F1 %.3f.\n", c.Precision, c.Recall, c.F1)
 		}
 	}
-	return writeRun(ios.Out, run, opts.format)
+	return writeRun(ios.Out, run, opts.format, ios.Width)
 }
 
-func writeRun(w io.Writer, run *tenant.Run, format string) error {
+func writeRun(w io.Writer, run *tenant.Run, format string, width int) error {
 	if format == render.JSON {
 		return render.WriteJSON(w, run)
 	}
@@ -133,7 +133,10 @@ func writeRun(w io.Writer, run *tenant.Run, format string) error {
 		rows[i] = []string{p.ID, strconv.Itoa(p.Metrics.Members), strconv.Itoa(p.Metrics.Entitlements),
 			fmt.Sprintf("%.0f%%", 100*p.Metrics.Coverage), strconv.Itoa(p.Metrics.MembersGaining), fit, rule}
 	}
-	fmt.Fprintf(w, "Mining run %d on snapshot %d: %d packages. RULE FIT: the share of the members who hold the package's access, and the share of the users with its access whom the rule selects.\n\n",
-		run.ID, run.SnapshotID, len(run.Packages))
-	return render.WriteTable(w, []string{"PACKAGE", "MEMBERS", "ENTITLEMENTS", "COVERAGE", "GAINING", "RULE FIT", "RULE"}, rows, 100)
+	render.WriteParagraph(w, width, fmt.Sprintf("Mining run %d on snapshot %d: %s. RULE FIT: the share of the members who hold the package's access, and the share of the users with its access whom the rule selects.",
+		run.ID, run.SnapshotID, render.Count(len(run.Packages), "package")))
+	fmt.Fprintln(w)
+	t := render.TextTable{Columns: []render.Column{{Name: "PACKAGE", Wrap: true}, {Name: "MEMBERS"}, {Name: "ENTITLEMENTS", Drop: 2}, {Name: "COVERAGE", Drop: 1},
+		{Name: "GAINING", Drop: 3}, {Name: "RULE FIT"}, {Name: "RULE", Wrap: true}}, Rows: rows}
+	return t.Write(w, width)
 }

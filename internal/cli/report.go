@@ -23,6 +23,7 @@ type reportOptions struct {
 	rules     string
 	suggested string
 	noSave    bool
+	limit     int
 }
 
 // saveHelp tells, in every report's help that writes to the database,
@@ -59,7 +60,7 @@ page (add --sod-rules for its separation-of-duties section).` + saveHelp,
 	over.Flags().Float64Var(&opts.over.MinMatch, "min-match", opts.over.MinMatch, "share of a package a user without a matching rule, or whose access is another job function's (a title mismatch), must hold to be compared with its members")
 	over.Flags().Float64Var(&opts.over.MoverShare, "mover-share", opts.over.MoverShare, "share of another job function's distinct access a user must hold to be reported as a mover (0: off)")
 	over.Flags().StringVar(&opts.rules, "sod-rules", "", "SoD rule `file` for the separation-of-duties section of --format html")
-	withRanges(over, share("max-peer-prevalence"), fraction("confidence"), fraction("structural-noise"), posShare("min-match"), share("mover-share"))
+	withRanges(over, atLeast("limit", 0), share("max-peer-prevalence"), fraction("confidence"), fraction("structural-noise"), posShare("min-match"), share("mover-share"))
 
 	sod := &cobra.Command{
 		Use:   "sod",
@@ -94,7 +95,7 @@ packages replaced today's grants. Reads the database only.`,
 				if err != nil {
 					return err
 				}
-				return report.WriteImpact(ios.Out, imp, opts.format)
+				return report.WriteImpact(ios.Out, imp, opts.format, ios.layout(opts.limit))
 			})
 		},
 	}
@@ -112,7 +113,7 @@ existing packages no proposal comes close to. Reads the database only.`,
 				if err != nil {
 					return err
 				}
-				return report.WriteComparison(ios.Out, c, opts.format)
+				return report.WriteComparison(ios.Out, c, opts.format, ios.layout(opts.limit))
 			})
 		},
 	}
@@ -127,7 +128,11 @@ existing packages no proposal comes close to. Reads the database only.`,
 			c.Flags().MarkHidden("rules")
 		}
 		c.Flags().StringVar(&opts.format, "format", render.Table, usage)
+		c.Flags().IntVar(&opts.limit, "limit", 0, "show at most this many rows of each list in a table, the highest scores first (0: all)")
 		selectionFlags(c, &opts.sel)
+	}
+	for _, c := range []*cobra.Command{sod, impact, existing} {
+		withRanges(c, atLeast("limit", 0))
 	}
 	return groupCmd("report", "Overprovisioning, separation-of-duties, impact and existing-package reports", over, sod, impact, existing)
 }
@@ -155,7 +160,7 @@ func runOverprovisioning(cmd *cobra.Command, ios *IO, g *globals, opts *reportOp
 	}); err != nil {
 		return err
 	}
-	return report.WriteOverprovisioning(ios.Out, rep, opts.format)
+	return report.WriteOverprovisioning(ios.Out, rep, opts.format, ios.layout(opts.limit))
 }
 
 func runSoD(cmd *cobra.Command, ios *IO, g *globals, opts *reportOptions) error {
@@ -183,7 +188,7 @@ func runSoD(cmd *cobra.Command, ios *IO, g *globals, opts *reportOptions) error 
 	if err := opts.save(cmd, g, func(st *store.Store) error { return pipeline.SaveSoD(cmd.Context(), st, run, rep) }); err != nil {
 		return err
 	}
-	return report.WriteSoD(ios.Out, rep, opts.format)
+	return report.WriteSoD(ios.Out, rep, opts.format, ios.layout(opts.limit))
 }
 
 // runHTMLReport renders the whole review: overprovisioning, movers, impact

@@ -12,11 +12,14 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
+	"github.com/rolemine/rolemine/internal/render"
 	"github.com/rolemine/rolemine/internal/store"
 )
 
@@ -62,12 +65,30 @@ type IO struct {
 	Out    io.Writer
 	Err    io.Writer
 	ErrTTY bool // stderr is a terminal: show progress
+	// Width is the number of columns tables may take: the COLUMNS
+	// environment variable when set, else the width of the terminal that
+	// stdout is, else 0 (no limit: a pipe or a file gets whole lines).
+	Width int
 }
 
 // SystemIO returns the process's streams.
 func SystemIO() *IO {
-	return &IO{In: os.Stdin, Out: os.Stdout, Err: os.Stderr, ErrTTY: isTerminal(os.Stderr)}
+	return &IO{In: os.Stdin, Out: os.Stdout, Err: os.Stderr, ErrTTY: isTerminal(os.Stderr), Width: outWidth()}
 }
+
+func outWidth() int {
+	if n, err := strconv.Atoi(os.Getenv("COLUMNS")); err == nil && n > 0 {
+		return n
+	}
+	if w, _, err := term.GetSize(int(os.Stdout.Fd())); err == nil && isTerminal(os.Stdout) {
+		return w
+	}
+	return 0
+}
+
+// layout is how a command's tables are laid out: to the terminal's width,
+// with at most limit rows per list (0: all).
+func (ios *IO) layout(limit int) render.Layout { return render.Layout{Width: ios.Width, Limit: limit} }
 
 func isTerminal(f *os.File) bool {
 	st, err := f.Stat()

@@ -61,7 +61,7 @@ latest snapshot unless --run (or --snapshot) says otherwise.`,
 				fmt.Fprintln(ios.Out, "No mining runs yet: run 'rolemine mine'.")
 				return nil
 			}
-			return render.WriteTable(ios.Out, []string{"RUN", "SNAPSHOT", "CREATED (UTC)", "PACKAGES", "BY", "THRESHOLD", "MIN MEMBERS"}, rows, 0)
+			return render.WriteTable(ios.Out, []string{"RUN", "SNAPSHOT", "CREATED (UTC)", "PACKAGES", "BY", "THRESHOLD", "MIN MEMBERS"}, rows)
 		},
 	}
 	c.Flags().StringVar(&format, "format", render.Table, "output format: table or json")

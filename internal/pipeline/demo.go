@@ -103,7 +103,7 @@ func DemoTenant(ctx context.Context, dir string, cfg tenantgen.Config, progress 
 	}
 	for _, f := range []string{render.CSV, render.JSON} {
 		if err := writeOut(dir, "overprovisioning."+f, "overprovisioning report ("+f+")", add,
-			func(w io.Writer) error { return report.WriteOverprovisioning(w, res.Over, f) }); err != nil {
+			func(w io.Writer) error { return report.WriteOverprovisioning(w, res.Over, f, render.Layout{}) }); err != nil {
 			return nil, err
 		}
 	}
@@ -120,7 +120,7 @@ func DemoTenant(ctx context.Context, dir string, cfg tenantgen.Config, progress 
 	}
 	for _, f := range []string{render.CSV, render.JSON} {
 		if err := writeOut(dir, "sod."+f, "separation-of-duties report ("+f+")", add,
-			func(w io.Writer) error { return report.WriteSoD(w, res.SoD, f) }); err != nil {
+			func(w io.Writer) error { return report.WriteSoD(w, res.SoD, f, render.Layout{}) }); err != nil {
 			return nil, err
 		}
 	}
@@ -130,7 +130,7 @@ func DemoTenant(ctx context.Context, dir string, cfg tenantgen.Config, progress 
 		return nil, err
 	}
 	if err := writeOut(dir, "impact.json", "impact of replacing today's grants (JSON)", add,
-		func(w io.Writer) error { return report.WriteImpact(w, res.Impact, render.JSON) }); err != nil {
+		func(w io.Writer) error { return report.WriteImpact(w, res.Impact, render.JSON, render.Layout{}) }); err != nil {
 		return nil, err
 	}
 	doc := &report.Document{Data: data, Run: run, Over: res.Over, Impact: res.Impact, SoD: res.SoD}

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 	"unicode"
 )
 
@@ -68,24 +67,35 @@ func WriteCSV(w io.Writer, header []string, rows [][]string) error {
 	return cw.Error()
 }
 
-// WriteTable writes a header and rows as an aligned text table. Cells are
-// stripped of control characters and cut at max runes (0: no limit).
-func WriteTable(w io.Writer, header []string, rows [][]string, max int) error {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	line := func(cells []string) {
-		for i, c := range cells {
-			if i > 0 {
-				io.WriteString(tw, "\t")
-			}
-			io.WriteString(tw, Clean(c, max))
-		}
-		io.WriteString(tw, "\n")
+// WriteTable writes a header and rows as an aligned text table, whole:
+// cells are stripped of control characters and never cut.
+func WriteTable(w io.Writer, header []string, rows [][]string) error {
+	cols := make([]Column, len(header))
+	for i, h := range header {
+		cols[i] = Column{Name: h}
 	}
-	line(header)
-	for _, r := range rows {
-		line(r)
+	t := TextTable{Columns: cols, Rows: rows}
+	return t.Write(w, 0)
+}
+
+// Count returns n with its noun, singular or plural: "1 finding",
+// "3 findings", "2 title mismatches". An irregular plural is given as the
+// third argument.
+func Count(n int, singular string, plural ...string) string {
+	if n == 1 {
+		return "1 " + singular
 	}
-	return tw.Flush()
+	if len(plural) > 0 {
+		return fmt.Sprintf("%d %s", n, plural[0])
+	}
+	p := singular + "s"
+	switch {
+	case strings.HasSuffix(singular, "s"), strings.HasSuffix(singular, "sh"), strings.HasSuffix(singular, "ch"), strings.HasSuffix(singular, "x"):
+		p = singular + "es"
+	case strings.HasSuffix(singular, "y") && !strings.ContainsAny(singular[len(singular)-2:len(singular)-1], "aeiou"):
+		p = singular[:len(singular)-1] + "ies"
+	}
+	return fmt.Sprintf("%d %s", n, p)
 }
 
 // Clean replaces control characters and tabs with spaces and cuts s to max
