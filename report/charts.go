@@ -24,6 +24,14 @@ type chart struct {
 	Title string
 	Alt   string
 	Src   template.URL // data:image/svg+xml;base64,...
+	// Legend is a heatmap's colour scale, lowest first.
+	Legend []legendStop
+}
+
+// legendStop is one colour of a heatmap's scale and the values it stands for.
+type legendStop struct {
+	Color template.CSS // #rrggbb
+	Label string
 }
 
 // grid is a heatmap's values: Values[r][c], with row and column labels.
@@ -76,8 +84,10 @@ func newPlot(title string) *plot.Plot {
 	return p
 }
 
-// heatmapChart draws g with a sequential palette and a legend of its scale.
-func heatmapChart(title, alt string, g grid, zLabel string) (chart, error) {
+// heatmapChart draws g with a sequential palette; the chart's Legend says
+// which values each colour stands for, written by value. With counts, the
+// values are whole numbers and the legend gives each its colour.
+func heatmapChart(title, alt string, g grid, zLabel string, value func(float64) string, counts bool) (chart, error) {
 	if len(g.Rows) == 0 || len(g.Cols) == 0 {
 		return chart{}, nil
 	}
@@ -93,12 +103,37 @@ func heatmapChart(title, alt string, g grid, zLabel string) (chart, error) {
 	p.X.Tick.Label.Rotation = math.Pi / 2
 	p.X.Tick.Label.XAlign = draw.XRight
 	p.X.Tick.Label.YAlign = draw.YCenter
-	p.X.Tick.Label.Font.Size = vg.Points(7)
-	p.Y.Tick.Label.Font.Size = vg.Points(7)
+	p.X.Tick.Label.Font.Size = vg.Points(9)
+	p.Y.Tick.Label.Font.Size = vg.Points(9)
 	p.X.Label.Text = zLabel
-	w := vg.Length(260+12*len(g.Cols)) * vg.Points(1)
-	ht := vg.Length(200+12*len(g.Rows)) * vg.Points(1)
-	return svgChart(p, title, alt, w, ht)
+	w := vg.Length(300+15*len(g.Cols)) * vg.Points(1)
+	ht := vg.Length(240+15*len(g.Rows)) * vg.Points(1)
+	c, err := svgChart(p, title, alt, w, ht)
+	if err != nil {
+		return c, err
+	}
+	// gonum's heat map gives a value v the colour round((v-Min)/(Max-Min)
+	// × (n-1)) of n (plotter/heat.go): colour i stands for the values
+	// within half a step of Min + i steps.
+	colors := pal.Colors()
+	lo, hi := g.Min(), g.Max()
+	step := (hi - lo) / float64(len(colors)-1)
+	hex := func(col color.Color) template.CSS {
+		r, gr, b, _ := col.RGBA()
+		return template.CSS(fmt.Sprintf("#%02x%02x%02x", r>>8, gr>>8, b>>8))
+	}
+	if counts && hi <= float64(len(colors)) {
+		// Whole numbers: one colour per count.
+		for k := lo; k <= hi; k++ {
+			c.Legend = append(c.Legend, legendStop{Color: hex(colors[int((k-lo)/step+0.5)]), Label: value(k)})
+		}
+		return c, nil
+	}
+	for i, col := range colors {
+		from, to := max(lo, lo+(float64(i)-0.5)*step), min(hi, lo+(float64(i)+0.5)*step)
+		c.Legend = append(c.Legend, legendStop{Color: hex(col), Label: value(from) + "–" + value(to)})
+	}
+	return c, nil
 }
 
 // barChart draws one bar per label; horizontal charts list labels top

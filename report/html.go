@@ -38,16 +38,21 @@ type Document struct {
 //go:embed report.html.tmpl
 var htmlTemplate string
 
+// htmlTmpl is parsed once; WriteHTML gives a clone the functions that
+// name a document's entitlements and packages.
 var htmlTmpl = template.Must(template.New("report").Funcs(template.FuncMap{
-	"pct":   func(x float64) string { return fmt.Sprintf("%.1f%%", 100*x) },
-	"num":   func(x float64) string { return ftoa(x) },
-	"ents":  func(es []tenant.Entitlement) string { return strings.Join(entStrings(es), "; ") },
-	"first": firstN,
-	"join":  strings.Join,
+	"pct":     func(x float64) string { return fmt.Sprintf("%.1f%%", 100*x) },
+	"num":     func(x float64) string { return ftoa(x) },
+	"ents":    func([]tenant.Entitlement) string { return "" },
+	"pkgName": func(string) string { return "" },
+	"first":   firstN,
+	"join":    strings.Join,
 }).Parse(htmlTemplate))
 
-// HTMLLimit is how many rows a table of the HTML report shows; the CSV and
-// JSON reports hold every row.
+// HTMLLimit is how many rows the HTML report's summary tables (impact by
+// user, packages beside existing ones) show; every finding, mover, title
+// mismatch, account and violation is shown, and the CSV and JSON reports
+// hold every row.
 const HTMLLimit = 200
 
 func firstN(v any, n int) any {
@@ -76,12 +81,79 @@ type htmlView struct {
 	Packages []packageRow
 	Charts   []chart
 	SoDChart *chart
+	// Departments holds the findings by department, largest first, each a
+	// section of the page that the index links to.
+	Departments []findingSection
+}
+
+// findingSection is the findings of one department.
+type findingSection struct {
+	Anchor, Name string
+	Users        int
+	Sensitive    int
+	Findings     []Finding
+}
+
+// findingSections groups the findings by department, keeping their order
+// (highest score first) within each; departments with the most findings
+// come first.
+func findingSections(over *Overprovisioning) []findingSection {
+	if over == nil {
+		return nil
+	}
+	index := map[string]int{}
+	var out []findingSection
+	users := map[string]map[string]bool{}
+	for _, f := range over.Findings {
+		name := cmp.Or(f.Department, "(no department)")
+		i, ok := index[name]
+		if !ok {
+			i = len(out)
+			index[name] = i
+			out = append(out, findingSection{Name: name})
+			users[name] = map[string]bool{}
+		}
+		out[i].Findings = append(out[i].Findings, f)
+		users[name][f.UserID] = true
+		if f.Sensitive {
+			out[i].Sensitive++
+		}
+	}
+	for i := range out {
+		out[i].Users = len(users[out[i].Name])
+	}
+	slices.SortStableFunc(out, func(a, b findingSection) int {
+		return cmp.Or(cmp.Compare(len(b.Findings), len(a.Findings)), strings.Compare(a.Name, b.Name))
+	})
+	for i := range out {
+		out[i].Anchor = fmt.Sprintf("dept-%d", i+1)
+	}
+	return out
 }
 
 // WriteHTML renders the document as a self-contained HTML report. The
 // output depends only on the document: the same input gives the same bytes.
 func WriteHTML(w io.Writer, doc *Document) error {
-	v := &htmlView{Doc: doc, Snapshot: doc.Data.Snapshot, Limit: HTMLLimit}
+	v := &htmlView{Doc: doc, Snapshot: doc.Data.Snapshot, Limit: HTMLLimit, Departments: findingSections(doc.Over)}
+	pkgNames := map[string]string{}
+	for _, p := range doc.Run.Packages {
+		pkgNames[p.ID] = p.Name
+	}
+	tmpl, err := htmlTmpl.Clone()
+	if err != nil {
+		return err
+	}
+	tmpl.Funcs(template.FuncMap{
+		// Entitlements by name: "Member on SG-Payroll; AP.Clerk on SAP".
+		"ents": func(es []tenant.Entitlement) string {
+			names := make([]string, len(es))
+			for i, e := range es {
+				names[i] = entName(doc.Data, e)
+			}
+			return strings.Join(names, "; ")
+		},
+		"pkgName": func(id string) string { return cmp.Or(pkgNames[id], id) },
+	})
 	ix, err := indexPackages(doc.Data, doc.Run.Packages)
 	if err != nil {
 		return err
@@ -109,7 +181,7 @@ func WriteHTML(w io.Writer, doc *Document) error {
 			v.SoDChart = &c
 		}
 	}
-	return htmlTmpl.Execute(w, v)
+	return tmpl.Execute(w, v)
 }
 
 // packageCoverage returns, per package, the share of its members' grants
@@ -223,7 +295,8 @@ func buildCharts(doc *Document, ix *pkgIndex, coverage []float64) ([]chart, erro
 		return nil
 	}
 	if err := add(heatmapChart("Job function × entitlement",
-		"Share of each job function's members holding each entitlement, for the largest job functions", g, "share of members holding it")); err != nil {
+		"Share of each job function's members holding each entitlement, for the largest job functions", g, "share of members holding it",
+		func(x float64) string { return fmt.Sprintf("%.0f%%", 100*x) }, false)); err != nil {
 		return nil, err
 	}
 	// Coverage of the largest job functions.
@@ -281,5 +354,6 @@ func sodChart(doc *Document) (chart, error) {
 		}
 		g.Values = append(g.Values, row)
 	}
-	return heatmapChart("Separation-of-duties violations", "Users violating each rule, by department", g, "department")
+	return heatmapChart("Separation-of-duties violations", "Users violating each rule, by department", g, "department",
+		func(x float64) string { return fmt.Sprintf("%.0f", x) }, true)
 }

@@ -3,6 +3,7 @@ package browsertest
 import (
 	"context"
 	"encoding/csv"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -146,10 +147,12 @@ func TestHTMLReportInChromium(t *testing.T) {
 	require.NoError(t, err)
 	// Let late events (a blocked request, a CSP report) arrive.
 	require.NoError(t, chromedp.Do(bctx, chromedp.Sleep(300*time.Millisecond)))
+	// The listener takes mu for every event: hold it only to read.
 	mu.Lock()
-	defer mu.Unlock()
-	require.Empty(t, requests, "the report makes no network request")
-	require.Empty(t, problems, "no console errors, exceptions or dialogs")
+	requestsSeen, problemsSeen := slices.Clone(requests), slices.Clone(problems)
+	mu.Unlock()
+	require.Empty(t, requestsSeen, "the report makes no network request")
+	require.Empty(t, problemsSeen, "no console errors, exceptions or dialogs")
 	require.Contains(t, text, hostileTitle, "the job title shows as text")
 	require.Contains(t, text, hostileDept)
 	require.Contains(t, text, "Separation of duties")
@@ -160,4 +163,74 @@ func TestHTMLReportInChromium(t *testing.T) {
 	require.Equal(t, 4, images, "four charts")
 	require.Equal(t, images, rendered, "every chart decodes and renders")
 	require.Greater(t, width, 100.0, "charts have a size on the page")
+
+	// Every finding is on the page, in its department's section.
+	findingRows, err := chromedp.Run(bctx, chromedp.Evaluate[int](`document.querySelectorAll("h3[id^=dept-] + .scroll tbody tr").length`))
+	require.NoError(t, err)
+	require.Equal(t, len(doc.Over.Findings), findingRows)
+	require.Greater(t, len(doc.Over.Findings), report.HTMLLimit, "more findings than the old first-200 cut")
+	links, err := chromedp.Run(bctx, chromedp.Evaluate[int](`document.querySelectorAll("#departments a[href^='#dept-']").length`))
+	require.NoError(t, err)
+	require.Equal(t, len(doc.Over.Summaries.ByDepartment), links, "the index links every department with findings")
+	// Heat maps carry a colour legend.
+	legends, err := chromedp.Run(bctx, chromedp.Evaluate[[]int](`Array.from(document.querySelectorAll("figure .legend")).map(l => l.querySelectorAll("li").length)`))
+	require.NoError(t, err)
+	require.Len(t, legends, 2, "both heat maps have a legend")
+	require.Equal(t, 9, legends[0], "the share heat map: nine colours")
+	require.GreaterOrEqual(t, legends[1], 2, "the violations heat map: a colour per count")
+	// Names, not object ids, in what people read.
+	require.NotRegexp(t, `on [0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-`, text, "entitlements are named by their resource's name")
+
+	for _, w := range []int64{1280, 1920} {
+		require.NoError(t, chromedp.Do(bctx, chromedp.EmulateViewport(w, 900)))
+		// No cell is narrower than its longest word: nothing is broken
+		// letter by letter.
+		broken, err := chromedp.Run(bctx, chromedp.Evaluate[[]string](brokenWordsJS))
+		require.NoError(t, err)
+		require.Empty(t, broken, "at %d px, cells narrower than a word", w)
+		overflow, err := chromedp.Run(bctx, chromedp.Evaluate[float64](`document.documentElement.scrollWidth - document.documentElement.clientWidth`))
+		require.NoError(t, err)
+		require.LessOrEqual(t, overflow, 0.0, "at %d px the page does not scroll sideways", w)
+		// The page is too tall for one image: the views a reviewer meets
+		// first, each one screen high.
+		for _, view := range []struct{ name, anchor string }{{"top", "h1"}, {"heatmap", "figure"}, {"findings", "#departments"}, {"sod", "#sod"}} {
+			require.NoError(t, chromedp.Do(bctx, chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.querySelector(%q).scrollIntoView()`, view.anchor))))
+			shot, err := chromedp.Run(bctx, chromedp.CaptureScreenshot())
+			require.NoError(t, err)
+			require.NotEmpty(t, shot)
+			saveArtifact(t, fmt.Sprintf("report-%dpx-%s.png", w, view.name), shot)
+		}
+	}
+}
+
+// brokenWordsJS lists the table cells (first 40 characters) whose width is
+// less than the width of their longest word (or part of a hyphenated one),
+// measured in the cell's font.
+const brokenWordsJS = `(() => {
+  const ctx = document.createElement("canvas").getContext("2d");
+  const bad = [];
+  for (const cell of document.querySelectorAll("td, th")) {
+    const st = getComputedStyle(cell);
+    ctx.font = st.font;
+    let longest = 0;
+    // Words, and their parts between hyphens and slashes, after which a line may break.
+    for (const w of cell.innerText.split(/\s+|(?<=[-/])/)) longest = Math.max(longest, ctx.measureText(w).width);
+    const inner = cell.clientWidth - parseFloat(st.paddingLeft) - parseFloat(st.paddingRight);
+    if (longest > inner + 1) bad.push(cell.innerText.slice(0, 40) + " (" + Math.round(longest) + " > " + Math.round(inner) + ")");
+  }
+  return bad;
+})()`
+
+// saveArtifact writes a file for people to look at: under
+// $ROLEMINE_TEST_ARTIFACTS when set (CI keeps that directory), else in the
+// test's temporary directory.
+func saveArtifact(t *testing.T, name string, data []byte) {
+	dir := os.Getenv("ROLEMINE_TEST_ARTIFACTS")
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	require.NoError(t, os.MkdirAll(dir, 0o755))
+	path := filepath.Join(dir, name)
+	require.NoError(t, os.WriteFile(path, data, 0o644))
+	t.Logf("wrote %s", path)
 }
