@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"strconv"
@@ -13,6 +14,7 @@ import (
 	"github.com/rolemine/rolemine/export"
 	"github.com/rolemine/rolemine/internal/cli"
 	"github.com/rolemine/rolemine/internal/graphfake"
+	"github.com/rolemine/rolemine/internal/store"
 )
 
 func TestMain(m *testing.M) {
@@ -99,6 +101,17 @@ func TestScripts(t *testing.T) {
 					ts.Fatalf("the plan grants no site role: the check proves nothing")
 				}
 				ts.Logf("%d packages, every role scope created (%d site roles)", len(want), sites)
+			},
+			// holddb [-ro] FILE opens a database in the test process (another
+			// process than rolemine's), read-only with -ro, until the script ends.
+			"holddb": func(ts *testscript.TestScript, neg bool, args []string) {
+				ro := len(args) == 2 && args[0] == "-ro"
+				if neg || len(args) != 1 && !ro {
+					ts.Fatalf("usage: holddb [-ro] file")
+				}
+				st, err := store.OpenWith(context.Background(), ts.MkAbs(args[len(args)-1]), store.OpenOptions{ReadOnly: ro, MustExist: true})
+				ts.Check(err)
+				ts.Defer(func() { st.Close() })
 			},
 			"sleep": func(ts *testscript.TestScript, neg bool, args []string) {
 				if neg || len(args) != 1 {

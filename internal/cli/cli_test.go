@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"errors"
 	"path/filepath"
 	"testing"
 
@@ -59,4 +60,9 @@ func TestExitCodes(t *testing.T) {
 	}
 	// No command that failed on the missing file created it.
 	require.NoFileExists(t, db)
+}
+
+func TestPlainMessage(t *testing.T) {
+	err := errors.New("save run: database/sql/driver: duckdb error: Constraint Error: duplicate key")
+	require.Equal(t, "save run: Constraint Error: duplicate key", plainMessage(err))
 }

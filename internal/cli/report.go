@@ -155,12 +155,12 @@ func runOverprovisioning(cmd *cobra.Command, ios *IO, g *globals, opts *reportOp
 	if err != nil {
 		return err
 	}
-	if err := opts.save(cmd, g, func(st *store.Store) error {
-		return pipeline.SaveOverprovisioning(cmd.Context(), st, run, opts.over, rep)
-	}); err != nil {
+	if err := report.WriteOverprovisioning(ios.Out, rep, opts.format, ios.layout(opts.limit)); err != nil {
 		return err
 	}
-	return report.WriteOverprovisioning(ios.Out, rep, opts.format, ios.layout(opts.limit))
+	return opts.save(cmd, g, func(st *store.Store) error {
+		return pipeline.SaveOverprovisioning(cmd.Context(), st, run, opts.over, rep)
+	})
 }
 
 func runSoD(cmd *cobra.Command, ios *IO, g *globals, opts *reportOptions) error {
@@ -185,10 +185,10 @@ func runSoD(cmd *cobra.Command, ios *IO, g *globals, opts *reportOptions) error 
 			return err
 		}
 	}
-	if err := opts.save(cmd, g, func(st *store.Store) error { return pipeline.SaveSoD(cmd.Context(), st, run, rep) }); err != nil {
+	if err := report.WriteSoD(ios.Out, rep, opts.format, ios.layout(opts.limit)); err != nil {
 		return err
 	}
-	return report.WriteSoD(ios.Out, rep, opts.format, ios.layout(opts.limit))
+	return opts.save(cmd, g, func(st *store.Store) error { return pipeline.SaveSoD(cmd.Context(), st, run, rep) })
 }
 
 // runHTMLReport renders the whole review: overprovisioning, movers, impact
@@ -207,15 +207,15 @@ func runHTMLReport(cmd *cobra.Command, ios *IO, g *globals, opts *reportOptions)
 	if err != nil {
 		return err
 	}
-	if err := opts.save(cmd, g, func(st *store.Store) error {
+	if err := report.WriteHTML(ios.Out, doc); err != nil {
+		return err
+	}
+	return opts.save(cmd, g, func(st *store.Store) error {
 		if err := pipeline.SaveOverprovisioning(cmd.Context(), st, doc.Run, opts.over, doc.Over); err != nil {
 			return err
 		}
 		return pipeline.SaveSoD(cmd.Context(), st, doc.Run, doc.SoD)
-	}); err != nil {
-		return err
-	}
-	return report.WriteHTML(ios.Out, doc)
+	})
 }
 
 func (o *reportOptions) readRules() (*report.SoDRules, error) {
@@ -243,17 +243,21 @@ func (o *reportOptions) analyse(cmd *cobra.Command, ios *IO, g *globals, formats
 	return withAnalysis(cmd, ios, g, o.sel, f)
 }
 
-// save opens the database for writing and calls f, unless --no-save.
+// save opens the database for writing and calls f, unless --no-save. It
+// runs after the report is written, so a failure loses only the record.
 func (o *reportOptions) save(cmd *cobra.Command, g *globals, f func(*store.Store) error) error {
 	if o.noSave {
 		return nil
 	}
 	st, err := openStore(cmd.Context(), g, writes)
-	if err != nil {
-		return err
+	if err == nil {
+		defer st.Close()
+		err = f(st)
 	}
-	defer st.Close()
-	return f(st)
+	if err != nil {
+		return fmt.Errorf("the report was written, but its findings were not saved (--no-save skips saving): %w", err)
+	}
+	return nil
 }
 
 // withAnalysis opens the database read-only, loads the selected mining run

@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -128,7 +129,7 @@ func Run(ctx context.Context, ios *IO, args []string) int {
 		fmt.Fprintln(ios.Err, "rolemine: interrupted; no partial snapshot, run or report was written")
 		return exitError
 	}
-	fmt.Fprintln(ios.Err, "rolemine:", err)
+	fmt.Fprintln(ios.Err, "rolemine:", plainMessage(err))
 	var ue usageError
 	if errors.As(err, &ue) {
 		fmt.Fprintln(ios.Err, "Run 'rolemine --help' for usage.")
@@ -137,9 +138,20 @@ func Run(ctx context.Context, ios *IO, args []string) int {
 	return exitError
 }
 
+// plainMessage is err's message without the database driver's prefixes,
+// which say where the words come from rather than what happened.
+func plainMessage(err error) string {
+	msg := err.Error()
+	for _, p := range []string{"database/sql/driver: ", "could not open database: ", "duckdb error: "} {
+		msg = strings.ReplaceAll(msg, p, "")
+	}
+	return msg
+}
+
 // globals are the flags every command shares.
 type globals struct {
-	db string
+	db       string
+	lockWait time.Duration
 }
 
 // NewRoot builds the command tree.
@@ -161,6 +173,7 @@ Start with 'rolemine demo'.`,
 		RunE:          func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}
 	root.PersistentFlags().StringVar(&g.db, "db", "rolemine.duckdb", "DuckDB database `file`")
+	root.PersistentFlags().DurationVar(&g.lockWait, "lock-wait", store.DefaultLockWait, "how long to wait while another process holds the database")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(
 		newGenerateCmd(ios),
@@ -224,7 +237,11 @@ const (
 // database that is missing is an error except for commands that create one,
 // so a mistyped --db does not become a new, empty file.
 func openStore(ctx context.Context, g *globals, a access) (*store.Store, error) {
-	return store.OpenWith(ctx, g.db, store.OpenOptions{ReadOnly: a == reads, MustExist: a != creates})
+	wait := g.lockWait
+	if wait <= 0 {
+		wait = -1 // do not wait
+	}
+	return store.OpenWith(ctx, g.db, store.OpenOptions{ReadOnly: a == reads, MustExist: a != creates, LockWait: wait})
 }
 
 // checkOutDir refuses to write into a directory that already holds files,
