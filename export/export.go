@@ -30,11 +30,10 @@ func FileName(format string) string {
 	return ""
 }
 
-// Options configure an export.
-type Options struct {
-	CatalogName  string
-	Incompatible []Incompatibility
-}
+// Options configure an export; they are the plan's options (the
+// Terraform and neutral formats use the catalog name and the
+// incompatibilities).
+type Options PlanOptions
 
 // Write writes pkgs in the given format.
 func Write(w io.Writer, format string, pkgs []tenant.Package, opt Options) error {

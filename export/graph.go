@@ -34,6 +34,33 @@ type Plan struct {
 	Steps      []Step    `json:"steps"`
 	Skipped    []Skipped `json:"skipped"`
 	Warnings   []string  `json:"warnings"`
+	// Conflicts lists, per incompatibility, the users who will hold both
+	// sides after the back-fill (see PlanOptions.Conflicts).
+	Conflicts []Conflict `json:"conflicts"`
+}
+
+// Conflict is an incompatibility that users will break once the packages
+// are rolled out: they hold both packages (or the package and the group).
+// The plan marks packages incompatible after the back-fill, so Entra's
+// check, which runs when an assignment is requested, does not refuse their
+// back-fill; their assignments stay, and a reviewer should resolve them.
+type Conflict struct {
+	PackageID string   `json:"packageId"`
+	OtherID   string   `json:"otherId,omitempty"`
+	GroupID   string   `json:"groupId,omitempty"`
+	Users     []string `json:"users"`
+}
+
+// Assignments counts the direct assignments the plan requests (its
+// back-fill).
+func (p *Plan) Assignments() int {
+	n := 0
+	for _, st := range p.Steps {
+		if strings.HasPrefix(st.ID, "assign:") {
+			n++
+		}
+	}
+	return n
 }
 
 // Step is one Graph request of a plan.
@@ -51,6 +78,18 @@ type Step struct {
 	// Choose picks one item of the list a GET returns, for the roles the
 	// plan cannot name in advance (a site's SharePoint groups).
 	Choose *Choose `json:"choose,omitempty"`
+	// Await reads a list again until it holds every one of a set of
+	// values: a request that Graph answers before it is carried out (an
+	// assignment request) is checked by reading the state back.
+	Await *Await `json:"await,omitempty"`
+}
+
+// Await is a GET repeated (Path, every page) until the values of Field in
+// its items include all of Want, or until the runner's patience ends.
+type Await struct {
+	What  string   `json:"what"`
+	Field string   `json:"field"`
+	Want  []string `json:"want"`
 }
 
 // Choose picks the item of a list in the response (List, default "value",
@@ -124,6 +163,10 @@ type Lookup struct {
 	Path     string            `json:"path"`
 	Match    map[string]string `json:"match"`
 	Captures map[string]string `json:"captures,omitempty"`
+	// Shared says that steps one after another look up the same list
+	// (a package's assignments, one step per user): a runner may read it
+	// once and match every step against what it read.
+	Shared bool `json:"shared,omitempty"`
 }
 
 // Skipped names an entitlement the plan leaves out, and why.
@@ -147,6 +190,13 @@ type Incompatibility struct {
 type PlanOptions struct {
 	CatalogName  string
 	Incompatible []Incompatibility
+	// Backfill maps a package id to the users (object ids) to assign it
+	// directly, through the package's direct-assignment policy
+	// (tenant.Backfill).
+	Backfill map[string][]string
+	// Conflicts are the users each incompatibility will find holding both
+	// sides after the rollout; the plan reports them.
+	Conflicts []Conflict
 }
 
 func ph(name string) string { return "{{" + name + "}}" }
@@ -288,10 +338,31 @@ func BuildPlan(pkgs []tenant.Package, opt PlanOptions) *Plan {
 				Match: map[string]string{"role.originId": role["originId"].(string), "scope.originId": e.ResourceID}}
 			p.Steps = append(p.Steps, step)
 		}
-		p.Steps = append(p.Steps, policyStep(pkg, pkey, pstep))
+		p.Steps = append(p.Steps, policyStep(pkg, pkey, pstep, pkg.Automatic))
+		if pkg.Automatic {
+			// Every package gets a direct-assignment policy besides its
+			// automatic one: the back-fill assigns through it.
+			p.Steps = append(p.Steps, policyStep(pkg, pkey, pstep, false))
+		}
+		p.Steps = append(p.Steps, backfillSteps(pkg, pkey, opt.Backfill[pkg.ID])...)
 		if pkg.Automatic && pkg.Metrics.RuleUsers > tenant.MaxPolicyUsers {
 			p.Warnings = append(p.Warnings, fmt.Sprintf("package %s: its rule selects %d users, above the %d an automatic policy allows", pkg.ID, pkg.Metrics.RuleUsers, tenant.MaxPolicyUsers))
 		}
+	}
+	// Incompatibilities come last, after every back-fill: Entra checks them
+	// when an assignment is requested, so marking them first would refuse
+	// the back-fill of users who hold both sides today.
+	p.Conflicts = append(p.Conflicts, opt.Conflicts...)
+	for _, c := range p.Conflicts {
+		other := c.OtherID
+		if other == "" {
+			other = "the members of group " + c.GroupID
+		}
+		p.Warnings = append(p.Warnings, fmt.Sprintf("%s both %s and %s: the incompatibility is marked after the back-fill, so their assignments stay; review them (plan conflicts)",
+			render.Count(len(c.Users), "user will hold", "users will hold"), c.PackageID, other))
+	}
+	if p.Conflicts == nil {
+		p.Conflicts = []Conflict{}
 	}
 	for _, inc := range opt.Incompatible {
 		if inc.GroupID != "" {
@@ -322,9 +393,13 @@ func BuildPlan(pkgs []tenant.Package, opt PlanOptions) *Plan {
 	return p
 }
 
-func policyStep(pkg tenant.Package, pkey, pstep string) Step {
+// policyStep creates a package's automatic policy (its rule assigns) or
+// its direct-assignment policy (administrators, and the back-fill, assign).
+func policyStep(pkg tenant.Package, pkey, pstep string, automatic bool) Step {
 	body := map[string]any{"accessPackage": map[string]any{"id": ph(pkey + ".id")}}
-	if pkg.Automatic {
+	id := "policy:" + pkg.ID
+	var captures map[string]string
+	if automatic {
 		body["displayName"] = "Automatic: " + pkg.Name
 		body["description"] = "Assigns the package to every user the rule selects"
 		body["allowedTargetScope"] = "specificDirectoryUsers"
@@ -333,6 +408,10 @@ func policyStep(pkg tenant.Package, pkey, pstep string) Step {
 		body["automaticRequestSettings"] = map[string]any{"requestAccessForAllowedTargets": true,
 			"removeAccessWhenTargetLeavesAllowedTargets": true, "gracePeriodBeforeAccessRemoval": "P7D"}
 	} else {
+		if pkg.Automatic {
+			id += ":direct"
+		}
+		captures = map[string]string{pkey + ".directPolicy.id": "id"}
 		body["displayName"] = "Direct assignment: " + pkg.Name
 		body["description"] = "Administrators assign this package directly"
 		body["allowedTargetScope"] = "notSpecified"
@@ -344,11 +423,48 @@ func policyStep(pkg tenant.Package, pkey, pstep string) Step {
 		body["requestApprovalSettings"] = map[string]any{"isApprovalRequiredForAdd": false, "isApprovalRequiredForUpdate": false, "stages": []any{}}
 	}
 	return Step{
-		ID: "policy:" + pkg.ID, Description: "Create the assignment policy of " + pkg.Name,
-		Method: "POST", Path: em + "/assignmentPolicies", DependsOn: []string{pstep}, Body: body,
+		ID: id, Description: fmt.Sprintf("Create the assignment policy %q", body["displayName"]),
+		Method: "POST", Path: em + "/assignmentPolicies", DependsOn: []string{pstep}, Body: body, Captures: captures,
 		Lookup: &Lookup{Path: em + "/accessPackages/" + ph(pkey+".id") + "/assignmentPolicies",
-			Match: map[string]string{"displayName": body["displayName"].(string)}},
+			Match: map[string]string{"displayName": body["displayName"].(string)}, Captures: captures},
 	}
+}
+
+// backfillSteps assign the package directly to users who hold its access
+// today: one assignment request each (requestType adminAdd, through the
+// direct policy; Graph v1.0, "Create accessPackageAssignmentRequest",
+// example 1), skipped for a user the package's assignments already list,
+// then a read-back until Entra has delivered every one ("If this is an
+// adminAdd request, then subsequently an accessPackageAssignment ... [is]
+// also created": the request is answered before the assignment exists).
+func backfillSteps(pkg tenant.Package, pkey string, users []string) []Step {
+	if len(users) == 0 {
+		return nil
+	}
+	pid := ph(pkey + ".id")
+	// Graph v1.0, "List accessPackageAssignments": "$expand=target" returns
+	// the subject, and a filter on accessPackage/id selects one package.
+	list := em + "/assignments?$filter=accessPackage/id eq '" + pid + "'&$expand=target"
+	policy := "policy:" + pkg.ID
+	if pkg.Automatic {
+		policy += ":direct"
+	}
+	var steps []Step
+	for _, u := range users {
+		steps = append(steps, Step{
+			ID: "assign:" + pkg.ID + ":" + u, Description: fmt.Sprintf("Assign %s directly to user %s, who holds its access", pkg.Name, u),
+			Method: "POST", Path: em + "/assignmentRequests", DependsOn: []string{policy},
+			Body: map[string]any{"requestType": "adminAdd", "assignment": map[string]any{
+				"targetId": u, "assignmentPolicyId": ph(pkey + ".directPolicy.id"), "accessPackageId": pid}},
+			Lookup: &Lookup{Path: list, Match: map[string]string{"target.objectId": u}, Shared: true},
+		})
+	}
+	steps = append(steps, Step{
+		ID: "delivered:" + pkg.ID, Description: fmt.Sprintf("Read back the %d direct assignments of %s until Entra has delivered them", len(users), pkg.Name),
+		Method: "GET", Path: list, DependsOn: []string{steps[len(steps)-1].ID},
+		Await: &Await{What: "direct assignments of " + pkg.Name, Field: "target.objectId", Want: users},
+	})
+	return steps
 }
 
 func odataQuote(s string) string { return strings.ReplaceAll(s, "'", "''") }

@@ -68,6 +68,7 @@ $ErrorActionPreference = 'Stop'
 $script:Ids = @{}
 $script:Created = 0
 $script:Existing = 0
+$script:Lists = @{}
 
 # Fills the {{name}} placeholders with the ids captured so far; $null when
 # one is not known yet (under -WhatIf, for an object that would be created).
@@ -125,9 +126,35 @@ function Set-Captures($Object, [hashtable] $Captures) {
     }
 }
 
+# Reads every page of a list.
+function Get-AllItems([string] $Uri) {
+    $items = @()
+    while ($Uri) {
+        $page = Invoke-GraphGet $Uri
+        $items += @($page['value'])
+        $Uri = $page['@odata.nextLink']
+    }
+    return ,$items
+}
+
+# Reads a list until the Field of its items holds every value of Want
+# (Entra answers an assignment request before it delivers it).
+function Wait-Items([string] $Uri, [hashtable] $Await) {
+    $deadline = (Get-Date).AddMinutes(2)
+    while ($true) {
+        $have = @{}
+        foreach ($item in (Get-AllItems $Uri)) { $have[[string] (Get-Field $item $Await.Field)] = $true }
+        $missing = @($Await.Want | Where-Object { -not $have.ContainsKey($_) })
+        if ($missing.Count -eq 0) { return }
+        if ((Get-Date) -gt $deadline) { throw "$($Await.What): $($missing.Count) of $($Await.Want.Count) not delivered yet; run the script again to check" }
+        Start-Sleep -Seconds 2
+    }
+}
+
 # Looks up the object a step would create: $true when it exists (and its
 # ids are captured), $false when not, $null when the lookup cannot run yet.
-function Find-Existing([string] $Lookup, [hashtable] $Match, [hashtable] $Captures) {
+# A shared lookup reads its list once for all the steps that use it.
+function Find-Existing([string] $Lookup, [hashtable] $Match, [hashtable] $Captures, [switch] $Shared) {
     $uri = Resolve-Text $Lookup
     if ($null -eq $uri) { return $null }
     $want = @{}
@@ -137,6 +164,15 @@ function Find-Existing([string] $Lookup, [hashtable] $Match, [hashtable] $Captur
         $want[$k] = $v
     }
     $uri = ConvertTo-GraphUri $uri
+    if ($Shared) {
+        if (-not $script:Lists.ContainsKey($uri)) { $script:Lists[$uri] = Get-AllItems $uri }
+        foreach ($item in $script:Lists[$uri]) {
+            $ok = $true
+            foreach ($k in $want.Keys) { if ([string] (Get-Field $item $k) -cne $want[$k]) { $ok = $false } }
+            if ($ok) { Set-Captures $item $Captures; return $true }
+        }
+        return $false
+    }
     while ($uri) {
         $page = Invoke-GraphGet $uri
         foreach ($item in $page['value']) {
@@ -168,14 +204,20 @@ function Invoke-Step {
     [CmdletBinding(SupportsShouldProcess = $true)]
     param([string] $Id, [string] $Description, [string] $Method, [string] $Path, [string] $Body,
         [hashtable] $Captures = @{}, [string] $Lookup, [hashtable] $Match = @{}, [hashtable] $LookupCaptures = @{},
-        [hashtable] $Choose)
+        [switch] $Shared, [hashtable] $Choose, [hashtable] $Await)
     if ($Lookup) {
-        $found = Find-Existing $Lookup $Match $LookupCaptures
+        $found = Find-Existing $Lookup $Match $LookupCaptures -Shared:$Shared
         if ($found) { $script:Existing++; Write-Host "exists       $Description"; return }
     }
     $uri = Resolve-Text $Path
     if ($Method -eq 'GET') {
         if ($null -eq $uri) { Write-Host "would read   $Description"; return }
+        if ($Await) {
+            if ($WhatIfPreference) { Write-Host "would read   $Description"; return }
+            Wait-Items (ConvertTo-GraphUri $uri) $Await
+            Write-Host "read         $Description"
+            return
+        }
         $doc = Invoke-GraphGet (ConvertTo-GraphUri $uri)
         if ($Choose) {
             $items = @()
@@ -261,6 +303,12 @@ func WritePowerShell(w io.Writer, p *Plan) error {
 			if len(st.Lookup.Captures) > 0 {
 				fmt.Fprintf(&b, " -LookupCaptures %s", psHashtable(st.Lookup.Captures))
 			}
+			if st.Lookup.Shared {
+				b.WriteString(" -Shared")
+			}
+		}
+		if a := st.Await; a != nil {
+			fmt.Fprintf(&b, " `\n    -Await @{ What = %s; Field = %s; Want = %s }", psQuote(a.What), psQuote(a.Field), psArray(a.Want))
 		}
 		b.WriteString("\n")
 	}

@@ -75,6 +75,10 @@ func WriteTerraform(w io.Writer, pkgs []tenant.Package, opt Options) error {
 		for _, other := range incompatible[p.ID] {
 			gaps = append(gaps, "incompatible with "+other)
 		}
+		if n := len(opt.Backfill[p.ID]); n > 0 {
+			// The provider has no resource for an assignment.
+			gaps = append(gaps, fmt.Sprintf("direct assignment to the %d users who hold its access today (back-fill)", n))
+		}
 		if len(gaps) > 0 {
 			b.WriteString("# Not expressible in the azuread provider; see graph-plan.json:\n")
 			for _, g := range gaps {

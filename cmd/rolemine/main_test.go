@@ -102,6 +102,40 @@ func TestScripts(t *testing.T) {
 				}
 				ts.Logf("%d packages, every role scope created (%d site roles)", len(want), sites)
 			},
+			// fakegraph-assigned PLAN checks that the fake received one
+			// assignment request for each user the plan's back-fill assigns,
+			// through the package it names, and none other.
+			"fakegraph-assigned": func(ts *testscript.TestScript, neg bool, args []string) {
+				if neg || len(args) != 1 {
+					ts.Fatalf("usage: fakegraph-assigned plan.json")
+				}
+				var plan export.Plan
+				ts.Check(json.Unmarshal([]byte(ts.ReadFile(args[0])), &plan))
+				names := map[string]string{}
+				want := map[string][]string{}
+				for _, st := range plan.Steps {
+					if id, ok := strings.CutPrefix(st.ID, "package:"); ok {
+						names[id] = st.Body.(map[string]any)["displayName"].(string)
+					}
+					if rest, ok := strings.CutPrefix(st.ID, "assign:"); ok {
+						pkg, user, _ := strings.Cut(rest, ":")
+						want[names[pkg]] = append(want[names[pkg]], user)
+					}
+				}
+				if len(want) == 0 {
+					ts.Fatalf("the plan assigns nobody: the check proves nothing")
+				}
+				got := fakeServer(ts).AssignmentRequests()
+				for name, users := range want {
+					if strings.Join(got[name], ",") != strings.Join(users, ",") {
+						ts.Fatalf("package %q: requested %v, want %v", name, got[name], users)
+					}
+				}
+				if len(got) != len(want) {
+					ts.Fatalf("requests for %d packages, the plan back-fills %d", len(got), len(want))
+				}
+				ts.Logf("%d packages back-filled, every user once", len(want))
+			},
 			// holddb [-ro] FILE opens a database in the test process (another
 			// process than rolemine's), read-only with -ro, until the script ends.
 			"holddb": func(ts *testscript.TestScript, neg bool, args []string) {

@@ -23,6 +23,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	abs "github.com/microsoft/kiota-abstractions-go"
 	"github.com/microsoft/kiota-abstractions-go/serialization"
@@ -41,6 +42,10 @@ type Options struct {
 	// Report, when set, receives a line per step: what exists, what was
 	// (or would be) created, what was read.
 	Report func(line string)
+	// AwaitTimeout is how long a read-back (a step's Await) waits for Entra
+	// to carry out what it was asked (default 2 minutes), polling every
+	// AwaitPoll (default 2 seconds).
+	AwaitTimeout, AwaitPoll time.Duration
 }
 
 // Outcomes of a step.
@@ -65,11 +70,19 @@ type run struct {
 	opt  Options
 	vars map[string]string
 	res  *Result
+	// shared holds the lists that Shared lookups read, by path.
+	shared map[string][]map[string]any
 }
 
 // Apply carries out the plan.
 func Apply(ctx context.Context, c *graphclient.Client, plan *export.Plan, opt Options) (*Result, error) {
-	r := &run{c: c, opt: opt, vars: map[string]string{}, res: &Result{Outcomes: map[string]int{}}}
+	if opt.AwaitTimeout == 0 {
+		opt.AwaitTimeout = 2 * time.Minute
+	}
+	if opt.AwaitPoll == 0 {
+		opt.AwaitPoll = 2 * time.Second
+	}
+	r := &run{c: c, opt: opt, vars: map[string]string{}, res: &Result{Outcomes: map[string]int{}}, shared: map[string][]map[string]any{}}
 	for _, st := range plan.Steps {
 		if err := ctx.Err(); err != nil {
 			return r.res, err
@@ -131,6 +144,9 @@ func (r *run) step(ctx context.Context, st export.Step) (string, error) {
 				return "", fmt.Errorf("a value it needs is missing: %s", st.Path)
 			}
 			return WouldRead, nil
+		}
+		if st.Await != nil {
+			return r.await(ctx, path, st.Await)
 		}
 		doc, err := r.get(ctx, path)
 		if err != nil {
@@ -197,6 +213,21 @@ func (r *run) lookup(ctx context.Context, l *export.Lookup) (found, known bool, 
 			return false, false, nil
 		}
 	}
+	if l.Shared {
+		items, ok := r.shared[path]
+		if !ok {
+			if items, err = r.list(ctx, path); err != nil {
+				return false, true, fmt.Errorf("look up: %w", err)
+			}
+			r.shared[path] = items
+		}
+		for _, obj := range items {
+			if matchAll(obj, match) {
+				return true, true, r.capture(l.Captures, obj)
+			}
+		}
+		return false, true, nil
+	}
 	for path != "" {
 		doc, err := r.get(ctx, path)
 		if err != nil {
@@ -213,6 +244,64 @@ func (r *run) lookup(ctx context.Context, l *export.Lookup) (found, known bool, 
 		path = next
 	}
 	return false, true, nil
+}
+
+// list reads every page of a collection.
+func (r *run) list(ctx context.Context, path string) ([]map[string]any, error) {
+	var out []map[string]any
+	for path != "" {
+		doc, err := r.get(ctx, path)
+		if err != nil {
+			return nil, err
+		}
+		items, _ := doc["value"].([]any)
+		for _, it := range items {
+			obj, _ := it.(map[string]any)
+			out = append(out, obj)
+		}
+		path, _ = doc["@odata.nextLink"].(string)
+	}
+	return out, nil
+}
+
+// await reads the list at path until the Field values of its items hold
+// every value of a.Want, or AwaitTimeout passes. A dry run reads once and
+// says how many are there.
+func (r *run) await(ctx context.Context, path string, a *export.Await) (string, error) {
+	deadline := time.Now().Add(r.opt.AwaitTimeout)
+	for {
+		items, err := r.list(ctx, path)
+		if err != nil {
+			return "", err
+		}
+		have := map[string]bool{}
+		for _, obj := range items {
+			if v, ok := field(obj, a.Field); ok {
+				have[fmt.Sprint(v)] = true
+			}
+		}
+		var missing []string
+		for _, w := range a.Want {
+			if !have[w] {
+				missing = append(missing, w)
+			}
+		}
+		if len(missing) == 0 {
+			return Read, nil
+		}
+		if !r.opt.Yes {
+			return WouldRead, nil
+		}
+		if time.Now().After(deadline) {
+			return "", fmt.Errorf("%s: %d of %d not delivered after %s (first: %s); Entra may still be working: run apply again to check",
+				a.What, len(missing), len(a.Want), r.opt.AwaitTimeout, missing[0])
+		}
+		select {
+		case <-ctx.Done():
+			return "", ctx.Err()
+		case <-time.After(r.opt.AwaitPoll):
+		}
+	}
 }
 
 func matchAll(obj map[string]any, match map[string]string) bool {
@@ -374,6 +463,8 @@ func Model(path string) (serialization.ParsableFactory, error) {
 		return models.CreateAccessPackageResourceRoleScopeFromDiscriminatorValue, nil
 	case strings.HasSuffix(p, "/entitlementManagement/assignmentPolicies"):
 		return models.CreateAccessPackageAssignmentPolicyFromDiscriminatorValue, nil
+	case strings.HasSuffix(p, "/entitlementManagement/assignmentRequests"):
+		return models.CreateAccessPackageAssignmentRequestFromDiscriminatorValue, nil
 	}
 	return nil, fmt.Errorf("no model for POST %s", p)
 }
@@ -393,14 +484,44 @@ func Decode(path string, body []byte) (serialization.Parsable, error) {
 	if err != nil {
 		return nil, fmt.Errorf("body of POST %s: %w", path, err)
 	}
-	if h, ok := v.(serialization.AdditionalDataHolder); ok {
-		for k := range h.GetAdditionalData() {
-			if !strings.HasPrefix(k, "@odata.") {
-				return nil, fmt.Errorf("body of POST %s: %q is not a property of the model", path, k)
-			}
-		}
+	if err := checkProperties(path, v); err != nil {
+		return nil, err
 	}
 	return v, nil
+}
+
+// documented are properties a request body carries that the SDK's model
+// does not define. An adminAdd request names the user, the policy and the
+// package on its assignment: Graph v1.0, "Create
+// accessPackageAssignmentRequest": "the assignment property contains the
+// targetId of the user being assigned, the assignmentPolicyId property
+// identifying the accessPackageAssignmentPolicy, and the accessPackageId
+// property identifying the accessPackage."
+var documented = map[string]bool{"assignment.targetId": true, "assignment.assignmentPolicyId": true, "assignment.accessPackageId": true}
+
+// checkProperties refuses properties of v (and of the objects it holds)
+// that its model does not define, except documented ones.
+func checkProperties(path string, v serialization.Parsable) error {
+	var check func(prefix string, v any) error
+	check = func(prefix string, v any) error {
+		h, ok := v.(serialization.AdditionalDataHolder)
+		if !ok {
+			return nil
+		}
+		for k := range h.GetAdditionalData() {
+			if !strings.HasPrefix(k, "@odata.") && !documented[prefix+k] {
+				return fmt.Errorf("body of POST %s: %q is not a property of the model", path, prefix+k)
+			}
+		}
+		return nil
+	}
+	if err := check("", v); err != nil {
+		return err
+	}
+	if req, ok := v.(models.AccessPackageAssignmentRequestable); ok && req.GetAssignment() != nil {
+		return check("assignment.", req.GetAssignment())
+	}
+	return nil
 }
 
 // Serialize decodes a body into its SDK model and returns it as the SDK

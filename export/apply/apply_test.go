@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -99,7 +101,7 @@ func requireOneOfEach(t *testing.T, srv *graphfake.Server) {
 	require.Equal(t, 4, srv.Created("resources"), "the two groups, the app and the site, each once")
 	require.Equal(t, 3, srv.Created("packages"))
 	require.Equal(t, 5, srv.Created("scopes"))
-	require.Equal(t, 3, srv.Created("policies"))
+	require.Equal(t, 5, srv.Created("policies"), "an automatic and a direct policy for each automatic package, a direct one for the other")
 	require.Equal(t, 2, srv.Created("incompatibles"))
 	require.Equal(t, 1, srv.Created("incompatibleGroups"))
 }
@@ -225,4 +227,143 @@ func TestSiteRolesAreTheSitesGroups(t *testing.T) {
 	// A dry run over the catalog that exists finds the same problem.
 	_, err = Apply(context.Background(), c, export.BuildPlan(bad, export.PlanOptions{}), Options{})
 	require.ErrorContains(t, err, `no role fits`)
+}
+
+// backfillTenant is fakeTenant with users u0..u9.
+func backfillTenant() *graphfake.Tenant {
+	t := fakeTenant()
+	for i := range 10 {
+		id := graphfake.GUID("user", strconv.Itoa(i))
+		t.Users = append(t.Users, graphfake.User{ID: id, UserPrincipalName: "u" + strconv.Itoa(i) + "@contoso.com", AccountEnabled: true})
+	}
+	return t
+}
+
+func user(i int) string { return graphfake.GUID("user", strconv.Itoa(i)) }
+
+// backfillPlan assigns users 0-3 the automatic payroll package directly
+// and users 4-8 the direct controller package.
+func backfillPlan() *export.Plan {
+	return export.BuildPlan(packages(), export.PlanOptions{CatalogName: "Finance",
+		Incompatible: []export.Incompatibility{{PackageID: "payroll-clerk-finance", OtherID: "controller-finance"}},
+		Backfill: map[string][]string{
+			"payroll-clerk-finance": {user(0), user(1), user(2), user(3)},
+			"controller-finance":    {user(4), user(5), user(6), user(7), user(8)},
+		}})
+}
+
+// requireBackfilled checks that each user was requested once, through the
+// package the plan names, and that Entra delivered every assignment.
+func requireBackfilled(t *testing.T, srv *graphfake.Server) {
+	t.Helper()
+	require.Equal(t, map[string][]string{
+		`Payroll "Clerk" / Finance & Co's`: {user(0), user(1), user(2), user(3)},
+		"Controller / Finance":             {user(4), user(5), user(6), user(7), user(8)},
+	}, srv.AssignmentRequests(), "every user requested exactly once")
+	require.Equal(t, 9, srv.Created("assignments"))
+}
+
+// TestBackfill: the back-fill requests a direct assignment for exactly the
+// intended users, once, through the direct policy (the fake refuses a
+// direct request through an automatic policy), waits until Entra has
+// delivered them (the fake delivers after a delay, as Entra answers a
+// request before it carries it out), and marks incompatibilities only
+// after it; a second run requests nothing.
+func TestBackfill(t *testing.T) {
+	srv := graphfake.New(backfillTenant())
+	defer srv.Close()
+	srv.PageSize = 3 // the package's assignments come on several pages
+	srv.SetWriteFaults(graphfake.WriteFaults{ThrottleWrites: 3, DeliveryDelay: 300 * time.Millisecond})
+	c := newClient(t, srv)
+	p := backfillPlan()
+	require.Equal(t, 9, p.Assignments())
+	res, err := Apply(context.Background(), c, p, Options{Yes: true, AwaitPoll: 50 * time.Millisecond})
+	require.NoError(t, err)
+	requireBackfilled(t, srv)
+	require.Equal(t, countReads(p), res.Outcomes[Read], "every read, both read-backs included, found what it waited for")
+
+	// The incompatibility is written after the last assignment request.
+	writes := srv.Writes()
+	lastAssign, incompatible := -1, -1
+	for i, w := range writes {
+		if strings.Contains(w, "/assignmentRequests") {
+			lastAssign = i
+		}
+		if strings.Contains(w, "/incompatibleAccessPackages/$ref") {
+			incompatible = i
+		}
+	}
+	require.Positive(t, lastAssign)
+	require.Greater(t, incompatible, lastAssign, "incompatibilities come after the back-fill")
+
+	n := len(srv.Writes())
+	res, err = Apply(context.Background(), c, p, Options{Yes: true})
+	require.NoError(t, err)
+	require.Len(t, srv.Writes(), n, "a second run writes nothing")
+	require.Equal(t, countLookups(p), res.Outcomes[Exists], "every object, each assignment included, is found")
+	requireBackfilled(t, srv)
+}
+
+// TestBackfillResumes: a run that stops halfway through the back-fill (a
+// refused write, or one applied whose answer was lost) is run again, and
+// every user ends up requested once.
+func TestBackfillResumes(t *testing.T) {
+	p := backfillPlan()
+	first := 0 // the first assignment request among the plan's writes
+	for _, st := range p.Steps {
+		if st.Method == "POST" {
+			first++
+			if strings.HasPrefix(st.ID, "assign:") {
+				break
+			}
+		}
+	}
+	for name, f := range map[string]graphfake.WriteFaults{
+		"request refused":              {FailWrite: first + 2},
+		"request applied, answer lost": {LoseWrite: first + 2},
+	} {
+		t.Run(name, func(t *testing.T) {
+			srv := graphfake.New(backfillTenant())
+			defer srv.Close()
+			c := newClient(t, srv)
+			srv.SetWriteFaults(f)
+			_, err := Apply(context.Background(), c, p, Options{Yes: true, AwaitPoll: 10 * time.Millisecond})
+			require.ErrorContains(t, err, "HTTP 500")
+			srv.SetWriteFaults(graphfake.WriteFaults{})
+			_, err = Apply(context.Background(), c, p, Options{Yes: true, AwaitPoll: 10 * time.Millisecond})
+			require.NoError(t, err)
+			requireBackfilled(t, srv)
+		})
+	}
+}
+
+// TestBackfillWaitsForDelivery: when Entra has not delivered by the end of
+// the wait, apply says so and how to check again.
+func TestBackfillWaitsForDelivery(t *testing.T) {
+	srv := graphfake.New(backfillTenant())
+	defer srv.Close()
+	srv.SetWriteFaults(graphfake.WriteFaults{DeliveryDelay: time.Hour})
+	_, err := Apply(context.Background(), newClient(t, srv), backfillPlan(), Options{Yes: true, AwaitTimeout: 100 * time.Millisecond, AwaitPoll: 20 * time.Millisecond})
+	require.ErrorContains(t, err, "direct assignments of Payroll \"Clerk\" / Finance & Co's: 4 of 4 not delivered after 100ms")
+	require.ErrorContains(t, err, "run apply again to check")
+}
+
+func countReads(p *export.Plan) int {
+	n := 0
+	for _, st := range p.Steps {
+		if st.Method == "GET" {
+			n++
+		}
+	}
+	return n
+}
+
+func countLookups(p *export.Plan) int {
+	n := 0
+	for _, st := range p.Steps {
+		if st.Lookup != nil {
+			n++
+		}
+	}
+	return n
 }

@@ -1,4 +1,4 @@
-﻿# rolemine access packages for catalog Finance roles: 28 requests.
+﻿# rolemine access packages for catalog Finance roles: 30 requests.
 # Warning: automatic assignment policies need a Microsoft Entra ID Governance licence, and only a Global Administrator or Identity Governance Administrator can create them
 # Left out: package controller-finance, User on legacy-app: resource type unknown: ingest a resources file to include it
 <#
@@ -29,6 +29,7 @@ $ErrorActionPreference = 'Stop'
 $script:Ids = @{}
 $script:Created = 0
 $script:Existing = 0
+$script:Lists = @{}
 
 # Fills the {{name}} placeholders with the ids captured so far; $null when
 # one is not known yet (under -WhatIf, for an object that would be created).
@@ -86,9 +87,35 @@ function Set-Captures($Object, [hashtable] $Captures) {
     }
 }
 
+# Reads every page of a list.
+function Get-AllItems([string] $Uri) {
+    $items = @()
+    while ($Uri) {
+        $page = Invoke-GraphGet $Uri
+        $items += @($page['value'])
+        $Uri = $page['@odata.nextLink']
+    }
+    return ,$items
+}
+
+# Reads a list until the Field of its items holds every value of Want
+# (Entra answers an assignment request before it delivers it).
+function Wait-Items([string] $Uri, [hashtable] $Await) {
+    $deadline = (Get-Date).AddMinutes(2)
+    while ($true) {
+        $have = @{}
+        foreach ($item in (Get-AllItems $Uri)) { $have[[string] (Get-Field $item $Await.Field)] = $true }
+        $missing = @($Await.Want | Where-Object { -not $have.ContainsKey($_) })
+        if ($missing.Count -eq 0) { return }
+        if ((Get-Date) -gt $deadline) { throw "$($Await.What): $($missing.Count) of $($Await.Want.Count) not delivered yet; run the script again to check" }
+        Start-Sleep -Seconds 2
+    }
+}
+
 # Looks up the object a step would create: $true when it exists (and its
 # ids are captured), $false when not, $null when the lookup cannot run yet.
-function Find-Existing([string] $Lookup, [hashtable] $Match, [hashtable] $Captures) {
+# A shared lookup reads its list once for all the steps that use it.
+function Find-Existing([string] $Lookup, [hashtable] $Match, [hashtable] $Captures, [switch] $Shared) {
     $uri = Resolve-Text $Lookup
     if ($null -eq $uri) { return $null }
     $want = @{}
@@ -98,6 +125,15 @@ function Find-Existing([string] $Lookup, [hashtable] $Match, [hashtable] $Captur
         $want[$k] = $v
     }
     $uri = ConvertTo-GraphUri $uri
+    if ($Shared) {
+        if (-not $script:Lists.ContainsKey($uri)) { $script:Lists[$uri] = Get-AllItems $uri }
+        foreach ($item in $script:Lists[$uri]) {
+            $ok = $true
+            foreach ($k in $want.Keys) { if ([string] (Get-Field $item $k) -cne $want[$k]) { $ok = $false } }
+            if ($ok) { Set-Captures $item $Captures; return $true }
+        }
+        return $false
+    }
     while ($uri) {
         $page = Invoke-GraphGet $uri
         foreach ($item in $page['value']) {
@@ -129,14 +165,20 @@ function Invoke-Step {
     [CmdletBinding(SupportsShouldProcess = $true)]
     param([string] $Id, [string] $Description, [string] $Method, [string] $Path, [string] $Body,
         [hashtable] $Captures = @{}, [string] $Lookup, [hashtable] $Match = @{}, [hashtable] $LookupCaptures = @{},
-        [hashtable] $Choose)
+        [switch] $Shared, [hashtable] $Choose, [hashtable] $Await)
     if ($Lookup) {
-        $found = Find-Existing $Lookup $Match $LookupCaptures
+        $found = Find-Existing $Lookup $Match $LookupCaptures -Shared:$Shared
         if ($found) { $script:Existing++; Write-Host "exists       $Description"; return }
     }
     $uri = Resolve-Text $Path
     if ($Method -eq 'GET') {
         if ($null -eq $uri) { Write-Host "would read   $Description"; return }
+        if ($Await) {
+            if ($WhatIfPreference) { Write-Host "would read   $Description"; return }
+            Wait-Items (ConvertTo-GraphUri $uri) $Await
+            Write-Host "read         $Description"
+            return
+        }
         $doc = Invoke-GraphGet (ConvertTo-GraphUri $uri)
         if ($Choose) {
             $items = @()
@@ -257,11 +299,19 @@ Invoke-Step -Id 'roleScope:payroll-clerk-finance:https://contoso.sharepoint.com/
     -Lookup '/identityGovernance/entitlementManagement/accessPackages/{{package.payroll-clerk-finance.id}}/resourceRoleScopes?$expand=role,scope' -Match @{ 'role.originId' = '{{role.https://contoso.sharepoint.com/sites/Finance.Edit.originId}}'; 'scope.originId' = 'https://contoso.sharepoint.com/sites/Finance' }
 
 # policy:payroll-clerk-finance
-Invoke-Step -Id 'policy:payroll-clerk-finance' -Description 'Create the assignment policy of Payroll "Clerk" / Finance' -Method POST -Path '/identityGovernance/entitlementManagement/assignmentPolicies' `
+Invoke-Step -Id 'policy:payroll-clerk-finance' -Description 'Create the assignment policy "Automatic: Payroll \"Clerk\" / Finance"' -Method POST -Path '/identityGovernance/entitlementManagement/assignmentPolicies' `
     -Body @'
 {"accessPackage":{"id":"{{package.payroll-clerk-finance.id}}"},"allowedTargetScope":"specificDirectoryUsers","automaticRequestSettings":{"gracePeriodBeforeAccessRemoval":"P7D","removeAccessWhenTargetLeavesAllowedTargets":true,"requestAccessForAllowedTargets":true},"description":"Assigns the package to every user the rule selects","displayName":"Automatic: Payroll \"Clerk\" / Finance","specificAllowedTargets":[{"@odata.type":"#microsoft.graph.attributeRuleMembers","description":"Payroll \"Clerk\" / Finance","membershipRule":"(user.userType -eq \"Member\") -and (user.jobTitle -in [\"Payroll `\"Clerk`\"\",\"Payroll Clrk\"]) -and (user.department -eq \"Finance\")"}]}
 '@ `
     -Lookup '/identityGovernance/entitlementManagement/accessPackages/{{package.payroll-clerk-finance.id}}/assignmentPolicies' -Match @{ 'displayName' = 'Automatic: Payroll "Clerk" / Finance' }
+
+# policy:payroll-clerk-finance:direct
+Invoke-Step -Id 'policy:payroll-clerk-finance:direct' -Description 'Create the assignment policy "Direct assignment: Payroll \"Clerk\" / Finance"' -Method POST -Path '/identityGovernance/entitlementManagement/assignmentPolicies' `
+    -Body @'
+{"accessPackage":{"id":"{{package.payroll-clerk-finance.id}}"},"allowedTargetScope":"notSpecified","description":"Administrators assign this package directly","displayName":"Direct assignment: Payroll \"Clerk\" / Finance","expiration":{"type":"noExpiration"},"requestApprovalSettings":{"isApprovalRequiredForAdd":false,"isApprovalRequiredForUpdate":false,"stages":[]},"requestorSettings":{"allowCustomAssignmentSchedule":false,"enableOnBehalfRequestorsToAddAccess":false,"enableOnBehalfRequestorsToRemoveAccess":false,"enableOnBehalfRequestorsToUpdateAccess":false,"enableTargetsToSelfAddAccess":false,"enableTargetsToSelfRemoveAccess":false,"enableTargetsToSelfUpdateAccess":false,"onBehalfRequestors":[]},"specificAllowedTargets":[]}
+'@ `
+    -Captures @{ 'package.payroll-clerk-finance.directPolicy.id' = 'id' } `
+    -Lookup '/identityGovernance/entitlementManagement/accessPackages/{{package.payroll-clerk-finance.id}}/assignmentPolicies' -Match @{ 'displayName' = 'Direct assignment: Payroll "Clerk" / Finance' } -LookupCaptures @{ 'package.payroll-clerk-finance.directPolicy.id' = 'id' }
 
 # package:controller-finance
 Invoke-Step -Id 'package:controller-finance' -Description 'Create the access package Controller / Finance' -Method POST -Path '/identityGovernance/entitlementManagement/accessPackages' `
@@ -279,11 +329,12 @@ Invoke-Step -Id 'roleScope:controller-finance:11111111-1111-4111-8111-1111111111
     -Lookup '/identityGovernance/entitlementManagement/accessPackages/{{package.controller-finance.id}}/resourceRoleScopes?$expand=role,scope' -Match @{ 'role.originId' = 'Owner_11111111-1111-4111-8111-111111111111'; 'scope.originId' = '11111111-1111-4111-8111-111111111111' }
 
 # policy:controller-finance
-Invoke-Step -Id 'policy:controller-finance' -Description 'Create the assignment policy of Controller / Finance' -Method POST -Path '/identityGovernance/entitlementManagement/assignmentPolicies' `
+Invoke-Step -Id 'policy:controller-finance' -Description 'Create the assignment policy "Direct assignment: Controller / Finance"' -Method POST -Path '/identityGovernance/entitlementManagement/assignmentPolicies' `
     -Body @'
 {"accessPackage":{"id":"{{package.controller-finance.id}}"},"allowedTargetScope":"notSpecified","description":"Administrators assign this package directly","displayName":"Direct assignment: Controller / Finance","expiration":{"type":"noExpiration"},"requestApprovalSettings":{"isApprovalRequiredForAdd":false,"isApprovalRequiredForUpdate":false,"stages":[]},"requestorSettings":{"allowCustomAssignmentSchedule":false,"enableOnBehalfRequestorsToAddAccess":false,"enableOnBehalfRequestorsToRemoveAccess":false,"enableOnBehalfRequestorsToUpdateAccess":false,"enableTargetsToSelfAddAccess":false,"enableTargetsToSelfRemoveAccess":false,"enableTargetsToSelfUpdateAccess":false,"onBehalfRequestors":[]},"specificAllowedTargets":[]}
 '@ `
-    -Lookup '/identityGovernance/entitlementManagement/accessPackages/{{package.controller-finance.id}}/assignmentPolicies' -Match @{ 'displayName' = 'Direct assignment: Controller / Finance' }
+    -Captures @{ 'package.controller-finance.directPolicy.id' = 'id' } `
+    -Lookup '/identityGovernance/entitlementManagement/accessPackages/{{package.controller-finance.id}}/assignmentPolicies' -Match @{ 'displayName' = 'Direct assignment: Controller / Finance' } -LookupCaptures @{ 'package.controller-finance.directPolicy.id' = 'id' }
 
 # package:ap-team-access-cluster
 Invoke-Step -Id 'package:ap-team-access-cluster' -Description 'Create the access package AP team (access cluster)' -Method POST -Path '/identityGovernance/entitlementManagement/accessPackages' `
@@ -301,11 +352,19 @@ Invoke-Step -Id 'roleScope:ap-team-access-cluster:22222222-2222-4222-8222-222222
     -Lookup '/identityGovernance/entitlementManagement/accessPackages/{{package.ap-team-access-cluster.id}}/resourceRoleScopes?$expand=role,scope' -Match @{ 'role.originId' = '{{role.22222222-2222-4222-8222-222222222222.AP.Clerk.originId}}'; 'scope.originId' = '22222222-2222-4222-8222-222222222222' }
 
 # policy:ap-team-access-cluster
-Invoke-Step -Id 'policy:ap-team-access-cluster' -Description 'Create the assignment policy of AP team (access cluster)' -Method POST -Path '/identityGovernance/entitlementManagement/assignmentPolicies' `
+Invoke-Step -Id 'policy:ap-team-access-cluster' -Description 'Create the assignment policy "Automatic: AP team (access cluster)"' -Method POST -Path '/identityGovernance/entitlementManagement/assignmentPolicies' `
     -Body @'
 {"accessPackage":{"id":"{{package.ap-team-access-cluster.id}}"},"allowedTargetScope":"specificDirectoryUsers","automaticRequestSettings":{"gracePeriodBeforeAccessRemoval":"P7D","removeAccessWhenTargetLeavesAllowedTargets":true,"requestAccessForAllowedTargets":true},"description":"Assigns the package to every user the rule selects","displayName":"Automatic: AP team (access cluster)","specificAllowedTargets":[{"@odata.type":"#microsoft.graph.attributeRuleMembers","description":"AP team (access cluster)","membershipRule":"(user.userType -eq \"Member\") -and (user.physicalDeliveryOfficeName -eq \"Oslo\")"}]}
 '@ `
     -Lookup '/identityGovernance/entitlementManagement/accessPackages/{{package.ap-team-access-cluster.id}}/assignmentPolicies' -Match @{ 'displayName' = 'Automatic: AP team (access cluster)' }
+
+# policy:ap-team-access-cluster:direct
+Invoke-Step -Id 'policy:ap-team-access-cluster:direct' -Description 'Create the assignment policy "Direct assignment: AP team (access cluster)"' -Method POST -Path '/identityGovernance/entitlementManagement/assignmentPolicies' `
+    -Body @'
+{"accessPackage":{"id":"{{package.ap-team-access-cluster.id}}"},"allowedTargetScope":"notSpecified","description":"Administrators assign this package directly","displayName":"Direct assignment: AP team (access cluster)","expiration":{"type":"noExpiration"},"requestApprovalSettings":{"isApprovalRequiredForAdd":false,"isApprovalRequiredForUpdate":false,"stages":[]},"requestorSettings":{"allowCustomAssignmentSchedule":false,"enableOnBehalfRequestorsToAddAccess":false,"enableOnBehalfRequestorsToRemoveAccess":false,"enableOnBehalfRequestorsToUpdateAccess":false,"enableTargetsToSelfAddAccess":false,"enableTargetsToSelfRemoveAccess":false,"enableTargetsToSelfUpdateAccess":false,"onBehalfRequestors":[]},"specificAllowedTargets":[]}
+'@ `
+    -Captures @{ 'package.ap-team-access-cluster.directPolicy.id' = 'id' } `
+    -Lookup '/identityGovernance/entitlementManagement/accessPackages/{{package.ap-team-access-cluster.id}}/assignmentPolicies' -Match @{ 'displayName' = 'Direct assignment: AP team (access cluster)' } -LookupCaptures @{ 'package.ap-team-access-cluster.directPolicy.id' = 'id' }
 
 # package:ar-team-access-cluster
 Invoke-Step -Id 'package:ar-team-access-cluster' -Description 'Create the access package AR team (access cluster)' -Method POST -Path '/identityGovernance/entitlementManagement/accessPackages' `
@@ -327,11 +386,12 @@ Invoke-Step -Id 'roleScope:ar-team-access-cluster:https://contoso.sharepoint.com
     -Lookup '/identityGovernance/entitlementManagement/accessPackages/{{package.ar-team-access-cluster.id}}/resourceRoleScopes?$expand=role,scope' -Match @{ 'role.originId' = '{{role.https://contoso.sharepoint.com/sites/Receivables.Full Control.originId}}'; 'scope.originId' = 'https://contoso.sharepoint.com/sites/Receivables' }
 
 # policy:ar-team-access-cluster
-Invoke-Step -Id 'policy:ar-team-access-cluster' -Description 'Create the assignment policy of AR team (access cluster)' -Method POST -Path '/identityGovernance/entitlementManagement/assignmentPolicies' `
+Invoke-Step -Id 'policy:ar-team-access-cluster' -Description 'Create the assignment policy "Direct assignment: AR team (access cluster)"' -Method POST -Path '/identityGovernance/entitlementManagement/assignmentPolicies' `
     -Body @'
 {"accessPackage":{"id":"{{package.ar-team-access-cluster.id}}"},"allowedTargetScope":"notSpecified","description":"Administrators assign this package directly","displayName":"Direct assignment: AR team (access cluster)","expiration":{"type":"noExpiration"},"requestApprovalSettings":{"isApprovalRequiredForAdd":false,"isApprovalRequiredForUpdate":false,"stages":[]},"requestorSettings":{"allowCustomAssignmentSchedule":false,"enableOnBehalfRequestorsToAddAccess":false,"enableOnBehalfRequestorsToRemoveAccess":false,"enableOnBehalfRequestorsToUpdateAccess":false,"enableTargetsToSelfAddAccess":false,"enableTargetsToSelfRemoveAccess":false,"enableTargetsToSelfUpdateAccess":false,"onBehalfRequestors":[]},"specificAllowedTargets":[]}
 '@ `
-    -Lookup '/identityGovernance/entitlementManagement/accessPackages/{{package.ar-team-access-cluster.id}}/assignmentPolicies' -Match @{ 'displayName' = 'Direct assignment: AR team (access cluster)' }
+    -Captures @{ 'package.ar-team-access-cluster.directPolicy.id' = 'id' } `
+    -Lookup '/identityGovernance/entitlementManagement/accessPackages/{{package.ar-team-access-cluster.id}}/assignmentPolicies' -Match @{ 'displayName' = 'Direct assignment: AR team (access cluster)' } -LookupCaptures @{ 'package.ar-team-access-cluster.directPolicy.id' = 'id' }
 
 # incompatible:payroll-clerk-finance:controller-finance
 Invoke-Step -Id 'incompatible:payroll-clerk-finance:controller-finance' -Description 'Mark payroll-clerk-finance incompatible with controller-finance' -Method POST -Path '/identityGovernance/entitlementManagement/accessPackages/{{package.payroll-clerk-finance.id}}/incompatibleAccessPackages/$ref' `

@@ -21,6 +21,7 @@ type applyOptions struct {
 	yes      bool
 	sodRules string
 	catalog  string
+	backfill bool
 	client   graphclient.Options
 }
 
@@ -56,7 +57,11 @@ Governance Administrator role.`,
 				if err != nil {
 					return err
 				}
-				plan, run = export.BuildPlan(a.run.Packages, export.PlanOptions{CatalogName: opts.catalog, Incompatible: inc}), a.run
+				popt := export.PlanOptions{CatalogName: opts.catalog, Incompatible: inc}
+				if opts.backfill {
+					popt = pipeline.Rollout(a.data, a.run, popt)
+				}
+				plan, run = export.BuildPlan(a.run.Packages, popt), a.run
 				return nil
 			}); err != nil {
 				return err
@@ -66,6 +71,9 @@ Governance Administrator role.`,
 			}
 			for _, s := range plan.Skipped {
 				fmt.Fprintf(ios.Err, "warning: package %s: %s %s left out: %s\n", s.PackageID, s.Role, s.ResourceID, s.Reason)
+			}
+			if n := plan.Assignments(); n > 0 {
+				fmt.Fprintf(ios.Out, "Back-fill: %s, each to a user who holds the package's access today.\n", render.Count(n, "direct assignment"))
 			}
 			opts.client.Token = os.Getenv(graphclient.TokenEnv)
 			opts.client.DeviceCode = func(msg string) { fmt.Fprintln(ios.Err, msg) }
@@ -93,6 +101,7 @@ Governance Administrator role.`,
 	f.BoolVar(&opts.yes, "yes", false, "create what is missing (without it, only show what would be created)")
 	f.StringVar(&opts.sodRules, "sod-rules", "", "SoD rule `file`: mark conflicting packages incompatible")
 	f.StringVar(&opts.catalog, "catalog", "rolemine proposals", "catalog name")
+	f.BoolVar(&opts.backfill, "backfill", true, "assign each package directly to the users who hold its access today and whom its rule does not select (through a direct-assignment policy), before marking incompatibilities")
 	selectionFlags(c, &opts.sel)
 	f.StringVar(&opts.client.Tenant, "tenant", "", "directory (tenant) `id` or domain to sign in to")
 	f.StringVar(&opts.client.BaseURL, "graph-url", graphclient.DefaultBaseURL, "Graph base `URL` with its version")

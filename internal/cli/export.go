@@ -18,6 +18,7 @@ type exportOptions struct {
 	out      string
 	sodRules string
 	catalog  string
+	backfill bool
 }
 
 func newExportCmd(ios *IO, g *globals) *cobra.Command {
@@ -50,6 +51,7 @@ marked incompatible with each other.`,
 	f.StringVar(&opts.out, "out", "export", "output `directory`")
 	f.StringVar(&opts.sodRules, "sod-rules", "", "SoD rule `file`: mark conflicting packages incompatible")
 	f.StringVar(&opts.catalog, "catalog", "rolemine proposals", "catalog name for the Graph plan")
+	f.BoolVar(&opts.backfill, "backfill", true, "in the Graph plan and the PowerShell script, assign each package directly to the users who hold its access today and whom its rule does not select")
 	selectionFlags(c, &opts.sel)
 	return c
 }
@@ -64,6 +66,9 @@ func runExport(cmd *cobra.Command, ios *IO, g *globals, opts *exportOptions) err
 		var err error
 		if opt.Incompatible, err = pipeline.RuleIncompatibilities(ctx, a.data, a.run, opts.sodRules); err != nil {
 			return err
+		}
+		if opts.backfill {
+			opt = export.Options(pipeline.Rollout(a.data, a.run, export.PlanOptions(opt)))
 		}
 		path, err := pipeline.Export(ctx, opts.out, opts.format, a.run.Packages, opt)
 		if err != nil {

@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // The entitlement-management side of the fake: catalogs, resource
@@ -32,6 +33,18 @@ type em struct {
 	incompatibles map[string][]string // package id → package ids
 	incompatGroup map[string][]string // package id → group ids
 	next          int
+	// requests are the assignment requests, in order; assignments the
+	// assignments they created once delivered.
+	requests    []EMObject
+	assignments []EMObject
+	pending     []pendingAssignment
+}
+
+// pendingAssignment is an assignment Entra has accepted a request for but
+// not yet delivered.
+type pendingAssignment struct {
+	at  time.Time
+	obj EMObject
 }
 
 // WriteFaults make writes misbehave.
@@ -45,6 +58,10 @@ type WriteFaults struct {
 	// LoseWrite applies the n-th POST but answers 500, as when a response
 	// is lost.
 	LoseWrite int
+	// DeliveryDelay is how long after an assignment request its
+	// assignment appears in the list (Entra answers a request before it
+	// delivers it).
+	DeliveryDelay time.Duration
 }
 
 // SetWriteFaults replaces the write faults and restarts their count.
@@ -86,8 +103,39 @@ func (s *Server) Created(kind string) int {
 		for _, r := range e.incompatGroup {
 			n += len(r)
 		}
+	case "assignmentRequests":
+		n = len(e.requests)
+	case "assignments":
+		n = len(e.assignments) + len(e.pending)
 	}
 	return n
+}
+
+// AssignmentRequests returns, per access package display name, the users
+// its assignment requests named, in order (a user twice is a duplicate).
+func (s *Server) AssignmentRequests() map[string][]string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := map[string][]string{}
+	for _, r := range s.em.requests {
+		p := s.packageByID(get(r, "accessPackage.id"))
+		out[get(p, "displayName")] = append(out[get(p, "displayName")], get(r, "assignment.target.objectId"))
+	}
+	return out
+}
+
+// deliver moves the pending assignments whose time has come to the list.
+func (e *em) deliver(now time.Time) {
+	kept := e.pending[:0]
+	for _, p := range e.pending {
+		if now.Before(p.at) {
+			kept = append(kept, p)
+			continue
+		}
+		p.obj["state"], p.obj["status"] = "delivered", "Delivered"
+		e.assignments = append(e.assignments, p.obj)
+	}
+	e.pending = kept
 }
 
 // RoleScopes returns the resource role scopes created, by package display
@@ -307,6 +355,8 @@ func (s *Server) emPost(seg []string, body map[string]any) (map[string]any, erro
 		obj["id"] = e.id("policy")
 		e.policies = append(e.policies, obj)
 		return obj, nil
+	case len(seg) == 1 && seg[0] == "assignmentRequests":
+		return s.assignmentRequest(body)
 	case len(seg) == 4 && seg[0] == "accessPackages" && seg[3] == "$ref":
 		if s.packageByID(seg[1]) == nil {
 			return nil, notFound(seg[1])
@@ -400,4 +450,53 @@ func (s *Server) siteName(url, displayName string) string {
 		return displayName
 	}
 	return url[strings.LastIndex(url, "/")+1:]
+}
+
+// assignmentRequest takes an administrator's direct-assignment request, as
+// Graph v1.0 documents it ("Create accessPackageAssignmentRequest"): for
+// requestType adminAdd "the assignment property contains the targetId of
+// the user being assigned, the assignmentPolicyId property identifying the
+// accessPackageAssignmentPolicy, and the accessPackageId property
+// identifying the accessPackage"; the answer is 201 with the request in
+// state submitted, and "subsequently an accessPackageAssignment ... [is]
+// also created" (here after WriteFaults.DeliveryDelay). A direct request
+// through a policy that assigns automatically is refused: such a policy
+// assigns the users its rule selects, and nobody else.
+func (s *Server) assignmentRequest(body map[string]any) (map[string]any, error) {
+	e := &s.em
+	bad := func(msg string) error { return &httpError{http.StatusBadRequest, "BadRequest", msg} }
+	if rt := get(body, "requestType"); !strings.EqualFold(rt, "adminAdd") {
+		return nil, bad("Unsupported requestType " + strconv.Quote(rt) + ": the fake takes adminAdd")
+	}
+	target, policyID, pkgID := get(body, "assignment.targetId"), get(body, "assignment.assignmentPolicyId"), get(body, "assignment.accessPackageId")
+	if _, ok := s.findUser(target); !ok {
+		return nil, notFound(target)
+	}
+	pkg := s.packageByID(pkgID)
+	if pkg == nil {
+		return nil, notFound(pkgID)
+	}
+	var policy EMObject
+	for _, p := range e.policies {
+		if p["id"] == policyID {
+			policy = p
+		}
+	}
+	switch {
+	case policy == nil:
+		return nil, notFound(policyID)
+	case get(policy, "accessPackage.id") != pkgID:
+		return nil, bad("The policy " + policyID + " is not a policy of access package " + pkgID + ".")
+	case policy["automaticRequestSettings"] != nil:
+		return nil, bad("The policy " + policyID + " assigns automatically; direct assignment requests need a direct-assignment policy.")
+	}
+	req := EMObject{"id": e.id("assignmentRequest"), "requestType": "adminAdd", "state": "submitted", "status": "Accepted",
+		"accessPackage": EMObject{"id": pkgID}, "assignment": EMObject{"target": EMObject{"objectId": target}}}
+	e.requests = append(e.requests, req)
+	e.pending = append(e.pending, pendingAssignment{at: time.Now().Add(s.writeFaults.DeliveryDelay), obj: EMObject{
+		"id": e.id("assignment"), "state": "delivering", "status": "Delivering",
+		"target":           EMObject{"id": GUID("subject", target), "objectId": target, "subjectType": "user"},
+		"accessPackage":    EMObject{"id": pkgID, "displayName": get(pkg, "displayName")},
+		"assignmentPolicy": EMObject{"id": policyID}}})
+	return EMObject{"id": req["id"], "requestType": "adminAdd", "state": "submitted", "status": "Accepted"}, nil
 }

@@ -435,7 +435,12 @@ func (s *Server) route(r *http.Request, path string) (*listing, map[string]any, 
 		items, err := filtered(append(s.accessPackages(), s.em.packages...), q)
 		return &listing{items: items}, nil, err
 	case len(seg) == 3 && seg[0] == "identityGovernance" && seg[1] == "entitlementManagement" && seg[2] == "assignments":
-		return &listing{items: s.packageAssignments()}, nil, nil
+		// The assignments that exist, with those Entra has delivered since
+		// (Graph v1.0, "List accessPackageAssignments": "$filter=accessPackage/id
+		// eq '...'" selects a package's; "$expand=target" the subjects).
+		s.em.deliver(time.Now())
+		items, err := filtered(append(s.packageAssignments(), s.em.assignments...), q)
+		return &listing{items: items}, nil, err
 	case len(seg) > 2 && seg[0] == "identityGovernance" && seg[1] == "entitlementManagement":
 		return s.emGet(seg[2:], q)
 	}

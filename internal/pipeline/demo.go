@@ -142,7 +142,7 @@ func DemoTenant(ctx context.Context, dir string, cfg tenantgen.Config, progress 
 	}
 
 	step("exporting")
-	opt := export.Options{Incompatible: Incompatibilities(res.SoD)}
+	opt := export.Options(Rollout(data, run, export.PlanOptions{Incompatible: Incompatibilities(res.SoD)}))
 	for _, f := range export.Formats {
 		path, err := Export(ctx, filepath.Join(dir, "export"), f, run.Packages, opt)
 		if err != nil {

@@ -210,6 +210,7 @@ resource "azuread_access_package_assignment_policy" "birthright_direct" {
 #   - application role Quote.Approve on Salesforce
 #   - application role Sales.User on Salesforce
 #   - application role Territory.Manage on Salesforce
+#   - direct assignment to the 5 users who hold its access today (back-fill)
 resource "azuread_access_package" "account_executive_sales" {
   catalog_id   = azuread_access_package_catalog.rolemine.id
   display_name = "Account Executive / Sales"
@@ -256,6 +257,7 @@ resource "azuread_access_package_assignment_policy" "account_executive_sales_dir
 #   - application role Warehouse.Clerk on SAP EWM
 #   - application role Explorer on Tableau
 #   - application role Viewer on Tableau
+#   - direct assignment to the 2 users who hold its access today (back-fill)
 resource "azuread_access_package" "operations_coordinator_operations" {
   catalog_id   = azuread_access_package_catalog.rolemine.id
   display_name = "Operations Coordinator / Operations"
@@ -301,6 +303,7 @@ resource "azuread_access_package_assignment_policy" "operations_coordinator_oper
 #   - site role Edit on Sales
 #   - application role Quote.Approve on Salesforce
 #   - application role Sales.User on Salesforce
+#   - direct assignment to the 8 users who hold its access today (back-fill)
 resource "azuread_access_package" "sales_development_representative_sales" {
   catalog_id   = azuread_access_package_catalog.rolemine.id
   display_name = "Sales Development Representative / Sales"
@@ -349,6 +352,7 @@ resource "azuread_access_package_assignment_policy" "sales_development_represent
 #   - application role Observer on PagerDuty
 #   - incompatible with package software-engineer-engineering
 #   - incompatible with package software-engineer-engineering-variant-1
+#   - direct assignment to the 1 users who hold its access today (back-fill)
 resource "azuread_access_package" "senior_software_engineer_engineering" {
   catalog_id   = azuread_access_package_catalog.rolemine.id
   display_name = "Senior Software Engineer / Engineering"
@@ -395,6 +399,7 @@ resource "azuread_access_package_assignment_policy" "senior_software_engineer_en
 #   - application role Member on GitHub Enterprise
 #   - application role Manager on PagerDuty
 #   - incompatible with package senior-software-engineer-engineering
+#   - direct assignment to the 3 users who hold its access today (back-fill)
 resource "azuread_access_package" "software_engineer_engineering" {
   catalog_id   = azuread_access_package_catalog.rolemine.id
   display_name = "Software Engineer / Engineering"
@@ -440,6 +445,7 @@ resource "azuread_access_package_assignment_policy" "software_engineer_engineeri
 #   - application role Member on GitHub Enterprise
 #   - application role Manager on PagerDuty
 #   - incompatible with package senior-software-engineer-engineering
+#   - direct assignment to the 25 users who hold its access today (back-fill)
 resource "azuread_access_package" "software_engineer_engineering_variant_1" {
   catalog_id   = azuread_access_package_catalog.rolemine.id
   display_name = "Software Engineer / Engineering (variant 1)"
@@ -504,6 +510,7 @@ resource "azuread_access_package_assignment_policy" "software_engineer_engineeri
 #   - application role kb_writer on ServiceNow
 #   - application role sla_manager on ServiceNow
 #   - application role Light Agent on Zendesk
+#   - direct assignment to the 4 users who hold its access today (back-fill)
 resource "azuread_access_package" "support_specialist_customer_support" {
   catalog_id   = azuread_access_package_catalog.rolemine.id
   display_name = "Support Specialist / Customer Support"
@@ -549,6 +556,7 @@ resource "azuread_access_package_assignment_policy" "support_specialist_customer
 #   - application role kb_writer on ServiceNow
 #   - application role sla_manager on ServiceNow
 #   - application role Light Agent on Zendesk
+#   - direct assignment to the 17 users who hold its access today (back-fill)
 resource "azuread_access_package" "support_specialist_customer_support_variant_1" {
   catalog_id   = azuread_access_package_catalog.rolemine.id
   display_name = "Support Specialist / Customer Support (variant 1)"

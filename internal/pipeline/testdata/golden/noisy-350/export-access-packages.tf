@@ -237,6 +237,7 @@ resource "azuread_access_package_assignment_policy" "birthright_direct" {
 #   - application role Recorder on Gong
 #   - site role Edit on Sales
 #   - application role Sales.User on Salesforce
+#   - direct assignment to the 22 users who hold its access today (back-fill)
 resource "azuread_access_package" "account_executive_sales" {
   catalog_id   = azuread_access_package_catalog.rolemine.id
   display_name = "Account Executive / Sales"
@@ -283,6 +284,7 @@ resource "azuread_access_package_assignment_policy" "account_executive_sales_dir
 #   - application role Warehouse.Clerk on SAP EWM
 #   - application role Explorer on Tableau
 #   - application role Viewer on Tableau
+#   - direct assignment to the 7 users who hold its access today (back-fill)
 resource "azuread_access_package" "operations_coordinator_operations" {
   catalog_id   = azuread_access_package_catalog.rolemine.id
   display_name = "Operations Coordinator / Operations"
@@ -328,6 +330,7 @@ resource "azuread_access_package_assignment_policy" "operations_coordinator_oper
 #   - application role Opportunity.Edit on Salesforce
 #   - application role Quote.Approve on Salesforce
 #   - application role Sales.User on Salesforce
+#   - direct assignment to the 12 users who hold its access today (back-fill)
 resource "azuread_access_package" "sales_development_representative_sales" {
   catalog_id   = azuread_access_package_catalog.rolemine.id
   display_name = "Sales Development Representative / Sales"
@@ -374,6 +377,7 @@ resource "azuread_access_package_assignment_policy" "sales_development_represent
 #   - site role Edit on Sales
 #   - application role Opportunity.Edit on Salesforce
 #   - application role Sales.User on Salesforce
+#   - direct assignment to the 7 users who hold its access today (back-fill)
 resource "azuread_access_package" "sales_engineer_sales" {
   catalog_id   = azuread_access_package_catalog.rolemine.id
   display_name = "Sales Engineer / Sales"
@@ -419,6 +423,7 @@ resource "azuread_access_package_assignment_policy" "sales_engineer_sales_direct
 #   - site role Edit on Sales
 #   - application role Opportunity.Edit on Salesforce
 #   - application role Sales.User on Salesforce
+#   - direct assignment to the 8 users who hold its access today (back-fill)
 resource "azuread_access_package" "sales_engineer_sales_variant_1" {
   catalog_id   = azuread_access_package_catalog.rolemine.id
   display_name = "Sales Engineer / Sales (variant 1)"
@@ -482,6 +487,7 @@ resource "azuread_access_package_assignment_policy" "sales_engineer_sales_varian
 #   - site role Edit on Engineering
 #   - application role Member on GitHub Enterprise
 #   - application role Security.Manager on GitHub Enterprise
+#   - direct assignment to the 10 users who hold its access today (back-fill)
 resource "azuread_access_package" "senior_software_engineer_engineering" {
   catalog_id   = azuread_access_package_catalog.rolemine.id
   display_name = "Senior Software Engineer / Engineering"
@@ -527,6 +533,7 @@ resource "azuread_access_package_assignment_policy" "senior_software_engineer_en
 #   - application role Member on GitHub Enterprise
 #   - application role Observer on PagerDuty
 #   - application role Responder on PagerDuty
+#   - direct assignment to the 15 users who hold its access today (back-fill)
 resource "azuread_access_package" "software_engineer_engineering" {
   catalog_id   = azuread_access_package_catalog.rolemine.id
   display_name = "Software Engineer / Engineering"
@@ -571,6 +578,7 @@ resource "azuread_access_package_assignment_policy" "software_engineer_engineeri
 #   - application role Member on GitHub Enterprise
 #   - application role Observer on PagerDuty
 #   - application role Responder on PagerDuty
+#   - direct assignment to the 22 users who hold its access today (back-fill)
 resource "azuread_access_package" "software_engineer_engineering_variant_1" {
   catalog_id   = azuread_access_package_catalog.rolemine.id
   display_name = "Software Engineer / Engineering (variant 1)"
@@ -634,6 +642,7 @@ resource "azuread_access_package_assignment_policy" "software_engineer_engineeri
 #   - application role itil on ServiceNow
 #   - application role Agent on Zendesk
 #   - application role Light Agent on Zendesk
+#   - direct assignment to the 8 users who hold its access today (back-fill)
 resource "azuread_access_package" "support_specialist_customer_support" {
   catalog_id   = azuread_access_package_catalog.rolemine.id
   display_name = "Support Specialist / Customer Support"
@@ -678,6 +687,7 @@ resource "azuread_access_package_assignment_policy" "support_specialist_customer
 #   - application role itil on ServiceNow
 #   - application role Agent on Zendesk
 #   - application role Light Agent on Zendesk
+#   - direct assignment to the 20 users who hold its access today (back-fill)
 resource "azuread_access_package" "support_specialist_customer_support_variant_1" {
   catalog_id   = azuread_access_package_catalog.rolemine.id
   display_name = "Support Specialist / Customer Support (variant 1)"
