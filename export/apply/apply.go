@@ -502,8 +502,7 @@ var documented = map[string]bool{"assignment.targetId": true, "assignment.assign
 // checkProperties refuses properties of v (and of the objects it holds)
 // that its model does not define, except documented ones.
 func checkProperties(path string, v serialization.Parsable) error {
-	var check func(prefix string, v any) error
-	check = func(prefix string, v any) error {
+	check := func(prefix string, v any) error {
 		h, ok := v.(serialization.AdditionalDataHolder)
 		if !ok {
 			return nil
