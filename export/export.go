@@ -45,11 +45,11 @@ func Write(w io.Writer, format string, pkgs []tenant.Package, opt Options) error
 	case "terraform":
 		return WriteTerraform(w, pkgs, opt)
 	case "json":
-		return WriteJSON(w, BuildDefinitions(pkgs, opt.Incompatible))
+		return WriteJSON(w, BuildDefinitions(pkgs, opt))
 	case "csv":
-		return WriteCSV(w, BuildDefinitions(pkgs, opt.Incompatible))
+		return WriteCSV(w, BuildDefinitions(pkgs, opt))
 	case "yaml":
-		return WriteYAML(w, BuildDefinitions(pkgs, opt.Incompatible))
+		return WriteYAML(w, BuildDefinitions(pkgs, opt))
 	}
 	return fmt.Errorf("unknown export format %q (use %s)", format, strings.Join(Formats, ", "))
 }

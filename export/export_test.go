@@ -144,7 +144,7 @@ func TestPlan(t *testing.T) {
 // TestYAMLMatchesJSON: the YAML export reads back to the same document as
 // the JSON export.
 func TestYAMLMatchesJSON(t *testing.T) {
-	defs := BuildDefinitions(packages(), nil)
+	defs := BuildDefinitions(packages(), Options{})
 	var j, y bytes.Buffer
 	require.NoError(t, WriteJSON(&j, defs))
 	require.NoError(t, WriteYAML(&y, defs))
@@ -180,7 +180,7 @@ func TestYAMLKeepsStringTypes(t *testing.T) {
 	pkgs[0].Name = "true"
 	pkgs[0].Description = "0012"
 	var y bytes.Buffer
-	require.NoError(t, WriteYAML(&y, BuildDefinitions(pkgs, nil)))
+	require.NoError(t, WriteYAML(&y, BuildDefinitions(pkgs, Options{})))
 	var back struct {
 		Packages []struct {
 			Name        string `yaml:"name"`

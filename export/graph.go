@@ -197,6 +197,9 @@ type PlanOptions struct {
 	// Conflicts are the users each incompatibility will find holding both
 	// sides after the rollout; the plan reports them.
 	Conflicts []Conflict
+	// Policies set approval, expiration, reviews, questions and requestors
+	// (nil: the built-in defaults by sensitivity).
+	Policies *PolicyFile
 }
 
 func ph(name string) string { return "{{" + name + "}}" }
@@ -338,11 +341,15 @@ func BuildPlan(pkgs []tenant.Package, opt PlanOptions) *Plan {
 				Match: map[string]string{"role.originId": role["originId"].(string), "scope.originId": e.ResourceID}}
 			p.Steps = append(p.Steps, step)
 		}
-		p.Steps = append(p.Steps, policyStep(pkg, pkey, pstep, pkg.Automatic))
+		settings := opt.Policies.Settings(pkg)
+		p.Steps = append(p.Steps, policyStep(pkg, pkey, pstep, pkg.Automatic, settings))
 		if pkg.Automatic {
 			// Every package gets a direct-assignment policy besides its
 			// automatic one: the back-fill assigns through it.
-			p.Steps = append(p.Steps, policyStep(pkg, pkey, pstep, false))
+			p.Steps = append(p.Steps, policyStep(pkg, pkey, pstep, false, settings))
+		}
+		if settings.requestable() {
+			p.Steps = append(p.Steps, requestPolicyStep(pkg, pkey, pstep, settings))
 		}
 		p.Steps = append(p.Steps, backfillSteps(pkg, pkey, opt.Backfill[pkg.ID])...)
 		if pkg.Automatic && pkg.Metrics.RuleUsers > tenant.MaxPolicyUsers {
@@ -394,8 +401,9 @@ func BuildPlan(pkgs []tenant.Package, opt PlanOptions) *Plan {
 }
 
 // policyStep creates a package's automatic policy (its rule assigns) or
-// its direct-assignment policy (administrators, and the back-fill, assign).
-func policyStep(pkg tenant.Package, pkey, pstep string, automatic bool) Step {
+// its direct-assignment policy (administrators, and the back-fill, assign),
+// the latter with the expiration and reviews of the settings.
+func policyStep(pkg tenant.Package, pkey, pstep string, automatic bool, settings PolicySettings) Step {
 	body := map[string]any{"accessPackage": map[string]any{"id": ph(pkey + ".id")}}
 	id := "policy:" + pkg.ID
 	var captures map[string]string
@@ -416,7 +424,10 @@ func policyStep(pkg tenant.Package, pkey, pstep string, automatic bool) Step {
 		body["description"] = "Administrators assign this package directly"
 		body["allowedTargetScope"] = "notSpecified"
 		body["specificAllowedTargets"] = []any{}
-		body["expiration"] = map[string]any{"type": "noExpiration"}
+		body["expiration"] = expirationBody(settings.Expiration)
+		if settings.Review != nil {
+			body["reviewSettings"] = reviewBody(settings.Review)
+		}
 		body["requestorSettings"] = map[string]any{"enableTargetsToSelfAddAccess": false, "enableTargetsToSelfUpdateAccess": false,
 			"enableTargetsToSelfRemoveAccess": false, "allowCustomAssignmentSchedule": false, "enableOnBehalfRequestorsToAddAccess": false,
 			"enableOnBehalfRequestorsToUpdateAccess": false, "enableOnBehalfRequestorsToRemoveAccess": false, "onBehalfRequestors": []any{}}
@@ -427,6 +438,30 @@ func policyStep(pkg tenant.Package, pkey, pstep string, automatic bool) Step {
 		Method: "POST", Path: em + "/assignmentPolicies", DependsOn: []string{pstep}, Body: body, Captures: captures,
 		Lookup: &Lookup{Path: em + "/accessPackages/" + ph(pkey+".id") + "/assignmentPolicies",
 			Match: map[string]string{"displayName": body["displayName"].(string)}, Captures: captures},
+	}
+}
+
+// requestPolicyStep creates the policy through which the settings'
+// requestors ask for the package themselves, with its approval, questions,
+// expiration and reviews.
+func requestPolicyStep(pkg tenant.Package, pkey, pstep string, settings PolicySettings) Step {
+	name := "Request: " + pkg.Name
+	body := map[string]any{"accessPackage": map[string]any{"id": ph(pkey + ".id")},
+		"displayName": name, "description": "Users ask for this package; " + string(settings.Requestors) + " may request it",
+		"allowedTargetScope": allowedTargetScope[settings.Requestors], "specificAllowedTargets": []any{},
+		"expiration": expirationBody(settings.Expiration),
+		"requestorSettings": map[string]any{"enableTargetsToSelfAddAccess": true, "enableTargetsToSelfUpdateAccess": true,
+			"enableTargetsToSelfRemoveAccess": true, "allowCustomAssignmentSchedule": false, "enableOnBehalfRequestorsToAddAccess": false,
+			"enableOnBehalfRequestorsToUpdateAccess": false, "enableOnBehalfRequestorsToRemoveAccess": false, "onBehalfRequestors": []any{}},
+		"requestApprovalSettings": approvalBody(settings.Approval),
+		"questions":               questionsBody(settings.Questions)}
+	if settings.Review != nil {
+		body["reviewSettings"] = reviewBody(settings.Review)
+	}
+	return Step{
+		ID: "policy:" + pkg.ID + ":request", Description: fmt.Sprintf("Create the assignment policy %q", name),
+		Method: "POST", Path: em + "/assignmentPolicies", DependsOn: []string{pstep}, Body: body,
+		Lookup: &Lookup{Path: em + "/accessPackages/" + ph(pkey+".id") + "/assignmentPolicies", Match: map[string]string{"displayName": name}},
 	}
 }
 

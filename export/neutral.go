@@ -24,6 +24,9 @@ type Definition struct {
 	IncompatibleWith []string                    `json:"incompatibleWith"`
 	// IncompatibleGroups are groups whose members must not get the package.
 	IncompatibleGroups []string `json:"incompatibleGroups"`
+	// Policy holds the settings of its assignment policies: approval,
+	// expiration, reviews, questions and requestors.
+	Policy PolicySettings `json:"policy,omitzero"`
 }
 
 // Definitions is the document `export --format json` writes.
@@ -32,12 +35,15 @@ type Definitions struct {
 	Packages []Definition `json:"packages"`
 }
 
-// BuildDefinitions turns packages into tool-neutral definitions.
-func BuildDefinitions(pkgs []tenant.Package, incompatible []Incompatibility) *Definitions {
+// BuildDefinitions turns packages into tool-neutral definitions, with the
+// incompatibilities and the policy settings of opt.
+func BuildDefinitions(pkgs []tenant.Package, opt Options) *Definitions {
+	incompatible := opt.Incompatible
 	out := &Definitions{Version: 1, Packages: make([]Definition, len(pkgs))}
 	for i, p := range pkgs {
 		d := Definition{ID: p.ID, Name: p.Name, Description: p.Description, Kind: p.Kind, Rule: p.Rule, Automatic: p.Automatic, DirectReason: p.DirectReason,
-			Conditions: p.Conditions, Entitlements: p.Entitlements, Metrics: p.Metrics, IncompatibleWith: []string{}, IncompatibleGroups: []string{}}
+			Conditions: p.Conditions, Entitlements: p.Entitlements, Metrics: p.Metrics, IncompatibleWith: []string{}, IncompatibleGroups: []string{},
+			Policy: opt.Policies.Settings(p)}
 		for _, inc := range incompatible {
 			switch {
 			case inc.PackageID != p.ID:

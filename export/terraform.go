@@ -97,8 +97,14 @@ func WriteTerraform(w io.Writer, pkgs []tenant.Package, opt Options) error {
 		// requests_accepted: a policy without it comes out not accepting
 		// requests, and administrators cannot assign through it
 		// (hashicorp/terraform-provider-azuread#1209).
-		fmt.Fprintf(b, "\nresource \"azuread_access_package_assignment_policy\" %q {\n  access_package_id = azuread_access_package.%s.id\n  display_name      = %s\n  description       = \"Administrators assign this package directly\"\n  requestor_settings {\n    scope_type        = \"NoSubjects\"\n    requests_accepted = true\n  }\n  approval_settings {\n    approval_required = false\n  }\n}\n",
-			labels.label(p.ID+"_direct"), pl, hclString("Direct assignment: "+p.Name))
+		settings := opt.Policies.Settings(p)
+		fmt.Fprintf(b, "\nresource \"azuread_access_package_assignment_policy\" %q {\n  access_package_id = azuread_access_package.%s.id\n  display_name      = %s\n  description       = \"Administrators assign this package directly\"\n%s  requestor_settings {\n    scope_type        = \"NoSubjects\"\n    requests_accepted = true\n  }\n  approval_settings {\n    approval_required = false\n  }\n%s}\n",
+			labels.label(p.ID+"_direct"), pl, hclString("Direct assignment: "+p.Name), tfExpiration(settings.Expiration), tfReview(settings.Review))
+		if settings.requestable() {
+			fmt.Fprintf(b, "\nresource \"azuread_access_package_assignment_policy\" %q {\n  access_package_id = azuread_access_package.%s.id\n  display_name      = %s\n  description       = %s\n%s  requestor_settings {\n    scope_type        = %q\n    requests_accepted = true\n  }\n%s%s%s}\n",
+				labels.label(p.ID+"_request"), pl, hclString("Request: "+p.Name), hclString("Users ask for this package; "+string(settings.Requestors)+" may request it"),
+				tfExpiration(settings.Expiration), tfScope[settings.Requestors], tfApproval(settings.Approval), tfReview(settings.Review), tfQuestions(settings.Questions))
+		}
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -168,4 +174,87 @@ func (l *labeler) label(s string) string {
 		out = fmt.Sprintf("%s_%d", out, n)
 	}
 	return out
+}
+
+// The policy settings as the azuread provider's
+// azuread_access_package_assignment_policy arguments (checked against its
+// schema by the tests).
+
+// tfScope maps requestors to the provider's requestor_settings.scope_type.
+var tfScope = map[Requestors]string{"employees": "AllExistingDirectoryMemberUsers", "guests": "AllExternalSubjects",
+	"connectedOrganizations": "AllConfiguredConnectedOrganizationSubjects", "everyone": "AllExistingDirectorySubjects"}
+
+// tfFrequency maps a review frequency to review_frequency.
+var tfFrequency = map[Frequency]string{"monthly": "monthly", "quarterly": "quarterly", "halfYearly": "halfyearly", "annual": "annual"}
+
+func tfExpiration(e *Expiration) string {
+	if e == nil || e.Never {
+		return ""
+	}
+	return fmt.Sprintf("  duration_in_days  = %d\n", e.Days)
+}
+
+// tfSubject writes a subject block (primary_approver, reviewer).
+func tfSubject(block, indent string, s Subject) string {
+	switch k, id := s.split(); k {
+	case "user":
+		return fmt.Sprintf("%s%s {\n%s  subject_type = \"singleUser\"\n%s  object_id    = %s\n%s}\n", indent, block, indent, indent, hclString(id), indent)
+	case "group":
+		return fmt.Sprintf("%s%s {\n%s  subject_type = \"groupMembers\"\n%s  object_id    = %s\n%s}\n", indent, block, indent, indent, hclString(id), indent)
+	}
+	return fmt.Sprintf("%s%s {\n%s  subject_type = \"requestorManager\"\n%s}\n", indent, block, indent, indent)
+}
+
+func tfApproval(a *Approval) string {
+	if a == nil || len(a.Stages) == 0 {
+		return "  approval_settings {\n    approval_required = false\n  }\n"
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "  approval_settings {\n    approval_required                = true\n    requestor_justification_required = %t\n", a.RequestorJustification)
+	for _, st := range a.Stages {
+		fmt.Fprintf(&b, "    approval_stage {\n      approval_timeout_in_days        = %d\n      approver_justification_required = true\n", cmp.Or(st.TimeoutDays, 14))
+		for _, s := range st.Approvers {
+			b.WriteString(tfSubject("primary_approver", "      ", s))
+		}
+		b.WriteString("    }\n")
+	}
+	b.WriteString("  }\n")
+	return b.String()
+}
+
+func tfReview(r *Review) string {
+	if r == nil {
+		return ""
+	}
+	var b strings.Builder
+	typ := "Reviewers"
+	switch {
+	case len(r.Reviewers) == 1 && r.Reviewers[0] == Self:
+		typ = "Self"
+	case len(r.Reviewers) == 1 && r.Reviewers[0] == Manager:
+		typ = "Manager"
+	}
+	timeout := "keepAccess"
+	if r.RemoveIfNotReviewed {
+		timeout = "removeAccess"
+	}
+	fmt.Fprintf(&b, "  assignment_review_settings {\n    enabled                         = true\n    review_frequency                = %q\n    review_type                     = %q\n    duration_in_days                = %d\n    access_recommendation_enabled   = true\n    access_review_timeout_behavior  = %q\n    approver_justification_required = true\n",
+		tfFrequency[r.Frequency], typ, cmp.Or(r.DurationDays, 14), timeout)
+	if typ == "Reviewers" {
+		for _, s := range r.Reviewers {
+			if s != Self {
+				b.WriteString(tfSubject("reviewer", "    ", s))
+			}
+		}
+	}
+	b.WriteString("  }\n")
+	return b.String()
+}
+
+func tfQuestions(qs []Question) string {
+	var b strings.Builder
+	for i, q := range qs {
+		fmt.Fprintf(&b, "  question {\n    required = %t\n    sequence = %d\n    text {\n      default_text = %s\n    }\n  }\n", q.Required, i+1, hclString(q.Text))
+	}
+	return b.String()
 }

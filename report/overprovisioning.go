@@ -732,17 +732,9 @@ func plural(n int, word string) string {
 
 func round(x float64) float64 { return math.Round(x*1000) / 1000 }
 
-// Sensitive reports whether a role grants privileged access: owner and
-// administrator roles, Full Control on sites, approvals and management.
-func Sensitive(role string) bool {
-	r := strings.ToLower(role)
-	for _, w := range []string{"owner", "admin", "full control", "approve", "approver", "manage", "security", "treasury", "root", "privileged"} {
-		if strings.Contains(r, w) {
-			return true
-		}
-	}
-	return false
-}
+// Sensitive reports whether a role grants privileged access
+// (tenant.SensitiveRole).
+func Sensitive(role string) bool { return tenant.SensitiveRole(role) }
 
 // structuralExceptions covers the eligible users' access with the
 // structural miner, leaving at most a share noise of it outside every

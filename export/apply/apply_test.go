@@ -3,12 +3,15 @@ package apply
 import (
 	"context"
 	"encoding/json"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/microsoft/kiota-abstractions-go/serialization"
+	"github.com/microsoftgraph/msgraph-sdk-go/models"
 	"github.com/stretchr/testify/require"
 
 	"github.com/rolemine/rolemine/export"
@@ -45,7 +48,35 @@ func packages() []tenant.Package {
 func plan() *export.Plan {
 	return export.BuildPlan(packages(), export.PlanOptions{CatalogName: "Finance 'roles'", Incompatible: []export.Incompatibility{
 		{PackageID: "payroll-clerk-finance", OtherID: "controller-finance"}, {PackageID: "controller-finance", OtherID: "payroll-clerk-finance"},
-		{PackageID: "payroll-clerk-finance", GroupID: ownerG}}})
+		{PackageID: "payroll-clerk-finance", GroupID: ownerG}}, Policies: policies()})
+}
+
+// policies set every setting a policy file has: the controller package
+// (privileged: Owner) is requestable by employees with two approval
+// stages, questions, an expiration and a self review.
+func policies() *export.PolicyFile {
+	f, err := export.ReadPolicyFile("policies.yaml", strings.NewReader(`version: 1
+defaults:
+  expiration: {never: true}
+rules:
+  - match: {sensitivity: privileged}
+    requestors: employees
+    approval:
+      requestorJustification: true
+      stages:
+        - approvers: [manager]
+          timeoutDays: 7
+        - approvers: ["group:`+ownerG+`", "user:`+graphfake.GUID("user", "ciso")+`"]
+    expiration: {days: 180}
+    review: {frequency: halfYearly, reviewers: [self, "group:`+ownerG+`"], durationDays: 21, removeIfNotReviewed: true}
+    questions:
+      - {text: "Which cost centre?", required: true}
+      - {text: "Anything else?"}
+`))
+	if err != nil {
+		panic(err)
+	}
+	return f
 }
 
 func fakeTenant() *graphfake.Tenant {
@@ -74,9 +105,8 @@ func TestEveryPlanBodyFitsTheSDKModels(t *testing.T) {
 		out, err := Serialize(st.Path, []byte(filled))
 		require.NoError(t, err, "step %s", st.ID)
 		var want, got any
-		// The SDK writes durations in its own canonical form.
-		filled = strings.ReplaceAll(filled, `"P7D"`, `"P1W"`)
 		require.NoError(t, json.Unmarshal([]byte(filled), &want))
+		want = canonicalDurations(t, want)
 		require.NoError(t, json.Unmarshal(out, &got))
 		require.Equal(t, want, got, "step %s: the SDK model keeps every property", st.ID)
 	}
@@ -85,6 +115,28 @@ func TestEveryPlanBodyFitsTheSDKModels(t *testing.T) {
 	require.ErrorContains(t, err, `"colour" is not a property of the model`)
 	_, err = Decode("/identityGovernance/entitlementManagement/accessPackages", []byte(`{"displayName":`))
 	require.Error(t, err)
+}
+
+// canonicalDurations rewrites ISO 8601 durations as the SDK writes them
+// (P14D as P2W).
+func canonicalDurations(t *testing.T, v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			x[k] = canonicalDurations(t, e)
+		}
+	case []any:
+		for i, e := range x {
+			x[i] = canonicalDurations(t, e)
+		}
+	case string:
+		if regexp.MustCompile(`^P(\d+[WD])+$`).MatchString(x) {
+			d, err := serialization.ParseISODuration(x)
+			require.NoError(t, err)
+			return d.String()
+		}
+	}
+	return v
 }
 
 func newClient(t *testing.T, srv *graphfake.Server) *graphclient.Client {
@@ -101,7 +153,7 @@ func requireOneOfEach(t *testing.T, srv *graphfake.Server) {
 	require.Equal(t, 4, srv.Created("resources"), "the two groups, the app and the site, each once")
 	require.Equal(t, 3, srv.Created("packages"))
 	require.Equal(t, 5, srv.Created("scopes"))
-	require.Equal(t, 5, srv.Created("policies"), "an automatic and a direct policy for each automatic package, a direct one for the other")
+	require.Equal(t, 6, srv.Created("policies"), "an automatic and a direct policy for each automatic package, a direct one for the other, and a request policy for the privileged one")
 	require.Equal(t, 2, srv.Created("incompatibles"))
 	require.Equal(t, 1, srv.Created("incompatibleGroups"))
 }
@@ -366,4 +418,72 @@ func countLookups(p *export.Plan) int {
 		}
 	}
 	return n
+}
+
+// TestPolicySettingsInGraphBodies: every setting of the policy file is in
+// the request policy's body as the SDK's model reads it.
+func TestPolicySettingsInGraphBodies(t *testing.T) {
+	var body []byte
+	var direct []byte
+	for _, st := range plan().Steps {
+		raw, err := json.Marshal(st.Body)
+		require.NoError(t, err)
+		switch st.ID {
+		case "policy:controller-finance:request":
+			body = raw
+		case "policy:controller-finance":
+			direct = raw
+		}
+	}
+	require.NotNil(t, body, "the privileged package is requestable")
+	filled := []byte(placeholder.ReplaceAllString(string(body), graphfake.GUID("placeholder")))
+	v, err := Decode("/identityGovernance/entitlementManagement/assignmentPolicies", filled)
+	require.NoError(t, err)
+	pol := v.(models.AccessPackageAssignmentPolicyable)
+	require.Equal(t, models.ALLMEMBERUSERS_ALLOWEDTARGETSCOPE, *pol.GetAllowedTargetScope())
+	require.True(t, *pol.GetRequestorSettings().GetEnableTargetsToSelfAddAccess())
+
+	ap := pol.GetRequestApprovalSettings()
+	require.True(t, *ap.GetIsApprovalRequiredForAdd())
+	require.True(t, *ap.GetIsRequestorJustificationRequired())
+	stages := ap.GetStages()
+	require.Len(t, stages, 2)
+	require.Equal(t, "P1W", stages[0].GetDurationBeforeAutomaticDenial().String(), "7 days")
+	require.Equal(t, "P2W", stages[1].GetDurationBeforeAutomaticDenial().String(), "the default 14 days")
+	_, isManager := stages[0].GetPrimaryApprovers()[0].(models.RequestorManagerable)
+	require.True(t, isManager)
+	group, ok := stages[1].GetPrimaryApprovers()[0].(models.GroupMembersable)
+	require.True(t, ok)
+	require.Equal(t, ownerG, *group.GetGroupId())
+	single, ok := stages[1].GetPrimaryApprovers()[1].(models.SingleUserable)
+	require.True(t, ok)
+	require.Equal(t, graphfake.GUID("user", "ciso"), *single.GetUserId())
+
+	exp := pol.GetExpiration()
+	require.Equal(t, models.AFTERDURATION_EXPIRATIONPATTERNTYPE, *exp.GetTypeEscaped())
+	require.Equal(t, "P25W5D", exp.GetDuration().String(), "180 days")
+
+	rv := pol.GetReviewSettings()
+	require.True(t, *rv.GetIsEnabled())
+	require.True(t, *rv.GetIsSelfReview())
+	require.Equal(t, models.REMOVEACCESS_ACCESSREVIEWEXPIRATIONBEHAVIOR, *rv.GetExpirationBehavior())
+	require.Equal(t, int32(6), *rv.GetSchedule().GetRecurrence().GetPattern().GetInterval())
+	require.Equal(t, "P3W", rv.GetSchedule().GetExpiration().GetDuration().String(), "21 days")
+	reviewer, ok := rv.GetPrimaryReviewers()[0].(models.GroupMembersable)
+	require.True(t, ok)
+	require.Equal(t, ownerG, *reviewer.GetGroupId())
+
+	qs := pol.GetQuestions()
+	require.Len(t, qs, 2)
+	require.Equal(t, "Which cost centre?", *qs[0].GetText())
+	require.True(t, *qs[0].GetIsRequired())
+	require.False(t, *qs[1].GetIsRequired())
+
+	// The direct policy carries the expiration and the review too.
+	filled = []byte(placeholder.ReplaceAllString(string(direct), graphfake.GUID("placeholder")))
+	v, err = Decode("/identityGovernance/entitlementManagement/assignmentPolicies", filled)
+	require.NoError(t, err)
+	pol = v.(models.AccessPackageAssignmentPolicyable)
+	require.Equal(t, "P25W5D", pol.GetExpiration().GetDuration().String())
+	require.True(t, *pol.GetReviewSettings().GetIsSelfReview())
 }

@@ -77,6 +77,15 @@ resource "azuread_access_package_assignment_policy" "controller_finance_direct" 
   approval_settings {
     approval_required = false
   }
+  assignment_review_settings {
+    enabled                         = true
+    review_frequency                = "quarterly"
+    review_type                     = "Manager"
+    duration_in_days                = 14
+    access_recommendation_enabled   = true
+    access_review_timeout_behavior  = "keepAccess"
+    approver_justification_required = true
+  }
 }
 
 # Package AP team (access cluster)
@@ -124,5 +133,14 @@ resource "azuread_access_package_assignment_policy" "ar_team_access_cluster_dire
   }
   approval_settings {
     approval_required = false
+  }
+  assignment_review_settings {
+    enabled                         = true
+    review_frequency                = "quarterly"
+    review_type                     = "Manager"
+    duration_in_days                = 14
+    access_recommendation_enabled   = true
+    access_review_timeout_behavior  = "keepAccess"
+    approver_justification_required = true
   }
 }

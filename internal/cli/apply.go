@@ -22,6 +22,7 @@ type applyOptions struct {
 	sodRules string
 	catalog  string
 	backfill bool
+	policies string
 	client   graphclient.Options
 }
 
@@ -57,7 +58,11 @@ Governance Administrator role.`,
 				if err != nil {
 					return err
 				}
-				popt := export.PlanOptions{CatalogName: opts.catalog, Incompatible: inc}
+				policies, err := pipeline.ReadPolicyFile(opts.policies)
+				if err != nil {
+					return err
+				}
+				popt := export.PlanOptions{CatalogName: opts.catalog, Incompatible: inc, Policies: policies}
 				if opts.backfill {
 					popt = pipeline.Rollout(a.data, a.run, popt)
 				}
@@ -101,6 +106,7 @@ Governance Administrator role.`,
 	f.BoolVar(&opts.yes, "yes", false, "create what is missing (without it, only show what would be created)")
 	f.StringVar(&opts.sodRules, "sod-rules", "", "SoD rule `file`: mark conflicting packages incompatible")
 	f.StringVar(&opts.catalog, "catalog", "rolemine proposals", "catalog name")
+	f.StringVar(&opts.policies, "policies", "", "policy `file` (YAML, docs/policies.md): approval, expiration, reviews, questions and requestors per package, kind or sensitivity")
 	f.BoolVar(&opts.backfill, "backfill", true, "assign each package directly to the users who hold its access today and whom its rule does not select (through a direct-assignment policy), before marking incompatibilities")
 	selectionFlags(c, &opts.sel)
 	f.StringVar(&opts.client.Tenant, "tenant", "", "directory (tenant) `id` or domain to sign in to")

@@ -19,6 +19,7 @@ type exportOptions struct {
 	sodRules string
 	catalog  string
 	backfill bool
+	policies string
 }
 
 func newExportCmd(ios *IO, g *globals) *cobra.Command {
@@ -51,6 +52,7 @@ marked incompatible with each other.`,
 	f.StringVar(&opts.out, "out", "export", "output `directory`")
 	f.StringVar(&opts.sodRules, "sod-rules", "", "SoD rule `file`: mark conflicting packages incompatible")
 	f.StringVar(&opts.catalog, "catalog", "rolemine proposals", "catalog name for the Graph plan")
+	f.StringVar(&opts.policies, "policies", "", "policy `file` (YAML, docs/policies.md): approval, expiration, reviews, questions and requestors per package, kind or sensitivity")
 	f.BoolVar(&opts.backfill, "backfill", true, "in the Graph plan and the PowerShell script, assign each package directly to the users who hold its access today and whom its rule does not select")
 	selectionFlags(c, &opts.sel)
 	return c
@@ -64,6 +66,9 @@ func runExport(cmd *cobra.Command, ios *IO, g *globals, opts *exportOptions) err
 	return withAnalysis(cmd, ios, g, opts.sel, func(a *analysis) error {
 		opt := export.Options{CatalogName: opts.catalog}
 		var err error
+		if opt.Policies, err = pipeline.ReadPolicyFile(opts.policies); err != nil {
+			return err
+		}
 		if opt.Incompatible, err = pipeline.RuleIncompatibilities(ctx, a.data, a.run, opts.sodRules); err != nil {
 			return err
 		}

@@ -84,6 +84,20 @@ func RuleIncompatibilities(ctx context.Context, d *tenant.Data, run *tenant.Run,
 	return Incompatibilities(sod), nil
 }
 
+// ReadPolicyFile reads a policy file (docs/policies.md); "" gives nil, the
+// built-in defaults.
+func ReadPolicyFile(path string) (*export.PolicyFile, error) {
+	if path == "" {
+		return nil, nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return export.ReadPolicyFile(path, f)
+}
+
 // Export writes the packages in format into dir and returns the file's path.
 func Export(ctx context.Context, dir, format string, pkgs []tenant.Package, opt export.Options) (string, error) {
 	name := export.FileName(format)

@@ -247,6 +247,15 @@ resource "azuread_access_package_assignment_policy" "account_executive_sales_dir
   approval_settings {
     approval_required = false
   }
+  assignment_review_settings {
+    enabled                         = true
+    review_frequency                = "quarterly"
+    review_type                     = "Manager"
+    duration_in_days                = 14
+    access_recommendation_enabled   = true
+    access_review_timeout_behavior  = "keepAccess"
+    approver_justification_required = true
+  }
 }
 
 # Package Operations Coordinator / Operations
@@ -340,6 +349,15 @@ resource "azuread_access_package_assignment_policy" "sales_development_represent
   approval_settings {
     approval_required = false
   }
+  assignment_review_settings {
+    enabled                         = true
+    review_frequency                = "quarterly"
+    review_type                     = "Manager"
+    duration_in_days                = 14
+    access_recommendation_enabled   = true
+    access_review_timeout_behavior  = "keepAccess"
+    approver_justification_required = true
+  }
 }
 
 # Package Senior Software Engineer / Engineering
@@ -389,6 +407,15 @@ resource "azuread_access_package_assignment_policy" "senior_software_engineer_en
   approval_settings {
     approval_required = false
   }
+  assignment_review_settings {
+    enabled                         = true
+    review_frequency                = "quarterly"
+    review_type                     = "Manager"
+    duration_in_days                = 14
+    access_recommendation_enabled   = true
+    access_review_timeout_behavior  = "keepAccess"
+    approver_justification_required = true
+  }
 }
 
 # Package Software Engineer / Engineering
@@ -435,6 +462,15 @@ resource "azuread_access_package_assignment_policy" "software_engineer_engineeri
   }
   approval_settings {
     approval_required = false
+  }
+  assignment_review_settings {
+    enabled                         = true
+    review_frequency                = "quarterly"
+    review_type                     = "Manager"
+    duration_in_days                = 14
+    access_recommendation_enabled   = true
+    access_review_timeout_behavior  = "keepAccess"
+    approver_justification_required = true
   }
 }
 
@@ -500,6 +536,15 @@ resource "azuread_access_package_assignment_policy" "software_engineer_engineeri
   approval_settings {
     approval_required = false
   }
+  assignment_review_settings {
+    enabled                         = true
+    review_frequency                = "quarterly"
+    review_type                     = "Manager"
+    duration_in_days                = 14
+    access_recommendation_enabled   = true
+    access_review_timeout_behavior  = "keepAccess"
+    approver_justification_required = true
+  }
 }
 
 # Package Support Specialist / Customer Support
@@ -546,6 +591,15 @@ resource "azuread_access_package_assignment_policy" "support_specialist_customer
   }
   approval_settings {
     approval_required = false
+  }
+  assignment_review_settings {
+    enabled                         = true
+    review_frequency                = "quarterly"
+    review_type                     = "Manager"
+    duration_in_days                = 14
+    access_recommendation_enabled   = true
+    access_review_timeout_behavior  = "keepAccess"
+    approver_justification_required = true
   }
 }
 
@@ -610,5 +664,14 @@ resource "azuread_access_package_assignment_policy" "support_specialist_customer
   }
   approval_settings {
     approval_required = false
+  }
+  assignment_review_settings {
+    enabled                         = true
+    review_frequency                = "quarterly"
+    review_type                     = "Manager"
+    duration_in_days                = 14
+    access_recommendation_enabled   = true
+    access_review_timeout_behavior  = "keepAccess"
+    approver_justification_required = true
   }
 }

@@ -367,6 +367,15 @@ resource "azuread_access_package_assignment_policy" "sales_development_represent
   approval_settings {
     approval_required = false
   }
+  assignment_review_settings {
+    enabled                         = true
+    review_frequency                = "quarterly"
+    review_type                     = "Manager"
+    duration_in_days                = 14
+    access_recommendation_enabled   = true
+    access_review_timeout_behavior  = "keepAccess"
+    approver_justification_required = true
+  }
 }
 
 # Package Sales Engineer / Sales
@@ -523,6 +532,15 @@ resource "azuread_access_package_assignment_policy" "senior_software_engineer_en
   }
   approval_settings {
     approval_required = false
+  }
+  assignment_review_settings {
+    enabled                         = true
+    review_frequency                = "quarterly"
+    review_type                     = "Manager"
+    duration_in_days                = 14
+    access_recommendation_enabled   = true
+    access_review_timeout_behavior  = "keepAccess"
+    approver_justification_required = true
   }
 }
 
