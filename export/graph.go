@@ -200,6 +200,22 @@ type PlanOptions struct {
 	// Policies set approval, expiration, reviews, questions and requestors
 	// (nil: the built-in defaults by sensitivity).
 	Policies *PolicyFile
+	// Pilot, when set, rolls the packages out to a pilot group first.
+	Pilot *Pilot
+}
+
+// Pilot is a gradual rollout's first wave ("begin with a gradual rollout
+// to a scoped set of users ... before organization-wide deployment"): the
+// automatic policies are not created yet, so no rule assigns anybody and
+// nothing is removed; instead the users of the pilot group whom each rule
+// selects are assigned directly, besides the back-fill. A later apply
+// without the pilot creates the automatic policies, which assign everyone
+// else (widening).
+type Pilot struct {
+	GroupID, GroupName string
+	// Users maps a package id to the pilot group's members its rule
+	// selects.
+	Users map[string][]string
 }
 
 func ph(name string) string { return "{{" + name + "}}" }
@@ -342,19 +358,31 @@ func BuildPlan(pkgs []tenant.Package, opt PlanOptions) *Plan {
 			p.Steps = append(p.Steps, step)
 		}
 		settings := opt.Policies.Settings(pkg)
-		p.Steps = append(p.Steps, policyStep(pkg, pkey, pstep, pkg.Automatic, settings))
-		if pkg.Automatic {
-			// Every package gets a direct-assignment policy besides its
-			// automatic one: the back-fill assigns through it.
-			p.Steps = append(p.Steps, policyStep(pkg, pkey, pstep, false, settings))
+		direct := opt.Backfill[pkg.ID]
+		if pkg.Automatic && opt.Pilot == nil {
+			p.Steps = append(p.Steps, policyStep(pkg, pkey, pstep, true, settings))
 		}
+		if pkg.Automatic && opt.Pilot != nil {
+			direct = sortedUnion(direct, opt.Pilot.Users[pkg.ID])
+		}
+		// Every package gets a direct-assignment policy (besides its
+		// automatic one): the back-fill, and a pilot, assign through it.
+		p.Steps = append(p.Steps, policyStep(pkg, pkey, pstep, false, settings))
 		if settings.requestable() {
 			p.Steps = append(p.Steps, requestPolicyStep(pkg, pkey, pstep, settings))
 		}
-		p.Steps = append(p.Steps, backfillSteps(pkg, pkey, opt.Backfill[pkg.ID])...)
+		p.Steps = append(p.Steps, backfillSteps(pkg, pkey, direct)...)
 		if pkg.Automatic && pkg.Metrics.RuleUsers > tenant.MaxPolicyUsers {
 			p.Warnings = append(p.Warnings, fmt.Sprintf("package %s: its rule selects %d users, above the %d an automatic policy allows", pkg.ID, pkg.Metrics.RuleUsers, tenant.MaxPolicyUsers))
 		}
+	}
+	if pl := opt.Pilot; pl != nil {
+		n := 0
+		for _, us := range pl.Users {
+			n += len(us)
+		}
+		p.Warnings = append(p.Warnings, fmt.Sprintf("pilot: no automatic policy is created yet; %s of group %s whom the rules select are assigned directly. Apply again without --pilot to widen the rollout to everyone the rules select",
+			render.Count(n, "member"), cmp.Or(pl.GroupName, pl.GroupID)))
 	}
 	// Incompatibilities come last, after every back-fill: Entra checks them
 	// when an assignment is requested, so marking them first would refuse
@@ -500,6 +528,13 @@ func backfillSteps(pkg tenant.Package, pkey string, users []string) []Step {
 		Await: &Await{What: "direct assignments of " + pkg.Name, Field: "target.objectId", Want: users},
 	})
 	return steps
+}
+
+// sortedUnion returns the sorted union of two sorted lists.
+func sortedUnion(a, b []string) []string {
+	out := slices.Concat(a, b)
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 func odataQuote(s string) string { return strings.ReplaceAll(s, "'", "''") }

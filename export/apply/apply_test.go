@@ -487,3 +487,38 @@ func TestPolicySettingsInGraphBodies(t *testing.T) {
 	require.Equal(t, "P25W5D", pol.GetExpiration().GetDuration().String())
 	require.True(t, *pol.GetReviewSettings().GetIsSelfReview())
 }
+
+// TestPilotThenWiden: a pilot creates no automatic policy and assigns only
+// the pilot's users (with the back-fill); widening creates the automatic
+// policies and requests nobody again; a rerun writes nothing.
+func TestPilotThenWiden(t *testing.T) {
+	srv := graphfake.New(backfillTenant())
+	defer srv.Close()
+	c := newClient(t, srv)
+	opt := export.PlanOptions{CatalogName: "Finance",
+		Backfill: map[string][]string{"payroll-clerk-finance": {user(0), user(1)}},
+		Pilot: &export.Pilot{GroupID: groupID, GroupName: "SG-Payroll", Users: map[string][]string{
+			"payroll-clerk-finance": {user(5), user(6)}, "birthright": {user(5), user(6), user(7)}}}}
+	pilot := export.BuildPlan(packages(), opt)
+	require.Contains(t, strings.Join(pilot.Warnings, "\n"), "pilot: no automatic policy is created yet; 5 members of group SG-Payroll")
+	_, err := Apply(context.Background(), c, pilot, Options{Yes: true, AwaitPoll: 10 * time.Millisecond})
+	require.NoError(t, err)
+	require.Zero(t, srv.Created("automaticPolicies"), "no rule assigns anybody during the pilot")
+	sorted := func(us ...string) []string { slices.Sort(us); return us }
+	require.Equal(t, map[string][]string{
+		"Birthright":                       sorted(user(5), user(6), user(7)),
+		`Payroll "Clerk" / Finance & Co's`: sorted(user(0), user(1), user(5), user(6)),
+	}, srv.AssignmentRequests(), "the pilot's users and the back-fill, each once, in the plan's order")
+
+	// Widen: the same plan without the pilot.
+	opt.Pilot = nil
+	wide := export.BuildPlan(packages(), opt)
+	_, err = Apply(context.Background(), c, wide, Options{Yes: true, AwaitPoll: 10 * time.Millisecond})
+	require.NoError(t, err)
+	require.Equal(t, 2, srv.Created("automaticPolicies"), "the automatic policies now assign everyone their rules select")
+	require.Equal(t, 4, len(srv.AssignmentRequests()[`Payroll "Clerk" / Finance & Co's`]), "nobody requested again")
+	n := len(srv.Writes())
+	_, err = Apply(context.Background(), c, wide, Options{Yes: true})
+	require.NoError(t, err)
+	require.Len(t, srv.Writes(), n, "a rerun writes nothing")
+}

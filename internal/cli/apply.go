@@ -23,6 +23,7 @@ type applyOptions struct {
 	catalog  string
 	backfill bool
 	policies string
+	pilot    string
 	client   graphclient.Options
 }
 
@@ -63,8 +64,8 @@ Governance Administrator role.`,
 					return err
 				}
 				popt := export.PlanOptions{CatalogName: opts.catalog, Incompatible: inc, Policies: policies}
-				if opts.backfill {
-					popt = pipeline.Rollout(a.data, a.run, popt)
+				if popt, err = pipeline.Plan(a.data, a.run, popt, opts.backfill, opts.pilot); err != nil {
+					return err
 				}
 				plan, run = export.BuildPlan(a.run.Packages, popt), a.run
 				return nil
@@ -107,6 +108,7 @@ Governance Administrator role.`,
 	f.StringVar(&opts.sodRules, "sod-rules", "", "SoD rule `file`: mark conflicting packages incompatible")
 	f.StringVar(&opts.catalog, "catalog", "rolemine proposals", "catalog name")
 	f.StringVar(&opts.policies, "policies", "", "policy `file` (YAML, docs/policies.md): approval, expiration, reviews, questions and requestors per package, kind or sensitivity")
+	f.StringVar(&opts.pilot, "pilot", "", "roll out to a pilot `group` (object id or name) first: no automatic policy yet; the group's members whom each rule selects are assigned directly. Apply again without it to widen")
 	f.BoolVar(&opts.backfill, "backfill", true, "assign each package directly to the users who hold its access today and whom its rule does not select (through a direct-assignment policy), before marking incompatibilities")
 	selectionFlags(c, &opts.sel)
 	f.StringVar(&opts.client.Tenant, "tenant", "", "directory (tenant) `id` or domain to sign in to")

@@ -20,6 +20,7 @@ type exportOptions struct {
 	catalog  string
 	backfill bool
 	policies string
+	pilot    string
 }
 
 func newExportCmd(ios *IO, g *globals) *cobra.Command {
@@ -53,6 +54,7 @@ marked incompatible with each other.`,
 	f.StringVar(&opts.sodRules, "sod-rules", "", "SoD rule `file`: mark conflicting packages incompatible")
 	f.StringVar(&opts.catalog, "catalog", "rolemine proposals", "catalog name for the Graph plan")
 	f.StringVar(&opts.policies, "policies", "", "policy `file` (YAML, docs/policies.md): approval, expiration, reviews, questions and requestors per package, kind or sensitivity")
+	f.StringVar(&opts.pilot, "pilot", "", "roll out to a pilot `group` (object id or name) first (see apply --pilot)")
 	f.BoolVar(&opts.backfill, "backfill", true, "in the Graph plan and the PowerShell script, assign each package directly to the users who hold its access today and whom its rule does not select")
 	selectionFlags(c, &opts.sel)
 	return c
@@ -72,9 +74,11 @@ func runExport(cmd *cobra.Command, ios *IO, g *globals, opts *exportOptions) err
 		if opt.Incompatible, err = pipeline.RuleIncompatibilities(ctx, a.data, a.run, opts.sodRules); err != nil {
 			return err
 		}
-		if opts.backfill {
-			opt = export.Options(pipeline.Rollout(a.data, a.run, export.PlanOptions(opt)))
+		popt, err := pipeline.Plan(a.data, a.run, export.PlanOptions(opt), opts.backfill, opts.pilot)
+		if err != nil {
+			return err
 		}
+		opt = export.Options(popt)
 		path, err := pipeline.Export(ctx, opts.out, opts.format, a.run.Packages, opt)
 		if err != nil {
 			return err

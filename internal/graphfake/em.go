@@ -73,8 +73,9 @@ func (s *Server) SetWriteFaults(f WriteFaults) {
 }
 
 // Created returns how many objects of a kind exist: "catalogs",
-// "resources", "packages", "scopes", "policies", "incompatibles",
-// "incompatibleGroups".
+// "resources", "packages", "scopes", "policies", "automaticPolicies",
+// "incompatibles", "incompatibleGroups", "assignmentRequests",
+// "assignments".
 func (s *Server) Created(kind string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -105,6 +106,12 @@ func (s *Server) Created(kind string) int {
 		}
 	case "assignmentRequests":
 		n = len(e.requests)
+	case "automaticPolicies":
+		for _, p := range e.policies {
+			if p["automaticRequestSettings"] != nil {
+				n++
+			}
+		}
 	case "assignments":
 		n = len(e.assignments) + len(e.pending)
 	}

@@ -49,3 +49,45 @@ func TestRolloutConflicts(t *testing.T) {
 	require.Equal(t, 3, plan.Assignments())
 	require.Contains(t, plan.Warnings, "1 user will hold both clerk and ledger: the incompatibility is marked after the back-fill, so their assignments stay; review them (plan conflicts)")
 }
+
+func TestPilot(t *testing.T) {
+	d := &tenant.Data{
+		Entitlements: []tenant.Entitlement{{ResourceID: "g-pilot", Role: "Member"}, {ResourceID: "sap", Role: "AP.Clerk"}},
+		UserIDs:      []string{"u1", "u2", "u3", "u4"},
+		Kinds:        []tenant.AccountKind{tenant.Member, tenant.Member, tenant.Member, tenant.Member},
+		Resources: map[string]tenant.Resource{
+			"g-pilot": {ID: "g-pilot", Type: tenant.TypeGroup, DisplayName: "Rollout Pilot"},
+			"g-twin1": {ID: "g-twin1", Type: tenant.TypeGroup, DisplayName: "Twins"},
+			"g-twin2": {ID: "g-twin2", Type: tenant.TypeGroup, DisplayName: "twins"},
+			"sap":     {ID: "sap", Type: tenant.TypeApplication, DisplayName: "SAP"},
+		},
+	}
+	rows := [][]int{{0, 1}, {0}, {1}, {}}
+	b := mining.NewBuilder(len(rows), len(d.Entitlements))
+	for u, row := range rows {
+		for _, e := range row {
+			b.Add(u, e)
+		}
+	}
+	d.Dataset = b.Build()
+	run := &tenant.Run{Packages: []tenant.Package{
+		{ID: "clerk", Automatic: true, Members: []string{"u1", "u2", "u3"}, Entitlements: []tenant.PackageEntitlement{{ResourceID: "sap", Role: "AP.Clerk"}}},
+		{ID: "direct", Members: []string{"u1", "u2"}, Entitlements: []tenant.PackageEntitlement{{ResourceID: "sap", Role: "AP.Clerk"}}},
+	}}
+	opt, err := Plan(d, run, export.PlanOptions{}, true, "rollout pilot")
+	require.NoError(t, err)
+	require.Equal(t, "g-pilot", opt.Pilot.GroupID, "found by name, ignoring case")
+	require.Equal(t, map[string][]string{"clerk": {"u1", "u2"}}, opt.Pilot.Users, "the pilot's members the rule selects; no direct package")
+	require.Equal(t, map[string][]string{"direct": {"u1"}}, opt.Backfill)
+
+	_, err = Plan(d, run, export.PlanOptions{}, true, "nope")
+	require.ErrorIs(t, err, ErrUnknownGroup)
+	_, err = Plan(d, run, export.PlanOptions{}, true, "sap")
+	require.ErrorIs(t, err, ErrUnknownGroup, "an application is not a group")
+	_, err = Plan(d, run, export.PlanOptions{}, true, "TWINS")
+	require.ErrorContains(t, err, `--pilot "TWINS": 2 groups have this name; give the object id`)
+	opt, err = Plan(d, run, export.PlanOptions{}, false, "g-pilot")
+	require.NoError(t, err)
+	require.Nil(t, opt.Backfill, "--backfill=false keeps the pilot only")
+	require.NotEmpty(t, opt.Pilot.Users)
+}
