@@ -478,3 +478,40 @@ func questionsBody(qs []Question) []any {
 	}
 	return out
 }
+
+// Summary says in a few words what the settings do: who may request, the
+// approval, the review and the expiration.
+func (s PolicySettings) Summary() string {
+	var parts []string
+	if s.requestable() {
+		req := "requestable by " + string(s.Requestors)
+		if a := s.Approval; a != nil && len(a.Stages) > 0 {
+			var stages []string
+			for _, st := range a.Stages {
+				names := make([]string, len(st.Approvers))
+				for i, ap := range st.Approvers {
+					names[i] = string(ap)
+				}
+				stages = append(stages, strings.Join(names, " or "))
+			}
+			req += ", approved by " + strings.Join(stages, ", then ")
+		} else {
+			req += " without approval"
+		}
+		parts = append(parts, req)
+	}
+	if r := s.Review; r != nil {
+		names := make([]string, len(r.Reviewers))
+		for i, rv := range r.Reviewers {
+			names[i] = string(rv)
+		}
+		parts = append(parts, fmt.Sprintf("%s review by %s", r.Frequency, strings.Join(names, " and ")))
+	}
+	if e := s.Expiration; e != nil && !e.Never {
+		parts = append(parts, fmt.Sprintf("expires after %d days", e.Days))
+	}
+	if len(parts) == 0 {
+		return "no approval, review or expiration"
+	}
+	return strings.Join(parts, "; ")
+}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/rolemine/rolemine/export"
 	"github.com/rolemine/rolemine/internal/pipeline"
 	"github.com/rolemine/rolemine/internal/render"
 	"github.com/rolemine/rolemine/internal/store"
@@ -117,9 +118,48 @@ existing packages no proposal comes close to. Reads the database only.`,
 			})
 		},
 	}
-	for _, c := range []*cobra.Command{over, sod, impact, existing} {
+	var rollout struct {
+		pilot, policies string
+		backfill        bool
+	}
+	roll := &cobra.Command{
+		Use:   "rollout",
+		Short: "Set out the rollout wave by wave: who each wave assigns, who gains, the approvals and reviews, the conflicts",
+		Long: `Set out the rollout that apply carries out (docs/export.md), wave by wave: with
+--pilot, first the back-fill and the pilot group's members whom the rules select,
+assigned directly, then everyone else by the automatic policies; without it one
+wave. For each package, how many users it is assigned to directly and by rule, how
+many of them gain access, and the approval, review and expiration that apply
+(--policies); then the direct grants that the packages deliver, which can be
+retired without anyone losing access; and, with --sod-rules, the users each
+incompatibility will find holding both sides. Reads the database only.`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return opts.analyse(cmd, ios, g, []string{render.Table, render.CSV, render.JSON}, func(a *analysis) error {
+				ctx := cmd.Context()
+				inc, err := pipeline.RuleIncompatibilities(ctx, a.data, a.run, opts.rules)
+				if err != nil {
+					return err
+				}
+				policies, err := pipeline.ReadPolicyFile(rollout.policies)
+				if err != nil {
+					return err
+				}
+				popt, err := pipeline.Plan(a.data, a.run, export.PlanOptions{Incompatible: inc, Policies: policies}, rollout.backfill, rollout.pilot)
+				if err != nil {
+					return err
+				}
+				return report.WriteRollout(ios.Out, pipeline.RolloutReport(a.data, a.run, popt), opts.format, ios.layout(opts.limit))
+			})
+		},
+	}
+	roll.Flags().StringVar(&rollout.pilot, "pilot", "", "a pilot `group` (object id or name) for the first wave")
+	roll.Flags().StringVar(&rollout.policies, "policies", "", "policy `file` (docs/policies.md)")
+	roll.Flags().BoolVar(&rollout.backfill, "backfill", true, "assign directly the users who hold a package's access today and whom its rule does not select")
+	roll.Flags().StringVar(&opts.rules, "sod-rules", "", "SoD rule `file`: the incompatibilities and who would break them")
+	for _, c := range []*cobra.Command{over, sod, impact, existing, roll} {
 		usage := "output format: table, csv, json or html"
-		if c == impact || c == existing {
+		if c == impact || c == existing || c == roll {
 			usage = "output format: table, csv or json"
 		} else {
 			c.Flags().BoolVar(&opts.noSave, "no-save", false, "do not save the findings in the database")
@@ -131,10 +171,10 @@ existing packages no proposal comes close to. Reads the database only.`,
 		c.Flags().IntVar(&opts.limit, "limit", 0, "show at most this many rows of each list in a table, the highest scores first (0: all)")
 		selectionFlags(c, &opts.sel)
 	}
-	for _, c := range []*cobra.Command{sod, impact, existing} {
+	for _, c := range []*cobra.Command{sod, impact, existing, roll} {
 		withRanges(c, atLeast("limit", 0))
 	}
-	return groupCmd("report", "Overprovisioning, separation-of-duties, impact and existing-package reports", over, sod, impact, existing)
+	return groupCmd("report", "Overprovisioning, separation-of-duties, impact, existing-package and rollout reports", over, sod, impact, existing, roll)
 }
 
 // selectionFlags adds --snapshot and --run, which choose the mining run a

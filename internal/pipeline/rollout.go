@@ -1,12 +1,14 @@
 package pipeline
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/rolemine/rolemine/export"
+	"github.com/rolemine/rolemine/report"
 	"github.com/rolemine/rolemine/tenant"
 )
 
@@ -148,4 +150,130 @@ func Plan(d *tenant.Data, run *tenant.Run, opt export.PlanOptions, backfill bool
 		opt.Backfill = nil
 	}
 	return opt, nil
+}
+
+// RolloutReport sets out the rollout opt plans (Plan) wave by wave: the
+// pilot when there is one, then everyone the rules select, then the
+// retirement of the direct grants the packages deliver.
+func RolloutReport(d *tenant.Data, run *tenant.Run, opt export.PlanOptions) *report.Rollout {
+	r := &report.Rollout{SnapshotID: d.Snapshot.ID, RunID: run.ID, Waves: []report.Wave{}, Conflicts: []report.RolloutConflict{}}
+	users := map[string]int32{}
+	for u, id := range d.UserIDs {
+		users[id] = int32(u)
+	}
+	// assigned[u] holds the packages a user has been given so far.
+	assigned := map[string]map[int]bool{}
+	ents := make([][]int32, len(run.Packages))
+	for i, p := range run.Packages {
+		for _, e := range p.Entitlements {
+			if k, ok := d.EntitlementIndex(tenant.Entitlement{ResourceID: e.ResourceID, Role: e.Role}); ok {
+				ents[i] = append(ents[i], k)
+			}
+		}
+	}
+	// wave fills a wave from the users each package gets: direct and by rule.
+	wave := func(name, desc string, direct, byRule func(i int, p tenant.Package) []string) report.Wave {
+		w := report.Wave{Name: name, Description: desc, Packages: []report.WavePackage{}}
+		gained := map[string]map[int32]bool{}
+		for i, p := range run.Packages {
+			wp := report.WavePackage{PackageID: p.ID, Name: p.Name, Policy: opt.Policies.Settings(p).Summary()}
+			count := func(us []string) int {
+				n := 0
+				for _, id := range us {
+					if assigned[id][i] {
+						continue
+					}
+					if assigned[id] == nil {
+						assigned[id] = map[int]bool{}
+					}
+					assigned[id][i] = true
+					n++
+					u, ok := users[id]
+					if !ok {
+						continue
+					}
+					row := d.Dataset.Row(int(u))
+					missing := 0
+					for _, e := range ents[i] {
+						if !slices.Contains(row, e) {
+							missing++
+							if gained[id] == nil {
+								gained[id] = map[int32]bool{}
+							}
+							gained[id][e] = true
+						}
+					}
+					if missing > 0 {
+						wp.Gaining++
+						wp.Gained += missing
+					}
+				}
+				return n
+			}
+			wp.Direct = count(direct(i, p))
+			wp.ByRule = count(byRule(i, p))
+			if wp.Direct+wp.ByRule > 0 {
+				w.Packages = append(w.Packages, wp)
+			}
+		}
+		w.UsersGaining = len(gained)
+		for _, g := range gained {
+			w.Gained += len(g)
+		}
+		return w
+	}
+	none := func(int, tenant.Package) []string { return nil }
+	backfill := func(_ int, p tenant.Package) []string { return opt.Backfill[p.ID] }
+	byRule := func(_ int, p tenant.Package) []string {
+		if p.Automatic {
+			return p.Members
+		}
+		return nil
+	}
+	if pl := opt.Pilot; pl != nil {
+		r.Pilot = cmp.Or(pl.GroupName, pl.GroupID)
+		r.Waves = append(r.Waves, wave("pilot", "the back-fill, and the members of "+r.Pilot+" whom the rules select, assigned directly;",
+			func(i int, p tenant.Package) []string { return sortedUnion(opt.Backfill[p.ID], pl.Users[p.ID]) }, none))
+		r.Waves = append(r.Waves, wave("everyone", "the automatic policies assign everyone else their rules select;", none, byRule))
+	} else {
+		r.Waves = append(r.Waves, wave("everyone", "the back-fill assigned directly, and the automatic policies assign everyone their rules select;", backfill, byRule))
+	}
+	// Retiring: the direct grants that an assigned package now delivers
+	// can go; nobody loses access by it. What no package delivers stays.
+	retire := report.Wave{Name: "retire", Packages: []report.WavePackage{}}
+	replaced, kept := 0, 0
+	for u, id := range d.UserIDs {
+		if d.Kinds[u] != tenant.Member {
+			continue
+		}
+		delivered := map[int32]bool{}
+		for i := range assigned[id] {
+			for _, e := range ents[i] {
+				delivered[e] = true
+			}
+		}
+		for _, e := range d.Dataset.Row(u) {
+			if delivered[e] {
+				replaced++
+			} else {
+				kept++
+			}
+		}
+	}
+	retire.Description = fmt.Sprintf("the %d direct grants the packages now deliver can be removed, and nobody loses access by it; the %d grants no package delivers stay (report impact lists them);", replaced, kept)
+	r.Waves = append(r.Waves, retire)
+	for _, c := range opt.Conflicts {
+		other := c.OtherID
+		if c.GroupID != "" {
+			other = "group " + d.ResourceName(c.GroupID)
+		}
+		r.Conflicts = append(r.Conflicts, report.RolloutConflict{PackageID: c.PackageID, Other: other, Users: c.Users})
+	}
+	return r
+}
+
+func sortedUnion(a, b []string) []string {
+	out := slices.Concat(a, b)
+	slices.Sort(out)
+	return slices.Compact(out)
 }

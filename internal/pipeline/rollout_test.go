@@ -7,6 +7,7 @@ import (
 
 	"github.com/rolemine/rolemine/export"
 	"github.com/rolemine/rolemine/mining"
+	"github.com/rolemine/rolemine/report"
 	"github.com/rolemine/rolemine/tenant"
 )
 
@@ -47,6 +48,31 @@ func TestRolloutConflicts(t *testing.T) {
 
 	plan := export.BuildPlan(run.Packages, opt)
 	require.Equal(t, 3, plan.Assignments())
+
+	// The rollout, wave by wave: u1 by rule and u2 directly get the
+	// clerk package (u1 and u2 hold it), u2 and u3 the ledger package
+	// directly (they hold it); nobody gains. Retiring: u1's 2 grants and
+	// u2's 3 packaged ones are delivered by packages, u3's GL.Post too; u2's
+	// and u4's treasury membership and u4's GL.Post stay.
+	rr := RolloutReport(d, run, opt)
+	require.Len(t, rr.Waves, 2)
+	require.Equal(t, []report.WavePackage{
+		{PackageID: "clerk", Direct: 1, ByRule: 1, Policy: "no approval, review or expiration"},
+		{PackageID: "ledger", Direct: 2, Policy: "no approval, review or expiration"},
+	}, rr.Waves[0].Packages)
+	require.Zero(t, rr.Waves[0].UsersGaining)
+	require.Equal(t, "the 6 direct grants the packages now deliver can be removed, and nobody loses access by it; the 3 grants no package delivers stay (report impact lists them);", rr.Waves[1].Description)
+	require.Equal(t, []report.RolloutConflict{{PackageID: "clerk", Other: "ledger", Users: []string{"u2"}}, {PackageID: "ledger", Other: "group g-treasury", Users: []string{"u2"}}}, rr.Conflicts)
+
+	// A pilot of u3's group: wave 1 assigns the ledger back-fill and
+	// nothing by rule; u4 (selected by no rule) is in no wave.
+	opt.Pilot = &export.Pilot{GroupID: "g-treasury", Users: PilotUsers(d, run, "g-treasury")}
+	rr = RolloutReport(d, run, opt)
+	require.Len(t, rr.Waves, 3)
+	require.Equal(t, "pilot", rr.Waves[0].Name)
+	require.Equal(t, "everyone", rr.Waves[1].Name)
+	require.Equal(t, []report.WavePackage{{PackageID: "clerk", ByRule: 1, Policy: "no approval, review or expiration"}}, rr.Waves[1].Packages,
+		"widening assigns u1 by rule; u2 got it in the pilot wave")
 	require.Contains(t, plan.Warnings, "1 user will hold both clerk and ledger: the incompatibility is marked after the back-fill, so their assignments stay; review them (plan conflicts)")
 }
 
