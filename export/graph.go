@@ -82,6 +82,18 @@ type Step struct {
 	// values: a request that Graph answers before it is carried out (an
 	// assignment request) is checked by reading the state back.
 	Await *Await `json:"await,omitempty"`
+	// Update brings an object the lookup found up to date with the body
+	// (after a re-mine changed a rule, or the policy file a setting).
+	Update *Update `json:"update,omitempty"`
+}
+
+// Update compares the object a step's lookup found with the step's body
+// on the Compare fields the body sets, and when one differs replaces the
+// object: PUT to Path followed by the found object's id, with the body and
+// that id.
+type Update struct {
+	Path    string   `json:"path"`
+	Compare []string `json:"compare"`
 }
 
 // Await is a GET repeated (Path, every page) until the values of Field in
@@ -466,8 +478,15 @@ func policyStep(pkg tenant.Package, pkey, pstep string, automatic bool, settings
 		Method: "POST", Path: em + "/assignmentPolicies", DependsOn: []string{pstep}, Body: body, Captures: captures,
 		Lookup: &Lookup{Path: em + "/accessPackages/" + ph(pkey+".id") + "/assignmentPolicies",
 			Match: map[string]string{"displayName": body["displayName"].(string)}, Captures: captures},
+		Update: policyUpdate,
 	}
 }
+
+// policyUpdate replaces a policy whose rule or settings changed (Graph
+// v1.0, "Update accessPackageAssignmentPolicy": PUT
+// /identityGovernance/entitlementManagement/assignmentPolicies/{id}).
+var policyUpdate = &Update{Path: em + "/assignmentPolicies/", Compare: []string{"allowedTargetScope", "specificAllowedTargets",
+	"automaticRequestSettings", "expiration", "requestApprovalSettings", "reviewSettings", "questions"}}
 
 // requestPolicyStep creates the policy through which the settings'
 // requestors ask for the package themselves, with its approval, questions,
@@ -490,6 +509,7 @@ func requestPolicyStep(pkg tenant.Package, pkey, pstep string, settings PolicySe
 		ID: "policy:" + pkg.ID + ":request", Description: fmt.Sprintf("Create the assignment policy %q", name),
 		Method: "POST", Path: em + "/assignmentPolicies", DependsOn: []string{pstep}, Body: body,
 		Lookup: &Lookup{Path: em + "/accessPackages/" + ph(pkey+".id") + "/assignmentPolicies", Match: map[string]string{"displayName": name}},
+		Update: policyUpdate,
 	}
 }
 

@@ -55,6 +55,8 @@ const (
 	WouldCreate = "would create"
 	Read        = "read"
 	WouldRead   = "would read"
+	Updated     = "updated"
+	WouldUpdate = "would update"
 )
 
 // Result counts the outcomes.
@@ -72,6 +74,8 @@ type run struct {
 	res  *Result
 	// shared holds the lists that Shared lookups read, by path.
 	shared map[string][]map[string]any
+	// detail is what the last step adds to its report line.
+	detail string
 }
 
 // Apply carries out the plan.
@@ -87,6 +91,7 @@ func Apply(ctx context.Context, c *graphclient.Client, plan *export.Plan, opt Op
 		if err := ctx.Err(); err != nil {
 			return r.res, err
 		}
+		r.detail = ""
 		outcome, err := r.step(ctx, st)
 		if err != nil {
 			return r.res, fmt.Errorf("step %s (%s): %w", st.ID, st.Description, err)
@@ -94,7 +99,7 @@ func Apply(ctx context.Context, c *graphclient.Client, plan *export.Plan, opt Op
 		r.res.Steps++
 		r.res.Outcomes[outcome]++
 		if opt.Report != nil {
-			opt.Report(fmt.Sprintf("%-12s %s", outcome, st.Description))
+			opt.Report(fmt.Sprintf("%-12s %s%s", outcome, st.Description, r.detail))
 		}
 	}
 	return r.res, nil
@@ -129,7 +134,10 @@ func (r *run) step(ctx context.Context, st export.Step) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		if found {
+		if found != nil {
+			if st.Update != nil {
+				return r.update(ctx, st, found)
+			}
 			return Exists, nil
 		}
 		if !known && !r.opt.Yes {
@@ -200,50 +208,157 @@ func (r *run) step(ctx context.Context, st export.Step) (string, error) {
 	return "", fmt.Errorf("unsupported method %s", st.Method)
 }
 
-// lookup reports whether the object a step creates exists already, and
+// lookup returns the object a step creates when it exists already, and
 // captures its values; known is false when the lookup cannot run yet.
-func (r *run) lookup(ctx context.Context, l *export.Lookup) (found, known bool, err error) {
+func (r *run) lookup(ctx context.Context, l *export.Lookup) (found map[string]any, known bool, err error) {
 	path, ok := r.subst(l.Path, same)
 	if !ok {
-		return false, false, nil
+		return nil, false, nil
 	}
 	match := map[string]string{}
 	for k, v := range l.Match {
 		if match[k], ok = r.subst(v, same); !ok {
-			return false, false, nil
+			return nil, false, nil
 		}
 	}
 	if l.Shared {
 		items, ok := r.shared[path]
 		if !ok {
 			if items, err = r.list(ctx, path); err != nil {
-				return false, true, fmt.Errorf("look up: %w", err)
+				return nil, true, fmt.Errorf("look up: %w", err)
 			}
 			r.shared[path] = items
 		}
 		for _, obj := range items {
 			if matchAll(obj, match) {
-				return true, true, r.capture(l.Captures, obj)
+				return obj, true, r.capture(l.Captures, obj)
 			}
 		}
-		return false, true, nil
+		return nil, true, nil
 	}
 	for path != "" {
 		doc, err := r.get(ctx, path)
 		if err != nil {
-			return false, true, fmt.Errorf("look up: %w", err)
+			return nil, true, fmt.Errorf("look up: %w", err)
 		}
 		items, _ := doc["value"].([]any)
 		for _, it := range items {
 			obj, _ := it.(map[string]any)
 			if matchAll(obj, match) {
-				return true, true, r.capture(l.Captures, obj)
+				return obj, true, r.capture(l.Captures, obj)
 			}
 		}
 		next, _ := doc["@odata.nextLink"].(string)
 		path = next
 	}
-	return false, true, nil
+	return nil, true, nil
+}
+
+// update compares the object found with the step's body on the Update's
+// fields and replaces it when one differs (a dry run says which).
+func (r *run) update(ctx context.Context, st export.Step, found map[string]any) (string, error) {
+	raw, err := json.Marshal(st.Body)
+	if err != nil {
+		return "", err
+	}
+	body, ok := r.subst(string(raw), jsonEscape)
+	if !ok {
+		return "", fmt.Errorf("a value it needs is missing: %s", body)
+	}
+	var want map[string]any
+	if err := json.Unmarshal([]byte(body), &want); err != nil {
+		return "", err
+	}
+	var changed []string
+	for _, f := range st.Update.Compare {
+		w, set := want[f]
+		if set && !covers(canonical(found[f]), canonical(w)) {
+			changed = append(changed, f)
+		}
+	}
+	if len(changed) == 0 {
+		return Exists, nil
+	}
+	r.detail = " (changed: " + strings.Join(changed, ", ") + ")"
+	if !r.opt.Yes {
+		return WouldUpdate, nil
+	}
+	id, _ := found["id"].(string)
+	want["id"] = id
+	full, err := json.Marshal(want)
+	if err != nil {
+		return "", err
+	}
+	path := st.Update.Path + id
+	content, err := Serialize(path, full)
+	if err != nil {
+		return "", err
+	}
+	if _, err := r.send(ctx, abs.PUT, path, content); err != nil {
+		return "", err
+	}
+	return Updated, nil
+}
+
+// covers reports whether have holds every value of want: equal leaves,
+// lists of the same length item by item, and objects with at least want's
+// keys (Graph may answer with properties the body does not set).
+func covers(have, want any) bool {
+	switch w := want.(type) {
+	case map[string]any:
+		h, ok := have.(map[string]any)
+		if !ok {
+			return false
+		}
+		for k, v := range w {
+			if !covers(h[k], v) {
+				return false
+			}
+		}
+		return true
+	case []any:
+		h, ok := have.([]any)
+		if !ok || len(h) != len(w) {
+			return false
+		}
+		for i := range w {
+			if !covers(h[i], w[i]) {
+				return false
+			}
+		}
+		return true
+	}
+	return fmt.Sprint(have) == fmt.Sprint(want)
+}
+
+// isoDuration matches the durations the plan writes (P14D) and the SDK
+// writes back (P2W).
+var isoDuration = regexp.MustCompile(`^P(\d+W)?(\d+D)?$`)
+
+// canonical writes ISO 8601 durations of weeks and days in days, so that
+// P14D and P2W compare equal.
+func canonical(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = canonical(e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = canonical(e)
+		}
+		return out
+	case string:
+		if m := isoDuration.FindStringSubmatch(x); m != nil && x != "P" {
+			w, _ := strconv.Atoi(strings.TrimSuffix(m[1], "W"))
+			d, _ := strconv.Atoi(strings.TrimSuffix(m[2], "D"))
+			return fmt.Sprintf("P%dD", 7*w+d)
+		}
+	}
+	return v
 }
 
 // list reads every page of a collection.
@@ -461,7 +576,8 @@ func Model(path string) (serialization.ParsableFactory, error) {
 		return models.CreateAccessPackageFromDiscriminatorValue, nil
 	case strings.HasSuffix(p, "/resourceRoleScopes"):
 		return models.CreateAccessPackageResourceRoleScopeFromDiscriminatorValue, nil
-	case strings.HasSuffix(p, "/entitlementManagement/assignmentPolicies"):
+	case strings.HasSuffix(p, "/entitlementManagement/assignmentPolicies"),
+		strings.Contains(p, "/entitlementManagement/assignmentPolicies/"): // PUT to replace one
 		return models.CreateAccessPackageAssignmentPolicyFromDiscriminatorValue, nil
 	case strings.HasSuffix(p, "/entitlementManagement/assignmentRequests"):
 		return models.CreateAccessPackageAssignmentRequestFromDiscriminatorValue, nil

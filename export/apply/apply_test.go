@@ -522,3 +522,43 @@ func TestPilotThenWiden(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, srv.Writes(), n, "a rerun writes nothing")
 }
+
+// TestUpdateAfterRemine: after a re-mine changes a rule, and a policy file
+// an expiration, apply shows which policies differ and in what (a dry run
+// writes nothing), replaces them with --yes, and then finds nothing to do.
+func TestUpdateAfterRemine(t *testing.T) {
+	srv := graphfake.New(fakeTenant())
+	defer srv.Close()
+	c := newClient(t, srv)
+	ctx := context.Background()
+	_, err := Apply(ctx, c, export.BuildPlan(packages(), export.PlanOptions{CatalogName: "Finance"}), Options{Yes: true})
+	require.NoError(t, err)
+	require.Zero(t, srv.Created("policyUpdates"))
+
+	pkgs := packages()
+	pkgs[1].Rule = `(user.jobTitle -eq "Payroll Clerk")`
+	pf, err := export.ReadPolicyFile("p.yaml", strings.NewReader("version: 1\nrules:\n  - match: {packages: [controller-finance]}\n    expiration: {days: 90}\n"))
+	require.NoError(t, err)
+	p := export.BuildPlan(pkgs, export.PlanOptions{CatalogName: "Finance", Policies: pf})
+
+	var lines []string
+	writes := len(srv.Writes())
+	res, err := Apply(ctx, c, p, Options{Report: func(l string) { lines = append(lines, l) }})
+	require.NoError(t, err)
+	require.Len(t, srv.Writes(), writes, "a dry run writes nothing")
+	require.Equal(t, 2, res.Outcomes[WouldUpdate])
+	all := strings.Join(lines, "\n")
+	require.Contains(t, all, `would update Create the assignment policy "Automatic: Payroll \"Clerk\" / Finance & Co's" (changed: specificAllowedTargets)`)
+	require.Contains(t, all, `would update Create the assignment policy "Direct assignment: Controller / Finance" (changed: expiration)`)
+
+	res, err = Apply(ctx, c, p, Options{Yes: true})
+	require.NoError(t, err)
+	require.Equal(t, 2, res.Outcomes[Updated])
+	require.Equal(t, 2, srv.Created("policyUpdates"))
+	require.Equal(t, 5, srv.Created("policies"), "replaced, not added")
+
+	lines = nil
+	res, err = Apply(ctx, c, p, Options{Yes: true, Report: func(l string) { lines = append(lines, l) }})
+	require.NoError(t, err)
+	require.Zero(t, res.Outcomes[Updated]+res.Outcomes[Created], "then nothing is left to do: %s", strings.Join(lines, "\n"))
+}

@@ -94,7 +94,7 @@ Governance Administrator role.`,
 				return err
 			}
 			var parts []string
-			for _, o := range []string{apply.Created, apply.WouldCreate, apply.Exists, apply.Read, apply.WouldRead} {
+			for _, o := range []string{apply.Created, apply.WouldCreate, apply.Updated, apply.WouldUpdate, apply.Exists, apply.Read, apply.WouldRead} {
 				if n := res.Outcomes[o]; n > 0 {
 					parts = append(parts, fmt.Sprintf("%d %s", n, o))
 				}

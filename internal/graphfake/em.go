@@ -38,6 +38,7 @@ type em struct {
 	requests    []EMObject
 	assignments []EMObject
 	pending     []pendingAssignment
+	updates     int // policies replaced
 }
 
 // pendingAssignment is an assignment Entra has accepted a request for but
@@ -106,6 +107,8 @@ func (s *Server) Created(kind string) int {
 		}
 	case "assignmentRequests":
 		n = len(e.requests)
+	case "policyUpdates":
+		n = e.updates
 	case "automaticPolicies":
 		for _, p := range e.policies {
 			if p["automaticRequestSettings"] != nil {
@@ -506,4 +509,30 @@ func (s *Server) assignmentRequest(body map[string]any) (map[string]any, error) 
 		"accessPackage":    EMObject{"id": pkgID, "displayName": get(pkg, "displayName")},
 		"assignmentPolicy": EMObject{"id": policyID}}})
 	return EMObject{"id": req["id"], "requestType": "adminAdd", "state": "submitted", "status": "Accepted"}, nil
+}
+
+// emPut replaces an assignment policy, as Graph v1.0 "Update
+// accessPackageAssignmentPolicy" does (PUT .../assignmentPolicies/{id},
+// 200 with the policy). A policy stays with its access package.
+func (s *Server) emPut(seg []string, body map[string]any) (map[string]any, error) {
+	if len(seg) != 2 || seg[0] != "assignmentPolicies" {
+		return nil, &httpError{http.StatusMethodNotAllowed, "BadRequest", "The fake replaces assignment policies only."}
+	}
+	for i, p := range s.em.policies {
+		if p["id"] != seg[1] {
+			continue
+		}
+		if pkg := get(body, "accessPackage.id"); pkg != "" && pkg != get(p, "accessPackage.id") {
+			return nil, &httpError{http.StatusBadRequest, "BadRequest", "A policy cannot move to another access package."}
+		}
+		obj := EMObject{}
+		for k, v := range body {
+			obj[k] = v
+		}
+		obj["id"], obj["accessPackage"] = p["id"], p["accessPackage"]
+		s.em.policies[i] = obj
+		s.em.updates++
+		return obj, nil
+	}
+	return nil, notFound(seg[1])
 }

@@ -234,7 +234,7 @@ func (s *Server) group(id string) *Group {
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
-	if r.Method == http.MethodPost {
+	if r.Method == http.MethodPost || r.Method == http.MethodPut {
 		s.servePost(w, r)
 		return
 	}
@@ -315,7 +315,11 @@ func (s *Server) servePost(w http.ResponseWriter, r *http.Request) {
 	throttled := f.ThrottleWrites > 0 && n%f.ThrottleWrites == 0
 	failed := f.FailWrite == n
 	if berr == nil && !throttled && !failed {
-		obj, err = s.emPost(strings.Split(strings.Trim(path, "/"), "/"), body)
+		if r.Method == http.MethodPut {
+			obj, err = s.emPut(strings.Split(strings.Trim(path, "/"), "/"), body)
+		} else {
+			obj, err = s.emPost(strings.Split(strings.Trim(path, "/"), "/"), body)
+		}
 	}
 	s.mu.Unlock()
 	switch {
@@ -343,7 +347,11 @@ func (s *Server) servePost(w http.ResponseWriter, r *http.Request) {
 	default:
 		raw, _ := json.Marshal(obj)
 		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusCreated)
+		if r.Method == http.MethodPut {
+			w.WriteHeader(http.StatusOK)
+		} else {
+			w.WriteHeader(http.StatusCreated)
+		}
 		w.Write(raw)
 	}
 }
