@@ -85,6 +85,19 @@ type Step struct {
 	// Update brings an object the lookup found up to date with the body
 	// (after a re-mine changed a rule, or the policy file a setting).
 	Update *Update `json:"update,omitempty"`
+	// Prune lists the items at Path and removes those the plan no longer
+	// has (a re-mine dropped an entitlement from a package).
+	Prune *Prune `json:"prune,omitempty"`
+}
+
+// Prune deletes the items of the list at the step's Path whose Fields,
+// joined by "|", are none of Keep (placeholders filled): DELETE to Path
+// (without its query) followed by the item's id. A runner removes them
+// only when asked to; otherwise it reports them.
+type Prune struct {
+	What   string   `json:"what"`
+	Fields []string `json:"fields"`
+	Keep   []string `json:"keep"`
 }
 
 // Update compares the object a step's lookup found with the step's body
@@ -225,9 +238,20 @@ type PlanOptions struct {
 // else (widening).
 type Pilot struct {
 	GroupID, GroupName string
-	// Users maps a package id to the pilot group's members its rule
-	// selects.
+	// Wave and Waves, instead of a group, take wave Wave of Waves: the
+	// users of the first Wave of Waves equal shares of each rule's users
+	// (by a hash of their id, so a user stays in the same share).
+	Wave, Waves int
+	// Users maps a package id to the pilot's users its rule selects.
 	Users map[string][]string
+}
+
+// Label names the pilot: its group, or its wave.
+func (p *Pilot) Label() string {
+	if p.Waves > 0 {
+		return fmt.Sprintf("wave %d of %d", p.Wave, p.Waves)
+	}
+	return "group " + cmp.Or(p.GroupName, p.GroupID)
 }
 
 func ph(name string) string { return "{{" + name + "}}" }
@@ -379,6 +403,7 @@ func BuildPlan(pkgs []tenant.Package, opt PlanOptions) *Plan {
 		}
 		// Every package gets a direct-assignment policy (besides its
 		// automatic one): the back-fill, and a pilot, assign through it.
+		p.Steps = append(p.Steps, pruneStep(pkg, pkey, pstep, p.Steps))
 		p.Steps = append(p.Steps, policyStep(pkg, pkey, pstep, false, settings))
 		if settings.requestable() {
 			p.Steps = append(p.Steps, requestPolicyStep(pkg, pkey, pstep, settings))
@@ -393,8 +418,8 @@ func BuildPlan(pkgs []tenant.Package, opt PlanOptions) *Plan {
 		for _, us := range pl.Users {
 			n += len(us)
 		}
-		p.Warnings = append(p.Warnings, fmt.Sprintf("pilot: no automatic policy is created yet; %s of group %s whom the rules select are assigned directly. Apply again without --pilot to widen the rollout to everyone the rules select",
-			render.Count(n, "member"), cmp.Or(pl.GroupName, pl.GroupID)))
+		p.Warnings = append(p.Warnings, fmt.Sprintf("pilot: no automatic policy is created yet; %s of %s whom the rules select are assigned directly. Apply again without --pilot or --wave to widen the rollout to everyone the rules select",
+			render.Count(n, "user"), pl.Label()))
 	}
 	// Incompatibilities come last, after every back-fill: Entra checks them
 	// when an assignment is requested, so marking them first would refuse
@@ -487,6 +512,28 @@ func policyStep(pkg tenant.Package, pkey, pstep string, automatic bool, settings
 // /identityGovernance/entitlementManagement/assignmentPolicies/{id}).
 var policyUpdate = &Update{Path: em + "/assignmentPolicies/", Compare: []string{"allowedTargetScope", "specificAllowedTargets",
 	"automaticRequestSettings", "expiration", "requestApprovalSettings", "reviewSettings", "questions"}}
+
+// pruneStep removes the package's role scopes that the plan no longer
+// grants (Graph v1.0, "Remove resourceRoleScope from an access package":
+// DELETE .../accessPackages/{id}/resourceRoleScopes/{id}), after its role
+// scope steps; steps holds them.
+func pruneStep(pkg tenant.Package, pkey, pstep string, steps []Step) Step {
+	var keep []string
+	for _, st := range steps {
+		if !strings.HasPrefix(st.ID, "roleScope:"+pkg.ID+":") || st.Lookup == nil {
+			continue
+		}
+		keep = append(keep, st.Lookup.Match["role.originId"]+"|"+st.Lookup.Match["scope.originId"])
+	}
+	if keep == nil {
+		keep = []string{}
+	}
+	return Step{
+		ID: "prune:" + pkg.ID, Description: "Remove the role scopes of " + pkg.Name + " that the plan no longer grants",
+		Method: "GET", Path: em + "/accessPackages/" + ph(pkey+".id") + "/resourceRoleScopes?$expand=role,scope", DependsOn: []string{pstep},
+		Prune: &Prune{What: "role scopes of " + pkg.Name, Fields: []string{"role.originId", "scope.originId"}, Keep: keep},
+	}
+}
 
 // requestPolicyStep creates the policy through which the settings'
 // requestors ask for the package themselves, with its approval, questions,

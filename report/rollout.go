@@ -1,12 +1,22 @@
 package report
 
 import (
+	_ "embed"
 	"fmt"
+	"html/template"
 	"io"
 	"strconv"
 
 	"github.com/rolemine/rolemine/internal/render"
 )
+
+// The rollout as one self-contained page: no script, no request, every
+// value escaped by html/template.
+//
+//go:embed rollout.html.tmpl
+var rolloutTemplate string
+
+var rolloutTmpl = template.Must(template.New("rollout").Funcs(template.FuncMap{"inc": func(i int) int { return i + 1 }}).Parse(rolloutTemplate))
 
 // Rollout is the rollout plan wave by wave: who each wave assigns each
 // package to, who gains access by it, the approvals and reviews that
@@ -57,9 +67,11 @@ type RolloutConflict struct {
 }
 
 // WriteRollout renders the rollout as table, csv (a row per wave and
-// package) or json.
+// package), json or html.
 func WriteRollout(w io.Writer, r *Rollout, format string, l render.Layout) error {
 	switch format {
+	case "html":
+		return rolloutTmpl.Execute(w, r)
 	case render.JSON:
 		return render.WriteJSON(w, r)
 	case render.CSV:
@@ -102,7 +114,7 @@ func WriteRollout(w io.Writer, r *Rollout, format string, l render.Layout) error
 		}
 		return nil
 	}
-	return render.CheckFormat(format, render.Table, render.CSV, render.JSON)
+	return render.CheckFormat(format, render.Table, render.CSV, render.JSON, "html")
 }
 
 func lossText(wv Wave) string {

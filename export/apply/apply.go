@@ -42,6 +42,9 @@ type Options struct {
 	// Report, when set, receives a line per step: what exists, what was
 	// (or would be) created, what was read.
 	Report func(line string)
+	// Prune removes what a step's Prune finds the plan no longer has;
+	// without it such items are reported, not removed.
+	Prune bool
 	// AwaitTimeout is how long a read-back (a step's Await) waits for Entra
 	// to carry out what it was asked (default 2 minutes), polling every
 	// AwaitPoll (default 2 seconds).
@@ -57,6 +60,8 @@ const (
 	WouldRead   = "would read"
 	Updated     = "updated"
 	WouldUpdate = "would update"
+	Removed     = "removed"
+	WouldRemove = "would remove"
 )
 
 // Result counts the outcomes.
@@ -155,6 +160,9 @@ func (r *run) step(ctx context.Context, st export.Step) (string, error) {
 		}
 		if st.Await != nil {
 			return r.await(ctx, path, st.Await)
+		}
+		if st.Prune != nil {
+			return r.prune(ctx, path, st.Prune)
 		}
 		doc, err := r.get(ctx, path)
 		if err != nil {
@@ -359,6 +367,58 @@ func canonical(v any) any {
 		}
 	}
 	return v
+}
+
+// prune removes the items of the list at path that the plan no longer
+// has, when Options.Prune says so; otherwise it says which they are.
+func (r *run) prune(ctx context.Context, path string, p *export.Prune) (string, error) {
+	keep := map[string]bool{}
+	for _, k := range p.Keep {
+		v, ok := r.subst(k, same)
+		if !ok {
+			if r.opt.Yes {
+				return "", fmt.Errorf("a value it needs is missing: %s", k)
+			}
+			return WouldRead, nil
+		}
+		keep[v] = true
+	}
+	items, err := r.list(ctx, path)
+	if err != nil {
+		return "", err
+	}
+	var stale []map[string]any
+	var names []string
+	for _, obj := range items {
+		var key []string
+		for _, f := range p.Fields {
+			v, _ := field(obj, f)
+			key = append(key, fmt.Sprint(v))
+		}
+		if !keep[strings.Join(key, "|")] {
+			stale = append(stale, obj)
+			name, _ := field(obj, "role.displayName")
+			names = append(names, fmt.Sprint(name))
+		}
+	}
+	if len(stale) == 0 {
+		return Read, nil
+	}
+	r.detail = fmt.Sprintf(": %d no longer in the plan (%s)", len(stale), strings.Join(names, ", "))
+	if !r.opt.Yes || !r.opt.Prune {
+		if !r.opt.Prune {
+			r.detail += "; --prune removes them"
+		}
+		return WouldRemove, nil
+	}
+	base, _, _ := strings.Cut(path, "?")
+	for _, obj := range stale {
+		id, _ := obj["id"].(string)
+		if _, err := r.send(ctx, abs.DELETE, base+"/"+id, nil); err != nil {
+			return "", err
+		}
+	}
+	return Removed, nil
 }
 
 // list reads every page of a collection.

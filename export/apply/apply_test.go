@@ -500,7 +500,7 @@ func TestPilotThenWiden(t *testing.T) {
 		Pilot: &export.Pilot{GroupID: groupID, GroupName: "SG-Payroll", Users: map[string][]string{
 			"payroll-clerk-finance": {user(5), user(6)}, "birthright": {user(5), user(6), user(7)}}}}
 	pilot := export.BuildPlan(packages(), opt)
-	require.Contains(t, strings.Join(pilot.Warnings, "\n"), "pilot: no automatic policy is created yet; 5 members of group SG-Payroll")
+	require.Contains(t, strings.Join(pilot.Warnings, "\n"), "pilot: no automatic policy is created yet; 5 users of group SG-Payroll")
 	_, err := Apply(context.Background(), c, pilot, Options{Yes: true, AwaitPoll: 10 * time.Millisecond})
 	require.NoError(t, err)
 	require.Zero(t, srv.Created("automaticPolicies"), "no rule assigns anybody during the pilot")
@@ -561,4 +561,41 @@ func TestUpdateAfterRemine(t *testing.T) {
 	res, err = Apply(ctx, c, p, Options{Yes: true, Report: func(l string) { lines = append(lines, l) }})
 	require.NoError(t, err)
 	require.Zero(t, res.Outcomes[Updated]+res.Outcomes[Created], "then nothing is left to do: %s", strings.Join(lines, "\n"))
+}
+
+// TestPruneAfterRemine: a re-mine that drops an entitlement from a package
+// leaves a role scope the plan no longer grants; apply reports it, and
+// removes it only with Prune.
+func TestPruneAfterRemine(t *testing.T) {
+	srv := graphfake.New(fakeTenant())
+	defer srv.Close()
+	c := newClient(t, srv)
+	ctx := context.Background()
+	_, err := Apply(ctx, c, export.BuildPlan(packages(), export.PlanOptions{CatalogName: "Finance"}), Options{Yes: true})
+	require.NoError(t, err)
+	require.Equal(t, 5, srv.Created("scopes"))
+
+	pkgs := packages()
+	pkgs[2].Entitlements = pkgs[2].Entitlements[:1] // the controller package keeps Owner, drops AP.Clerk
+	p := export.BuildPlan(pkgs, export.PlanOptions{CatalogName: "Finance"})
+	var lines []string
+	res, err := Apply(ctx, c, p, Options{Yes: true, Report: func(l string) { lines = append(lines, l) }})
+	require.NoError(t, err)
+	require.Equal(t, 1, res.Outcomes[WouldRemove])
+	require.Contains(t, strings.Join(lines, "\n"),
+		"would remove Remove the role scopes of Controller / Finance that the plan no longer grants: 1 no longer in the plan (Accounts payable clerk); --prune removes them")
+	require.Equal(t, 5, srv.Created("scopes"), "without Prune nothing is removed")
+
+	res, err = Apply(ctx, c, p, Options{Yes: true, Prune: true})
+	require.NoError(t, err)
+	require.Equal(t, 1, res.Outcomes[Removed])
+	require.Equal(t, 4, srv.Created("scopes"))
+	require.Equal(t, 1, srv.Created("removedScopes"))
+	for _, sc := range srv.RoleScopes()["Controller / Finance"] {
+		require.Equal(t, "Owner", sc["role"].(map[string]any)["displayName"], "the scope the plan keeps stays")
+	}
+
+	res, err = Apply(ctx, c, p, Options{Yes: true, Prune: true})
+	require.NoError(t, err)
+	require.Zero(t, res.Outcomes[Removed]+res.Outcomes[Created]+res.Outcomes[Updated], "then nothing is left to do")
 }

@@ -1,4 +1,4 @@
-﻿# rolemine access packages for catalog Finance roles: 30 requests.
+﻿# rolemine access packages for catalog Finance roles: 34 requests.
 # Warning: automatic assignment policies need a Microsoft Entra ID Governance licence, and only a Global Administrator or Identity Governance Administrator can create them
 # Left out: package controller-finance, User on legacy-app: resource type unknown: ingest a resources file to include it
 <#
@@ -305,6 +305,9 @@ Invoke-Step -Id 'policy:payroll-clerk-finance' -Description 'Create the assignme
 '@ `
     -Lookup '/identityGovernance/entitlementManagement/accessPackages/{{package.payroll-clerk-finance.id}}/assignmentPolicies' -Match @{ 'displayName' = 'Automatic: Payroll "Clerk" / Finance' }
 
+# prune:payroll-clerk-finance
+Invoke-Step -Id 'prune:payroll-clerk-finance' -Description 'Remove the role scopes of Payroll "Clerk" / Finance that the plan no longer grants' -Method GET -Path '/identityGovernance/entitlementManagement/accessPackages/{{package.payroll-clerk-finance.id}}/resourceRoleScopes?$expand=role,scope'
+
 # policy:payroll-clerk-finance:direct
 Invoke-Step -Id 'policy:payroll-clerk-finance:direct' -Description 'Create the assignment policy "Direct assignment: Payroll \"Clerk\" / Finance"' -Method POST -Path '/identityGovernance/entitlementManagement/assignmentPolicies' `
     -Body @'
@@ -327,6 +330,9 @@ Invoke-Step -Id 'roleScope:controller-finance:11111111-1111-4111-8111-1111111111
 {"role":{"displayName":"Owner","originId":"Owner_11111111-1111-4111-8111-111111111111","originSystem":"AadGroup","resource":{"id":"{{resource.11111111-1111-4111-8111-111111111111.id}}"}},"scope":{"isRootScope":true,"originId":"11111111-1111-4111-8111-111111111111","originSystem":"AadGroup"}}
 '@ `
     -Lookup '/identityGovernance/entitlementManagement/accessPackages/{{package.controller-finance.id}}/resourceRoleScopes?$expand=role,scope' -Match @{ 'role.originId' = 'Owner_11111111-1111-4111-8111-111111111111'; 'scope.originId' = '11111111-1111-4111-8111-111111111111' }
+
+# prune:controller-finance
+Invoke-Step -Id 'prune:controller-finance' -Description 'Remove the role scopes of Controller / Finance that the plan no longer grants' -Method GET -Path '/identityGovernance/entitlementManagement/accessPackages/{{package.controller-finance.id}}/resourceRoleScopes?$expand=role,scope'
 
 # policy:controller-finance
 Invoke-Step -Id 'policy:controller-finance' -Description 'Create the assignment policy "Direct assignment: Controller / Finance"' -Method POST -Path '/identityGovernance/entitlementManagement/assignmentPolicies' `
@@ -358,6 +364,9 @@ Invoke-Step -Id 'policy:ap-team-access-cluster' -Description 'Create the assignm
 '@ `
     -Lookup '/identityGovernance/entitlementManagement/accessPackages/{{package.ap-team-access-cluster.id}}/assignmentPolicies' -Match @{ 'displayName' = 'Automatic: AP team (access cluster)' }
 
+# prune:ap-team-access-cluster
+Invoke-Step -Id 'prune:ap-team-access-cluster' -Description 'Remove the role scopes of AP team (access cluster) that the plan no longer grants' -Method GET -Path '/identityGovernance/entitlementManagement/accessPackages/{{package.ap-team-access-cluster.id}}/resourceRoleScopes?$expand=role,scope'
+
 # policy:ap-team-access-cluster:direct
 Invoke-Step -Id 'policy:ap-team-access-cluster:direct' -Description 'Create the assignment policy "Direct assignment: AP team (access cluster)"' -Method POST -Path '/identityGovernance/entitlementManagement/assignmentPolicies' `
     -Body @'
@@ -384,6 +393,9 @@ Invoke-Step -Id 'roleScope:ar-team-access-cluster:https://contoso.sharepoint.com
 {"role":{"displayName":"{{role.https://contoso.sharepoint.com/sites/Receivables.Full Control.displayName}}","originId":"{{role.https://contoso.sharepoint.com/sites/Receivables.Full Control.originId}}","originSystem":"SharePointOnline","resource":{"id":"{{resource.https://contoso.sharepoint.com/sites/Receivables.id}}"}},"scope":{"isRootScope":true,"originId":"https://contoso.sharepoint.com/sites/Receivables","originSystem":"SharePointOnline"}}
 '@ `
     -Lookup '/identityGovernance/entitlementManagement/accessPackages/{{package.ar-team-access-cluster.id}}/resourceRoleScopes?$expand=role,scope' -Match @{ 'role.originId' = '{{role.https://contoso.sharepoint.com/sites/Receivables.Full Control.originId}}'; 'scope.originId' = 'https://contoso.sharepoint.com/sites/Receivables' }
+
+# prune:ar-team-access-cluster
+Invoke-Step -Id 'prune:ar-team-access-cluster' -Description 'Remove the role scopes of AR team (access cluster) that the plan no longer grants' -Method GET -Path '/identityGovernance/entitlementManagement/accessPackages/{{package.ar-team-access-cluster.id}}/resourceRoleScopes?$expand=role,scope'
 
 # policy:ar-team-access-cluster
 Invoke-Step -Id 'policy:ar-team-access-cluster' -Description 'Create the assignment policy "Direct assignment: AR team (access cluster)"' -Method POST -Path '/identityGovernance/entitlementManagement/assignmentPolicies' `

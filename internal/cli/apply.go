@@ -24,6 +24,8 @@ type applyOptions struct {
 	backfill bool
 	policies string
 	pilot    string
+	wave     string
+	prune    bool
 	client   graphclient.Options
 }
 
@@ -64,7 +66,7 @@ Governance Administrator role.`,
 					return err
 				}
 				popt := export.PlanOptions{CatalogName: opts.catalog, Incompatible: inc, Policies: policies}
-				if popt, err = pipeline.Plan(a.data, a.run, popt, opts.backfill, opts.pilot); err != nil {
+				if popt, err = pipeline.Plan(a.data, a.run, popt, opts.backfill, opts.pilot, opts.wave); err != nil {
 					return err
 				}
 				plan, run = export.BuildPlan(a.run.Packages, popt), a.run
@@ -89,12 +91,12 @@ Governance Administrator role.`,
 			}
 			fmt.Fprintf(ios.Out, "%s: %s of mining run %d into catalog %q at %s\n", mode, render.Count(len(run.Packages), "package"), run.ID, plan.Catalog,
 				strings.TrimSuffix(opts.client.BaseURL, "/"))
-			res, err := pipeline.Apply(ctx, opts.client, plan, apply.Options{Yes: opts.yes, Report: func(line string) { fmt.Fprintln(ios.Out, "  "+line) }})
+			res, err := pipeline.Apply(ctx, opts.client, plan, apply.Options{Yes: opts.yes, Prune: opts.prune, Report: func(line string) { fmt.Fprintln(ios.Out, "  "+line) }})
 			if err != nil {
 				return err
 			}
 			var parts []string
-			for _, o := range []string{apply.Created, apply.WouldCreate, apply.Updated, apply.WouldUpdate, apply.Exists, apply.Read, apply.WouldRead} {
+			for _, o := range []string{apply.Created, apply.WouldCreate, apply.Updated, apply.WouldUpdate, apply.Removed, apply.WouldRemove, apply.Exists, apply.Read, apply.WouldRead} {
 				if n := res.Outcomes[o]; n > 0 {
 					parts = append(parts, fmt.Sprintf("%d %s", n, o))
 				}
@@ -109,6 +111,8 @@ Governance Administrator role.`,
 	f.StringVar(&opts.catalog, "catalog", "rolemine proposals", "catalog name")
 	f.StringVar(&opts.policies, "policies", "", "policy `file` (YAML, docs/policies.md): approval, expiration, reviews, questions and requestors per package, kind or sensitivity")
 	f.StringVar(&opts.pilot, "pilot", "", "roll out to a pilot `group` (object id or name) first: no automatic policy yet; the group's members whom each rule selects are assigned directly. Apply again without it to widen")
+	f.StringVar(&opts.wave, "wave", "", "roll out in waves: `K/N` assigns directly the first K of N equal shares of each rule's users (no automatic policy yet); apply without it to finish")
+	f.BoolVar(&opts.prune, "prune", false, "remove the role scopes of rolemine's packages that the plan no longer grants (after a re-mine); without it they are only reported")
 	f.BoolVar(&opts.backfill, "backfill", true, "assign each package directly to the users who hold its access today and whom its rule does not select (through a direct-assignment policy), before marking incompatibilities")
 	selectionFlags(c, &opts.sel)
 	f.StringVar(&opts.client.Tenant, "tenant", "", "directory (tenant) `id` or domain to sign in to")

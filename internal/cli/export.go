@@ -21,6 +21,7 @@ type exportOptions struct {
 	backfill bool
 	policies string
 	pilot    string
+	wave     string
 }
 
 func newExportCmd(ios *IO, g *globals) *cobra.Command {
@@ -55,6 +56,7 @@ marked incompatible with each other.`,
 	f.StringVar(&opts.catalog, "catalog", "rolemine proposals", "catalog name for the Graph plan")
 	f.StringVar(&opts.policies, "policies", "", "policy `file` (YAML, docs/policies.md): approval, expiration, reviews, questions and requestors per package, kind or sensitivity")
 	f.StringVar(&opts.pilot, "pilot", "", "roll out to a pilot `group` (object id or name) first (see apply --pilot)")
+	f.StringVar(&opts.wave, "wave", "", "roll out wave `K/N` first (see apply --wave)")
 	f.BoolVar(&opts.backfill, "backfill", true, "in the Graph plan and the PowerShell script, assign each package directly to the users who hold its access today and whom its rule does not select")
 	selectionFlags(c, &opts.sel)
 	return c
@@ -74,7 +76,7 @@ func runExport(cmd *cobra.Command, ios *IO, g *globals, opts *exportOptions) err
 		if opt.Incompatible, err = pipeline.RuleIncompatibilities(ctx, a.data, a.run, opts.sodRules); err != nil {
 			return err
 		}
-		popt, err := pipeline.Plan(a.data, a.run, export.PlanOptions(opt), opts.backfill, opts.pilot)
+		popt, err := pipeline.Plan(a.data, a.run, export.PlanOptions(opt), opts.backfill, opts.pilot, opts.wave)
 		if err != nil {
 			return err
 		}

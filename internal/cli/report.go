@@ -119,8 +119,8 @@ existing packages no proposal comes close to. Reads the database only.`,
 		},
 	}
 	var rollout struct {
-		pilot, policies string
-		backfill        bool
+		pilot, wave, policies string
+		backfill              bool
 	}
 	roll := &cobra.Command{
 		Use:   "rollout",
@@ -135,7 +135,7 @@ retired without anyone losing access; and, with --sod-rules, the users each
 incompatibility will find holding both sides. Reads the database only.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return opts.analyse(cmd, ios, g, []string{render.Table, render.CSV, render.JSON}, func(a *analysis) error {
+			return opts.analyse(cmd, ios, g, []string{render.Table, render.CSV, render.JSON, HTML}, func(a *analysis) error {
 				ctx := cmd.Context()
 				inc, err := pipeline.RuleIncompatibilities(ctx, a.data, a.run, opts.rules)
 				if err != nil {
@@ -145,7 +145,7 @@ incompatibility will find holding both sides. Reads the database only.`,
 				if err != nil {
 					return err
 				}
-				popt, err := pipeline.Plan(a.data, a.run, export.PlanOptions{Incompatible: inc, Policies: policies}, rollout.backfill, rollout.pilot)
+				popt, err := pipeline.Plan(a.data, a.run, export.PlanOptions{Incompatible: inc, Policies: policies}, rollout.backfill, rollout.pilot, rollout.wave)
 				if err != nil {
 					return err
 				}
@@ -154,12 +154,13 @@ incompatibility will find holding both sides. Reads the database only.`,
 		},
 	}
 	roll.Flags().StringVar(&rollout.pilot, "pilot", "", "a pilot `group` (object id or name) for the first wave")
+	roll.Flags().StringVar(&rollout.wave, "wave", "", "wave `K/N` for the first wave (see apply --wave)")
 	roll.Flags().StringVar(&rollout.policies, "policies", "", "policy `file` (docs/policies.md)")
 	roll.Flags().BoolVar(&rollout.backfill, "backfill", true, "assign directly the users who hold a package's access today and whom its rule does not select")
 	roll.Flags().StringVar(&opts.rules, "sod-rules", "", "SoD rule `file`: the incompatibilities and who would break them")
 	for _, c := range []*cobra.Command{over, sod, impact, existing, roll} {
 		usage := "output format: table, csv, json or html"
-		if c == impact || c == existing || c == roll {
+		if c == impact || c == existing {
 			usage = "output format: table, csv or json"
 		} else {
 			c.Flags().BoolVar(&opts.noSave, "no-save", false, "do not save the findings in the database")

@@ -39,6 +39,7 @@ type em struct {
 	assignments []EMObject
 	pending     []pendingAssignment
 	updates     int // policies replaced
+	removed     int // role scopes removed
 }
 
 // pendingAssignment is an assignment Entra has accepted a request for but
@@ -109,6 +110,8 @@ func (s *Server) Created(kind string) int {
 		n = len(e.requests)
 	case "policyUpdates":
 		n = e.updates
+	case "removedScopes":
+		n = e.removed
 	case "automaticPolicies":
 		for _, p := range e.policies {
 			if p["automaticRequestSettings"] != nil {
@@ -535,4 +538,22 @@ func (s *Server) emPut(seg []string, body map[string]any) (map[string]any, error
 		return obj, nil
 	}
 	return nil, notFound(seg[1])
+}
+
+// emDelete removes a resource role scope from an access package, as Graph
+// v1.0 "Remove resourceRoleScope from an access package" does (DELETE
+// .../accessPackages/{id}/resourceRoleScopes/{id}, 204).
+func (s *Server) emDelete(seg []string) error {
+	if len(seg) != 4 || seg[0] != "accessPackages" || seg[2] != "resourceRoleScopes" {
+		return &httpError{http.StatusMethodNotAllowed, "BadRequest", "The fake removes resource role scopes only."}
+	}
+	scopes := s.em.scopes[seg[1]]
+	for i, sc := range scopes {
+		if sc["id"] == seg[3] {
+			s.em.scopes[seg[1]] = append(scopes[:i:i], scopes[i+1:]...)
+			s.em.removed++
+			return nil
+		}
+	}
+	return notFound(seg[3])
 }

@@ -234,7 +234,7 @@ func (s *Server) group(id string) *Group {
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
-	if r.Method == http.MethodPost || r.Method == http.MethodPut {
+	if r.Method == http.MethodPost || r.Method == http.MethodPut || r.Method == http.MethodDelete {
 		s.servePost(w, r)
 		return
 	}
@@ -303,7 +303,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 // servePost serves the entitlement-management writes, with the write
 // faults.
 func (s *Server) servePost(w http.ResponseWriter, r *http.Request) {
-	body, berr := readBody(r)
+	var body map[string]any
+	var berr error
+	if r.Method != http.MethodDelete {
+		body, berr = readBody(r)
+	}
 	s.mu.Lock()
 	s.count++
 	s.requests = append(s.requests, r.Method+" "+r.URL.RequestURI())
@@ -315,9 +319,12 @@ func (s *Server) servePost(w http.ResponseWriter, r *http.Request) {
 	throttled := f.ThrottleWrites > 0 && n%f.ThrottleWrites == 0
 	failed := f.FailWrite == n
 	if berr == nil && !throttled && !failed {
-		if r.Method == http.MethodPut {
+		switch r.Method {
+		case http.MethodPut:
 			obj, err = s.emPut(strings.Split(strings.Trim(path, "/"), "/"), body)
-		} else {
+		case http.MethodDelete:
+			err = s.emDelete(strings.Split(strings.Trim(path, "/"), "/"))
+		default:
 			obj, err = s.emPost(strings.Split(strings.Trim(path, "/"), "/"), body)
 		}
 	}

@@ -1,9 +1,9 @@
 package pipeline
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"slices"
 	"strings"
 
@@ -19,7 +19,10 @@ import (
 // packages are assigned. With opt.Pilot naming a group, the pilot's users
 // per package too (PilotUsers).
 func Rollout(d *tenant.Data, run *tenant.Run, opt export.PlanOptions) export.PlanOptions {
-	if opt.Pilot != nil {
+	switch {
+	case opt.Pilot != nil && opt.Pilot.Waves > 0:
+		opt.Pilot.Users = WaveUsers(run, opt.Pilot.Wave, opt.Pilot.Waves)
+	case opt.Pilot != nil:
 		opt.Pilot.Users = PilotUsers(d, run, opt.Pilot.GroupID)
 	}
 	opt.Backfill = map[string][]string{}
@@ -100,6 +103,32 @@ func PilotGroup(d *tenant.Data, name string) (tenant.Resource, error) {
 	return tenant.Resource{}, fmt.Errorf("--pilot %q: %d groups have this name; give the object id", name, len(found))
 }
 
+// WaveUsers returns, per automatic package, the users of the first k of
+// n equal shares of its rule's users: a user's share is a hash of their
+// id, so the same user is in the same share in every package and in every
+// run, and wave k+1 adds to wave k.
+func WaveUsers(run *tenant.Run, k, n int) map[string][]string {
+	out := map[string][]string{}
+	for _, p := range run.Packages {
+		if !p.Automatic {
+			continue
+		}
+		var us []string
+		for _, m := range p.Members {
+			h := fnv.New32a()
+			h.Write([]byte(m))
+			if int(h.Sum32()%uint32(n)) < k {
+				us = append(us, m)
+			}
+		}
+		if len(us) > 0 {
+			slices.Sort(us)
+			out[p.ID] = us
+		}
+	}
+	return out
+}
+
 // PilotUsers returns, per automatic package, the members of the group
 // whom its rule selects (its members), sorted.
 func PilotUsers(d *tenant.Data, run *tenant.Run, groupID string) map[string][]string {
@@ -132,15 +161,29 @@ func PilotUsers(d *tenant.Data, run *tenant.Run, groupID string) map[string][]st
 	return out
 }
 
+// ErrBadWave is returned for a --wave that is not K/N with 1 <= K < N.
+var ErrBadWave = errors.New("--wave wants K/N with 1 <= K < N, e.g. 1/4")
+
 // Plan fills the plan options of a rollout: the back-fill when backfill is
-// set, and the pilot when pilot names a group of the snapshot.
-func Plan(d *tenant.Data, run *tenant.Run, opt export.PlanOptions, backfill bool, pilot string) (export.PlanOptions, error) {
+// set, and the pilot when pilot names a group of the snapshot or wave is
+// K/N.
+func Plan(d *tenant.Data, run *tenant.Run, opt export.PlanOptions, backfill bool, pilot, wave string) (export.PlanOptions, error) {
+	if pilot != "" && wave != "" {
+		return opt, errors.New("give --pilot or --wave, not both")
+	}
 	if pilot != "" {
 		g, err := PilotGroup(d, pilot)
 		if err != nil {
 			return opt, err
 		}
 		opt.Pilot = &export.Pilot{GroupID: g.ID, GroupName: g.DisplayName}
+	}
+	if wave != "" {
+		var k, n int
+		if _, err := fmt.Sscanf(wave, "%d/%d", &k, &n); err != nil || k < 1 || k >= n || fmt.Sprintf("%d/%d", k, n) != wave {
+			return opt, fmt.Errorf("%w (got %q)", ErrBadWave, wave)
+		}
+		opt.Pilot = &export.Pilot{Wave: k, Waves: n}
 	}
 	if !backfill && opt.Pilot == nil {
 		return opt, nil
@@ -231,8 +274,8 @@ func RolloutReport(d *tenant.Data, run *tenant.Run, opt export.PlanOptions) *rep
 		return nil
 	}
 	if pl := opt.Pilot; pl != nil {
-		r.Pilot = cmp.Or(pl.GroupName, pl.GroupID)
-		r.Waves = append(r.Waves, wave("pilot", "the back-fill, and the members of "+r.Pilot+" whom the rules select, assigned directly;",
+		r.Pilot = pl.Label()
+		r.Waves = append(r.Waves, wave("pilot", "the back-fill, and the users of the pilot ("+r.Pilot+") whom the rules select, assigned directly;",
 			func(i int, p tenant.Package) []string { return sortedUnion(opt.Backfill[p.ID], pl.Users[p.ID]) }, none))
 		r.Waves = append(r.Waves, wave("everyone", "the automatic policies assign everyone else their rules select;", none, byRule))
 	} else {

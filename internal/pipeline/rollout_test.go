@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -100,20 +101,48 @@ func TestPilot(t *testing.T) {
 		{ID: "clerk", Automatic: true, Members: []string{"u1", "u2", "u3"}, Entitlements: []tenant.PackageEntitlement{{ResourceID: "sap", Role: "AP.Clerk"}}},
 		{ID: "direct", Members: []string{"u1", "u2"}, Entitlements: []tenant.PackageEntitlement{{ResourceID: "sap", Role: "AP.Clerk"}}},
 	}}
-	opt, err := Plan(d, run, export.PlanOptions{}, true, "rollout pilot")
+	opt, err := Plan(d, run, export.PlanOptions{}, true, "rollout pilot", "")
 	require.NoError(t, err)
 	require.Equal(t, "g-pilot", opt.Pilot.GroupID, "found by name, ignoring case")
 	require.Equal(t, map[string][]string{"clerk": {"u1", "u2"}}, opt.Pilot.Users, "the pilot's members the rule selects; no direct package")
 	require.Equal(t, map[string][]string{"direct": {"u1"}}, opt.Backfill)
 
-	_, err = Plan(d, run, export.PlanOptions{}, true, "nope")
+	_, err = Plan(d, run, export.PlanOptions{}, true, "nope", "")
 	require.ErrorIs(t, err, ErrUnknownGroup)
-	_, err = Plan(d, run, export.PlanOptions{}, true, "sap")
+	_, err = Plan(d, run, export.PlanOptions{}, true, "sap", "")
 	require.ErrorIs(t, err, ErrUnknownGroup, "an application is not a group")
-	_, err = Plan(d, run, export.PlanOptions{}, true, "TWINS")
+	_, err = Plan(d, run, export.PlanOptions{}, true, "TWINS", "")
 	require.ErrorContains(t, err, `--pilot "TWINS": 2 groups have this name; give the object id`)
-	opt, err = Plan(d, run, export.PlanOptions{}, false, "g-pilot")
+	opt, err = Plan(d, run, export.PlanOptions{}, false, "g-pilot", "")
 	require.NoError(t, err)
 	require.Nil(t, opt.Backfill, "--backfill=false keeps the pilot only")
 	require.NotEmpty(t, opt.Pilot.Users)
+}
+
+func TestWaves(t *testing.T) {
+	var members []string
+	for i := range 400 {
+		members = append(members, fmt.Sprintf("user-%03d", i))
+	}
+	run := &tenant.Run{Packages: []tenant.Package{{ID: "a", Automatic: true, Members: members}, {ID: "direct", Members: members}}}
+	w1, w2 := WaveUsers(run, 1, 4), WaveUsers(run, 2, 4)
+	require.NotContains(t, w1, "direct", "a package without a rule is not rolled out in waves")
+	require.InDelta(t, 100, len(w1["a"]), 25, "about a quarter")
+	require.InDelta(t, 200, len(w2["a"]), 30, "about half")
+	for _, u := range w1["a"] {
+		require.Contains(t, w2["a"], u, "wave 2 adds to wave 1")
+	}
+	require.Equal(t, w1, WaveUsers(run, 1, 4), "the same shares every time")
+
+	d := &tenant.Data{Dataset: mining.NewBuilder(0, 0).Build()}
+	for _, bad := range []string{"0/4", "4/4", "5/4", "1", "a/b", "1/4x"} {
+		_, err := Plan(d, run, export.PlanOptions{}, false, "", bad)
+		require.ErrorIs(t, err, ErrBadWave, bad)
+	}
+	opt, err := Plan(d, run, export.PlanOptions{}, false, "", "1/4")
+	require.NoError(t, err)
+	require.Equal(t, "wave 1 of 4", opt.Pilot.Label())
+	require.Equal(t, w1, opt.Pilot.Users)
+	_, err = Plan(d, run, export.PlanOptions{}, false, "g", "1/4")
+	require.ErrorContains(t, err, "give --pilot or --wave, not both")
 }
