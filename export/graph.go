@@ -88,6 +88,9 @@ type Step struct {
 	// Prune lists the items at Path and removes those the plan no longer
 	// has (a re-mine dropped an entitlement from a package).
 	Prune *Prune `json:"prune,omitempty"`
+	// Find, the opposite of Lookup, runs the step only when it finds the
+	// object (capturing its values): a removal of what may be gone.
+	Find *Lookup `json:"find,omitempty"`
 }
 
 // Prune deletes the items of the list at the step's Path whose Fields,
@@ -115,6 +118,8 @@ type Await struct {
 	What  string   `json:"what"`
 	Field string   `json:"field"`
 	Want  []string `json:"want"`
+	// Absent waits until none of Want is listed any more.
+	Absent bool `json:"absent,omitempty"`
 }
 
 // Choose picks the item of a list in the response (List, default "value",
@@ -595,6 +600,60 @@ func backfillSteps(pkg tenant.Package, pkey string, users []string) []Step {
 		Await: &Await{What: "direct assignments of " + pkg.Name, Field: "target.objectId", Want: users},
 	})
 	return steps
+}
+
+// BuildRollback builds the plan that takes a pilot back (opt.Pilot): for
+// every package, the direct assignments of the pilot's users who are not
+// in its back-fill are removed (requestType adminRemove with the
+// assignment's id; Graph v1.0, "Create accessPackageAssignmentRequest",
+// example 2), each only if the assignment is there, and then the list is
+// read until they are gone. Nothing else changes: the back-fill stays, and
+// no automatic policy was created by the pilot.
+func BuildRollback(pkgs []tenant.Package, opt PlanOptions) *Plan {
+	p := &Plan{Version: 1, APIVersion: "v1.0", Catalog: cmp.Or(opt.CatalogName, "rolemine proposals"), Skipped: []Skipped{}, Warnings: []string{}, Conflicts: []Conflict{}}
+	if opt.Pilot == nil {
+		p.Warnings = append(p.Warnings, "no pilot to take back")
+		return p
+	}
+	catalog := p.Catalog
+	p.Steps = append(p.Steps, Step{ID: "catalog", Description: "Find the catalog " + catalog, Method: "GET",
+		Path:     em + "/catalogs?$filter=displayName eq '" + odataQuote(catalog) + "'",
+		Captures: map[string]string{"catalog.id": "value[0].id"}})
+	for _, pkg := range pkgs {
+		backfill := map[string]bool{}
+		for _, u := range opt.Backfill[pkg.ID] {
+			backfill[u] = true
+		}
+		var users []string
+		for _, u := range opt.Pilot.Users[pkg.ID] {
+			if !backfill[u] {
+				users = append(users, u)
+			}
+		}
+		if len(users) == 0 {
+			continue
+		}
+		pkey := "package." + pkg.ID
+		pid := ph(pkey + ".id")
+		p.Steps = append(p.Steps, Step{ID: "package:" + pkg.ID, Description: "Find the access package " + pkg.Name, Method: "GET",
+			Path:     em + "/accessPackages?$filter=displayName eq '" + odataQuote(pkg.Name) + "'&$expand=catalog",
+			Captures: map[string]string{pkey + ".id": "value[0].id"}, DependsOn: []string{"catalog"}})
+		list := em + "/assignments?$filter=accessPackage/id eq '" + pid + "'&$expand=target"
+		for _, u := range users {
+			akey := "assignment." + pkg.ID + "." + u + ".id"
+			p.Steps = append(p.Steps, Step{
+				ID: "unassign:" + pkg.ID + ":" + u, Description: fmt.Sprintf("Remove the pilot assignment of %s from user %s", pkg.Name, u),
+				Method: "POST", Path: em + "/assignmentRequests", DependsOn: []string{"package:" + pkg.ID},
+				Body: map[string]any{"requestType": "adminRemove", "assignment": map[string]any{"id": ph(akey)}},
+				Find: &Lookup{Path: list, Match: map[string]string{"target.objectId": u}, Captures: map[string]string{akey: "id"}, Shared: true},
+			})
+		}
+		p.Steps = append(p.Steps, Step{
+			ID: "removed:" + pkg.ID, Description: fmt.Sprintf("Read back the assignments of %s until the %d pilot ones are gone", pkg.Name, len(users)),
+			Method: "GET", Path: list, Await: &Await{What: "pilot assignments of " + pkg.Name, Field: "target.objectId", Want: users, Absent: true},
+		})
+	}
+	return p
 }
 
 // sortedUnion returns the sorted union of two sorted lists.

@@ -62,6 +62,7 @@ const (
 	WouldUpdate = "would update"
 	Removed     = "removed"
 	WouldRemove = "would remove"
+	Absent      = "absent"
 )
 
 // Result counts the outcomes.
@@ -134,6 +135,18 @@ func jsonEscape(v string) string {
 func same(v string) string { return v }
 
 func (r *run) step(ctx context.Context, st export.Step) (string, error) {
+	if st.Find != nil {
+		found, known, err := r.lookup(ctx, st.Find)
+		if err != nil {
+			return "", err
+		}
+		if found == nil {
+			if !known && !r.opt.Yes {
+				return WouldRemove, nil
+			}
+			return Absent, nil
+		}
+	}
 	if st.Lookup != nil {
 		found, known, err := r.lookup(ctx, st.Lookup)
 		if err != nil {
@@ -183,6 +196,9 @@ func (r *run) step(ctx context.Context, st export.Step) (string, error) {
 		return Read, nil
 	case http.MethodPost:
 		if !r.opt.Yes {
+			if st.Find != nil {
+				return WouldRemove, nil
+			}
 			return WouldCreate, nil
 		}
 		raw, err := json.Marshal(st.Body)
@@ -210,6 +226,9 @@ func (r *run) step(ctx context.Context, st export.Step) (string, error) {
 		}
 		if err := r.capture(st.Captures, doc); err != nil {
 			return "", err
+		}
+		if st.Find != nil {
+			return Removed, nil
 		}
 		return Created, nil
 	}
@@ -457,7 +476,7 @@ func (r *run) await(ctx context.Context, path string, a *export.Await) (string, 
 		}
 		var missing []string
 		for _, w := range a.Want {
-			if !have[w] {
+			if have[w] == a.Absent {
 				missing = append(missing, w)
 			}
 		}
@@ -468,8 +487,12 @@ func (r *run) await(ctx context.Context, path string, a *export.Await) (string, 
 			return WouldRead, nil
 		}
 		if time.Now().After(deadline) {
-			return "", fmt.Errorf("%s: %d of %d not delivered after %s (first: %s); Entra may still be working: run apply again to check",
-				a.What, len(missing), len(a.Want), r.opt.AwaitTimeout, missing[0])
+			state := "not delivered"
+			if a.Absent {
+				state = "still there"
+			}
+			return "", fmt.Errorf("%s: %d of %d %s after %s (first: %s); Entra may still be working: run apply again to check",
+				a.What, len(missing), len(a.Want), state, r.opt.AwaitTimeout, missing[0])
 		}
 		select {
 		case <-ctx.Done():

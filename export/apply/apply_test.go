@@ -599,3 +599,37 @@ func TestPruneAfterRemine(t *testing.T) {
 	require.NoError(t, err)
 	require.Zero(t, res.Outcomes[Removed]+res.Outcomes[Created]+res.Outcomes[Updated], "then nothing is left to do")
 }
+
+// TestRollbackPilot: taking a pilot back removes the pilot's direct
+// assignments (not the back-fill), each once, waits until Entra has removed
+// them, and a rerun finds them gone.
+func TestRollbackPilot(t *testing.T) {
+	srv := graphfake.New(backfillTenant())
+	defer srv.Close()
+	srv.SetWriteFaults(graphfake.WriteFaults{DeliveryDelay: 100 * time.Millisecond})
+	c := newClient(t, srv)
+	ctx := context.Background()
+	opt := export.PlanOptions{CatalogName: "Finance",
+		Backfill: map[string][]string{"payroll-clerk-finance": {user(0), user(5)}},
+		Pilot:    &export.Pilot{GroupID: groupID, Users: map[string][]string{"payroll-clerk-finance": {user(5), user(6)}, "birthright": {user(7)}}}}
+	_, err := Apply(ctx, c, export.BuildPlan(packages(), opt), Options{Yes: true, AwaitPoll: 10 * time.Millisecond})
+	require.NoError(t, err)
+	require.Equal(t, 4, srv.Created("assignments"))
+
+	rb := export.BuildRollback(packages(), opt)
+	res, err := Apply(ctx, c, rb, Options{})
+	require.NoError(t, err)
+	require.Equal(t, 2, res.Outcomes[WouldRemove], "a dry run: user 6's and user 7's; user 5 is back-filled")
+	require.Zero(t, srv.Created("removalRequests"))
+
+	res, err = Apply(ctx, c, rb, Options{Yes: true, AwaitPoll: 10 * time.Millisecond})
+	require.NoError(t, err)
+	require.Equal(t, 2, res.Outcomes[Removed])
+	require.Equal(t, 2, srv.Created("removalRequests"))
+	require.Equal(t, 2, srv.Created("assignments"), "the back-fill stays")
+
+	res, err = Apply(ctx, c, rb, Options{Yes: true})
+	require.NoError(t, err)
+	require.Equal(t, 2, res.Outcomes[Absent], "a rerun finds them gone")
+	require.Equal(t, 2, srv.Created("removalRequests"), "and requests nothing")
+}

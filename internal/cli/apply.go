@@ -26,6 +26,7 @@ type applyOptions struct {
 	pilot    string
 	wave     string
 	prune    bool
+	rollback bool
 	client   graphclient.Options
 }
 
@@ -48,6 +49,9 @@ roles the packages grant), and automatic assignment policies the Identity
 Governance Administrator role.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if opts.rollback && opts.pilot == "" && opts.wave == "" {
+				return usagef("--rollback needs the --pilot or --wave to take back")
+			}
 			if a := opts.client.Auth; a != "" && !slices.Contains(graphclient.AuthMethods, a) {
 				return usagef("unknown --auth %q (use %s)", a, strings.Join(graphclient.AuthMethods, ", "))
 			}
@@ -68,6 +72,10 @@ Governance Administrator role.`,
 				popt := export.PlanOptions{CatalogName: opts.catalog, Incompatible: inc, Policies: policies}
 				if popt, err = pipeline.Plan(a.data, a.run, popt, opts.backfill, opts.pilot, opts.wave); err != nil {
 					return err
+				}
+				if opts.rollback {
+					plan, run = export.BuildRollback(a.run.Packages, popt), a.run
+					return nil
 				}
 				plan, run = export.BuildPlan(a.run.Packages, popt), a.run
 				return nil
@@ -112,6 +120,7 @@ Governance Administrator role.`,
 	f.StringVar(&opts.policies, "policies", "", "policy `file` (YAML, docs/policies.md): approval, expiration, reviews, questions and requestors per package, kind or sensitivity")
 	f.StringVar(&opts.pilot, "pilot", "", "roll out to a pilot `group` (object id or name) first: no automatic policy yet; the group's members whom each rule selects are assigned directly. Apply again without it to widen")
 	f.StringVar(&opts.wave, "wave", "", "roll out in waves: `K/N` assigns directly the first K of N equal shares of each rule's users (no automatic policy yet); apply without it to finish")
+	f.BoolVar(&opts.rollback, "rollback", false, "take the pilot of --pilot or --wave back: remove its direct assignments (not the back-fill)")
 	f.BoolVar(&opts.prune, "prune", false, "remove the role scopes of rolemine's packages that the plan no longer grants (after a re-mine); without it they are only reported")
 	f.BoolVar(&opts.backfill, "backfill", true, "assign each package directly to the users who hold its access today and whom its rule does not select (through a direct-assignment policy), before marking incompatibilities")
 	selectionFlags(c, &opts.sel)

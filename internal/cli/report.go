@@ -130,8 +130,8 @@ existing packages no proposal comes close to. Reads the database only.`,
 assigned directly, then everyone else by the automatic policies; without it one
 wave. For each package, how many users it is assigned to directly and by rule, how
 many of them gain access, and the approval, review and expiration that apply
-(--policies); then the direct grants that the packages deliver, which can be
-retired without anyone losing access; and, with --sod-rules, the users each
+(--policies); then how many of today's grants the packages deliver from then on,
+and how many stay direct for review; and, with --sod-rules, the users each
 incompatibility will find holding both sides. Reads the database only.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -40,6 +41,8 @@ type em struct {
 	pending     []pendingAssignment
 	updates     int // policies replaced
 	removed     int // role scopes removed
+	// removals are assignments an adminRemove request will take away.
+	removals []pendingAssignment
 }
 
 // pendingAssignment is an assignment Entra has accepted a request for but
@@ -108,6 +111,12 @@ func (s *Server) Created(kind string) int {
 		}
 	case "assignmentRequests":
 		n = len(e.requests)
+	case "removalRequests":
+		for _, r := range e.requests {
+			if r["requestType"] == "adminRemove" {
+				n++
+			}
+		}
 	case "policyUpdates":
 		n = e.updates
 	case "removedScopes":
@@ -119,7 +128,7 @@ func (s *Server) Created(kind string) int {
 			}
 		}
 	case "assignments":
-		n = len(e.assignments) + len(e.pending)
+		n = len(e.assignments) + len(e.pending) - len(e.removals)
 	}
 	return n
 }
@@ -131,6 +140,9 @@ func (s *Server) AssignmentRequests() map[string][]string {
 	defer s.mu.Unlock()
 	out := map[string][]string{}
 	for _, r := range s.em.requests {
+		if r["requestType"] != "adminAdd" {
+			continue
+		}
 		p := s.packageByID(get(r, "accessPackage.id"))
 		out[get(p, "displayName")] = append(out[get(p, "displayName")], get(r, "assignment.target.objectId"))
 	}
@@ -149,6 +161,15 @@ func (e *em) deliver(now time.Time) {
 		e.assignments = append(e.assignments, p.obj)
 	}
 	e.pending = kept
+	keptRemovals := e.removals[:0]
+	for _, p := range e.removals {
+		if now.Before(p.at) {
+			keptRemovals = append(keptRemovals, p)
+			continue
+		}
+		e.assignments = slices.DeleteFunc(e.assignments, func(a EMObject) bool { return a["id"] == p.obj["id"] })
+	}
+	e.removals = keptRemovals
 }
 
 // RoleScopes returns the resource role scopes created, by package display
@@ -478,8 +499,25 @@ func (s *Server) siteName(url, displayName string) string {
 func (s *Server) assignmentRequest(body map[string]any) (map[string]any, error) {
 	e := &s.em
 	bad := func(msg string) error { return &httpError{http.StatusBadRequest, "BadRequest", msg} }
-	if rt := get(body, "requestType"); !strings.EqualFold(rt, "adminAdd") {
-		return nil, bad("Unsupported requestType " + strconv.Quote(rt) + ": the fake takes adminAdd")
+	rt := get(body, "requestType")
+	if strings.EqualFold(rt, "adminRemove") {
+		// Graph v1.0, example 2: "requestType ... adminRemove. In the
+		// assignment property, include an object with the identifier of
+		// the accessPackageAssignment object to delete."
+		id := get(body, "assignment.id")
+		for _, a := range e.assignments {
+			if a["id"] == id {
+				req := EMObject{"id": e.id("assignmentRequest"), "requestType": "adminRemove", "state": "submitted", "status": "Accepted",
+					"accessPackage": a["accessPackage"], "assignment": EMObject{"id": id}}
+				e.requests = append(e.requests, req)
+				e.removals = append(e.removals, pendingAssignment{at: time.Now().Add(s.writeFaults.DeliveryDelay), obj: a})
+				return EMObject{"id": req["id"], "requestType": "adminRemove", "state": "submitted", "status": "Accepted"}, nil
+			}
+		}
+		return nil, notFound(id)
+	}
+	if !strings.EqualFold(rt, "adminAdd") {
+		return nil, bad("Unsupported requestType " + strconv.Quote(rt) + ": the fake takes adminAdd and adminRemove")
 	}
 	target, policyID, pkgID := get(body, "assignment.targetId"), get(body, "assignment.assignmentPolicyId"), get(body, "assignment.accessPackageId")
 	if _, ok := s.findUser(target); !ok {

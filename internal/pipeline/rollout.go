@@ -281,8 +281,8 @@ func RolloutReport(d *tenant.Data, run *tenant.Run, opt export.PlanOptions) *rep
 	} else {
 		r.Waves = append(r.Waves, wave("everyone", "the back-fill assigned directly, and the automatic policies assign everyone their rules select;", backfill, byRule))
 	}
-	// Retiring: the direct grants that an assigned package now delivers
-	// can go; nobody loses access by it. What no package delivers stays.
+	// Retiring: the grants an assigned package now delivers come under
+	// it; what no package delivers stays direct, to be reviewed.
 	retire := report.Wave{Name: "retire", Packages: []report.WavePackage{}}
 	replaced, kept := 0, 0
 	for u, id := range d.UserIDs {
@@ -303,7 +303,7 @@ func RolloutReport(d *tenant.Data, run *tenant.Run, opt export.PlanOptions) *rep
 			}
 		}
 	}
-	retire.Description = fmt.Sprintf("the %d direct grants the packages now deliver can be removed, and nobody loses access by it; the %d grants no package delivers stay (report impact lists them);", replaced, kept)
+	retire.Description = fmt.Sprintf("%d of today's grants are now delivered by the packages and governed by their policies (a group membership or app role assignment a package delivers is the same one, so nothing is removed); the %d grants no package delivers stay direct, for review (report impact lists them);", replaced, kept)
 	r.Waves = append(r.Waves, retire)
 	for _, c := range opt.Conflicts {
 		other := c.OtherID
