@@ -162,7 +162,8 @@ incompatibility will find holding both sides. Reads the database only.`,
 		usage := "output format: table, csv, json or html"
 		if c == impact || c == existing {
 			usage = "output format: table, csv or json"
-		} else {
+		}
+		if c == over || c == sod {
 			c.Flags().BoolVar(&opts.noSave, "no-save", false, "do not save the findings in the database")
 			// The rule file's flag was --rules before it had one name everywhere.
 			c.Flags().StringVar(&opts.rules, "rules", "", "")
