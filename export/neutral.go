@@ -14,7 +14,7 @@ type Definition struct {
 	ID               string                      `json:"id"`
 	Name             string                      `json:"name"`
 	Description      string                      `json:"description"`
-	Kind             string                      `json:"kind"`
+	Kind             tenant.Kind                 `json:"kind"`
 	Rule             string                      `json:"rule"`
 	Automatic        bool                        `json:"automatic"`
 	DirectReason     string                      `json:"directReason,omitempty"`
@@ -70,12 +70,12 @@ func WriteCSV(w io.Writer, defs *Definitions) error {
 		// A rule's fit is not measured for the birthright package, nor by
 		// runs mined before it was.
 		var precision, recall string
-		if p.Kind != mining.Birthright.String() && (p.Metrics.RulePrecision > 0 || p.Metrics.RuleRecall > 0) {
+		if p.Kind != tenant.KindBirthright && (p.Metrics.RulePrecision > 0 || p.Metrics.RuleRecall > 0) {
 			precision = strconv.FormatFloat(p.Metrics.RulePrecision, 'f', -1, 64)
 			recall = strconv.FormatFloat(p.Metrics.RuleRecall, 'f', -1, 64)
 		}
 		for _, e := range p.Entitlements {
-			rows = append(rows, []string{p.ID, p.Name, p.Kind, p.Rule, strconv.FormatBool(p.Automatic), strconv.Itoa(p.Metrics.Members),
+			rows = append(rows, []string{p.ID, p.Name, string(p.Kind), p.Rule, strconv.FormatBool(p.Automatic), strconv.Itoa(p.Metrics.Members),
 				e.ResourceID, e.ResourceType, e.ResourceName, e.Role, strconv.FormatFloat(e.Prevalence, 'f', -1, 64), precision, recall, p.DirectReason})
 		}
 	}

@@ -173,7 +173,7 @@ func (k *Kind) UnmarshalYAML(n *yaml.Node) error {
 	if err := n.Decode(&v); err != nil {
 		return err
 	}
-	if !slices.Contains([]string{"birthright", "jobFunction", "variant", "cluster"}, v) {
+	if !slices.Contains(tenant.Kinds, tenant.Kind(v)) {
 		return fmt.Errorf("line %d: %q is not a kind of package (use birthright, jobFunction, variant or cluster)", n.Line, v)
 	}
 	*k = Kind(v)

@@ -64,12 +64,13 @@ func firstN(v any, n int) any {
 }
 
 type packageRow struct {
-	Name, Kind, Rule string
-	Automatic        bool
-	DirectReason     string
-	Members          int
-	Entitlements     int
-	Coverage         float64
+	Name, Rule   string
+	Kind         tenant.Kind
+	Automatic    bool
+	DirectReason string
+	Members      int
+	Entitlements int
+	Coverage     float64
 	// RuleFit is the precision and recall of a cluster package's rule.
 	RuleFit string
 }
@@ -162,7 +163,7 @@ func WriteHTML(w io.Writer, doc *Document) error {
 	for i, p := range doc.Run.Packages {
 		row := packageRow{Name: p.Name, Kind: p.Kind, Rule: p.Rule, Automatic: p.Automatic, DirectReason: p.DirectReason,
 			Members: len(p.Members), Entitlements: len(p.Entitlements), Coverage: coverage[i]}
-		if p.Kind != mining.Birthright.String() && (p.Metrics.RulePrecision > 0 || p.Metrics.RuleRecall > 0) {
+		if p.Kind != tenant.KindBirthright && (p.Metrics.RulePrecision > 0 || p.Metrics.RuleRecall > 0) {
 			row.RuleFit = fmt.Sprintf("precision %.2f, recall %.2f", p.Metrics.RulePrecision, p.Metrics.RuleRecall)
 		}
 		v.Packages = append(v.Packages, row)
@@ -230,7 +231,7 @@ func buildCharts(doc *Document, ix *pkgIndex, coverage []float64) ([]chart, erro
 	d, pkgs := doc.Data, doc.Run.Packages
 	var jf []int
 	for i, p := range pkgs {
-		if p.Kind == mining.JobFunction.String() {
+		if p.Kind == tenant.KindJobFunction {
 			jf = append(jf, i)
 		}
 	}
@@ -241,7 +242,7 @@ func buildCharts(doc *Document, ix *pkgIndex, coverage []float64) ([]chart, erro
 	// the most job functions first.
 	birthright := map[int32]bool{}
 	for i, p := range pkgs {
-		if p.Kind == mining.Birthright.String() {
+		if p.Kind == tenant.KindBirthright {
 			for _, e := range ix.ents[i] {
 				birthright[e] = true
 			}

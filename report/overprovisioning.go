@@ -181,7 +181,7 @@ func indexPackages(d *tenant.Data, pkgs []tenant.Package) (*pkgIndex, error) {
 		mark: make([]bool, d.Dataset.NumEntitlements), cols: d.Dataset.Cols,
 	}
 	for i, p := range pkgs {
-		ix.jobFunc[i] = p.Kind != "birthright"
+		ix.jobFunc[i] = p.Kind != tenant.KindBirthright
 		for _, pe := range p.Entitlements {
 			e, ok := d.EntitlementIndex(pe.Entitlement())
 			if !ok {
@@ -508,7 +508,7 @@ func (ix *pkgIndex) mover(d *tenant.Data, run *tenant.Run, u, own int, member bo
 			continue
 		}
 		for _, p := range ix.invIndex[e] {
-			if run.Packages[p].Kind == mining.JobFunction.String() && int(p) != own {
+			if run.Packages[p].Kind == tenant.KindJobFunction && int(p) != own {
 				hits[p]++
 			}
 		}
@@ -599,7 +599,7 @@ func (ix *pkgIndex) matchOther(d *tenant.Data, run *tenant.Run, u int, row []int
 		return -1, 0 // no access of another function's outside own's
 	}
 	touched := ix.countHits(row, func(p int32) bool {
-		return run.Packages[p].Kind == mining.JobFunction.String() && !slices.Contains(ix.byUser[u], p)
+		return run.Packages[p].Kind == tenant.KindJobFunction && !slices.Contains(ix.byUser[u], p)
 	}, minShare)
 	best, bestShare, bestAgree := -1, 0.0, -1
 	for _, p := range touched {

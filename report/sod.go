@@ -244,7 +244,7 @@ func resolveSide(d *tenant.Data, run *tenant.Run, ix *pkgIndex, sels []Selector)
 	}
 	birthright := map[int32]bool{}
 	for i, p := range run.Packages {
-		if p.Kind == "birthright" {
+		if p.Kind == tenant.KindBirthright {
 			for _, e := range ix.ents[i] {
 				birthright[e] = true
 			}

@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/rolemine/rolemine/mining"
 	"github.com/rolemine/rolemine/tenant"
 )
 
@@ -96,7 +95,7 @@ func SuggestRules(ctx context.Context, d *tenant.Data, run *tenant.Run, rules *S
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		if pkg.Kind != mining.JobFunction.String() {
+		if pkg.Kind != tenant.KindJobFunction {
 			continue
 		}
 		var members []int32

@@ -16,7 +16,7 @@ type Package struct {
 	ID          string `json:"id"`
 	Name        string `json:"name"`
 	Description string `json:"description"`
-	Kind        string `json:"kind"`
+	Kind        Kind   `json:"kind"`
 	Rule        string `json:"rule"`
 	Automatic   bool   `json:"automatic"`
 	// DirectReason says why a package that mining gave a rule is for direct
@@ -54,9 +54,25 @@ type Run struct {
 	ID         int64     `json:"runId"`
 	SnapshotID int64     `json:"snapshotId"`
 	Method     string    `json:"method"`
-	Params     string    `json:"params"`
+	Params     RunParams `json:"params"`
 	Seconds    float64   `json:"-"`
 	Packages   []Package `json:"packages"`
+}
+
+// RunParams are the parameters a mining run used.
+type RunParams struct {
+	By                  []string `json:"by"`
+	Threshold           float64  `json:"threshold"`
+	BirthrightThreshold float64  `json:"birthrightThreshold"`
+	MinMembers          int      `json:"minMembers"`
+	MaxRuleUsers        int      `json:"maxRuleUsers"`
+	Trim                bool     `json:"trim"`
+	Variants            bool     `json:"variants"`
+	Clusters            bool     `json:"clusters"`
+	RuleAttributes      []string `json:"ruleAttributes,omitempty"`
+	// Chosen is the leave-one-out score of the attributes, threshold and
+	// group size that --by auto or --tune chose.
+	Chosen *mining.AttributeScore `json:"chosen,omitempty"`
 }
 
 // Packages turns a mining result over d into packages with identifiers,
@@ -70,7 +86,7 @@ func Packages(d *Data, res *mining.Result, props *RuleProperties) []Package {
 	for _, mp := range res.Packages {
 		p := Package{
 			Name:      mp.Name,
-			Kind:      mp.Kind.String(),
+			Kind:      kindOf(mp.Kind),
 			Automatic: mp.Automatic,
 			Metrics:   mp.Metrics,
 		}
@@ -128,16 +144,16 @@ func Describe(p Package) string {
 	switch {
 	case p.DirectReason != "":
 		return fmt.Sprintf("%s (%d users, %d entitlements): assign it directly, because %s.", p.Name, p.Metrics.Members, p.Metrics.Entitlements, p.DirectReason)
-	case p.Kind == mining.Birthright.String():
+	case p.Kind == KindBirthright:
 		return fmt.Sprintf("Access held by nearly every employee (%d users, %d entitlements).", p.Metrics.Members, p.Metrics.Entitlements)
-	case p.Kind == mining.Variant.String() && !p.Automatic:
+	case p.Kind == KindVariant && !p.Automatic:
 		return fmt.Sprintf("Variant %s: %d users of the job function hold these %d entitlements together; no attribute tells them apart, so assign it directly.", p.Name, p.Metrics.Members, p.Metrics.Entitlements)
-	case p.Kind == mining.Variant.String():
+	case p.Kind == KindVariant:
 		return fmt.Sprintf("Variant %s: %d users of the job function hold these %d entitlements together.", p.Name, p.Metrics.Members, p.Metrics.Entitlements)
-	case p.Kind == mining.AccessCluster.String() && !p.Automatic:
+	case p.Kind == KindCluster && !p.Automatic:
 		return fmt.Sprintf("%d users whose access is alike (%d entitlements) but whom no attribute describes well (best rule: precision %.2f, recall %.2f); assign it directly.",
 			p.Metrics.Members, p.Metrics.Entitlements, p.Metrics.RulePrecision, p.Metrics.RuleRecall)
-	case p.Kind == mining.AccessCluster.String():
+	case p.Kind == KindCluster:
 		return fmt.Sprintf("Users whose access is alike (%d users, %d entitlements), found by clustering their access; the rule selects them with precision %.2f and recall %.2f.",
 			p.Metrics.Members, p.Metrics.Entitlements, p.Metrics.RulePrecision, p.Metrics.RuleRecall)
 	case !p.Automatic:

@@ -10,6 +10,7 @@ import (
 
 	"github.com/rolemine/rolemine/internal/pipeline"
 	"github.com/rolemine/rolemine/internal/render"
+	"github.com/rolemine/rolemine/tenant"
 )
 
 type demoOptions struct {
@@ -58,13 +59,13 @@ func writeDemo(ios *IO, r *pipeline.DemoResult) error {
 	w := ios.Out
 	s := r.Snapshot
 	fmt.Fprintf(w, "rolemine demo: a sample tenant of %d users, %d resources and %d assignments.\n\n", s.Users, s.Resources, s.Assignments)
-	kinds := map[string]int{}
+	kinds := map[tenant.Kind]int{}
 	for _, p := range r.Run.Packages {
 		kinds[p.Kind]++
 	}
 	ev := r.Evaluation
 	fmt.Fprintf(w, "Mined %d packages: %d job functions, %d variants hidden in titles, and %d birthright.\n",
-		len(r.Run.Packages), kinds["jobFunction"], kinds["variant"], kinds["birthright"])
+		len(r.Run.Packages), kinds[tenant.KindJobFunction], kinds[tenant.KindVariant], kinds[tenant.KindBirthright])
 	fmt.Fprintf(w, "  Planted job functions recovered (entitlement Jaccard >= %.1f): %d of %d\n", pipeline.RecoveryJaccard, ev.Recovered, ev.JobFunctions)
 	fmt.Fprintf(w, "Overprovisioning: %d findings for %d users; against the planted excess grants precision %.2f, recall %.2f.\n",
 		r.Over.Summary.Findings, r.Over.Summary.UsersWithExcess, ev.ExcessPrecision, ev.ExcessRecall)

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -99,10 +98,7 @@ func runMine(cmd *cobra.Command, ios *IO, g *globals, opts *mineOptions) error {
 		return err
 	}
 	if opts.tune {
-		var p pipeline.MineParams
-		if err := json.Unmarshal([]byte(run.Params), &p); err != nil {
-			return err
-		}
+		p := run.Params
 		fmt.Fprintf(ios.Err, "Tuned: --by %s --threshold %v --min-members %d.\n", strings.Join(p.By, ","), p.Threshold, p.MinMembers)
 		if c := p.Chosen; c != nil {
 			fmt.Fprintf(ios.Err, "Predicting each user's access from the others of their group: precision %.3f, recall %.3f, F1 %.3f.\n", c.Precision, c.Recall, c.F1)
@@ -127,7 +123,7 @@ func writeRun(w io.Writer, run *tenant.Run, format string, width int) error {
 			rule = "(direct: " + strings.TrimPrefix(reason, "its ") + ")"
 		}
 		fit := ""
-		if p.Kind != mining.Birthright.String() && (p.Metrics.RulePrecision > 0 || p.Metrics.RuleRecall > 0) {
+		if p.Kind != tenant.KindBirthright && (p.Metrics.RulePrecision > 0 || p.Metrics.RuleRecall > 0) {
 			fit = fmt.Sprintf("%.2f / %.2f", p.Metrics.RulePrecision, p.Metrics.RuleRecall)
 		}
 		rows[i] = []string{p.ID, strconv.Itoa(p.Metrics.Members), strconv.Itoa(p.Metrics.Entitlements),

@@ -1,15 +1,14 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/rolemine/rolemine/internal/pipeline"
 	"github.com/rolemine/rolemine/internal/render"
+	"github.com/rolemine/rolemine/tenant"
 )
 
 func newRunsCmd(ios *IO, g *globals) *cobra.Command {
@@ -35,25 +34,24 @@ latest snapshot unless --run (or --snapshot) says otherwise.`,
 				return err
 			}
 			type runJSON struct {
-				ID         int64           `json:"runId"`
-				SnapshotID int64           `json:"snapshotId"`
-				CreatedAt  string          `json:"createdAt"`
-				Method     string          `json:"method"`
-				Packages   int             `json:"packages"`
-				Seconds    float64         `json:"seconds"`
-				Params     json.RawMessage `json:"params"`
+				ID         int64            `json:"runId"`
+				SnapshotID int64            `json:"snapshotId"`
+				CreatedAt  string           `json:"createdAt"`
+				Method     string           `json:"method"`
+				Packages   int              `json:"packages"`
+				Seconds    float64          `json:"seconds"`
+				Params     tenant.RunParams `json:"params"`
 			}
 			if format == render.JSON {
 				out := make([]runJSON, len(runs))
 				for i, r := range runs {
-					out[i] = runJSON{r.ID, r.SnapshotID, r.CreatedAt.UTC().Format("2006-01-02T15:04:05Z"), r.Method, r.Packages, r.Seconds, json.RawMessage(r.Params)}
+					out[i] = runJSON{r.ID, r.SnapshotID, r.CreatedAt.UTC().Format("2006-01-02T15:04:05Z"), r.Method, r.Packages, r.Seconds, r.Params}
 				}
 				return render.WriteJSON(ios.Out, map[string]any{"runs": out})
 			}
 			rows := make([][]string, len(runs))
 			for i, r := range runs {
-				var p pipeline.MineParams
-				json.Unmarshal([]byte(r.Params), &p)
+				p := r.Params
 				rows[i] = []string{strconv.FormatInt(r.ID, 10), strconv.FormatInt(r.SnapshotID, 10), r.CreatedAt.UTC().Format("2006-01-02 15:04:05"),
 					strconv.Itoa(r.Packages), strings.Join(p.By, ","), fmt.Sprint(p.Threshold), strconv.Itoa(p.MinMembers)}
 			}

@@ -88,7 +88,7 @@ func BenchTenant(ctx context.Context, dir string, cfg tenantgen.Config, opt mini
 	}); err != nil {
 		return nil, err
 	}
-	run := &tenant.Run{SnapshotID: snap.ID, Method: "jobFunctions", Params: "{}", Packages: tenant.Packages(data, mined, nil)}
+	run := &tenant.Run{SnapshotID: snap.ID, Method: "jobFunctions", Packages: tenant.Packages(data, mined, nil)}
 	res.Packages = len(run.Packages)
 	if err := stage("save run", func() error { return st.SaveRun(ctx, run) }); err != nil {
 		return nil, err

@@ -60,7 +60,7 @@ func Evaluate(truth *tenantgen.Truth, run *tenant.Run, over *report.Overprovisio
 	var ev Evaluation
 	var pkgSets []map[tenant.Entitlement]bool
 	for _, p := range run.Packages {
-		if p.Kind == "birthright" {
+		if p.Kind == tenant.KindBirthright {
 			continue
 		}
 		s := map[tenant.Entitlement]bool{}

@@ -83,22 +83,6 @@ type MineOptions struct {
 	RuleAttributes []string
 }
 
-// MineParams are the parameters a run records (tenant.Run.Params).
-type MineParams struct {
-	By                  []string `json:"by"`
-	Threshold           float64  `json:"threshold"`
-	BirthrightThreshold float64  `json:"birthrightThreshold"`
-	MinMembers          int      `json:"minMembers"`
-	MaxRuleUsers        int      `json:"maxRuleUsers"`
-	Trim                bool     `json:"trim"`
-	Variants            bool     `json:"variants"`
-	Clusters            bool     `json:"clusters"`
-	RuleAttributes      []string `json:"ruleAttributes,omitempty"`
-	// Chosen is the leave-one-out score of the attributes, threshold and
-	// group size that --by auto or --tune chose.
-	Chosen *mining.AttributeScore `json:"chosen,omitempty"`
-}
-
 // Mine loads a snapshot (0: the latest), mines job-function packages and
 // records the run in the store, with the parameters it used.
 func Mine(ctx context.Context, st *store.Store, snapshotID int64, mo MineOptions) (*tenant.Data, *tenant.Run, error) {
@@ -146,10 +130,10 @@ func Mine(ctx context.Context, st *store.Store, snapshotID int64, mo MineOptions
 	if err != nil {
 		return nil, nil, fmt.Errorf("mine: %w", err)
 	}
-	params, _ := json.Marshal(MineParams{By: opt.By, Threshold: opt.Threshold, BirthrightThreshold: opt.BirthrightThreshold,
+	params := tenant.RunParams{By: opt.By, Threshold: opt.Threshold, BirthrightThreshold: opt.BirthrightThreshold,
 		MinMembers: opt.MinMembers, MaxRuleUsers: opt.MaxRuleUsers, Trim: opt.Trim, Variants: opt.Variants, Clusters: opt.Clusters,
-		RuleAttributes: props.Mappings(), Chosen: chosen})
-	run := &tenant.Run{SnapshotID: snap.ID, Method: "jobFunctions", Params: string(params),
+		RuleAttributes: props.Mappings(), Chosen: chosen}
+	run := &tenant.Run{SnapshotID: snap.ID, Method: "jobFunctions", Params: params,
 		Seconds: time.Since(start).Seconds(), Packages: tenant.Packages(data, res, props)}
 	if err := st.SaveRun(ctx, run); err != nil {
 		return nil, nil, fmt.Errorf("save mining run: %w", err)

@@ -84,7 +84,7 @@ func TestExportedRulesAreEvaluable(t *testing.T) {
 	require.NoError(t, err)
 	variants := func(run *tenant.Run) (auto, direct int) {
 		for _, p := range run.Packages {
-			if p.Kind == mining.Variant.String() {
+			if p.Kind == tenant.KindVariant {
 				if p.Automatic {
 					auto++
 				} else {
@@ -100,7 +100,7 @@ func TestExportedRulesAreEvaluable(t *testing.T) {
 	a1, d1 := variants(run)
 	t.Logf("variants: %d automatic and %d direct without the mapping, %d and %d with it", a0, d0, a1, d1)
 	require.Greater(t, a1, a0, "the mapping gives variants rules")
-	require.Contains(t, run.Params, `"ruleAttributes":["costcenter=extensionAttribute3"]`)
+	require.Equal(t, []string{"costcenter=extensionAttribute3"}, run.Params.RuleAttributes)
 	found := false
 	for _, p := range run.Packages {
 		found = found || strings.Contains(p.Rule, "user.extensionAttribute3")

@@ -60,12 +60,16 @@ func appendRows(conn *sql.Conn, table string, n int, row func(i int) []driver.Va
 
 // SaveRun records a mining run and its packages, and sets run.ID.
 func (s *Store) SaveRun(ctx context.Context, run *tenant.Run) error {
+	params, err := json.Marshal(run.Params)
+	if err != nil {
+		return err
+	}
 	return s.inTx(ctx, func(conn *sql.Conn) error {
 		if err := conn.QueryRowContext(ctx, `SELECT nextval('run_seq')`).Scan(&run.ID); err != nil {
 			return err
 		}
 		if _, err := conn.ExecContext(ctx, `INSERT INTO mining_runs VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			run.ID, run.SnapshotID, s.now().UTC(), run.Method, run.Params, len(run.Packages), run.Seconds); err != nil {
+			run.ID, run.SnapshotID, s.now().UTC(), run.Method, string(params), len(run.Packages), run.Seconds); err != nil {
 			return err
 		}
 		for i, p := range run.Packages {
@@ -111,13 +115,13 @@ func (s *Store) SaveRun(ctx context.Context, run *tenant.Run) error {
 
 // RunInfo describes one mining run without its packages.
 type RunInfo struct {
-	ID         int64     `json:"runId"`
-	SnapshotID int64     `json:"snapshotId"`
-	CreatedAt  time.Time `json:"createdAt"`
-	Method     string    `json:"method"`
-	Params     string    `json:"params"`
-	Packages   int       `json:"packages"`
-	Seconds    float64   `json:"seconds"`
+	ID         int64            `json:"runId"`
+	SnapshotID int64            `json:"snapshotId"`
+	CreatedAt  time.Time        `json:"createdAt"`
+	Method     string           `json:"method"`
+	Params     tenant.RunParams `json:"params"`
+	Packages   int              `json:"packages"`
+	Seconds    float64          `json:"seconds"`
 }
 
 // Runs lists the mining runs, newest first.
@@ -130,8 +134,12 @@ func (s *Store) Runs(ctx context.Context) ([]RunInfo, error) {
 	runs := []RunInfo{}
 	for rows.Next() {
 		var r RunInfo
-		if err := rows.Scan(&r.ID, &r.SnapshotID, &r.CreatedAt, &r.Method, &r.Params, &r.Packages, &r.Seconds); err != nil {
+		var params string
+		if err := rows.Scan(&r.ID, &r.SnapshotID, &r.CreatedAt, &r.Method, &params, &r.Packages, &r.Seconds); err != nil {
 			return nil, err
+		}
+		if err := json.Unmarshal([]byte(params), &r.Params); err != nil {
+			return nil, fmt.Errorf("mining run %d: parameters: %w", r.ID, err)
 		}
 		runs = append(runs, r)
 	}
@@ -156,13 +164,17 @@ func (s *Store) LatestRun(ctx context.Context, snapshotID int64) (*tenant.Run, e
 // come from the run's snapshot.
 func (s *Store) Run(ctx context.Context, id int64) (*tenant.Run, error) {
 	run := &tenant.Run{}
+	var params string
 	err := s.db.QueryRowContext(ctx, `SELECT run_id, snapshot_id, method, params, seconds FROM mining_runs WHERE run_id = ?`, id).
-		Scan(&run.ID, &run.SnapshotID, &run.Method, &run.Params, &run.Seconds)
+		Scan(&run.ID, &run.SnapshotID, &run.Method, &params, &run.Seconds)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("no mining run %d in the database (see 'rolemine runs')", id)
 	}
 	if err != nil {
 		return nil, err
+	}
+	if err := json.Unmarshal([]byte(params), &run.Params); err != nil {
+		return nil, fmt.Errorf("mining run %d: parameters: %w", id, err)
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT package_id, name, kind, coalesce(rule, ''), automatic, members, entitlements, rule_users,
 		coverage, members_gaining, grants_added, min_prevalence, mean_prevalence, conditions,

@@ -223,7 +223,7 @@ func TestSaveAndLoadRun(t *testing.T) {
 	require.NoError(t, data.Dataset.Validate())
 	res, err := mining.JobFunctions(ctx, data.Dataset, mining.DefaultOptions())
 	require.NoError(t, err)
-	run := &tenant.Run{SnapshotID: snap.ID, Method: "jobFunctions", Params: "{}", Packages: tenant.Packages(data, res, nil)}
+	run := &tenant.Run{SnapshotID: snap.ID, Method: "jobFunctions", Params: tenant.RunParams{By: []string{"jobTitle"}, Threshold: 0.8}, Packages: tenant.Packages(data, res, nil)}
 	require.NotEmpty(t, run.Packages)
 	require.NoError(t, s.SaveRun(ctx, run))
 
