@@ -113,9 +113,13 @@ func (s *Store) Load(ctx context.Context, snap tenant.Snapshot) (*tenant.Data, e
 			names := rec.Column(3).(*array.String)
 			enabled := rec.Column(4).(*array.Boolean)
 			cols := make([]*array.String, len(attrs))
+			byName := map[string]*array.String{}
 			for i := range attrs {
 				cols[i] = rec.Column(5 + i).(*array.String)
+				byName[loadedAttributes[i].name] = cols[i]
 			}
+			// The account kind reads its columns by name.
+			userType, employeeType := byName["userType"], byName["employeeType"]
 			for r := 0; r < int(rec.NumRows()); r++ {
 				u := int(keys.Value(r))
 				if u < 0 || u >= nu {
@@ -126,7 +130,7 @@ func (s *Store) Load(ctx context.Context, snap tenant.Snapshot) (*tenant.Data, e
 				for i, a := range attrs {
 					a.set(u, cols[i].Value(r))
 				}
-				data.Kinds[u] = tenant.Classify(enabled.Value(r), cols[4].Value(r), cols[3].Value(r), upns.Value(r), names.Value(r))
+				data.Kinds[u] = tenant.Classify(enabled.Value(r), userType.Value(r), employeeType.Value(r), upns.Value(r), names.Value(r))
 			}
 			return nil
 		}); err != nil {
