@@ -12,7 +12,6 @@ import (
 	"github.com/stretchr/testify/require"
 	"gopkg.in/yaml.v3"
 
-	"github.com/rolemine/rolemine/mining"
 	"github.com/rolemine/rolemine/tenant"
 )
 
@@ -22,28 +21,28 @@ func packages() []tenant.Package {
 	return []tenant.Package{
 		{ID: "payroll-clerk-finance", Name: `Payroll "Clerk" / Finance`, Description: "Job function <Payroll>", Kind: "jobFunction",
 			Automatic: true, Rule: tenant.MembershipRule(false, []tenant.Condition{{Attribute: "jobTitle", Values: []string{`Payroll "Clerk"`, "Payroll Clrk"}}, {Attribute: "department", Values: []string{"Finance"}}}),
-			Metrics: mining.Metrics{Members: 12, Entitlements: 3, RuleUsers: 13},
+			Metrics: tenant.Metrics{Members: 12, Entitlements: 3, RuleUsers: 13},
 			Entitlements: []tenant.PackageEntitlement{
 				{ResourceID: "11111111-1111-4111-8111-111111111111", Role: "Member", ResourceType: "group", ResourceName: "SG-Payroll", Prevalence: 1},
 				{ResourceID: "22222222-2222-4222-8222-222222222222", Role: "AP.Clerk", ResourceType: "application", ResourceName: "SAP", Prevalence: 0.9},
 				{ResourceID: "https://contoso.sharepoint.com/sites/Finance", Role: "Edit", ResourceType: "site", ResourceName: "=Finance", Prevalence: 0.85},
 			}},
 		{ID: "controller-finance", Name: "Controller / Finance", Kind: "jobFunction", Automatic: false,
-			Metrics: mining.Metrics{Members: 6000, Entitlements: 2, RuleUsers: 6000},
+			Metrics: tenant.Metrics{Members: 6000, Entitlements: 2, RuleUsers: 6000},
 			Entitlements: []tenant.PackageEntitlement{
 				{ResourceID: "11111111-1111-4111-8111-111111111111", Role: "Owner", ResourceType: "group", ResourceName: "SG-Payroll", Prevalence: 1},
 				{ResourceID: "legacy-app", Role: "User", ResourceType: "unknown", ResourceName: "legacy-app", Prevalence: 1},
 			}},
 		{ID: "ap-team-access-cluster", Name: "AP team (access cluster)", Kind: "cluster", Automatic: true,
 			Rule:    tenant.MembershipRule(false, []tenant.Condition{{Attribute: "officeLocation", Values: []string{"Oslo"}}}),
-			Metrics: mining.Metrics{Members: 9, Entitlements: 1, RuleUsers: 9, RulePrecision: 0.9, RuleRecall: 0.818},
+			Metrics: tenant.Metrics{Members: 9, Entitlements: 1, RuleUsers: 9, RulePrecision: 0.9, RuleRecall: 0.818},
 			Entitlements: []tenant.PackageEntitlement{
 				{ResourceID: "22222222-2222-4222-8222-222222222222", Role: "AP.Clerk", ResourceType: "application", ResourceName: "SAP", Prevalence: 1},
 			}},
 		{ID: "ar-team-access-cluster", Name: "AR team (access cluster)", Kind: "cluster", Automatic: false,
 			DirectReason: "its rule would test costCenter, which Entra cannot evaluate; map it to a supported property or an extension attribute with --rule-attribute costCenter=extensionAttribute1",
 			Conditions:   []tenant.Condition{{Attribute: "costCenter", Values: []string{"CC-AR"}}},
-			Metrics:      mining.Metrics{Members: 7, Entitlements: 1, RuleUsers: 7, RulePrecision: 1, RuleRecall: 0.875},
+			Metrics:      tenant.Metrics{Members: 7, Entitlements: 1, RuleUsers: 7, RulePrecision: 1, RuleRecall: 0.875},
 			Entitlements: []tenant.PackageEntitlement{
 				{ResourceID: "https://contoso.sharepoint.com/sites/Receivables", Role: "Full Control", ResourceType: "site", ResourceName: "Receivables", Prevalence: 1},
 			}},

@@ -5,7 +5,6 @@ import (
 	"strconv"
 
 	"github.com/rolemine/rolemine/internal/render"
-	"github.com/rolemine/rolemine/mining"
 	"github.com/rolemine/rolemine/tenant"
 )
 
@@ -20,7 +19,7 @@ type Definition struct {
 	DirectReason     string                      `json:"directReason,omitempty"`
 	Conditions       []tenant.Condition          `json:"conditions"`
 	Entitlements     []tenant.PackageEntitlement `json:"entitlements"`
-	Metrics          mining.Metrics              `json:"metrics"`
+	Metrics          tenant.Metrics              `json:"metrics"`
 	IncompatibleWith []string                    `json:"incompatibleWith"`
 	// IncompatibleGroups are groups whose members must not get the package.
 	IncompatibleGroups []string `json:"incompatibleGroups"`

@@ -173,19 +173,19 @@ type Package struct {
 
 // Metrics describe how well a package fits its members.
 type Metrics struct {
-	Members      int `json:"members"`
-	Entitlements int `json:"entitlements"`
+	Members      int
+	Entitlements int
 	// RuleUsers counts all users (eligible or not) the conditions select.
-	RuleUsers int `json:"ruleUsers"`
+	RuleUsers int
 	// Coverage is the share of the members' current assignments that this
 	// package together with the birthright package explains.
-	Coverage float64 `json:"coverage"`
+	Coverage float64
 	// MembersGaining counts members who lack at least one of the package's
 	// entitlements today; GrantsAdded counts those missing grants.
-	MembersGaining int     `json:"membersGaining"`
-	GrantsAdded    int     `json:"grantsAdded"`
-	MinPrevalence  float64 `json:"minPrevalence"`
-	MeanPrevalence float64 `json:"meanPrevalence"`
+	MembersGaining int
+	GrantsAdded    int
+	MinPrevalence  float64
+	MeanPrevalence float64
 	// RulePrecision and RuleRecall say how well a package's rule fits the
 	// users with its access. For a cluster package, those are the
 	// cluster's users: the share of the users the rule selects that are in
@@ -197,8 +197,8 @@ type Metrics struct {
 	// access, stale or wrong), recall the share of the users with its access
 	// whom the rule selects (a low one: users of other titles, or with none,
 	// have it too).
-	RulePrecision float64 `json:"rulePrecision,omitempty"`
-	RuleRecall    float64 `json:"ruleRecall,omitempty"`
+	RulePrecision float64
+	RuleRecall    float64
 }
 
 // Result is the outcome of JobFunctions.

@@ -25,7 +25,29 @@ type Package struct {
 	Conditions   []Condition          `json:"conditions"`
 	Members      []string             `json:"members"`
 	Entitlements []PackageEntitlement `json:"entitlements"`
-	Metrics      mining.Metrics       `json:"metrics"`
+	Metrics      Metrics              `json:"metrics"`
+}
+
+// Metrics measure a package; their names are the ones every output uses.
+// They are the miner's (mining.Metrics), named here.
+type Metrics struct {
+	Members      int `json:"members"`
+	Entitlements int `json:"entitlements"`
+	// RuleUsers counts all users (eligible or not) the conditions select.
+	RuleUsers int `json:"ruleUsers"`
+	// Coverage is the share of the members' current assignments that this
+	// package together with the birthright package explains.
+	Coverage float64 `json:"coverage"`
+	// MembersGaining counts members who lack at least one of the package's
+	// entitlements today; GrantsAdded counts those missing grants.
+	MembersGaining int     `json:"membersGaining"`
+	GrantsAdded    int     `json:"grantsAdded"`
+	MinPrevalence  float64 `json:"minPrevalence"`
+	MeanPrevalence float64 `json:"meanPrevalence"`
+	// RulePrecision and RuleRecall say how well a package's rule fits the
+	// users with its access (mining.Metrics says how each kind measures it).
+	RulePrecision float64 `json:"rulePrecision,omitempty"`
+	RuleRecall    float64 `json:"ruleRecall,omitempty"`
 }
 
 // Condition is one attribute test of a package's rule.
@@ -88,7 +110,7 @@ func Packages(d *Data, res *mining.Result, props *RuleProperties) []Package {
 			Name:      mp.Name,
 			Kind:      kindOf(mp.Kind),
 			Automatic: mp.Automatic,
-			Metrics:   mp.Metrics,
+			Metrics:   Metrics(mp.Metrics),
 		}
 		for _, c := range mp.Conditions {
 			p.Conditions = append(p.Conditions, Condition{Attribute: c.Attribute, Values: caseFold(c.Values)})

@@ -17,7 +17,6 @@ import (
 	"github.com/rolemine/rolemine/export"
 	"github.com/rolemine/rolemine/internal/graphclient"
 	"github.com/rolemine/rolemine/internal/graphfake"
-	"github.com/rolemine/rolemine/mining"
 	"github.com/rolemine/rolemine/tenant"
 )
 
@@ -40,7 +39,7 @@ func packages() []tenant.Package {
 		{ID: "birthright", Name: "Birthright", Kind: "birthright", Automatic: true, Rule: `(user.accountEnabled -eq true)`, Entitlements: ents(group)},
 		{ID: "payroll-clerk-finance", Name: `Payroll "Clerk" / Finance & Co's`, Kind: "jobFunction", Automatic: true,
 			Rule: `(user.jobTitle -eq "Payroll Clerk") -and (user.department -eq "Finance")`, Entitlements: ents(app, site),
-			Metrics: mining.Metrics{RuleUsers: 12}},
+			Metrics: tenant.Metrics{RuleUsers: 12}},
 		{ID: "controller-finance", Name: "Controller / Finance", Kind: "jobFunction", Automatic: false, Entitlements: ents(owner, app)},
 	}
 }

@@ -11,7 +11,6 @@ import (
 
 	"github.com/marcboeker/go-duckdb"
 
-	"github.com/rolemine/rolemine/mining"
 	"github.com/rolemine/rolemine/tenant"
 )
 
@@ -187,7 +186,7 @@ func (s *Store) Run(ctx context.Context, id int64) (*tenant.Run, error) {
 	index := map[string]int{}
 	for rows.Next() {
 		var p tenant.Package
-		var m mining.Metrics
+		var m tenant.Metrics
 		var conds string
 		if err := rows.Scan(&p.ID, &p.Name, &p.Kind, &p.Rule, &p.Automatic, &m.Members, &m.Entitlements, &m.RuleUsers,
 			&m.Coverage, &m.MembersGaining, &m.GrantsAdded, &m.MinPrevalence, &m.MeanPrevalence, &conds,
