@@ -280,38 +280,61 @@ func BuildPlan(pkgs []tenant.Package, opt PlanOptions) *Plan {
 		catalog = "rolemine proposals"
 	}
 	p := &Plan{Version: 1, APIVersion: "v1.0", Catalog: catalog, Skipped: []Skipped{}, Warnings: []string{}}
-	p.Steps = append(p.Steps, Step{
-		ID: "catalog", Description: "Create the catalog " + catalog,
-		Method: "POST", Path: em + "/catalogs",
-		Body: map[string]any{"displayName": catalog, "description": "Job-function access packages proposed by rolemine",
-			"state": "published", "isExternallyVisible": false},
-		Captures: map[string]string{"catalog.id": "id"},
-		Lookup: &Lookup{Path: em + "/catalogs?$filter=displayName eq '" + odataQuote(catalog) + "'",
-			Match: map[string]string{"displayName": catalog}, Captures: map[string]string{"catalog.id": "id"}},
-	})
-	// Resources, each added once, in order of first use.
+	// The plan's catalog, and the policy file's catalogs its packages use,
+	// in order of first use.
+	cats := []*planCatalog{{name: catalog, step: "catalog", v: "catalog.id"}}
+	catOf := map[string]*planCatalog{}
+	for _, pkg := range pkgs {
+		catOf[pkg.ID] = cats[0]
+		spec := opt.Policies.CatalogFor(pkg)
+		if spec == nil {
+			continue
+		}
+		i := slices.IndexFunc(cats, func(c *planCatalog) bool { return c.name == spec.Name })
+		if i < 0 {
+			cats = append(cats, &planCatalog{name: spec.Name, step: "catalog:" + spec.Name, v: "catalog@" + spec.Name + ".id",
+				sfx: "@" + spec.Name, owners: spec.Owners})
+			i = len(cats) - 1
+		}
+		catOf[pkg.ID] = cats[i]
+	}
+	for _, c := range cats {
+		p.Steps = append(p.Steps, Step{
+			ID: c.step, Description: "Create the catalog " + c.name,
+			Method: "POST", Path: em + "/catalogs",
+			Body: map[string]any{"displayName": c.name, "description": "Job-function access packages proposed by rolemine",
+				"state": "published", "isExternallyVisible": false},
+			Captures: map[string]string{c.v: "id"},
+			Lookup: &Lookup{Path: em + "/catalogs?$filter=displayName eq '" + odataQuote(c.name) + "'",
+				Match: map[string]string{"displayName": c.name}, Captures: map[string]string{c.v: "id"}},
+		})
+		p.Steps = append(p.Steps, ownerSteps(c)...)
+	}
+	// Resources, each added once to each catalog that uses it, in order of
+	// first use.
 	added := map[string]bool{}
 	for _, pkg := range pkgs {
+		cat := catOf[pkg.ID]
 		for _, e := range pkg.Entitlements {
 			sys := originSystem(e.ResourceType)
-			if sys == "" || added[e.ResourceID] {
+			if sys == "" || added[e.ResourceID+cat.sfx] {
 				continue
 			}
-			added[e.ResourceID] = true
-			key := "resource." + e.ResourceID
+			added[e.ResourceID+cat.sfx] = true
+			key := "resource." + e.ResourceID + cat.sfx
 			p.Steps = append(p.Steps,
 				Step{
-					ID: "resourceRequest:" + e.ResourceID, Description: fmt.Sprintf("Add %s %q to the catalog", e.ResourceType, e.ResourceName),
-					Method: "POST", Path: em + "/resourceRequests", DependsOn: []string{"catalog"},
-					Body: map[string]any{"requestType": "adminAdd", "catalog": map[string]any{"id": ph("catalog.id")},
+					ID: "resourceRequest:" + e.ResourceID + cat.sfx, Description: fmt.Sprintf("Add %s %q to the catalog%s", e.ResourceType, e.ResourceName, cat.of()),
+					Method: "POST", Path: em + "/resourceRequests", DependsOn: []string{cat.step},
+					Body: map[string]any{"requestType": "adminAdd", "catalog": map[string]any{"id": ph(cat.v)},
 						"resource": map[string]any{"originId": e.ResourceID, "originSystem": sys, "displayName": e.ResourceName}},
-					Lookup: &Lookup{Path: em + "/catalogs/" + ph("catalog.id") + "/resources?$filter=originId eq '" + odataQuote(e.ResourceID) + "'",
+					Lookup: &Lookup{Path: em + "/catalogs/" + ph(cat.v) + "/resources?$filter=originId eq '" + odataQuote(e.ResourceID) + "'",
 						Match: map[string]string{"originId": e.ResourceID}},
 				},
 				Step{
-					ID: "resource:" + e.ResourceID, Description: fmt.Sprintf("Read back the catalog resource for %q with its roles", e.ResourceName),
-					Method: "GET", DependsOn: []string{"resourceRequest:" + e.ResourceID},
-					Path:     em + "/catalogs/" + ph("catalog.id") + "/resources?$filter=originId eq '" + odataQuote(e.ResourceID) + "'&$expand=roles,scopes",
+					ID: "resource:" + e.ResourceID + cat.sfx, Description: fmt.Sprintf("Read back the catalog resource for %q with its roles%s", e.ResourceName, cat.of()),
+					Method: "GET", DependsOn: []string{"resourceRequest:" + e.ResourceID + cat.sfx},
+					Path:     em + "/catalogs/" + ph(cat.v) + "/resources?$filter=originId eq '" + odataQuote(e.ResourceID) + "'&$expand=roles,scopes",
 					Captures: map[string]string{key + ".id": "value[0].id"},
 				})
 		}
@@ -319,14 +342,15 @@ func BuildPlan(pkgs []tenant.Package, opt PlanOptions) *Plan {
 	for _, pkg := range pkgs {
 		pkey := "package." + pkg.ID
 		pstep := "package:" + pkg.ID
+		cat := catOf[pkg.ID]
 		p.Steps = append(p.Steps, Step{
-			ID: pstep, Description: "Create the access package " + pkg.Name,
-			Method: "POST", Path: em + "/accessPackages", DependsOn: []string{"catalog"},
+			ID: pstep, Description: "Create the access package " + pkg.Name + cat.of(),
+			Method: "POST", Path: em + "/accessPackages", DependsOn: []string{cat.step},
 			Body: map[string]any{"displayName": pkg.Name, "description": pkg.Description, "isHidden": false,
-				"catalog": map[string]any{"id": ph("catalog.id")}},
+				"catalog": map[string]any{"id": ph(cat.v)}},
 			Captures: map[string]string{pkey + ".id": "id"},
 			Lookup: &Lookup{Path: em + "/accessPackages?$filter=displayName eq '" + odataQuote(pkg.Name) + "'&$expand=catalog",
-				Match: map[string]string{"displayName": pkg.Name, "catalog.id": ph("catalog.id")}, Captures: map[string]string{pkey + ".id": "id"}},
+				Match: map[string]string{"displayName": pkg.Name, "catalog.id": ph(cat.v)}, Captures: map[string]string{pkey + ".id": "id"}},
 		})
 		for _, e := range pkg.Entitlements {
 			sys := originSystem(e.ResourceType)
@@ -335,13 +359,13 @@ func BuildPlan(pkgs []tenant.Package, opt PlanOptions) *Plan {
 					Reason: "resource type unknown: ingest a resources file to include it"})
 				continue
 			}
-			rkey := "resource." + e.ResourceID
+			rkey := "resource." + e.ResourceID + cat.sfx
 			role := map[string]any{"displayName": e.Role, "originSystem": sys, "resource": map[string]any{"id": ph(rkey + ".id")}}
 			step := Step{
 				ID: "roleScope:" + pkg.ID + ":" + e.ResourceID + ":" + e.Role, Method: "POST",
 				Description: fmt.Sprintf("Grant %s on %q through %s", e.Role, e.ResourceName, pkg.Name),
 				Path:        em + "/accessPackages/" + ph(pkey+".id") + "/resourceRoleScopes",
-				DependsOn:   []string{pstep, "resource:" + e.ResourceID},
+				DependsOn:   []string{pstep, "resource:" + e.ResourceID + cat.sfx},
 			}
 			switch sys {
 			case "AadGroup":
@@ -353,15 +377,15 @@ func BuildPlan(pkgs []tenant.Package, opt PlanOptions) *Plan {
 				// SharePoint Online site, the originId is the sequence
 				// number of the role in the site"): list the site's roles
 				// and choose the group that carries the permission level.
-				lkey := "role." + e.ResourceID + "." + e.Role
-				lstep := "resourceRole:" + e.ResourceID + ":" + e.Role
+				lkey := "role." + e.ResourceID + cat.sfx + "." + e.Role
+				lstep := "resourceRole:" + e.ResourceID + ":" + e.Role + cat.sfx
 				choice := SiteRoleChoice(e.ResourceName, e.ResourceID, e.Role)
 				choice.Captures = map[string]string{lkey + ".originId": "originId", lkey + ".displayName": "displayName"}
 				if !slices.ContainsFunc(p.Steps, func(s Step) bool { return s.ID == lstep }) {
 					p.Steps = append(p.Steps, Step{
 						ID: lstep, Description: fmt.Sprintf("Find the SharePoint group of %q that grants %s", e.ResourceName, e.Role),
-						Method: "GET", DependsOn: []string{"resource:" + e.ResourceID},
-						Path: em + "/catalogs/" + ph("catalog.id") + "/resourceRoles?$filter=originSystem eq 'SharePointOnline'" +
+						Method: "GET", DependsOn: []string{"resource:" + e.ResourceID + cat.sfx},
+						Path: em + "/catalogs/" + ph(cat.v) + "/resourceRoles?$filter=originSystem eq 'SharePointOnline'" +
 							" and resource/id eq '" + ph(rkey+".id") + "'",
 						Choose: choice,
 					})
@@ -517,6 +541,44 @@ func policyStep(pkg tenant.Package, pkey, pstep string, automatic bool, settings
 // /identityGovernance/entitlementManagement/assignmentPolicies/{id}).
 var policyUpdate = &Update{Path: em + "/assignmentPolicies/", Compare: []string{"allowedTargetScope", "specificAllowedTargets",
 	"automaticRequestSettings", "expiration", "requestApprovalSettings", "reviewSettings", "questions"}}
+
+// planCatalog is a catalog of the plan: the plan's own (sfx "") or one of
+// the policy file's, whose steps and placeholders carry "@" and its name.
+type planCatalog struct {
+	name, step, v, sfx string
+	owners             []Subject
+}
+
+// of names the catalog in a step's description, when it is not the plan's.
+func (c *planCatalog) of() string {
+	if c.sfx == "" {
+		return ""
+	}
+	return " (catalog " + c.name + ")"
+}
+
+// CatalogOwnerRole is the id of entitlement management's Catalog owner
+// role (Graph v1.0, "Create unifiedRoleAssignment", entitlement management
+// provider example: roleDefinitionId ae79f266-94d4-4dab-b730-feca7e132178
+// with appScopeId /AccessPackageCatalog/{catalog id}).
+const CatalogOwnerRole = "ae79f266-94d4-4dab-b730-feca7e132178"
+
+// ownerSteps make a catalog's owners its Catalog owners.
+func ownerSteps(c *planCatalog) []Step {
+	var out []Step
+	scope := "/AccessPackageCatalog/" + ph(c.v)
+	for _, o := range c.owners {
+		_, id := o.split()
+		out = append(out, Step{
+			ID: "catalogOwner:" + c.name + ":" + id, Description: fmt.Sprintf("Make %s an owner of the catalog %s", o, c.name),
+			Method: "POST", Path: "/roleManagement/entitlementManagement/roleAssignments", DependsOn: []string{c.step},
+			Body: map[string]any{"principalId": id, "roleDefinitionId": CatalogOwnerRole, "appScopeId": scope},
+			Lookup: &Lookup{Path: "/roleManagement/entitlementManagement/roleAssignments?$filter=appScopeId eq '" + scope + "'",
+				Match: map[string]string{"principalId": id, "roleDefinitionId": CatalogOwnerRole}},
+		})
+	}
+	return out
+}
 
 // pruneStep removes the package's role scopes that the plan no longer
 // grants (Graph v1.0, "Remove resourceRoleScope from an access package":

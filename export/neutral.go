@@ -26,6 +26,8 @@ type Definition struct {
 	// Policy holds the settings of its assignment policies: approval,
 	// expiration, reviews, questions and requestors.
 	Policy PolicySettings `json:"policy,omitzero"`
+	// Catalog is the policy file's catalog for its department, if any.
+	Catalog string `json:"catalog,omitempty"`
 }
 
 // Definitions is the document `export --format json` writes.
@@ -43,6 +45,9 @@ func BuildDefinitions(pkgs []tenant.Package, opt Options) *Definitions {
 		d := Definition{ID: p.ID, Name: p.Name, Description: p.Description, Kind: p.Kind, Rule: p.Rule, Automatic: p.Automatic, DirectReason: p.DirectReason,
 			Conditions: p.Conditions, Entitlements: p.Entitlements, Metrics: p.Metrics, IncompatibleWith: []string{}, IncompatibleGroups: []string{},
 			Policy: opt.Policies.Settings(p)}
+		if c := opt.Policies.CatalogFor(p); c != nil {
+			d.Catalog = c.Name
+		}
 		for _, inc := range incompatible {
 			switch {
 			case inc.PackageID != p.ID:

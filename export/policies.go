@@ -26,6 +26,68 @@ type PolicyFile struct {
 	Version  int            `yaml:"version"`
 	Defaults PolicySettings `yaml:"defaults"`
 	Rules    []PolicyRule   `yaml:"rules"`
+	// Catalogs put the packages of departments in catalogs of their own,
+	// with delegated owners; other packages stay in the plan's catalog.
+	Catalogs []CatalogSpec `yaml:"catalogs"`
+}
+
+// CatalogSpec is a catalog for the packages of some departments (those
+// whose rule selects one of Departments), owned by Owners
+// (user:<object id> or group:<object id>): the catalog owners that
+// Microsoft's guidance delegates a department's packages to.
+type CatalogSpec struct {
+	Name        string    `yaml:"name"`
+	Departments []string  `yaml:"departments"`
+	Owners      []Subject `yaml:"owners"`
+}
+
+// UnmarshalYAML checks a catalog: a name, departments, and owners that are
+// users or groups.
+func (c *CatalogSpec) UnmarshalYAML(n *yaml.Node) error {
+	type plain CatalogSpec
+	var p plain
+	if err := strict(n, &p, "name", "departments", "owners"); err != nil {
+		return err
+	}
+	switch {
+	case strings.TrimSpace(p.Name) == "":
+		return fmt.Errorf("line %d: a catalog needs a name", n.Line)
+	case len(p.Departments) == 0:
+		return fmt.Errorf("line %d: catalog %q needs the departments whose packages it holds", n.Line, p.Name)
+	}
+	for _, o := range p.Owners {
+		if o == Manager || o == Self {
+			return fmt.Errorf("line %d: catalog %q: an owner is user:<object id> or group:<object id>, not %s", n.Line, p.Name, o)
+		}
+	}
+	*c = CatalogSpec(p)
+	return nil
+}
+
+// CatalogFor returns the catalog spec for a package: the first whose
+// departments hold the one department the package's rule selects; nil for
+// the plan's own catalog.
+func (f *PolicyFile) CatalogFor(p tenant.Package) *CatalogSpec {
+	if f == nil {
+		return nil
+	}
+	var dept string
+	for _, c := range p.Conditions {
+		if strings.EqualFold(c.Attribute, "department") && len(c.Values) == 1 {
+			dept = c.Values[0]
+		}
+	}
+	if dept == "" {
+		return nil
+	}
+	for i := range f.Catalogs {
+		for _, d := range f.Catalogs[i].Departments {
+			if strings.EqualFold(strings.TrimSpace(d), strings.TrimSpace(dept)) {
+				return &f.Catalogs[i]
+			}
+		}
+	}
+	return nil
 }
 
 // PolicyRule gives its settings to the packages it matches.
@@ -210,6 +272,13 @@ func ReadPolicyFile(name string, r io.Reader) (*PolicyFile, error) {
 	}
 	if f.Version != 1 {
 		return nil, &tenant.InputError{File: name, Field: "version", Msg: fmt.Sprintf("unsupported version %d (this rolemine reads version 1)", f.Version)}
+	}
+	seen := map[string]bool{}
+	for _, c := range f.Catalogs {
+		if seen[strings.ToLower(c.Name)] {
+			return nil, &tenant.InputError{File: name, Field: "catalogs", Msg: fmt.Sprintf("two catalogs are named %q", c.Name)}
+		}
+		seen[strings.ToLower(c.Name)] = true
 	}
 	return &f, nil
 }

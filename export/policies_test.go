@@ -173,3 +173,33 @@ func FuzzReadPolicyFile(f *testing.F) {
 		}
 	})
 }
+
+// TestTerraformCatalogs: a department's packages go to its catalog, with
+// the groups they use associated with it; the output fits the schema.
+func TestTerraformCatalogs(t *testing.T) {
+	f, err := readPolicies(t, "version: 1\ncatalogs:\n  - {name: Finance access, departments: [Finance], owners: [\"user:88888888-8888-4888-8888-888888888888\"]}\n")
+	require.NoError(t, err)
+	pkgs := packages()
+	pkgs[0].Conditions = []tenant.Condition{{Attribute: "department", Values: []string{"Finance"}}}
+	require.Equal(t, "Finance access", f.CatalogFor(pkgs[0]).Name)
+	require.Nil(t, f.CatalogFor(pkgs[1]), "a package whose rule selects no department stays in the plan's catalog")
+	schema, err := tfschema.AzureAD()
+	require.NoError(t, err)
+	var buf bytes.Buffer
+	require.NoError(t, WriteTerraform(&buf, pkgs, Options{CatalogName: "Everyone", Policies: f}))
+	require.Empty(t, tfschema.Check(buf.Bytes(), "access-packages.tf", schema), buf.String())
+	out := buf.String()
+	require.Contains(t, out, "# Catalog Finance access; its Catalog owners (user:88888888-8888-4888-8888-888888888888) are assigned by graph-plan.json")
+	require.Contains(t, out, "catalog_id   = azuread_access_package_catalog.catalog_finance_access.id")
+	require.Contains(t, out, "catalog_id             = azuread_access_package_catalog.catalog_finance_access.id")
+
+	p := BuildPlan(pkgs, PlanOptions{CatalogName: "Everyone", Policies: f})
+	ids := map[string]bool{}
+	for _, st := range p.Steps {
+		ids[st.ID] = true
+	}
+	require.True(t, ids["catalog:Finance access"])
+	require.True(t, ids["catalogOwner:Finance access:88888888-8888-4888-8888-888888888888"])
+	defs := BuildDefinitions(pkgs, Options{Policies: f})
+	require.Equal(t, "Finance access", defs.Packages[0].Catalog)
+}

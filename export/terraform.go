@@ -32,17 +32,49 @@ func WriteTerraform(w io.Writer, pkgs []tenant.Package, opt Options) error {
 	fmt.Fprintf(b, "resource \"azuread_access_package_catalog\" \"rolemine\" {\n  display_name       = %s\n  description        = %s\n  published          = true\n  externally_visible = false\n}\n",
 		hclString(catalog), hclString("Job-function access packages proposed by rolemine"))
 	labels := newLabeler()
-	// Catalog associations for every group the packages use, once each.
-	groupLabel := map[string]string{}
+	// The policy file's catalogs that packages use, each with its owners
+	// noted (the provider's schema here has no catalog role assignment).
+	catLabel := map[string]string{} // package id → catalog label
 	for _, p := range pkgs {
+		catLabel[p.ID] = "rolemine"
+		spec := opt.Policies.CatalogFor(p)
+		if spec == nil {
+			continue
+		}
+		l, ok := catLabel["@"+spec.Name]
+		if !ok {
+			l = labels.label("catalog_" + spec.Name)
+			catLabel["@"+spec.Name] = l
+			fmt.Fprintf(b, "\n# Catalog %s", hclComment(spec.Name))
+			if len(spec.Owners) > 0 {
+				owners := make([]string, len(spec.Owners))
+				for i, o := range spec.Owners {
+					owners[i] = string(o)
+				}
+				fmt.Fprintf(b, "; its Catalog owners (%s) are assigned by graph-plan.json", hclComment(strings.Join(owners, ", ")))
+			}
+			fmt.Fprintf(b, "\nresource \"azuread_access_package_catalog\" %q {\n  display_name       = %s\n  description        = %s\n  published          = true\n  externally_visible = false\n}\n",
+				l, hclString(spec.Name), hclString("Job-function access packages proposed by rolemine"))
+		}
+		catLabel[p.ID] = l
+	}
+	// Catalog associations for every group the packages of a catalog use,
+	// once per catalog.
+	groupLabel := map[string]string{} // catalog label + group id → association label
+	for _, p := range pkgs {
+		cl := catLabel[p.ID]
 		for _, e := range p.Entitlements {
-			if e.ResourceType != tenant.TypeGroup || groupLabel[e.ResourceID] != "" {
+			if e.ResourceType != tenant.TypeGroup || groupLabel[cl+e.ResourceID] != "" {
 				continue
 			}
-			l := labels.label("group_" + e.ResourceName)
-			groupLabel[e.ResourceID] = l
-			fmt.Fprintf(b, "\n# Group %s\nresource \"azuread_access_package_resource_catalog_association\" %q {\n  catalog_id             = azuread_access_package_catalog.rolemine.id\n  resource_origin_id     = %s\n  resource_origin_system = \"AadGroup\"\n}\n",
-				hclComment(e.ResourceName), l, hclString(e.ResourceID))
+			name := "group_" + e.ResourceName
+			if cl != "rolemine" {
+				name += "_" + cl
+			}
+			l := labels.label(name)
+			groupLabel[cl+e.ResourceID] = l
+			fmt.Fprintf(b, "\n# Group %s\nresource \"azuread_access_package_resource_catalog_association\" %q {\n  catalog_id             = azuread_access_package_catalog.%s.id\n  resource_origin_id     = %s\n  resource_origin_system = \"AadGroup\"\n}\n",
+				hclComment(e.ResourceName), l, cl, hclString(e.ResourceID))
 		}
 	}
 	incompatible := map[string][]string{}
@@ -85,14 +117,14 @@ func WriteTerraform(w io.Writer, pkgs []tenant.Package, opt Options) error {
 				fmt.Fprintf(b, "#   - %s\n", hclComment(g))
 			}
 		}
-		fmt.Fprintf(b, "resource \"azuread_access_package\" %q {\n  catalog_id   = azuread_access_package_catalog.rolemine.id\n  display_name = %s\n  description  = %s\n  hidden       = false\n}\n",
-			pl, hclString(p.Name), hclString(cmp.Or(p.Description, p.Name)))
+		fmt.Fprintf(b, "resource \"azuread_access_package\" %q {\n  catalog_id   = azuread_access_package_catalog.%s.id\n  display_name = %s\n  description  = %s\n  hidden       = false\n}\n",
+			pl, catLabel[p.ID], hclString(p.Name), hclString(cmp.Or(p.Description, p.Name)))
 		for _, e := range p.Entitlements {
 			if e.ResourceType != tenant.TypeGroup || (e.Role != "Member" && e.Role != "Owner") {
 				continue
 			}
 			fmt.Fprintf(b, "\nresource \"azuread_access_package_resource_package_association\" %q {\n  access_package_id               = azuread_access_package.%s.id\n  catalog_resource_association_id = azuread_access_package_resource_catalog_association.%s.id\n  access_type                     = %q\n}\n",
-				labels.label(p.ID+"_"+groupLabel[e.ResourceID]+"_"+e.Role), pl, groupLabel[e.ResourceID], e.Role)
+				labels.label(p.ID+"_"+groupLabel[catLabel[p.ID]+e.ResourceID]+"_"+e.Role), pl, groupLabel[catLabel[p.ID]+e.ResourceID], e.Role)
 		}
 		// requests_accepted: a policy without it comes out not accepting
 		// requests, and administrators cannot assign through it

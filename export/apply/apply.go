@@ -662,6 +662,8 @@ func Model(path string) (serialization.ParsableFactory, error) {
 	case strings.HasSuffix(p, "/entitlementManagement/assignmentPolicies"),
 		strings.Contains(p, "/entitlementManagement/assignmentPolicies/"): // PUT to replace one
 		return models.CreateAccessPackageAssignmentPolicyFromDiscriminatorValue, nil
+	case strings.HasSuffix(p, "/roleManagement/entitlementManagement/roleAssignments"):
+		return models.CreateUnifiedRoleAssignmentFromDiscriminatorValue, nil
 	case strings.HasSuffix(p, "/entitlementManagement/assignmentRequests"):
 		return models.CreateAccessPackageAssignmentRequestFromDiscriminatorValue, nil
 	}

@@ -632,3 +632,42 @@ func TestRollbackPilot(t *testing.T) {
 	require.Equal(t, 2, res.Outcomes[Absent], "a rerun finds them gone")
 	require.Equal(t, 2, srv.Created("removalRequests"), "and requests nothing")
 }
+
+// TestCatalogsPerDepartment: a policy file's catalog takes the packages of
+// its departments, with the resources they use added to it and its owners
+// made Catalog owners; the others stay in the plan's catalog; a rerun
+// writes nothing.
+func TestCatalogsPerDepartment(t *testing.T) {
+	tn := backfillTenant()
+	srv := graphfake.New(tn)
+	defer srv.Close()
+	c := newClient(t, srv)
+	pkgs := packages()
+	pkgs[1].Conditions = []tenant.Condition{{Attribute: "jobTitle", Values: []string{"Payroll Clerk"}}, {Attribute: "department", Values: []string{"Finance"}}}
+	pf, err := export.ReadPolicyFile("p.yaml", strings.NewReader(`version: 1
+catalogs:
+  - name: Finance access
+    departments: [finance]
+    owners: ["user:`+user(1)+`", "group:`+groupID+`"]
+`))
+	require.NoError(t, err)
+	p := export.BuildPlan(pkgs, export.PlanOptions{CatalogName: "Everyone", Policies: pf})
+	_, err = Apply(context.Background(), c, p, Options{Yes: true})
+	require.NoError(t, err)
+	require.Equal(t, 2, srv.Created("catalogs"))
+	require.Equal(t, 2, srv.Created("catalogOwners"))
+	require.Equal(t, 3, srv.Created("packages"))
+	// The payroll package's app and site in the Finance catalog; the group,
+	// the owner group and the app again in the other.
+	require.Equal(t, 5, srv.Created("resources"))
+	require.Equal(t, 5, srv.Created("scopes"))
+
+	n := len(srv.Writes())
+	_, err = Apply(context.Background(), c, p, Options{Yes: true})
+	require.NoError(t, err)
+	require.Len(t, srv.Writes(), n, "a rerun writes nothing")
+
+	bad := "version: 1\ncatalogs:\n  - name: X\n    departments: [IT]\n    owners: [manager]\n"
+	_, err = export.ReadPolicyFile("p.yaml", strings.NewReader(bad))
+	require.ErrorContains(t, err, `p.yaml: line 3: catalog "X": an owner is user:<object id> or group:<object id>, not manager`)
+}

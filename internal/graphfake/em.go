@@ -43,6 +43,8 @@ type em struct {
 	removed     int // role scopes removed
 	// removals are assignments an adminRemove request will take away.
 	removals []pendingAssignment
+	// roles are entitlement management role assignments (catalog owners).
+	roles []EMObject
 }
 
 // pendingAssignment is an assignment Entra has accepted a request for but
@@ -117,6 +119,8 @@ func (s *Server) Created(kind string) int {
 				n++
 			}
 		}
+	case "catalogOwners":
+		n = len(e.roles)
 	case "policyUpdates":
 		n = e.updates
 	case "removedScopes":
@@ -594,4 +598,26 @@ func (s *Server) emDelete(seg []string) error {
 		}
 	}
 	return notFound(seg[3])
+}
+
+// rmPost takes an entitlement management role assignment, as Graph v1.0
+// "Create unifiedRoleAssignment" does for that provider: principalId,
+// roleDefinitionId, and appScopeId "/AccessPackageCatalog/{catalog id}".
+func (s *Server) rmPost(path string, body map[string]any) (map[string]any, error) {
+	if strings.Trim(path, "/") != "roleAssignments" {
+		return nil, &httpError{http.StatusBadRequest, "BadRequest", "Resource not found for the segment '" + path + "'."}
+	}
+	cat, ok := strings.CutPrefix(get(body, "appScopeId"), "/AccessPackageCatalog/")
+	if !ok || !s.hasCatalog(cat) {
+		return nil, notFound(get(body, "appScopeId"))
+	}
+	principal := get(body, "principalId")
+	_, user := s.findUser(principal)
+	if !user && s.findGroup(principal) == nil {
+		return nil, notFound(principal)
+	}
+	obj := EMObject{"id": s.em.id("roleAssignment"), "principalId": principal, "roleDefinitionId": get(body, "roleDefinitionId"),
+		"appScopeId": get(body, "appScopeId"), "directoryScopeId": "/"}
+	s.em.roles = append(s.em.roles, obj)
+	return obj, nil
 }

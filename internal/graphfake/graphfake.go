@@ -325,6 +325,10 @@ func (s *Server) servePost(w http.ResponseWriter, r *http.Request) {
 		case http.MethodDelete:
 			err = s.emDelete(strings.Split(strings.Trim(path, "/"), "/"))
 		default:
+			if rm, ok := strings.CutPrefix(r.URL.Path, "/v1.0/roleManagement/entitlementManagement/"); ok {
+				obj, err = s.rmPost(rm, body)
+				break
+			}
 			obj, err = s.emPost(strings.Split(strings.Trim(path, "/"), "/"), body)
 		}
 	}
@@ -458,6 +462,9 @@ func (s *Server) route(r *http.Request, path string) (*listing, map[string]any, 
 		return &listing{items: items}, nil, err
 	case len(seg) > 2 && seg[0] == "identityGovernance" && seg[1] == "entitlementManagement":
 		return s.emGet(seg[2:], q)
+	case len(seg) == 3 && seg[0] == "roleManagement" && seg[1] == "entitlementManagement" && seg[2] == "roleAssignments":
+		items, err := filtered(s.em.roles, q)
+		return &listing{items: items}, nil, err
 	}
 	return nil, nil, &httpError{http.StatusBadRequest, "BadRequest", "Resource not found for the segment '" + path + "'."}
 }
