@@ -311,7 +311,10 @@ func requireBackfilled(t *testing.T, srv *graphfake.Server) {
 		`Payroll "Clerk" / Finance & Co's`: {user(0), user(1), user(2), user(3)},
 		"Controller / Finance":             {user(4), user(5), user(6), user(7), user(8)},
 	}, srv.AssignmentRequests(), "every user requested exactly once")
-	require.Equal(t, 9, srv.Created("assignments"))
+	require.ElementsMatch(t, []string{user(0), user(1), user(2), user(3)}, srv.AssignedUsers(`Payroll "Clerk" / Finance & Co's`),
+		"the back-fill (the rule selects nobody of this tenant)")
+	require.ElementsMatch(t, []string{user(4), user(5), user(6), user(7), user(8)}, srv.AssignedUsers("Controller / Finance"))
+	require.Len(t, srv.AssignedUsers("Birthright"), 10, "the birthright rule selects every enabled user, in the background")
 }
 
 // TestBackfill: the back-fill requests a direct assignment for exactly the
@@ -491,7 +494,11 @@ func TestPolicySettingsInGraphBodies(t *testing.T) {
 // the pilot's users (with the back-fill); widening creates the automatic
 // policies and requests nobody again; a rerun writes nothing.
 func TestPilotThenWiden(t *testing.T) {
-	srv := graphfake.New(backfillTenant())
+	tn := backfillTenant()
+	for _, i := range []int{2, 3} { // the payroll rule selects these two
+		tn.Users[i].JobTitle, tn.Users[i].Department = "Payroll Clerk", "Finance"
+	}
+	srv := graphfake.New(tn)
 	defer srv.Close()
 	c := newClient(t, srv)
 	opt := export.PlanOptions{CatalogName: "Finance",
@@ -516,6 +523,15 @@ func TestPilotThenWiden(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, 2, srv.Created("automaticPolicies"), "the automatic policies now assign everyone their rules select")
 	require.Equal(t, 4, len(srv.AssignmentRequests()[`Payroll "Clerk" / Finance & Co's`]), "nobody requested again")
+	// The fake, like Entra, assigns in the background everyone the rules
+	// select who has no assignment yet.
+	require.ElementsMatch(t, []string{user(0), user(1), user(2), user(3), user(5), user(6)}, srv.AssignedUsers(`Payroll "Clerk" / Finance & Co's`),
+		"the back-fill, the pilot, and the rule's users 2 and 3")
+	var all []string
+	for i := range 10 {
+		all = append(all, user(i))
+	}
+	require.ElementsMatch(t, all, srv.AssignedUsers("Birthright"), "widening assigns the rest")
 	n := len(srv.Writes())
 	_, err = Apply(context.Background(), c, wide, Options{Yes: true})
 	require.NoError(t, err)

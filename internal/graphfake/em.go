@@ -392,6 +392,9 @@ func (s *Server) emPost(seg []string, body map[string]any) (map[string]any, erro
 		}
 		obj["id"] = e.id("policy")
 		e.policies = append(e.policies, obj)
+		if obj["automaticRequestSettings"] != nil {
+			s.autoAssign(obj)
+		}
 		return obj, nil
 	case len(seg) == 1 && seg[0] == "assignmentRequests":
 		return s.assignmentRequest(body)
@@ -577,6 +580,9 @@ func (s *Server) emPut(seg []string, body map[string]any) (map[string]any, error
 		obj["id"], obj["accessPackage"] = p["id"], p["accessPackage"]
 		s.em.policies[i] = obj
 		s.em.updates++
+		if obj["automaticRequestSettings"] != nil {
+			s.autoAssign(obj)
+		}
 		return obj, nil
 	}
 	return nil, notFound(seg[1])
