@@ -101,3 +101,22 @@ func TestAdapterImports(t *testing.T) {
 		}
 	}
 }
+
+// TestShippedBinaryCarriesNoTestDoubles: the rolemine binary holds neither
+// the fake Graph server nor httptest, nor any test library; they serve the
+// tests and the benchmarks only.
+func TestShippedBinaryCarriesNoTestDoubles(t *testing.T) {
+	forbidden := []string{module + "/internal/graphfake", module + "/internal/tfschema", module + "/internal/browsertest", "net/http/httptest",
+		"github.com/stretchr/testify", "github.com/rogpeppe/go-internal/testscript", "github.com/chromedp"}
+	deps := list(t, "-deps", "./cmd/rolemine")
+	if len(deps) < 50 {
+		t.Fatalf("go list found %d dependencies of cmd/rolemine: the check proves nothing", len(deps))
+	}
+	for _, p := range deps {
+		for _, bad := range forbidden {
+			if under(p.ImportPath, bad) {
+				t.Errorf("cmd/rolemine depends on %s", p.ImportPath)
+			}
+		}
+	}
+}
