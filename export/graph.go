@@ -423,12 +423,8 @@ func BuildPlan(pkgs []tenant.Package, opt PlanOptions) *Plan {
 			p.Steps = append(p.Steps, step)
 		}
 		settings := opt.Policies.Settings(pkg)
-		direct := opt.Backfill[pkg.ID]
 		if pkg.Automatic && opt.Pilot == nil {
 			p.Steps = append(p.Steps, policyStep(pkg, pkey, pstep, true, settings))
-		}
-		if pkg.Automatic && opt.Pilot != nil {
-			direct = sortedUnion(direct, opt.Pilot.Users[pkg.ID])
 		}
 		// Every package gets a direct-assignment policy (besides its
 		// automatic one): the back-fill, and a pilot, assign through it.
@@ -437,7 +433,7 @@ func BuildPlan(pkgs []tenant.Package, opt PlanOptions) *Plan {
 		if settings.requestable() {
 			p.Steps = append(p.Steps, requestPolicyStep(pkg, pkey, pstep, settings))
 		}
-		p.Steps = append(p.Steps, backfillSteps(pkg, pkey, direct)...)
+		p.Steps = append(p.Steps, backfillSteps(pkg, pkey, opt.DirectUsers(pkg))...)
 		if pkg.Automatic && pkg.Metrics.RuleUsers > tenant.MaxPolicyUsers {
 			p.Warnings = append(p.Warnings, fmt.Sprintf("package %s: its rule selects %d users, above the %d an automatic policy allows", pkg.ID, pkg.Metrics.RuleUsers, tenant.MaxPolicyUsers))
 		}
@@ -718,9 +714,14 @@ func BuildRollback(pkgs []tenant.Package, opt PlanOptions) *Plan {
 	return p
 }
 
-// sortedUnion returns the sorted union of two sorted lists.
-func sortedUnion(a, b []string) []string {
-	out := slices.Concat(a, b)
+// DirectUsers are the users the plan assigns package p directly: its
+// back-fill and, during a pilot, the pilot's users its rule selects.
+// Sorted.
+func (o PlanOptions) DirectUsers(p tenant.Package) []string {
+	if o.Pilot == nil || !p.Automatic {
+		return o.Backfill[p.ID]
+	}
+	out := slices.Concat(o.Backfill[p.ID], o.Pilot.Users[p.ID])
 	slices.Sort(out)
 	return slices.Compact(out)
 }

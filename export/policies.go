@@ -46,7 +46,7 @@ type CatalogSpec struct {
 func (c *CatalogSpec) UnmarshalYAML(n *yaml.Node) error {
 	type plain CatalogSpec
 	var p plain
-	if err := strict(n, &p, "name", "departments", "owners"); err != nil {
+	if err := yamlfile.Strict(n, &p, "name", "departments", "owners"); err != nil {
 		return err
 	}
 	switch {
@@ -283,21 +283,6 @@ func ReadPolicyFile(name string, r io.Reader) (*PolicyFile, error) {
 	return &f, nil
 }
 
-// Decoding through a node does not keep the decoder's strictness about
-// unknown fields, so each type that checks itself checks its keys too.
-
-// strict decodes n into v after refusing keys other than keys.
-func strict(n *yaml.Node, v any, keys ...string) error {
-	if n.Kind == yaml.MappingNode {
-		for i := 0; i < len(n.Content); i += 2 {
-			if k := n.Content[i]; !slices.Contains(keys, k.Value) {
-				return fmt.Errorf("line %d: field %s not found (use %s)", k.Line, k.Value, strings.Join(keys, ", "))
-			}
-		}
-	}
-	return n.Decode(v)
-}
-
 var settingKeys = []string{"approval", "expiration", "review", "questions", "requestors"}
 
 // UnmarshalYAML checks a rule: it must match something.
@@ -308,7 +293,7 @@ func (r *PolicyRule) UnmarshalYAML(n *yaml.Node) error {
 		Match    PolicyMatch `yaml:"match"`
 		settings `yaml:",inline"`
 	}
-	if err := strict(n, &p, append([]string{"match"}, settingKeys...)...); err != nil {
+	if err := yamlfile.Strict(n, &p, append([]string{"match"}, settingKeys...)...); err != nil {
 		return err
 	}
 	if m := p.Match; len(m.Packages) == 0 && len(m.Kinds) == 0 && m.Sensitivity == "" {
@@ -321,19 +306,19 @@ func (r *PolicyRule) UnmarshalYAML(n *yaml.Node) error {
 // UnmarshalYAML checks the keys of a match.
 func (m *PolicyMatch) UnmarshalYAML(n *yaml.Node) error {
 	type plain PolicyMatch
-	return strict(n, (*plain)(m), "packages", "kinds", "sensitivity")
+	return yamlfile.Strict(n, (*plain)(m), "packages", "kinds", "sensitivity")
 }
 
 // UnmarshalYAML checks the keys of settings.
 func (s *PolicySettings) UnmarshalYAML(n *yaml.Node) error {
 	type plain PolicySettings
-	return strict(n, (*plain)(s), settingKeys...)
+	return yamlfile.Strict(n, (*plain)(s), settingKeys...)
 }
 
 // UnmarshalYAML checks the keys of an approval.
 func (a *Approval) UnmarshalYAML(n *yaml.Node) error {
 	type plain Approval
-	return strict(n, (*plain)(a), "stages", "requestorJustification")
+	return yamlfile.Strict(n, (*plain)(a), "stages", "requestorJustification")
 }
 
 // UnmarshalYAML checks a stage: approvers, none of them the requestor, and
@@ -341,7 +326,7 @@ func (a *Approval) UnmarshalYAML(n *yaml.Node) error {
 func (st *ApprovalStage) UnmarshalYAML(n *yaml.Node) error {
 	type plain ApprovalStage
 	var p plain
-	if err := strict(n, &p, "approvers", "timeoutDays"); err != nil {
+	if err := yamlfile.Strict(n, &p, "approvers", "timeoutDays"); err != nil {
 		return err
 	}
 	switch {
@@ -360,7 +345,7 @@ func (st *ApprovalStage) UnmarshalYAML(n *yaml.Node) error {
 func (e *Expiration) UnmarshalYAML(n *yaml.Node) error {
 	type plain Expiration
 	var p plain
-	if err := strict(n, &p, "days", "never"); err != nil {
+	if err := yamlfile.Strict(n, &p, "days", "never"); err != nil {
 		return err
 	}
 	if p.Never == (p.Days != 0) || p.Days < 0 || p.Days > 3650 {
@@ -375,7 +360,7 @@ func (e *Expiration) UnmarshalYAML(n *yaml.Node) error {
 func (r *Review) UnmarshalYAML(n *yaml.Node) error {
 	type plain Review
 	var p plain
-	if err := strict(n, &p, "frequency", "reviewers", "durationDays", "removeIfNotReviewed"); err != nil {
+	if err := yamlfile.Strict(n, &p, "frequency", "reviewers", "durationDays", "removeIfNotReviewed"); err != nil {
 		return err
 	}
 	switch {
@@ -392,7 +377,7 @@ func (r *Review) UnmarshalYAML(n *yaml.Node) error {
 func (q *Question) UnmarshalYAML(n *yaml.Node) error {
 	type plain Question
 	var p plain
-	if err := strict(n, &p, "text", "required"); err != nil {
+	if err := yamlfile.Strict(n, &p, "text", "required"); err != nil {
 		return err
 	}
 	if strings.TrimSpace(p.Text) == "" {

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/rolemine/rolemine/internal/render"
 	"github.com/rolemine/rolemine/mining"
 	"github.com/rolemine/rolemine/tenant"
 )
@@ -558,11 +559,11 @@ func accountFinding(d *tenant.Data, u int, kind tenant.AccountKind, grants int) 
 	a := AccountFinding{UserID: d.UserIDs[u], UserPrincipalName: d.UPNs[u], Kind: kind.String(), Grants: grants}
 	switch kind {
 	case tenant.Disabled:
-		a.Reason = fmt.Sprintf("disabled account still holds %s", plural(grants, "grant"))
+		a.Reason = fmt.Sprintf("disabled account still holds %s", render.Count(grants, "grant"))
 	case tenant.Guest:
-		a.Reason = fmt.Sprintf("guest account holds %s; review with its sponsor", plural(grants, "grant"))
+		a.Reason = fmt.Sprintf("guest account holds %s; review with its sponsor", render.Count(grants, "grant"))
 	case tenant.NonPerson:
-		a.Reason = fmt.Sprintf("service or shared account holds %s outside any job-function package", plural(grants, "grant"))
+		a.Reason = fmt.Sprintf("service or shared account holds %s outside any job-function package", render.Count(grants, "grant"))
 	}
 	return a
 }
@@ -721,13 +722,6 @@ func percent(x float64) string {
 		return "<0.1%"
 	}
 	return fmt.Sprintf("%.1f%%", 100*x)
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
 }
 
 func round(x float64) float64 { return math.Round(x*1000) / 1000 }

@@ -66,13 +66,13 @@ var Severities = []string{"low", "medium", "high", "critical"}
 func (r *SoDRule) UnmarshalYAML(n *yaml.Node) error {
 	// Decoding through a node does not inherit the decoder's strictness:
 	// check the keys here.
-	if err := checkKeys(n, "name", "description", "severity", "left", "right"); err != nil {
+	if err := yamlfile.CheckKeys(n, "name", "description", "severity", "left", "right"); err != nil {
 		return err
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		if k := n.Content[i].Value; (k == "left" || k == "right") && n.Content[i+1].Kind == yaml.SequenceNode {
 			for _, sel := range n.Content[i+1].Content {
-				if err := checkKeys(sel, "resource", "role", "package"); err != nil {
+				if err := yamlfile.CheckKeys(sel, "resource", "role", "package"); err != nil {
 					return err
 				}
 			}
@@ -85,18 +85,6 @@ func (r *SoDRule) UnmarshalYAML(n *yaml.Node) error {
 	}
 	*r = SoDRule(p)
 	r.line = n.Line
-	return nil
-}
-
-func checkKeys(n *yaml.Node, allowed ...string) error {
-	if n.Kind != yaml.MappingNode {
-		return nil
-	}
-	for i := 0; i < len(n.Content); i += 2 {
-		if k := n.Content[i]; !slices.Contains(allowed, k.Value) {
-			return fmt.Errorf("line %d: field %s not found (use %s)", k.Line, k.Value, strings.Join(allowed, ", "))
-		}
-	}
 	return nil
 }
 

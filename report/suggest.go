@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/rolemine/rolemine/internal/render"
 	"github.com/rolemine/rolemine/tenant"
 )
 
@@ -234,7 +235,7 @@ func SuggestRules(ctx context.Context, d *tenant.Data, run *tenant.Run, rules *S
 			Right:       []Selector{{Resource: right.ResourceID, Role: right.Role}},
 		}
 		s.Reason = fmt.Sprintf("%s and %s are held side by side in %s, but %s hold both where %.0f would if they were independent",
-			s.LeftName, s.RightName, plural(len(s.JobFunctions), "job function"), usersHolding(s.Together), s.Expected)
+			s.LeftName, s.RightName, render.Count(len(s.JobFunctions), "job function"), usersHolding(s.Together), s.Expected)
 		out = append(out, s)
 	}
 	// Strongest evidence first.

@@ -3,14 +3,12 @@ package apply
 import (
 	"context"
 	"encoding/json"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/microsoft/kiota-abstractions-go/serialization"
 	"github.com/microsoftgraph/msgraph-sdk-go/models"
 	"github.com/stretchr/testify/require"
 
@@ -105,37 +103,15 @@ func TestEveryPlanBodyFitsTheSDKModels(t *testing.T) {
 		require.NoError(t, err, "step %s", st.ID)
 		var want, got any
 		require.NoError(t, json.Unmarshal([]byte(filled), &want))
-		want = canonicalDurations(t, want)
 		require.NoError(t, json.Unmarshal(out, &got))
-		require.Equal(t, want, got, "step %s: the SDK model keeps every property", st.ID)
+		// The SDK writes durations its own way (P14D as P2W).
+		require.Equal(t, canonical(want), canonical(got), "step %s: the SDK model keeps every property", st.ID)
 	}
 	require.Greater(t, posts, 10)
 	_, err := Decode("/identityGovernance/entitlementManagement/accessPackages", []byte(`{"displayName":"x","colour":"red"}`))
 	require.ErrorContains(t, err, `"colour" is not a property of the model`)
 	_, err = Decode("/identityGovernance/entitlementManagement/accessPackages", []byte(`{"displayName":`))
 	require.Error(t, err)
-}
-
-// canonicalDurations rewrites ISO 8601 durations as the SDK writes them
-// (P14D as P2W).
-func canonicalDurations(t *testing.T, v any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		for k, e := range x {
-			x[k] = canonicalDurations(t, e)
-		}
-	case []any:
-		for i, e := range x {
-			x[i] = canonicalDurations(t, e)
-		}
-	case string:
-		if regexp.MustCompile(`^P(\d+[WD])+$`).MatchString(x) {
-			d, err := serialization.ParseISODuration(x)
-			require.NoError(t, err)
-			return d.String()
-		}
-	}
-	return v
 }
 
 func newClient(t *testing.T, srv *graphfake.Server) *graphclient.Client {

@@ -314,7 +314,7 @@ func withAnalysis(cmd *cobra.Command, ios *IO, g *globals, sel pipeline.Selectio
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(ios.Err, "Using mining run %d of snapshot %d (%s).\n", run.ID, run.SnapshotID, plural(len(run.Packages), "package"))
+	fmt.Fprintf(ios.Err, "Using mining run %d of snapshot %d (%s).\n", run.ID, run.SnapshotID, render.Count(len(run.Packages), "package"))
 	return f(&analysis{st: st, data: data, run: run})
 }
 

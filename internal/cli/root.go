@@ -263,14 +263,6 @@ func checkOutDir(dir string, force bool) error {
 	return nil
 }
 
-// plural returns "1 package", "2 packages".
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
-}
-
 // progress returns a callback that shows a stage's progress on stderr when
 // it is a terminal, and nil otherwise.
 func progress(ios *IO) func(stage string, done, total int) {

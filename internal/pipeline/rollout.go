@@ -266,7 +266,7 @@ func RolloutReport(d *tenant.Data, run *tenant.Run, opt export.PlanOptions) *rep
 		return w
 	}
 	none := func(int, tenant.Package) []string { return nil }
-	backfill := func(_ int, p tenant.Package) []string { return opt.Backfill[p.ID] }
+	direct := func(_ int, p tenant.Package) []string { return opt.DirectUsers(p) }
 	byRule := func(_ int, p tenant.Package) []string {
 		if p.Automatic {
 			return p.Members
@@ -276,10 +276,10 @@ func RolloutReport(d *tenant.Data, run *tenant.Run, opt export.PlanOptions) *rep
 	if pl := opt.Pilot; pl != nil {
 		r.Pilot = pl.Label()
 		r.Waves = append(r.Waves, wave("pilot", "the back-fill, and the users of the pilot ("+r.Pilot+") whom the rules select, assigned directly;",
-			func(i int, p tenant.Package) []string { return sortedUnion(opt.Backfill[p.ID], pl.Users[p.ID]) }, none))
+			direct, none))
 		r.Waves = append(r.Waves, wave("everyone", "the automatic policies assign everyone else their rules select;", none, byRule))
 	} else {
-		r.Waves = append(r.Waves, wave("everyone", "the back-fill assigned directly, and the automatic policies assign everyone their rules select;", backfill, byRule))
+		r.Waves = append(r.Waves, wave("everyone", "the back-fill assigned directly, and the automatic policies assign everyone their rules select;", direct, byRule))
 	}
 	// Retiring: the grants an assigned package now delivers come under
 	// it; what no package delivers stays direct, to be reviewed.
@@ -313,10 +313,4 @@ func RolloutReport(d *tenant.Data, run *tenant.Run, opt export.PlanOptions) *rep
 		r.Conflicts = append(r.Conflicts, report.RolloutConflict{PackageID: c.PackageID, Other: other, Users: c.Users})
 	}
 	return r
-}
-
-func sortedUnion(a, b []string) []string {
-	out := slices.Concat(a, b)
-	slices.Sort(out)
-	return slices.Compact(out)
 }

@@ -261,7 +261,7 @@ func stageFile(ctx context.Context, conn *sql.Conn, path, table string) (*staged
 				return f, &tenant.InputError{File: path, Line: line, Msg: "malformed JSON: " + msg}
 			}
 		}
-		return f, &tenant.InputError{File: path, Msg: fmt.Sprintf("cannot be read as %s: %s", formatName(src.format), firstLine(cleanError(err).Error()))}
+		return f, &tenant.InputError{File: path, Msg: fmt.Sprintf("cannot be read as %s: %s", formatName(src.format), firstLine(err.Error()))}
 	}
 	if src.format == FormatCSV {
 		var line int

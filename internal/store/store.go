@@ -148,7 +148,7 @@ func OpenWith(ctx context.Context, path string, opt OpenOptions) (*Store, error)
 	}
 	if err != nil {
 		s.Close()
-		return nil, fmt.Errorf("open %s: %w", path, cleanError(err))
+		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	return s, nil
 }
@@ -171,7 +171,7 @@ func openLocked(ctx context.Context, path string, opt OpenOptions) (*Store, erro
 		}
 		m := lockHolder.FindStringSubmatch(err.Error())
 		if m == nil {
-			return nil, fmt.Errorf("open %s: %w", path, cleanError(err))
+			return nil, fmt.Errorf("open %s: %w", path, err)
 		}
 		if time.Now().After(deadline) {
 			pid, _ := strconv.Atoi(m[2])
@@ -183,19 +183,6 @@ func openLocked(ctx context.Context, path string, opt OpenOptions) (*Store, erro
 		case <-time.After(200 * time.Millisecond):
 		}
 	}
-}
-
-// cleanError drops the driver's prefixes ("database/sql/driver: ...",
-// "duckdb error: ...") from a DuckDB error, keeping DuckDB's own words.
-func cleanError(err error) error {
-	msg := err.Error()
-	for _, p := range []string{"database/sql/driver: ", "could not open database: ", "duckdb error: "} {
-		msg = strings.ReplaceAll(msg, p, "")
-	}
-	if msg == err.Error() {
-		return err
-	}
-	return errors.New(msg)
 }
 
 // ReadOnly reports whether the database was opened for reading only.

@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -127,4 +128,28 @@ func goType(t string) string {
 		return "a duration or a time"
 	}
 	return "a mapping (key: value)"
+}
+
+// Decoding through a yaml.Node (in an UnmarshalYAML method) does not keep
+// the decoder's strictness about unknown fields: CheckKeys and Strict do.
+
+// CheckKeys refuses a mapping's keys other than keys, naming the line.
+func CheckKeys(n *yaml.Node, keys ...string) error {
+	if n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i < len(n.Content); i += 2 {
+		if k := n.Content[i]; !slices.Contains(keys, k.Value) {
+			return fmt.Errorf("line %d: field %s not found (use %s)", k.Line, k.Value, strings.Join(keys, ", "))
+		}
+	}
+	return nil
+}
+
+// Strict decodes n into v after CheckKeys.
+func Strict(n *yaml.Node, v any, keys ...string) error {
+	if err := CheckKeys(n, keys...); err != nil {
+		return err
+	}
+	return n.Decode(v)
 }
