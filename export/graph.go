@@ -37,6 +37,9 @@ type Plan struct {
 	// Conflicts lists, per incompatibility, the users who will hold both
 	// sides after the back-fill (see PlanOptions.Conflicts).
 	Conflicts []Conflict `json:"conflicts"`
+	// Retained lists, in a retire plan (BuildRetire), the grant paths it
+	// keeps because removing them would take access away.
+	Retained []Retained `json:"retained,omitempty"`
 }
 
 // Conflict is an incompatibility that users will break once the packages

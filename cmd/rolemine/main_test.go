@@ -41,6 +41,32 @@ func TestScripts(t *testing.T) {
 				}
 				fakeServer(ts).RemoveUser(args[0])
 			},
+			// fakegraph-nest GROUP N moves N of the group's user members
+			// into a new group nested in it, "GROUP (legacy)".
+			"fakegraph-nest": func(ts *testscript.TestScript, neg bool, args []string) {
+				if neg || len(args) != 2 {
+					ts.Fatalf("usage: fakegraph-nest group n")
+				}
+				n, err := strconv.Atoi(args[1])
+				ts.Check(err)
+				_, err = fakeServer(ts).Nest(args[0], n)
+				ts.Check(err)
+			},
+			// fakegraph-writes-mark remembers how many writes the fake has
+			// received; fakegraph-writes-since N checks that N came since.
+			"fakegraph-writes-mark": func(ts *testscript.TestScript, neg bool, args []string) {
+				ts.Setenv("FAKEGRAPH_WRITES_MARK", strconv.Itoa(len(fakeServer(ts).Writes())))
+			},
+			"fakegraph-writes-since": func(ts *testscript.TestScript, neg bool, args []string) {
+				if neg || len(args) != 1 {
+					ts.Fatalf("usage: fakegraph-writes-since n")
+				}
+				mark, err := strconv.Atoi(ts.Getenv("FAKEGRAPH_WRITES_MARK"))
+				ts.Check(err)
+				if got := len(fakeServer(ts).Writes()) - mark; strconv.Itoa(got) != args[0] {
+					ts.Fatalf("fake Graph received %d writes since the mark, want %s", got, args[0])
+				}
+			},
 			// fakegraph-writes N checks that the fake received N writes.
 			"fakegraph-writes": func(ts *testscript.TestScript, neg bool, args []string) {
 				if neg || len(args) != 1 {

@@ -231,6 +231,18 @@ func (r *run) step(ctx context.Context, st export.Step) (string, error) {
 			return Removed, nil
 		}
 		return Created, nil
+	case http.MethodDelete:
+		if !r.opt.Yes {
+			return WouldRemove, nil
+		}
+		path, ok := r.subst(st.Path, same)
+		if !ok {
+			return "", fmt.Errorf("a value it needs is missing: %s", st.Path)
+		}
+		if _, err := r.send(ctx, abs.DELETE, path, nil); err != nil {
+			return "", err
+		}
+		return Removed, nil
 	}
 	return "", fmt.Errorf("unsupported method %s", st.Method)
 }

@@ -27,6 +27,7 @@ type applyOptions struct {
 	wave     string
 	prune    bool
 	rollback bool
+	retire   bool
 	client   graphclient.Options
 }
 
@@ -46,11 +47,21 @@ creates nothing and a run that failed halfway can simply be run again.
 Sign-in works as for ` + "`rolemine ingest graph`" + ` (docs/graph.md); creating packages needs
 EntitlementManagement.ReadWrite.All (and Application.Read.All to read the app
 roles the packages grant), and automatic assignment policies the Identity
-Governance Administrator role.`,
+Governance Administrator role.
+
+Later, once the packages are delivered, --retire reads the tenant and removes
+the grant paths they replace: groups nested in a package's group and groups
+assigned a package's app role, each only when every user it reaches keeps the
+access another way (GroupMember.ReadWrite.All and
+AppRoleAssignment.ReadWrite.All). The paths it keeps are listed with the
+users who would lose access.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opts.rollback && opts.pilot == "" && opts.wave == "" {
 				return usagef("--rollback needs the --pilot or --wave to take back")
+			}
+			if opts.retire && (opts.rollback || opts.pilot != "" || opts.wave != "" || opts.prune) {
+				return usagef("--retire is a plan of its own: run it without --rollback, --pilot, --wave and --prune")
 			}
 			if a := opts.client.Auth; a != "" && !slices.Contains(graphclient.AuthMethods, a) {
 				return usagef("unknown --auth %q (use %s)", a, strings.Join(graphclient.AuthMethods, ", "))
@@ -73,7 +84,11 @@ Governance Administrator role.`,
 				if popt, err = pipeline.Plan(a.data, a.run, popt, opts.backfill, opts.pilot, opts.wave); err != nil {
 					return err
 				}
-				if opts.rollback {
+				switch {
+				case opts.retire:
+					run = a.run // the plan is read from the tenant
+					return nil
+				case opts.rollback:
 					plan, run = export.BuildRollback(a.run.Packages, popt), a.run
 					return nil
 				}
@@ -81,6 +96,17 @@ Governance Administrator role.`,
 				return nil
 			}); err != nil {
 				return err
+			}
+			opts.client.Token = os.Getenv(graphclient.TokenEnv)
+			opts.client.DeviceCode = func(msg string) { fmt.Fprintln(ios.Err, msg) }
+			c, err := graphclient.New(ctx, opts.client)
+			if err != nil {
+				return err
+			}
+			if opts.retire {
+				if plan, err = pipeline.RetirePlan(ctx, c, run, opts.catalog); err != nil {
+					return err
+				}
 			}
 			for _, w := range plan.Warnings {
 				fmt.Fprintln(ios.Err, "warning: "+w)
@@ -91,23 +117,42 @@ Governance Administrator role.`,
 			if n := plan.Assignments(); n > 0 {
 				fmt.Fprintf(ios.Out, "Back-fill: %s, each to a user who holds the package's access today.\n", render.Count(n, "direct assignment"))
 			}
-			opts.client.Token = os.Getenv(graphclient.TokenEnv)
-			opts.client.DeviceCode = func(msg string) { fmt.Fprintln(ios.Err, msg) }
 			mode := "Dry run (nothing is written; --yes creates)"
-			if opts.yes {
+			what := fmt.Sprintf("%s of mining run %d into catalog %q", render.Count(len(run.Packages), "package"), run.ID, plan.Catalog)
+			switch {
+			case opts.retire && opts.yes:
+				mode, what = "Retiring", fmt.Sprintf("what the %s of mining run %d replace", render.Count(len(run.Packages), "package"), run.ID)
+			case opts.retire:
+				mode, what = "Dry run (nothing is removed; --yes removes)", fmt.Sprintf("retire what the %s of mining run %d replace", render.Count(len(run.Packages), "package"), run.ID)
+			case opts.yes:
 				mode = "Applying"
 			}
-			fmt.Fprintf(ios.Out, "%s: %s of mining run %d into catalog %q at %s\n", mode, render.Count(len(run.Packages), "package"), run.ID, plan.Catalog,
-				strings.TrimSuffix(opts.client.BaseURL, "/"))
-			res, err := pipeline.Apply(ctx, opts.client, plan, apply.Options{Yes: opts.yes, Prune: opts.prune, Report: func(line string) { fmt.Fprintln(ios.Out, "  "+line) }})
+			fmt.Fprintf(ios.Out, "%s: %s at %s\n", mode, what, strings.TrimSuffix(opts.client.BaseURL, "/"))
+			res, err := pipeline.Apply(ctx, c, plan, apply.Options{Yes: opts.yes, Prune: opts.prune, Report: func(line string) { fmt.Fprintln(ios.Out, "  "+line) }})
 			if err != nil {
 				return err
+			}
+			for _, k := range plan.Retained {
+				fmt.Fprintf(ios.Out, "  kept         group %q's path to %s on %q: %s", k.GroupName, k.Role, k.ResourceName, k.Reason)
+				if n := len(k.Losing); n > 0 {
+					shown := k.Losing[:min(n, 5)]
+					more := ""
+					if n > len(shown) {
+						more = fmt.Sprintf(" and %d more", n-len(shown))
+					}
+					fmt.Fprintf(ios.Out, " (would lose it: %s%s)", strings.Join(shown, ", "), more)
+				}
+				fmt.Fprintln(ios.Out)
 			}
 			var parts []string
 			for _, o := range []string{apply.Created, apply.WouldCreate, apply.Updated, apply.WouldUpdate, apply.Removed, apply.WouldRemove, apply.Exists, apply.Read, apply.WouldRead} {
 				if n := res.Outcomes[o]; n > 0 {
 					parts = append(parts, fmt.Sprintf("%d %s", n, o))
 				}
+			}
+			if res.Steps == 0 {
+				fmt.Fprintln(ios.Out, "Nothing to do.")
+				return nil
 			}
 			fmt.Fprintf(ios.Out, "%s: %s.\n", render.Count(res.Steps, "step"), strings.Join(parts, ", "))
 			return nil
@@ -121,6 +166,7 @@ Governance Administrator role.`,
 	f.StringVar(&opts.pilot, "pilot", "", "roll out to a pilot `group` (object id or name) first: no automatic policy yet; the group's members whom each rule selects are assigned directly. Apply again without it to widen")
 	f.StringVar(&opts.wave, "wave", "", "roll out in waves: `K/N` assigns directly the first K of N equal shares of each rule's users (no automatic policy yet); apply without it to finish")
 	f.BoolVar(&opts.rollback, "rollback", false, "take the pilot of --pilot or --wave back: remove its direct assignments (not the back-fill)")
+	f.BoolVar(&opts.retire, "retire", false, "once the packages are delivered, remove the grant paths they replace (groups nested in their groups, groups assigned their app roles) where every user keeps the access; reads the tenant, run without --yes first")
 	f.BoolVar(&opts.prune, "prune", false, "remove the role scopes of rolemine's packages that the plan no longer grants (after a re-mine); without it they are only reported")
 	f.BoolVar(&opts.backfill, "backfill", true, "assign each package directly to the users who hold its access today and whom its rule does not select (through a direct-assignment policy), before marking incompatibilities")
 	selectionFlags(c, &opts.sel)

@@ -153,8 +153,18 @@ func (s *Server) AssignmentRequests() map[string][]string {
 	return out
 }
 
-// deliver moves the pending assignments whose time has come to the list.
-func (e *em) deliver(now time.Time) {
+// deliver moves the pending assignments whose time has come to the list,
+// and grants or takes away the access they carry. An assignment delivers
+// its package's resource roles to its target as the directory's own
+// objects: group membership (or ownership) and an app role assignment to
+// the user, the same objects a direct grant is (Graph v1.0,
+// accessPackageResourceRoleScope: "For a Microsoft Entra group, the role
+// is member or owner"; for an application, an appRoleAssignment of the
+// app role the role's originId names). The user's existing membership is
+// that one membership; when the assignment ends Entra takes it away
+// unless another delivered assignment of the user grants it.
+func (s *Server) deliver(now time.Time) {
+	e := &s.em
 	kept := e.pending[:0]
 	for _, p := range e.pending {
 		if now.Before(p.at) {
@@ -163,6 +173,7 @@ func (e *em) deliver(now time.Time) {
 		}
 		p.obj["state"], p.obj["status"] = "delivered", "Delivered"
 		e.assignments = append(e.assignments, p.obj)
+		s.grantScopes(get(p.obj, "target.objectId"), get(p.obj, "accessPackage.id"), true)
 	}
 	e.pending = kept
 	keptRemovals := e.removals[:0]
@@ -172,8 +183,81 @@ func (e *em) deliver(now time.Time) {
 			continue
 		}
 		e.assignments = slices.DeleteFunc(e.assignments, func(a EMObject) bool { return a["id"] == p.obj["id"] })
+		s.grantScopes(get(p.obj, "target.objectId"), get(p.obj, "accessPackage.id"), false)
 	}
 	e.removals = keptRemovals
+}
+
+// grantScopes adds user to the groups and app roles of the package's role
+// scopes (add), or takes them away where no other delivered assignment of
+// the user grants them. SharePoint site roles are left alone: the fake
+// lists no SharePoint group members.
+func (s *Server) grantScopes(user, pkgID string, add bool) {
+	for _, sc := range s.em.scopes[pkgID] {
+		role, sys, origin := get(sc, "role.originId"), get(sc, "role.originSystem"), get(sc, "scope.originId")
+		if !add && s.otherGrant(user, pkgID, role, origin) {
+			continue
+		}
+		switch sys {
+		case "AadGroup":
+			g := s.findGroup(origin)
+			if g == nil {
+				continue
+			}
+			list := &g.Members
+			if strings.HasPrefix(role, "Owner_") {
+				list = &g.Owners
+			}
+			has := slices.Contains(*list, user)
+			switch {
+			case add && !has:
+				*list = append(*list, user)
+				if list == &g.Members {
+					s.version++
+					s.changes = append(s.changes, change{version: s.version, kind: "member", id: g.ID, sub: user})
+				}
+			case !add && has:
+				*list = slices.DeleteFunc(*list, func(m string) bool { return m == user })
+				if list == &g.Members {
+					s.version++
+					s.changes = append(s.changes, change{version: s.version, kind: "memberRemoved", id: g.ID, sub: user})
+				}
+			}
+		case "AadApplication":
+			for i := range s.tenant.ServicePrincipals {
+				sp := &s.tenant.ServicePrincipals[i]
+				if sp.ID != origin {
+					continue
+				}
+				mine := func(a RoleAssignment) bool { return a.PrincipalID == user && a.AppRoleID == role }
+				has := slices.ContainsFunc(sp.Assigned, mine)
+				switch {
+				case add && !has:
+					sp.Assigned = append(sp.Assigned, RoleAssignment{ID: GUID("delivered", sp.ID, user, role)[:22], AppRoleID: role,
+						PrincipalID: user, PrincipalType: "User"})
+				case !add:
+					sp.Assigned = slices.DeleteFunc(sp.Assigned, mine)
+				}
+			}
+		}
+	}
+}
+
+// otherGrant reports whether another delivered assignment of user (to
+// another package) carries the role on the resource.
+func (s *Server) otherGrant(user, pkgID, role, origin string) bool {
+	for _, a := range s.em.assignments {
+		other := get(a, "accessPackage.id")
+		if other == pkgID || get(a, "target.objectId") != user {
+			continue
+		}
+		for _, sc := range s.em.scopes[other] {
+			if get(sc, "role.originId") == role && get(sc, "scope.originId") == origin {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // RoleScopes returns the resource role scopes created, by package display
@@ -190,14 +274,14 @@ func (s *Server) RoleScopes() map[string][]EMObject {
 	return out
 }
 
-// Writes returns the POST requests served (applied or not), as
-// "POST path?query".
+// Writes returns the POST, PUT and DELETE requests served (applied or
+// not), as "METHOD path?query".
 func (s *Server) Writes() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []string
 	for _, r := range s.requests {
-		if strings.HasPrefix(r, "POST ") {
+		if !strings.HasPrefix(r, "GET ") {
 			out = append(out, r)
 		}
 	}
@@ -604,6 +688,44 @@ func (s *Server) emDelete(seg []string) error {
 		}
 	}
 	return notFound(seg[3])
+}
+
+// dirDelete removes a group's direct member, as Graph v1.0 "Remove
+// member" does (DELETE /groups/{group-id}/members/{directoryObject-id}/$ref,
+// 204), or an app role assignment of a service principal, as "Delete
+// appRoleAssignedTo" does (DELETE
+// /servicePrincipals/{resource-SP-id}/appRoleAssignedTo/{appRoleAssignment-id},
+// 204).
+func (s *Server) dirDelete(seg []string) error {
+	switch {
+	case len(seg) == 5 && seg[0] == "groups" && seg[2] == "members" && seg[4] == "$ref":
+		g := s.findGroup(seg[1])
+		if g == nil {
+			return notFound(seg[1])
+		}
+		if !slices.Contains(g.Members, seg[3]) {
+			return notFound(seg[3])
+		}
+		g.Members = slices.DeleteFunc(g.Members, func(m string) bool { return m == seg[3] })
+		s.version++
+		s.changes = append(s.changes, change{version: s.version, kind: "memberRemoved", id: g.ID, sub: seg[3]})
+		return nil
+	case len(seg) == 4 && seg[0] == "servicePrincipals" && seg[2] == "appRoleAssignedTo":
+		for i := range s.tenant.ServicePrincipals {
+			sp := &s.tenant.ServicePrincipals[i]
+			if sp.ID != seg[1] {
+				continue
+			}
+			n := len(sp.Assigned)
+			sp.Assigned = slices.DeleteFunc(sp.Assigned, func(a RoleAssignment) bool { return a.ID == seg[3] })
+			if len(sp.Assigned) == n {
+				return notFound(seg[3])
+			}
+			return nil
+		}
+		return notFound(seg[1])
+	}
+	return &httpError{http.StatusMethodNotAllowed, "BadRequest", "The fake removes group members and app role assignments only."}
 }
 
 // rmPost takes an entitlement management role assignment, as Graph v1.0

@@ -323,6 +323,10 @@ func (s *Server) servePost(w http.ResponseWriter, r *http.Request) {
 		case http.MethodPut:
 			obj, err = s.emPut(strings.Split(strings.Trim(path, "/"), "/"), body)
 		case http.MethodDelete:
+			if dir, ok := strings.CutPrefix(r.URL.Path, "/v1.0/"); ok && !strings.HasPrefix(dir, "identityGovernance/") {
+				err = s.dirDelete(strings.Split(strings.Trim(dir, "/"), "/"))
+				break
+			}
 			err = s.emDelete(strings.Split(strings.Trim(path, "/"), "/"))
 		default:
 			if rm, ok := strings.CutPrefix(r.URL.Path, "/v1.0/roleManagement/entitlementManagement/"); ok {
@@ -404,6 +408,9 @@ type listing struct {
 func (s *Server) route(r *http.Request, path string) (*listing, map[string]any, error) {
 	q := r.URL.Query()
 	seg := strings.Split(strings.Trim(path, "/"), "/")
+	// Entra delivers in the background: whatever a read shows includes
+	// what it has delivered since the last one.
+	s.deliver(time.Now())
 	isDelta := func(x string) bool { return x == "delta" || x == "delta()" || x == "microsoft.graph.delta()" }
 	switch {
 	case len(seg) == 1 && seg[0] == "users":
@@ -457,7 +464,6 @@ func (s *Server) route(r *http.Request, path string) (*listing, map[string]any, 
 		// The assignments that exist, with those Entra has delivered since
 		// (Graph v1.0, "List accessPackageAssignments": "$filter=accessPackage/id
 		// eq '...'" selects a package's; "$expand=target" the subjects).
-		s.em.deliver(time.Now())
 		items, err := filtered(append(s.packageAssignments(), s.em.assignments...), q)
 		return &listing{items: items}, nil, err
 	case len(seg) > 2 && seg[0] == "identityGovernance" && seg[1] == "entitlementManagement":
@@ -467,4 +473,37 @@ func (s *Server) route(r *http.Request, path string) (*listing, map[string]any, 
 		return &listing{items: items}, nil, err
 	}
 	return nil, nil, &httpError{http.StatusBadRequest, "BadRequest", "Resource not found for the segment '" + path + "'."}
+}
+
+// Nest moves the first n user members of the group named name into a new
+// group, "<name> (legacy)", which becomes a member of it: the users hold
+// the group's access through a nested group, as in tenants that grew
+// before access packages. It returns the new group's id.
+func (s *Server) Nest(name string, n int) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	i := slices.IndexFunc(s.tenant.Groups, func(g Group) bool { return strings.EqualFold(g.DisplayName, name) })
+	if i < 0 {
+		return "", fmt.Errorf("graphfake: no group %q", name)
+	}
+	parent := &s.tenant.Groups[i]
+	var moved []string
+	for _, m := range parent.Members {
+		if _, ok := s.findUser(m); ok && len(moved) < n {
+			moved = append(moved, m)
+		}
+	}
+	if len(moved) < n {
+		return "", fmt.Errorf("graphfake: group %q has %d user members, not %d", name, len(moved), n)
+	}
+	child := Group{ID: GUID("nested", parent.ID), DisplayName: parent.DisplayName + " (legacy)", Members: moved}
+	parent.Members = append(slices.DeleteFunc(parent.Members, func(m string) bool { return slices.Contains(moved, m) }), child.ID)
+	s.version++
+	for _, m := range moved {
+		s.changes = append(s.changes, change{version: s.version, kind: "memberRemoved", id: parent.ID, sub: m})
+	}
+	s.changes = append(s.changes, change{version: s.version, kind: "member", id: parent.ID, sub: child.ID})
+	s.tenant.Groups = append(s.tenant.Groups, child)
+	s.dirty = true
+	return child.ID, nil
 }

@@ -2,11 +2,13 @@ package graphfake
 
 import (
 	"encoding/json"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 func (s *Server) userObject(u User, q url.Values) map[string]any {
@@ -372,4 +374,42 @@ func (s *Server) write(w http.ResponseWriter, body map[string]any, malformed boo
 	}
 	w.Header().Set("Content-Type", "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8")
 	w.Write(raw)
+}
+
+// Holders returns the users who hold a group's membership (directly or
+// through nested groups) or, for a service principal and an app role id,
+// the app role (assigned to them or to a group they are a direct member
+// of), after delivering what Entra has delivered by now. Sorted.
+func (s *Server) Holders(resourceID, appRoleID string) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.deliver(time.Now())
+	seen := map[string]bool{}
+	if g := s.findGroup(resourceID); g != nil && appRoleID == "" {
+		for _, o := range s.transitive(g) {
+			if o["@odata.type"] == "#microsoft.graph.user" {
+				seen[o["id"].(string)] = true
+			}
+		}
+	}
+	for _, sp := range s.tenant.ServicePrincipals {
+		if sp.ID != resourceID {
+			continue
+		}
+		for _, a := range sp.Assigned {
+			if a.AppRoleID != appRoleID {
+				continue
+			}
+			if a.PrincipalType == "User" {
+				seen[a.PrincipalID] = true
+			} else if g := s.findGroup(a.PrincipalID); g != nil {
+				for _, m := range g.Members {
+					if _, ok := s.findUser(m); ok {
+						seen[m] = true
+					}
+				}
+			}
+		}
+	}
+	return slices.Sorted(maps.Keys(seen))
 }

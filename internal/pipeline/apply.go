@@ -6,14 +6,22 @@ import (
 	"github.com/rolemine/rolemine/export"
 	"github.com/rolemine/rolemine/export/apply"
 	"github.com/rolemine/rolemine/internal/graphclient"
+	"github.com/rolemine/rolemine/tenant"
 )
 
-// Apply carries out the Graph plan of a run's packages against Microsoft
-// Graph (a dry run unless opt.Yes).
-func Apply(ctx context.Context, client graphclient.Options, plan *export.Plan, opt apply.Options) (*apply.Result, error) {
-	c, err := graphclient.New(ctx, client)
+// Apply carries out a Graph plan against Microsoft Graph (a dry run unless
+// opt.Yes).
+func Apply(ctx context.Context, c *graphclient.Client, plan *export.Plan, opt apply.Options) (*apply.Result, error) {
+	return apply.Apply(ctx, c, plan, opt)
+}
+
+// RetirePlan reads how the tenant's users hold the access that the run's
+// packages deliver, and builds the plan that retires the grant paths the
+// packages replace (export.BuildRetire).
+func RetirePlan(ctx context.Context, c *graphclient.Client, run *tenant.Run, catalog string) (*export.Plan, error) {
+	st, err := apply.ReadRetireState(ctx, c, run.Packages, catalog)
 	if err != nil {
 		return nil, err
 	}
-	return apply.Apply(ctx, c, plan, opt)
+	return export.BuildRetire(st), nil
 }

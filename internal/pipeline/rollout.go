@@ -303,7 +303,7 @@ func RolloutReport(d *tenant.Data, run *tenant.Run, opt export.PlanOptions) *rep
 			}
 		}
 	}
-	retire.Description = fmt.Sprintf("%d of today's grants are now delivered by the packages and governed by their policies (a group membership or app role assignment a package delivers is the same one, so nothing is removed); the %d grants no package delivers stay direct, for review (report impact lists them);", replaced, kept)
+	retire.Description = fmt.Sprintf("%d of today's grants are now delivered by the packages and governed by their policies (a group membership or app role assignment a package delivers is the same one; apply --retire then removes the nested groups and group app role assignments that give the same access, where every user keeps it); the %d grants no package delivers stay direct, for review (report impact lists them);", replaced, kept)
 	r.Waves = append(r.Waves, retire)
 	for _, c := range opt.Conflicts {
 		other := c.OtherID

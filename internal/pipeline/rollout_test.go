@@ -62,7 +62,7 @@ func TestRolloutConflicts(t *testing.T) {
 		{PackageID: "ledger", Direct: 2, Policy: "no approval, review or expiration"},
 	}, rr.Waves[0].Packages)
 	require.Zero(t, rr.Waves[0].UsersGaining)
-	require.Equal(t, "6 of today's grants are now delivered by the packages and governed by their policies (a group membership or app role assignment a package delivers is the same one, so nothing is removed); the 3 grants no package delivers stay direct, for review (report impact lists them);", rr.Waves[1].Description)
+	require.Equal(t, "6 of today's grants are now delivered by the packages and governed by their policies (a group membership or app role assignment a package delivers is the same one; apply --retire then removes the nested groups and group app role assignments that give the same access, where every user keeps it); the 3 grants no package delivers stay direct, for review (report impact lists them);", rr.Waves[1].Description)
 	require.Equal(t, []report.RolloutConflict{{PackageID: "clerk", Other: "ledger", Users: []string{"u2"}}, {PackageID: "ledger", Other: "group g-treasury", Users: []string{"u2"}}}, rr.Conflicts)
 
 	// A pilot of u3's group: wave 1 assigns the ledger back-fill and
