@@ -49,7 +49,9 @@ The same requests as graph-plan.json, sent with Invoke-MgGraphRequest from the M
 Graph PowerShell SDK. Every object is looked up (by display name, or by origin id for
 resources and role scopes) before it is created, so running the script again creates
 nothing new, and a run that stopped halfway can be run again. -WhatIf shows what would
-be created without writing anything.
+be created without writing anything. A policy whose rule or settings changed after a
+re-mine is replaced (PUT); role scopes the plan no longer grants are listed, and removed
+only with -Prune. A rollback plan's removals run only for what is still there.
 
 Connect first, with the rights to create packages (and, for automatic assignment
 policies, the Identity Governance Administrator role):
@@ -62,13 +64,21 @@ written; keep the mark if you edit and save it.
 #Requires -Version 5.1
 #Requires -Modules @{ ModuleName = 'Microsoft.Graph.Authentication'; ModuleVersion = '2.0.0' }
 [CmdletBinding(SupportsShouldProcess = $true)]
-param()
+param(
+    # Remove the role scopes of the packages that the plan no longer grants.
+    [switch] $Prune
+)
 
 $ErrorActionPreference = 'Stop'
 $script:Ids = @{}
 $script:Created = 0
 $script:Existing = 0
+$script:Updated = 0
+$script:Removed = 0
+$script:Absent = 0
 $script:Lists = @{}
+$script:Found = $null
+$script:PruneStale = [bool] $Prune
 
 # Fills the {{name}} placeholders with the ids captured so far; $null when
 # one is not known yet (under -WhatIf, for an object that would be created).
@@ -138,22 +148,119 @@ function Get-AllItems([string] $Uri) {
 }
 
 # Reads a list until the Field of its items holds every value of Want
-# (Entra answers an assignment request before it delivers it).
+# (Entra answers an assignment request before it delivers it), or, with
+# Absent, none of them any more.
 function Wait-Items([string] $Uri, [hashtable] $Await) {
     $deadline = (Get-Date).AddMinutes(2)
+    $absent = [bool] $Await.Absent
     while ($true) {
         $have = @{}
         foreach ($item in (Get-AllItems $Uri)) { $have[[string] (Get-Field $item $Await.Field)] = $true }
-        $missing = @($Await.Want | Where-Object { -not $have.ContainsKey($_) })
+        $missing = @($Await.Want | Where-Object { $have.ContainsKey($_) -eq $absent })
         if ($missing.Count -eq 0) { return }
-        if ((Get-Date) -gt $deadline) { throw "$($Await.What): $($missing.Count) of $($Await.Want.Count) not delivered yet; run the script again to check" }
+        if ((Get-Date) -gt $deadline) {
+            $state = if ($absent) { 'still there' } else { 'not delivered yet' }
+            throw "$($Await.What): $($missing.Count) of $($Await.Want.Count) $state; run the script again to check"
+        }
         Start-Sleep -Seconds 2
     }
 }
 
-# Looks up the object a step would create: $true when it exists (and its
-# ids are captured), $false when not, $null when the lookup cannot run yet.
-# A shared lookup reads its list once for all the steps that use it.
+# Writes ISO 8601 durations of weeks and days in days, so that P14D and
+# P2W (as Graph may answer) compare equal.
+function ConvertTo-Canonical([string] $Value) {
+    if ($Value -ne 'P' -and $Value -match '^P(?:(\d+)W)?(?:(\d+)D)?$') {
+        $days = 0
+        if ($Matches[1]) { $days += 7 * [int] $Matches[1] }
+        if ($Matches[2]) { $days += [int] $Matches[2] }
+        return "P$($days)D"
+    }
+    return $Value
+}
+
+# Whether Have (as Graph answered) holds every value of Want (parsed from
+# the plan's JSON): equal leaves, lists of the same length item by item,
+# objects with at least Want's properties.
+function Test-Covers($Have, $Want) {
+    if ($null -eq $Want) { return ($null -eq $Have) }
+    if ($Want -is [System.Management.Automation.PSCustomObject]) {
+        if ($null -eq $Have) { return $false }
+        foreach ($p in $Want.PSObject.Properties) {
+            if ($Have -is [System.Collections.IDictionary]) { $h = $Have[$p.Name] } else { $h = $Have.($p.Name) }
+            if (-not (Test-Covers $h $p.Value)) { return $false }
+        }
+        return $true
+    }
+    if ($Want -is [System.Array]) {
+        if ($null -eq $Have) { $h = @() } else { $h = @($Have) }
+        if ($h.Count -ne $Want.Count) { return $false }
+        for ($i = 0; $i -lt $Want.Count; $i++) { if (-not (Test-Covers $h[$i] $Want[$i])) { return $false } }
+        return $true
+    }
+    return ((ConvertTo-Canonical ([string] $Have)) -ceq (ConvertTo-Canonical ([string] $Want)))
+}
+
+# Replaces the object the lookup found ($script:Found) when one of the
+# Update's Compare fields differs from the body: PUT to the Update's Path
+# followed by its id, with the body and that id.
+function Update-Existing {
+    [CmdletBinding(SupportsShouldProcess = $true)]
+    param([string] $Id, [string] $Description, [string] $Body, [hashtable] $Update)
+    $json = Resolve-Text $Body
+    if ($null -eq $json) { throw "Step ${Id}: a value it needs is missing" }
+    $want = $json | ConvertFrom-Json
+    $changed = @()
+    foreach ($f in $Update.Compare) {
+        if ($want.PSObject.Properties.Name -notcontains $f) { continue }
+        if (-not (Test-Covers $script:Found[$f] $want.$f)) { $changed += $f }
+    }
+    if ($changed.Count -eq 0) { $script:Existing++; Write-Host "exists       $Description"; return }
+    $detail = "$Description (changed: $($changed -join ', '))"
+    if (-not $PSCmdlet.ShouldProcess($detail, 'Update')) { return }
+    $objectId = [string] $script:Found['id']
+    $json = $json.Substring(0, $json.LastIndexOf('}')) + ',"id":"' + $objectId + '"}'
+    Invoke-MgGraphRequest -Method PUT -Uri (ConvertTo-GraphUri ($Update.Path + $objectId)) -Body $json -ContentType 'application/json' -OutputType HashTable | Out-Null
+    $script:Updated++
+    Write-Host "updated      $detail"
+}
+
+# Lists the items at Uri and removes those whose Fields, joined by |, are
+# none of Keep: the role scopes a re-mine dropped. Only with -Prune.
+function Remove-Stale {
+    [CmdletBinding(SupportsShouldProcess = $true)]
+    param([string] $Uri, [hashtable] $PruneItems, [string] $Description)
+    $keep = @{}
+    foreach ($k in $PruneItems.Keep) {
+        $v = Resolve-Text $k
+        if ($null -eq $v) { Write-Host "would read   $Description"; return }
+        $keep[$v] = $true
+    }
+    $stale = @()
+    $names = @()
+    foreach ($item in (Get-AllItems $Uri)) {
+        $parts = @()
+        foreach ($f in $PruneItems.Fields) { $parts += [string] (Get-Field $item $f) }
+        if (-not $keep.ContainsKey($parts -join '|')) {
+            $stale += ,$item
+            $names += [string] (Get-Field $item 'role.displayName')
+        }
+    }
+    if ($stale.Count -eq 0) { Write-Host "read         $Description"; return }
+    $detail = "${Description}: $($stale.Count) no longer in the plan ($($names -join ', '))"
+    if (-not $script:PruneStale) { Write-Host "would remove $detail; -Prune removes them"; return }
+    $base = $Uri.Split('?')[0]
+    foreach ($item in $stale) {
+        if (-not $PSCmdlet.ShouldProcess("$($PruneItems.What): $(Get-Field $item 'role.displayName')", 'Remove')) { continue }
+        Invoke-MgGraphRequest -Method DELETE -Uri ($base + '/' + [string] $item['id']) | Out-Null
+        $script:Removed++
+    }
+    Write-Host "removed      $detail"
+}
+
+# Looks up the object a step would create: $true when it exists (its ids
+# are captured, and the object is in $script:Found), $false when not, $null
+# when the lookup cannot run yet. A shared lookup reads its list once for
+# all the steps that use it.
 function Find-Existing([string] $Lookup, [hashtable] $Match, [hashtable] $Captures, [switch] $Shared) {
     $uri = Resolve-Text $Lookup
     if ($null -eq $uri) { return $null }
@@ -169,7 +276,7 @@ function Find-Existing([string] $Lookup, [hashtable] $Match, [hashtable] $Captur
         foreach ($item in $script:Lists[$uri]) {
             $ok = $true
             foreach ($k in $want.Keys) { if ([string] (Get-Field $item $k) -cne $want[$k]) { $ok = $false } }
-            if ($ok) { Set-Captures $item $Captures; return $true }
+            if ($ok) { Set-Captures $item $Captures; $script:Found = $item; return $true }
         }
         return $false
     }
@@ -178,7 +285,7 @@ function Find-Existing([string] $Lookup, [hashtable] $Match, [hashtable] $Captur
         foreach ($item in $page['value']) {
             $ok = $true
             foreach ($k in $want.Keys) { if ([string] (Get-Field $item $k) -cne $want[$k]) { $ok = $false } }
-            if ($ok) { Set-Captures $item $Captures; return $true }
+            if ($ok) { Set-Captures $item $Captures; $script:Found = $item; return $true }
         }
         $uri = $page['@odata.nextLink']
     }
@@ -204,14 +311,36 @@ function Invoke-Step {
     [CmdletBinding(SupportsShouldProcess = $true)]
     param([string] $Id, [string] $Description, [string] $Method, [string] $Path, [string] $Body,
         [hashtable] $Captures = @{}, [string] $Lookup, [hashtable] $Match = @{}, [hashtable] $LookupCaptures = @{},
-        [switch] $Shared, [hashtable] $Choose, [hashtable] $Await)
+        [switch] $Shared, [hashtable] $Choose, [hashtable] $Await, [hashtable] $Update, [hashtable] $PruneItems,
+        [string] $Find, [hashtable] $FindMatch = @{}, [hashtable] $FindCaptures = @{}, [switch] $FindShared)
+    if ($Find) {
+        # A removal: only of what is still there.
+        $found = Find-Existing $Find $FindMatch $FindCaptures -Shared:$FindShared
+        if ($null -eq $found) {
+            if ($WhatIfPreference) { Write-Host "would remove $Description"; return }
+            throw "Step ${Id}: a value it needs is missing"
+        }
+        if (-not $found) { $script:Absent++; Write-Host "absent       $Description"; return }
+    }
     if ($Lookup) {
         $found = Find-Existing $Lookup $Match $LookupCaptures -Shared:$Shared
-        if ($found) { $script:Existing++; Write-Host "exists       $Description"; return }
+        if ($found) {
+            if ($Update) { Update-Existing $Id $Description $Body $Update; return }
+            $script:Existing++; Write-Host "exists       $Description"; return
+        }
     }
     $uri = Resolve-Text $Path
+    if ($Method -eq 'DELETE') {
+        if (-not $PSCmdlet.ShouldProcess($Description, 'Remove')) { return }
+        if ($null -eq $uri) { throw "Step ${Id}: a value it needs is missing" }
+        Invoke-MgGraphRequest -Method DELETE -Uri (ConvertTo-GraphUri $uri) | Out-Null
+        $script:Removed++
+        Write-Host "removed      $Description"
+        return
+    }
     if ($Method -eq 'GET') {
         if ($null -eq $uri) { Write-Host "would read   $Description"; return }
+        if ($PruneItems) { Remove-Stale (ConvertTo-GraphUri $uri) $PruneItems $Description; return }
         if ($Await) {
             if ($WhatIfPreference) { Write-Host "would read   $Description"; return }
             Wait-Items (ConvertTo-GraphUri $uri) $Await
@@ -239,11 +368,14 @@ function Invoke-Step {
         Write-Host "read         $Description"
         return
     }
-    if (-not $PSCmdlet.ShouldProcess($Description, 'Create')) { return }
+    $verb = 'Create'
+    if ($Find) { $verb = 'Remove' }
+    if (-not $PSCmdlet.ShouldProcess($Description, $verb)) { return }
     $json = Resolve-Text $Body
     if ($null -eq $uri -or $null -eq $json) { throw "Step ${Id}: a value it needs is missing" }
     $doc = Invoke-MgGraphRequest -Method POST -Uri (ConvertTo-GraphUri $uri) -Body $json -ContentType 'application/json' -OutputType HashTable
     Set-Captures $doc $Captures
+    if ($Find) { $script:Removed++; Write-Host "removed      $Description"; return }
     $script:Created++
     Write-Host "created      $Description"
 }
@@ -308,11 +440,30 @@ func WritePowerShell(w io.Writer, p *Plan) error {
 			}
 		}
 		if a := st.Await; a != nil {
-			fmt.Fprintf(&b, " `\n    -Await @{ What = %s; Field = %s; Want = %s }", psQuote(a.What), psQuote(a.Field), psArray(a.Want))
+			absent := ""
+			if a.Absent {
+				absent = "; Absent = $true"
+			}
+			fmt.Fprintf(&b, " `\n    -Await @{ What = %s; Field = %s; Want = %s%s }", psQuote(a.What), psQuote(a.Field), psArray(a.Want), absent)
+		}
+		if u := st.Update; u != nil {
+			fmt.Fprintf(&b, " `\n    -Update @{ Path = %s; Compare = %s }", psQuote(u.Path), psArray(u.Compare))
+		}
+		if pr := st.Prune; pr != nil {
+			fmt.Fprintf(&b, " `\n    -PruneItems @{ What = %s; Fields = %s; Keep = %s }", psQuote(pr.What), psArray(pr.Fields), psArray(pr.Keep))
+		}
+		if f := st.Find; f != nil {
+			fmt.Fprintf(&b, " `\n    -Find %s -FindMatch %s", psQuote(f.Path), psHashtable(f.Match))
+			if len(f.Captures) > 0 {
+				fmt.Fprintf(&b, " -FindCaptures %s", psHashtable(f.Captures))
+			}
+			if f.Shared {
+				b.WriteString(" -FindShared")
+			}
 		}
 		b.WriteString("\n")
 	}
-	b.WriteString("\nWrite-Host \"$($script:Created) created, $($script:Existing) existing.\"\n")
+	b.WriteString("\nWrite-Host \"$($script:Created) created, $($script:Updated) updated, $($script:Removed) removed, $($script:Existing) existing, $($script:Absent) already gone.\"\n")
 	_, err := io.WriteString(w, b.String())
 	return err
 }

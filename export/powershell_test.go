@@ -3,6 +3,7 @@ package export
 import (
 	"bytes"
 	"encoding/json"
+	"regexp"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -172,4 +173,63 @@ func TestPowerShellReadsAsWrittenOnWindowsPowerShell(t *testing.T) {
 	desc, _ = psSingle(t, broken[i+len("-Description "):])
 	require.NotEqual(t, "Create the access package "+name, desc)
 	require.Equal(t, "Create the access package KÅ", desc, "‘ ends the string early")
+}
+
+// TestPowerShellCarriesUpdatesAndRemovals: the script replaces changed
+// policies (Update), removes stale role scopes only with -Prune (Prune),
+// removes only what is still there (Find, a rollback's and a retire
+// plan's), waits until removals are gone (Await Absent) and sends DELETE;
+// every parameter a step passes is one Invoke-Step declares.
+func TestPowerShellCarriesUpdatesAndRemovals(t *testing.T) {
+	pkgs := packages()
+	opt := PlanOptions{CatalogName: "Finance", Backfill: map[string][]string{"payroll-clerk-finance": {"u0"}},
+		Pilot: &Pilot{GroupID: "g", Users: map[string][]string{"payroll-clerk-finance": {"u5"}}}}
+	retire := BuildRetire(RetireState{Entitlements: []GrantPaths{{ResourceID: "g1", ResourceName: "SG-Payroll", Role: "Member",
+		Direct: []string{"u1"}, Delivered: []string{"u1"}, Paths: []GrantPath{{Kind: PathNestedGroup, GroupID: "c1", GroupName: "Old 'x'", Users: []string{"u1"}}}}}})
+	var script string
+	for _, p := range []*Plan{BuildPlan(pkgs, opt), BuildRollback(pkgs, opt), retire} {
+		var buf bytes.Buffer
+		require.NoError(t, WritePowerShell(&buf, p))
+		script += buf.String()
+	}
+	require.Contains(t, script, " `\n    -Update @{ Path = '/identityGovernance/entitlementManagement/assignmentPolicies/'; Compare = @('allowedTargetScope', ")
+	require.Contains(t, script, " `\n    -PruneItems @{ What = 'role scopes of ")
+	require.Contains(t, script, "    -Find '/identityGovernance/entitlementManagement/assignments?$filter=accessPackage/id eq ''{{package.payroll-clerk-finance.id}}''&$expand=target' -FindMatch @{ 'target.objectId' = 'u5' } -FindCaptures @{ 'assignment.payroll-clerk-finance.u5.id' = 'id' } -FindShared\n")
+	require.Contains(t, script, "; Want = @('u5'); Absent = $true }\n")
+	require.Contains(t, script, "-Method DELETE -Path '/groups/g1/members/c1/$ref' `\n    -Find '/groups/g1/members?$select=id,displayName' -FindMatch @{ 'id' = 'c1' } -FindShared\n")
+	require.Contains(t, script, "[switch] $Prune\n")
+
+	// Every -Name an Invoke-Step call passes is a parameter of Invoke-Step.
+	i := strings.Index(script, "function Invoke-Step {")
+	require.GreaterOrEqual(t, i, 0)
+	decl := script[i : i+strings.Index(script[i:], ")\n")]
+	declared := map[string]bool{}
+	for _, m := range regexp.MustCompile(`\$(\w+)`).FindAllStringSubmatch(decl, -1) {
+		declared[m[1]] = true
+	}
+	used := map[string]bool{}
+	for _, call := range strings.Split(script, "\nInvoke-Step ")[1:] {
+		call, _, _ = strings.Cut(call, "\n\n") // the call ends at a blank line
+		call = regexp.MustCompile(`(?s)@'\n.*?\n'@`).ReplaceAllString(call, "")  // bodies
+		call = regexp.MustCompile(`'(?:[^']|'')*'`).ReplaceAllString(call, "''") // strings
+		for _, m := range regexp.MustCompile(`(?:^|\s)-(\w+)`).FindAllStringSubmatch(call, -1) {
+			used[m[1]] = true
+		}
+	}
+	for _, name := range []string{"Update", "PruneItems", "Find", "FindMatch", "FindCaptures", "FindShared", "Await", "Lookup", "Shared"} {
+		require.True(t, used[name], "the scripts pass -%s", name)
+	}
+	for name := range used {
+		require.True(t, declared[name], "Invoke-Step declares -%s", name)
+	}
+	// Every command the script calls is a function it defines or a
+	// cmdlet of PowerShell or the Graph SDK.
+	known := map[string]bool{"Invoke-MgGraphRequest": true, "Connect-MgGraph": true, "Get-Date": true, "Start-Sleep": true,
+		"Write-Host": true, "ForEach-Object": true, "Where-Object": true, "ConvertFrom-Json": true, "Out-Null": true}
+	for _, m := range regexp.MustCompile(`(?m)^function ([\w-]+)`).FindAllStringSubmatch(script, -1) {
+		known[m[1]] = true
+	}
+	for _, m := range regexp.MustCompile(`\b[A-Z][a-z]+-[A-Z][A-Za-z]+\b`).FindAllString(script[:strings.Index(script, "\n# catalog\n")], -1) {
+		require.True(t, known[m], "the script defines or imports %s", m)
+	}
 }

@@ -10,7 +10,9 @@ The same requests as graph-plan.json, sent with Invoke-MgGraphRequest from the M
 Graph PowerShell SDK. Every object is looked up (by display name, or by origin id for
 resources and role scopes) before it is created, so running the script again creates
 nothing new, and a run that stopped halfway can be run again. -WhatIf shows what would
-be created without writing anything.
+be created without writing anything. A policy whose rule or settings changed after a
+re-mine is replaced (PUT); role scopes the plan no longer grants are listed, and removed
+only with -Prune. A rollback plan's removals run only for what is still there.
 
 Connect first, with the rights to create packages (and, for automatic assignment
 policies, the Identity Governance Administrator role):
@@ -23,13 +25,21 @@ written; keep the mark if you edit and save it.
 #Requires -Version 5.1
 #Requires -Modules @{ ModuleName = 'Microsoft.Graph.Authentication'; ModuleVersion = '2.0.0' }
 [CmdletBinding(SupportsShouldProcess = $true)]
-param()
+param(
+    # Remove the role scopes of the packages that the plan no longer grants.
+    [switch] $Prune
+)
 
 $ErrorActionPreference = 'Stop'
 $script:Ids = @{}
 $script:Created = 0
 $script:Existing = 0
+$script:Updated = 0
+$script:Removed = 0
+$script:Absent = 0
 $script:Lists = @{}
+$script:Found = $null
+$script:PruneStale = [bool] $Prune
 
 # Fills the {{name}} placeholders with the ids captured so far; $null when
 # one is not known yet (under -WhatIf, for an object that would be created).
@@ -99,22 +109,119 @@ function Get-AllItems([string] $Uri) {
 }
 
 # Reads a list until the Field of its items holds every value of Want
-# (Entra answers an assignment request before it delivers it).
+# (Entra answers an assignment request before it delivers it), or, with
+# Absent, none of them any more.
 function Wait-Items([string] $Uri, [hashtable] $Await) {
     $deadline = (Get-Date).AddMinutes(2)
+    $absent = [bool] $Await.Absent
     while ($true) {
         $have = @{}
         foreach ($item in (Get-AllItems $Uri)) { $have[[string] (Get-Field $item $Await.Field)] = $true }
-        $missing = @($Await.Want | Where-Object { -not $have.ContainsKey($_) })
+        $missing = @($Await.Want | Where-Object { $have.ContainsKey($_) -eq $absent })
         if ($missing.Count -eq 0) { return }
-        if ((Get-Date) -gt $deadline) { throw "$($Await.What): $($missing.Count) of $($Await.Want.Count) not delivered yet; run the script again to check" }
+        if ((Get-Date) -gt $deadline) {
+            $state = if ($absent) { 'still there' } else { 'not delivered yet' }
+            throw "$($Await.What): $($missing.Count) of $($Await.Want.Count) $state; run the script again to check"
+        }
         Start-Sleep -Seconds 2
     }
 }
 
-# Looks up the object a step would create: $true when it exists (and its
-# ids are captured), $false when not, $null when the lookup cannot run yet.
-# A shared lookup reads its list once for all the steps that use it.
+# Writes ISO 8601 durations of weeks and days in days, so that P14D and
+# P2W (as Graph may answer) compare equal.
+function ConvertTo-Canonical([string] $Value) {
+    if ($Value -ne 'P' -and $Value -match '^P(?:(\d+)W)?(?:(\d+)D)?$') {
+        $days = 0
+        if ($Matches[1]) { $days += 7 * [int] $Matches[1] }
+        if ($Matches[2]) { $days += [int] $Matches[2] }
+        return "P$($days)D"
+    }
+    return $Value
+}
+
+# Whether Have (as Graph answered) holds every value of Want (parsed from
+# the plan's JSON): equal leaves, lists of the same length item by item,
+# objects with at least Want's properties.
+function Test-Covers($Have, $Want) {
+    if ($null -eq $Want) { return ($null -eq $Have) }
+    if ($Want -is [System.Management.Automation.PSCustomObject]) {
+        if ($null -eq $Have) { return $false }
+        foreach ($p in $Want.PSObject.Properties) {
+            if ($Have -is [System.Collections.IDictionary]) { $h = $Have[$p.Name] } else { $h = $Have.($p.Name) }
+            if (-not (Test-Covers $h $p.Value)) { return $false }
+        }
+        return $true
+    }
+    if ($Want -is [System.Array]) {
+        if ($null -eq $Have) { $h = @() } else { $h = @($Have) }
+        if ($h.Count -ne $Want.Count) { return $false }
+        for ($i = 0; $i -lt $Want.Count; $i++) { if (-not (Test-Covers $h[$i] $Want[$i])) { return $false } }
+        return $true
+    }
+    return ((ConvertTo-Canonical ([string] $Have)) -ceq (ConvertTo-Canonical ([string] $Want)))
+}
+
+# Replaces the object the lookup found ($script:Found) when one of the
+# Update's Compare fields differs from the body: PUT to the Update's Path
+# followed by its id, with the body and that id.
+function Update-Existing {
+    [CmdletBinding(SupportsShouldProcess = $true)]
+    param([string] $Id, [string] $Description, [string] $Body, [hashtable] $Update)
+    $json = Resolve-Text $Body
+    if ($null -eq $json) { throw "Step ${Id}: a value it needs is missing" }
+    $want = $json | ConvertFrom-Json
+    $changed = @()
+    foreach ($f in $Update.Compare) {
+        if ($want.PSObject.Properties.Name -notcontains $f) { continue }
+        if (-not (Test-Covers $script:Found[$f] $want.$f)) { $changed += $f }
+    }
+    if ($changed.Count -eq 0) { $script:Existing++; Write-Host "exists       $Description"; return }
+    $detail = "$Description (changed: $($changed -join ', '))"
+    if (-not $PSCmdlet.ShouldProcess($detail, 'Update')) { return }
+    $objectId = [string] $script:Found['id']
+    $json = $json.Substring(0, $json.LastIndexOf('}')) + ',"id":"' + $objectId + '"}'
+    Invoke-MgGraphRequest -Method PUT -Uri (ConvertTo-GraphUri ($Update.Path + $objectId)) -Body $json -ContentType 'application/json' -OutputType HashTable | Out-Null
+    $script:Updated++
+    Write-Host "updated      $detail"
+}
+
+# Lists the items at Uri and removes those whose Fields, joined by |, are
+# none of Keep: the role scopes a re-mine dropped. Only with -Prune.
+function Remove-Stale {
+    [CmdletBinding(SupportsShouldProcess = $true)]
+    param([string] $Uri, [hashtable] $PruneItems, [string] $Description)
+    $keep = @{}
+    foreach ($k in $PruneItems.Keep) {
+        $v = Resolve-Text $k
+        if ($null -eq $v) { Write-Host "would read   $Description"; return }
+        $keep[$v] = $true
+    }
+    $stale = @()
+    $names = @()
+    foreach ($item in (Get-AllItems $Uri)) {
+        $parts = @()
+        foreach ($f in $PruneItems.Fields) { $parts += [string] (Get-Field $item $f) }
+        if (-not $keep.ContainsKey($parts -join '|')) {
+            $stale += ,$item
+            $names += [string] (Get-Field $item 'role.displayName')
+        }
+    }
+    if ($stale.Count -eq 0) { Write-Host "read         $Description"; return }
+    $detail = "${Description}: $($stale.Count) no longer in the plan ($($names -join ', '))"
+    if (-not $script:PruneStale) { Write-Host "would remove $detail; -Prune removes them"; return }
+    $base = $Uri.Split('?')[0]
+    foreach ($item in $stale) {
+        if (-not $PSCmdlet.ShouldProcess("$($PruneItems.What): $(Get-Field $item 'role.displayName')", 'Remove')) { continue }
+        Invoke-MgGraphRequest -Method DELETE -Uri ($base + '/' + [string] $item['id']) | Out-Null
+        $script:Removed++
+    }
+    Write-Host "removed      $detail"
+}
+
+# Looks up the object a step would create: $true when it exists (its ids
+# are captured, and the object is in $script:Found), $false when not, $null
+# when the lookup cannot run yet. A shared lookup reads its list once for
+# all the steps that use it.
 function Find-Existing([string] $Lookup, [hashtable] $Match, [hashtable] $Captures, [switch] $Shared) {
     $uri = Resolve-Text $Lookup
     if ($null -eq $uri) { return $null }
@@ -130,7 +237,7 @@ function Find-Existing([string] $Lookup, [hashtable] $Match, [hashtable] $Captur
         foreach ($item in $script:Lists[$uri]) {
             $ok = $true
             foreach ($k in $want.Keys) { if ([string] (Get-Field $item $k) -cne $want[$k]) { $ok = $false } }
-            if ($ok) { Set-Captures $item $Captures; return $true }
+            if ($ok) { Set-Captures $item $Captures; $script:Found = $item; return $true }
         }
         return $false
     }
@@ -139,7 +246,7 @@ function Find-Existing([string] $Lookup, [hashtable] $Match, [hashtable] $Captur
         foreach ($item in $page['value']) {
             $ok = $true
             foreach ($k in $want.Keys) { if ([string] (Get-Field $item $k) -cne $want[$k]) { $ok = $false } }
-            if ($ok) { Set-Captures $item $Captures; return $true }
+            if ($ok) { Set-Captures $item $Captures; $script:Found = $item; return $true }
         }
         $uri = $page['@odata.nextLink']
     }
@@ -165,14 +272,36 @@ function Invoke-Step {
     [CmdletBinding(SupportsShouldProcess = $true)]
     param([string] $Id, [string] $Description, [string] $Method, [string] $Path, [string] $Body,
         [hashtable] $Captures = @{}, [string] $Lookup, [hashtable] $Match = @{}, [hashtable] $LookupCaptures = @{},
-        [switch] $Shared, [hashtable] $Choose, [hashtable] $Await)
+        [switch] $Shared, [hashtable] $Choose, [hashtable] $Await, [hashtable] $Update, [hashtable] $PruneItems,
+        [string] $Find, [hashtable] $FindMatch = @{}, [hashtable] $FindCaptures = @{}, [switch] $FindShared)
+    if ($Find) {
+        # A removal: only of what is still there.
+        $found = Find-Existing $Find $FindMatch $FindCaptures -Shared:$FindShared
+        if ($null -eq $found) {
+            if ($WhatIfPreference) { Write-Host "would remove $Description"; return }
+            throw "Step ${Id}: a value it needs is missing"
+        }
+        if (-not $found) { $script:Absent++; Write-Host "absent       $Description"; return }
+    }
     if ($Lookup) {
         $found = Find-Existing $Lookup $Match $LookupCaptures -Shared:$Shared
-        if ($found) { $script:Existing++; Write-Host "exists       $Description"; return }
+        if ($found) {
+            if ($Update) { Update-Existing $Id $Description $Body $Update; return }
+            $script:Existing++; Write-Host "exists       $Description"; return
+        }
     }
     $uri = Resolve-Text $Path
+    if ($Method -eq 'DELETE') {
+        if (-not $PSCmdlet.ShouldProcess($Description, 'Remove')) { return }
+        if ($null -eq $uri) { throw "Step ${Id}: a value it needs is missing" }
+        Invoke-MgGraphRequest -Method DELETE -Uri (ConvertTo-GraphUri $uri) | Out-Null
+        $script:Removed++
+        Write-Host "removed      $Description"
+        return
+    }
     if ($Method -eq 'GET') {
         if ($null -eq $uri) { Write-Host "would read   $Description"; return }
+        if ($PruneItems) { Remove-Stale (ConvertTo-GraphUri $uri) $PruneItems $Description; return }
         if ($Await) {
             if ($WhatIfPreference) { Write-Host "would read   $Description"; return }
             Wait-Items (ConvertTo-GraphUri $uri) $Await
@@ -200,11 +329,14 @@ function Invoke-Step {
         Write-Host "read         $Description"
         return
     }
-    if (-not $PSCmdlet.ShouldProcess($Description, 'Create')) { return }
+    $verb = 'Create'
+    if ($Find) { $verb = 'Remove' }
+    if (-not $PSCmdlet.ShouldProcess($Description, $verb)) { return }
     $json = Resolve-Text $Body
     if ($null -eq $uri -or $null -eq $json) { throw "Step ${Id}: a value it needs is missing" }
     $doc = Invoke-MgGraphRequest -Method POST -Uri (ConvertTo-GraphUri $uri) -Body $json -ContentType 'application/json' -OutputType HashTable
     Set-Captures $doc $Captures
+    if ($Find) { $script:Removed++; Write-Host "removed      $Description"; return }
     $script:Created++
     Write-Host "created      $Description"
 }
@@ -303,10 +435,12 @@ Invoke-Step -Id 'policy:payroll-clerk-finance' -Description 'Create the assignme
     -Body @'
 {"accessPackage":{"id":"{{package.payroll-clerk-finance.id}}"},"allowedTargetScope":"specificDirectoryUsers","automaticRequestSettings":{"gracePeriodBeforeAccessRemoval":"P7D","removeAccessWhenTargetLeavesAllowedTargets":true,"requestAccessForAllowedTargets":true},"description":"Assigns the package to every user the rule selects","displayName":"Automatic: Payroll \"Clerk\" / Finance","specificAllowedTargets":[{"@odata.type":"#microsoft.graph.attributeRuleMembers","description":"Payroll \"Clerk\" / Finance","membershipRule":"(user.userType -eq \"Member\") -and (user.jobTitle -in [\"Payroll `\"Clerk`\"\",\"Payroll Clrk\"]) -and (user.department -eq \"Finance\")"}]}
 '@ `
-    -Lookup '/identityGovernance/entitlementManagement/accessPackages/{{package.payroll-clerk-finance.id}}/assignmentPolicies' -Match @{ 'displayName' = 'Automatic: Payroll "Clerk" / Finance' }
+    -Lookup '/identityGovernance/entitlementManagement/accessPackages/{{package.payroll-clerk-finance.id}}/assignmentPolicies' -Match @{ 'displayName' = 'Automatic: Payroll "Clerk" / Finance' } `
+    -Update @{ Path = '/identityGovernance/entitlementManagement/assignmentPolicies/'; Compare = @('allowedTargetScope', 'specificAllowedTargets', 'automaticRequestSettings', 'expiration', 'requestApprovalSettings', 'reviewSettings', 'questions') }
 
 # prune:payroll-clerk-finance
-Invoke-Step -Id 'prune:payroll-clerk-finance' -Description 'Remove the role scopes of Payroll "Clerk" / Finance that the plan no longer grants' -Method GET -Path '/identityGovernance/entitlementManagement/accessPackages/{{package.payroll-clerk-finance.id}}/resourceRoleScopes?$expand=role,scope'
+Invoke-Step -Id 'prune:payroll-clerk-finance' -Description 'Remove the role scopes of Payroll "Clerk" / Finance that the plan no longer grants' -Method GET -Path '/identityGovernance/entitlementManagement/accessPackages/{{package.payroll-clerk-finance.id}}/resourceRoleScopes?$expand=role,scope' `
+    -PruneItems @{ What = 'role scopes of Payroll "Clerk" / Finance'; Fields = @('role.originId', 'scope.originId'); Keep = @('Member_11111111-1111-4111-8111-111111111111|11111111-1111-4111-8111-111111111111', '{{role.22222222-2222-4222-8222-222222222222.AP.Clerk.originId}}|22222222-2222-4222-8222-222222222222', '{{role.https://contoso.sharepoint.com/sites/Finance.Edit.originId}}|https://contoso.sharepoint.com/sites/Finance') }
 
 # policy:payroll-clerk-finance:direct
 Invoke-Step -Id 'policy:payroll-clerk-finance:direct' -Description 'Create the assignment policy "Direct assignment: Payroll \"Clerk\" / Finance"' -Method POST -Path '/identityGovernance/entitlementManagement/assignmentPolicies' `
@@ -314,7 +448,8 @@ Invoke-Step -Id 'policy:payroll-clerk-finance:direct' -Description 'Create the a
 {"accessPackage":{"id":"{{package.payroll-clerk-finance.id}}"},"allowedTargetScope":"notSpecified","description":"Administrators assign this package directly","displayName":"Direct assignment: Payroll \"Clerk\" / Finance","expiration":{"type":"noExpiration"},"requestApprovalSettings":{"isApprovalRequiredForAdd":false,"isApprovalRequiredForUpdate":false,"stages":[]},"requestorSettings":{"allowCustomAssignmentSchedule":false,"enableOnBehalfRequestorsToAddAccess":false,"enableOnBehalfRequestorsToRemoveAccess":false,"enableOnBehalfRequestorsToUpdateAccess":false,"enableTargetsToSelfAddAccess":false,"enableTargetsToSelfRemoveAccess":false,"enableTargetsToSelfUpdateAccess":false,"onBehalfRequestors":[]},"specificAllowedTargets":[]}
 '@ `
     -Captures @{ 'package.payroll-clerk-finance.directPolicy.id' = 'id' } `
-    -Lookup '/identityGovernance/entitlementManagement/accessPackages/{{package.payroll-clerk-finance.id}}/assignmentPolicies' -Match @{ 'displayName' = 'Direct assignment: Payroll "Clerk" / Finance' } -LookupCaptures @{ 'package.payroll-clerk-finance.directPolicy.id' = 'id' }
+    -Lookup '/identityGovernance/entitlementManagement/accessPackages/{{package.payroll-clerk-finance.id}}/assignmentPolicies' -Match @{ 'displayName' = 'Direct assignment: Payroll "Clerk" / Finance' } -LookupCaptures @{ 'package.payroll-clerk-finance.directPolicy.id' = 'id' } `
+    -Update @{ Path = '/identityGovernance/entitlementManagement/assignmentPolicies/'; Compare = @('allowedTargetScope', 'specificAllowedTargets', 'automaticRequestSettings', 'expiration', 'requestApprovalSettings', 'reviewSettings', 'questions') }
 
 # package:controller-finance
 Invoke-Step -Id 'package:controller-finance' -Description 'Create the access package Controller / Finance' -Method POST -Path '/identityGovernance/entitlementManagement/accessPackages' `
@@ -332,7 +467,8 @@ Invoke-Step -Id 'roleScope:controller-finance:11111111-1111-4111-8111-1111111111
     -Lookup '/identityGovernance/entitlementManagement/accessPackages/{{package.controller-finance.id}}/resourceRoleScopes?$expand=role,scope' -Match @{ 'role.originId' = 'Owner_11111111-1111-4111-8111-111111111111'; 'scope.originId' = '11111111-1111-4111-8111-111111111111' }
 
 # prune:controller-finance
-Invoke-Step -Id 'prune:controller-finance' -Description 'Remove the role scopes of Controller / Finance that the plan no longer grants' -Method GET -Path '/identityGovernance/entitlementManagement/accessPackages/{{package.controller-finance.id}}/resourceRoleScopes?$expand=role,scope'
+Invoke-Step -Id 'prune:controller-finance' -Description 'Remove the role scopes of Controller / Finance that the plan no longer grants' -Method GET -Path '/identityGovernance/entitlementManagement/accessPackages/{{package.controller-finance.id}}/resourceRoleScopes?$expand=role,scope' `
+    -PruneItems @{ What = 'role scopes of Controller / Finance'; Fields = @('role.originId', 'scope.originId'); Keep = @('Owner_11111111-1111-4111-8111-111111111111|11111111-1111-4111-8111-111111111111') }
 
 # policy:controller-finance
 Invoke-Step -Id 'policy:controller-finance' -Description 'Create the assignment policy "Direct assignment: Controller / Finance"' -Method POST -Path '/identityGovernance/entitlementManagement/assignmentPolicies' `
@@ -340,7 +476,8 @@ Invoke-Step -Id 'policy:controller-finance' -Description 'Create the assignment 
 {"accessPackage":{"id":"{{package.controller-finance.id}}"},"allowedTargetScope":"notSpecified","description":"Administrators assign this package directly","displayName":"Direct assignment: Controller / Finance","expiration":{"type":"noExpiration"},"requestApprovalSettings":{"isApprovalRequiredForAdd":false,"isApprovalRequiredForUpdate":false,"stages":[]},"requestorSettings":{"allowCustomAssignmentSchedule":false,"enableOnBehalfRequestorsToAddAccess":false,"enableOnBehalfRequestorsToRemoveAccess":false,"enableOnBehalfRequestorsToUpdateAccess":false,"enableTargetsToSelfAddAccess":false,"enableTargetsToSelfRemoveAccess":false,"enableTargetsToSelfUpdateAccess":false,"onBehalfRequestors":[]},"reviewSettings":{"expirationBehavior":"keepAccess","isEnabled":true,"isRecommendationEnabled":true,"isReviewerJustificationRequired":true,"isSelfReview":false,"primaryReviewers":[{"@odata.type":"#microsoft.graph.requestorManager","managerLevel":1}],"schedule":{"expiration":{"duration":"P14D","type":"afterDuration"},"recurrence":{"pattern":{"interval":3,"type":"absoluteMonthly"},"range":{"type":"noEnd"}}}},"specificAllowedTargets":[]}
 '@ `
     -Captures @{ 'package.controller-finance.directPolicy.id' = 'id' } `
-    -Lookup '/identityGovernance/entitlementManagement/accessPackages/{{package.controller-finance.id}}/assignmentPolicies' -Match @{ 'displayName' = 'Direct assignment: Controller / Finance' } -LookupCaptures @{ 'package.controller-finance.directPolicy.id' = 'id' }
+    -Lookup '/identityGovernance/entitlementManagement/accessPackages/{{package.controller-finance.id}}/assignmentPolicies' -Match @{ 'displayName' = 'Direct assignment: Controller / Finance' } -LookupCaptures @{ 'package.controller-finance.directPolicy.id' = 'id' } `
+    -Update @{ Path = '/identityGovernance/entitlementManagement/assignmentPolicies/'; Compare = @('allowedTargetScope', 'specificAllowedTargets', 'automaticRequestSettings', 'expiration', 'requestApprovalSettings', 'reviewSettings', 'questions') }
 
 # package:ap-team-access-cluster
 Invoke-Step -Id 'package:ap-team-access-cluster' -Description 'Create the access package AP team (access cluster)' -Method POST -Path '/identityGovernance/entitlementManagement/accessPackages' `
@@ -362,10 +499,12 @@ Invoke-Step -Id 'policy:ap-team-access-cluster' -Description 'Create the assignm
     -Body @'
 {"accessPackage":{"id":"{{package.ap-team-access-cluster.id}}"},"allowedTargetScope":"specificDirectoryUsers","automaticRequestSettings":{"gracePeriodBeforeAccessRemoval":"P7D","removeAccessWhenTargetLeavesAllowedTargets":true,"requestAccessForAllowedTargets":true},"description":"Assigns the package to every user the rule selects","displayName":"Automatic: AP team (access cluster)","specificAllowedTargets":[{"@odata.type":"#microsoft.graph.attributeRuleMembers","description":"AP team (access cluster)","membershipRule":"(user.userType -eq \"Member\") -and (user.physicalDeliveryOfficeName -eq \"Oslo\")"}]}
 '@ `
-    -Lookup '/identityGovernance/entitlementManagement/accessPackages/{{package.ap-team-access-cluster.id}}/assignmentPolicies' -Match @{ 'displayName' = 'Automatic: AP team (access cluster)' }
+    -Lookup '/identityGovernance/entitlementManagement/accessPackages/{{package.ap-team-access-cluster.id}}/assignmentPolicies' -Match @{ 'displayName' = 'Automatic: AP team (access cluster)' } `
+    -Update @{ Path = '/identityGovernance/entitlementManagement/assignmentPolicies/'; Compare = @('allowedTargetScope', 'specificAllowedTargets', 'automaticRequestSettings', 'expiration', 'requestApprovalSettings', 'reviewSettings', 'questions') }
 
 # prune:ap-team-access-cluster
-Invoke-Step -Id 'prune:ap-team-access-cluster' -Description 'Remove the role scopes of AP team (access cluster) that the plan no longer grants' -Method GET -Path '/identityGovernance/entitlementManagement/accessPackages/{{package.ap-team-access-cluster.id}}/resourceRoleScopes?$expand=role,scope'
+Invoke-Step -Id 'prune:ap-team-access-cluster' -Description 'Remove the role scopes of AP team (access cluster) that the plan no longer grants' -Method GET -Path '/identityGovernance/entitlementManagement/accessPackages/{{package.ap-team-access-cluster.id}}/resourceRoleScopes?$expand=role,scope' `
+    -PruneItems @{ What = 'role scopes of AP team (access cluster)'; Fields = @('role.originId', 'scope.originId'); Keep = @('{{role.22222222-2222-4222-8222-222222222222.AP.Clerk.originId}}|22222222-2222-4222-8222-222222222222') }
 
 # policy:ap-team-access-cluster:direct
 Invoke-Step -Id 'policy:ap-team-access-cluster:direct' -Description 'Create the assignment policy "Direct assignment: AP team (access cluster)"' -Method POST -Path '/identityGovernance/entitlementManagement/assignmentPolicies' `
@@ -373,7 +512,8 @@ Invoke-Step -Id 'policy:ap-team-access-cluster:direct' -Description 'Create the 
 {"accessPackage":{"id":"{{package.ap-team-access-cluster.id}}"},"allowedTargetScope":"notSpecified","description":"Administrators assign this package directly","displayName":"Direct assignment: AP team (access cluster)","expiration":{"type":"noExpiration"},"requestApprovalSettings":{"isApprovalRequiredForAdd":false,"isApprovalRequiredForUpdate":false,"stages":[]},"requestorSettings":{"allowCustomAssignmentSchedule":false,"enableOnBehalfRequestorsToAddAccess":false,"enableOnBehalfRequestorsToRemoveAccess":false,"enableOnBehalfRequestorsToUpdateAccess":false,"enableTargetsToSelfAddAccess":false,"enableTargetsToSelfRemoveAccess":false,"enableTargetsToSelfUpdateAccess":false,"onBehalfRequestors":[]},"specificAllowedTargets":[]}
 '@ `
     -Captures @{ 'package.ap-team-access-cluster.directPolicy.id' = 'id' } `
-    -Lookup '/identityGovernance/entitlementManagement/accessPackages/{{package.ap-team-access-cluster.id}}/assignmentPolicies' -Match @{ 'displayName' = 'Direct assignment: AP team (access cluster)' } -LookupCaptures @{ 'package.ap-team-access-cluster.directPolicy.id' = 'id' }
+    -Lookup '/identityGovernance/entitlementManagement/accessPackages/{{package.ap-team-access-cluster.id}}/assignmentPolicies' -Match @{ 'displayName' = 'Direct assignment: AP team (access cluster)' } -LookupCaptures @{ 'package.ap-team-access-cluster.directPolicy.id' = 'id' } `
+    -Update @{ Path = '/identityGovernance/entitlementManagement/assignmentPolicies/'; Compare = @('allowedTargetScope', 'specificAllowedTargets', 'automaticRequestSettings', 'expiration', 'requestApprovalSettings', 'reviewSettings', 'questions') }
 
 # package:ar-team-access-cluster
 Invoke-Step -Id 'package:ar-team-access-cluster' -Description 'Create the access package AR team (access cluster)' -Method POST -Path '/identityGovernance/entitlementManagement/accessPackages' `
@@ -395,7 +535,8 @@ Invoke-Step -Id 'roleScope:ar-team-access-cluster:https://contoso.sharepoint.com
     -Lookup '/identityGovernance/entitlementManagement/accessPackages/{{package.ar-team-access-cluster.id}}/resourceRoleScopes?$expand=role,scope' -Match @{ 'role.originId' = '{{role.https://contoso.sharepoint.com/sites/Receivables.Full Control.originId}}'; 'scope.originId' = 'https://contoso.sharepoint.com/sites/Receivables' }
 
 # prune:ar-team-access-cluster
-Invoke-Step -Id 'prune:ar-team-access-cluster' -Description 'Remove the role scopes of AR team (access cluster) that the plan no longer grants' -Method GET -Path '/identityGovernance/entitlementManagement/accessPackages/{{package.ar-team-access-cluster.id}}/resourceRoleScopes?$expand=role,scope'
+Invoke-Step -Id 'prune:ar-team-access-cluster' -Description 'Remove the role scopes of AR team (access cluster) that the plan no longer grants' -Method GET -Path '/identityGovernance/entitlementManagement/accessPackages/{{package.ar-team-access-cluster.id}}/resourceRoleScopes?$expand=role,scope' `
+    -PruneItems @{ What = 'role scopes of AR team (access cluster)'; Fields = @('role.originId', 'scope.originId'); Keep = @('{{role.https://contoso.sharepoint.com/sites/Receivables.Full Control.originId}}|https://contoso.sharepoint.com/sites/Receivables') }
 
 # policy:ar-team-access-cluster
 Invoke-Step -Id 'policy:ar-team-access-cluster' -Description 'Create the assignment policy "Direct assignment: AR team (access cluster)"' -Method POST -Path '/identityGovernance/entitlementManagement/assignmentPolicies' `
@@ -403,7 +544,8 @@ Invoke-Step -Id 'policy:ar-team-access-cluster' -Description 'Create the assignm
 {"accessPackage":{"id":"{{package.ar-team-access-cluster.id}}"},"allowedTargetScope":"notSpecified","description":"Administrators assign this package directly","displayName":"Direct assignment: AR team (access cluster)","expiration":{"type":"noExpiration"},"requestApprovalSettings":{"isApprovalRequiredForAdd":false,"isApprovalRequiredForUpdate":false,"stages":[]},"requestorSettings":{"allowCustomAssignmentSchedule":false,"enableOnBehalfRequestorsToAddAccess":false,"enableOnBehalfRequestorsToRemoveAccess":false,"enableOnBehalfRequestorsToUpdateAccess":false,"enableTargetsToSelfAddAccess":false,"enableTargetsToSelfRemoveAccess":false,"enableTargetsToSelfUpdateAccess":false,"onBehalfRequestors":[]},"reviewSettings":{"expirationBehavior":"keepAccess","isEnabled":true,"isRecommendationEnabled":true,"isReviewerJustificationRequired":true,"isSelfReview":false,"primaryReviewers":[{"@odata.type":"#microsoft.graph.requestorManager","managerLevel":1}],"schedule":{"expiration":{"duration":"P14D","type":"afterDuration"},"recurrence":{"pattern":{"interval":3,"type":"absoluteMonthly"},"range":{"type":"noEnd"}}}},"specificAllowedTargets":[]}
 '@ `
     -Captures @{ 'package.ar-team-access-cluster.directPolicy.id' = 'id' } `
-    -Lookup '/identityGovernance/entitlementManagement/accessPackages/{{package.ar-team-access-cluster.id}}/assignmentPolicies' -Match @{ 'displayName' = 'Direct assignment: AR team (access cluster)' } -LookupCaptures @{ 'package.ar-team-access-cluster.directPolicy.id' = 'id' }
+    -Lookup '/identityGovernance/entitlementManagement/accessPackages/{{package.ar-team-access-cluster.id}}/assignmentPolicies' -Match @{ 'displayName' = 'Direct assignment: AR team (access cluster)' } -LookupCaptures @{ 'package.ar-team-access-cluster.directPolicy.id' = 'id' } `
+    -Update @{ Path = '/identityGovernance/entitlementManagement/assignmentPolicies/'; Compare = @('allowedTargetScope', 'specificAllowedTargets', 'automaticRequestSettings', 'expiration', 'requestApprovalSettings', 'reviewSettings', 'questions') }
 
 # incompatible:payroll-clerk-finance:controller-finance
 Invoke-Step -Id 'incompatible:payroll-clerk-finance:controller-finance' -Description 'Mark payroll-clerk-finance incompatible with controller-finance' -Method POST -Path '/identityGovernance/entitlementManagement/accessPackages/{{package.payroll-clerk-finance.id}}/incompatibleAccessPackages/$ref' `
@@ -419,4 +561,4 @@ Invoke-Step -Id 'incompatibleGroup:payroll-clerk-finance:33333333-3333-4333-8333
 '@ `
     -Lookup '/identityGovernance/entitlementManagement/accessPackages/{{package.payroll-clerk-finance.id}}/incompatibleGroups' -Match @{ 'id' = '33333333-3333-4333-8333-333333333333' }
 
-Write-Host "$($script:Created) created, $($script:Existing) existing."
+Write-Host "$($script:Created) created, $($script:Updated) updated, $($script:Removed) removed, $($script:Existing) existing, $($script:Absent) already gone."
