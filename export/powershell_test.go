@@ -209,7 +209,7 @@ func TestPowerShellCarriesUpdatesAndRemovals(t *testing.T) {
 	}
 	used := map[string]bool{}
 	for _, call := range strings.Split(script, "\nInvoke-Step ")[1:] {
-		call, _, _ = strings.Cut(call, "\n\n") // the call ends at a blank line
+		call, _, _ = strings.Cut(call, "\n\n")                                   // the call ends at a blank line
 		call = regexp.MustCompile(`(?s)@'\n.*?\n'@`).ReplaceAllString(call, "")  // bodies
 		call = regexp.MustCompile(`'(?:[^']|'')*'`).ReplaceAllString(call, "''") // strings
 		for _, m := range regexp.MustCompile(`(?:^|\s)-(\w+)`).FindAllStringSubmatch(call, -1) {
