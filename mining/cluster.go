@@ -385,3 +385,89 @@ func jaccard(x, y []int32) float64 {
 	}
 	return float64(inter) / float64(union)
 }
+
+// clusterPackages proposes a package for every access cluster whose
+// entitlements no existing package holds.
+func (m *miner) clusterPackages(ctx context.Context, existing []Package, inBirthright []bool) ([]Package, error) {
+	m.progress("clusters", 0, 1)
+	cres, err := Clusters(ctx, m.d, m.opt.Cluster)
+	if err != nil {
+		return nil, err
+	}
+	attrs := m.ruleAttributes()
+	byUser := map[int32][]int{}
+	for i, p := range existing {
+		if p.Kind == Birthright {
+			continue
+		}
+		for _, u := range p.Members {
+			byUser[u] = append(byUser[u], i)
+		}
+	}
+	// unexplained counts the members who hold some of the cluster's
+	// entitlements (at least two, and at least a fifth of them) that none
+	// of their own packages grants.
+	unexplained := func(members, ents []int32) int {
+		need := max(2, len(ents)/5)
+		n := 0
+		for _, u := range members {
+			row := m.d.Row(int(u))
+			missing := 0
+			for _, e := range ents {
+				if _, held := slices.BinarySearch(row, e); !held {
+					continue
+				}
+				if !slices.ContainsFunc(byUser[u], func(i int) bool { _, ok := slices.BinarySearch(existing[i].Entitlements, e); return ok }) {
+					missing++
+				}
+			}
+			if missing >= need {
+				n++
+			}
+		}
+		return n
+	}
+	var out []Package
+	for k, c := range cres.Clusters {
+		if len(c.Members) < m.opt.MinMembers {
+			continue
+		}
+		ents, _ := m.common(c.Members, m.opt.Threshold, inBirthright)
+		// A cluster whose access its members' packages already grant (a
+		// department, say, whose titles each have a package) adds nothing.
+		if len(ents) == 0 || unexplained(c.Members, ents) < max(m.opt.MinMembers, len(c.Members)/5) ||
+			slices.ContainsFunc(out, func(p Package) bool { return jaccard(p.Entitlements, ents) >= m.opt.CoveredJaccard }) {
+			continue
+		}
+		p := Package{Kind: AccessCluster, Members: c.Members, Entitlements: ents}
+		rule, ok := m.explain(c.Members, attrs)
+		if ok {
+			p.Metrics.RulePrecision, p.Metrics.RuleRecall = rule.Precision, rule.Recall
+		}
+		if ok && rule.F1 >= m.opt.MinRuleF1 {
+			selected := m.selectUsers(rule.Conditions, true)
+			users := len(m.selectUsers(rule.Conditions, false))
+			if m.opt.MaxRuleUsers == 0 || users <= m.opt.MaxRuleUsers {
+				p.Conditions, p.Members, p.Automatic = rule.Conditions, selected, true
+				p.Metrics.RuleUsers = users
+				p.Name = m.name(rule.Conditions, selected) + " (access cluster)"
+			}
+		}
+		if !p.Automatic {
+			p.Name = fmt.Sprintf("Access cluster %d (%d users)", k+1, len(c.Members))
+			p.Metrics.RuleUsers = len(p.Members)
+		}
+		// Prevalence among the package's members.
+		all, prev := m.common(p.Members, 1e-9, nil)
+		for _, e := range p.Entitlements {
+			v := 0.0
+			if i, ok := slices.BinarySearch(all, e); ok {
+				v = prev[i]
+			}
+			p.Prevalence = append(p.Prevalence, v)
+		}
+		out = append(out, p)
+	}
+	m.progress("clusters", 1, 1)
+	return out, nil
+}
