@@ -19,104 +19,128 @@ import (
 // groups, the app role's user and group assignments. export.BuildRetire
 // turns it into a plan. Nothing is written.
 func ReadRetireState(ctx context.Context, c *graphclient.Client, pkgs []tenant.Package, catalog string) (export.RetireState, error) {
-	r := &run{c: c, vars: map[string]string{}, res: &Result{Outcomes: map[string]int{}}, shared: map[string][]map[string]any{}}
-	st := export.RetireState{Catalog: catalog}
-	names := map[string]string{} // resource id → name, from the mined packages
+	rr := &retireReader{r: &run{c: c, vars: map[string]string{}, res: &Result{Outcomes: map[string]int{}}, shared: map[string][]map[string]any{}},
+		st: export.RetireState{Catalog: catalog}, names: map[string]string{}, byKey: map[string]*export.GrantPaths{}, warned: map[string]bool{}}
 	for _, p := range pkgs {
 		for _, e := range p.Entitlements {
-			names[e.ResourceID] = e.ResourceName
-		}
-	}
-	byKey := map[string]*export.GrantPaths{}
-	var order []string
-	warned := map[string]bool{}
-	warn := func(msg string) {
-		if !warned[msg] {
-			warned[msg] = true
-			st.Warnings = append(st.Warnings, msg)
+			rr.names[e.ResourceID] = e.ResourceName
 		}
 	}
 	for _, p := range pkgs {
 		if err := ctx.Err(); err != nil {
-			return st, err
+			return rr.st, err
 		}
-		found, err := r.list(ctx, em+"/accessPackages?$filter=displayName eq '"+odataQuote(p.Name)+"'")
-		if err != nil {
-			return st, err
-		}
-		found = slices.DeleteFunc(found, func(o map[string]any) bool { return o["displayName"] != p.Name })
-		if len(found) == 0 {
-			warn(fmt.Sprintf("package %s: %q is not in Entra; apply it first", p.ID, p.Name))
-			continue
-		}
-		if len(found) > 1 {
-			warn(fmt.Sprintf("package %s: %d access packages are named %q; none of them is read", p.ID, len(found), p.Name))
-			continue
-		}
-		id, _ := found[0]["id"].(string)
-		assignments, err := r.list(ctx, em+"/assignments?$filter=accessPackage/id eq '"+id+"'&$expand=target")
-		if err != nil {
-			return st, err
-		}
-		var delivered []string
-		for _, a := range assignments {
-			// Graph v1.0, accessPackageAssignment: state "delivered" once
-			// the access is in place.
-			if s, _ := a["state"].(string); strings.EqualFold(s, "delivered") {
-				if u, ok := field(a, "target.objectId"); ok {
-					delivered = append(delivered, fmt.Sprint(u))
-				}
-			}
-		}
-		scopes, err := r.list(ctx, em+"/accessPackages/"+id+"/resourceRoleScopes?$expand=role,scope")
-		if err != nil {
-			return st, err
-		}
-		for _, sc := range scopes {
-			sys, _ := field(sc, "role.originSystem")
-			roleID, _ := field(sc, "role.originId")
-			resID, _ := field(sc, "scope.originId")
-			res, role := fmt.Sprint(resID), fmt.Sprint(roleID)
-			var g export.GrantPaths
-			switch sys {
-			case "AadGroup":
-				// A group's roles have origin ids Member_<id> and Owner_<id>.
-				if !strings.HasPrefix(role, "Member_") {
-					warn(fmt.Sprintf("group %s: only its members are retired, not its %s", cmp.Or(names[res], res), strings.Split(role, "_")[0]))
-					continue
-				}
-				g = export.GrantPaths{ResourceID: res, ResourceName: names[res], Role: "Member"}
-			case "AadApplication":
-				name, _ := field(sc, "role.displayName")
-				g = export.GrantPaths{ResourceID: res, ResourceName: names[res], Role: fmt.Sprint(name), AppRoleID: role}
-			default:
-				warn(fmt.Sprintf("site %s: SharePoint group memberships are not retired (Graph v1.0 does not manage them)", cmp.Or(names[res], res)))
-				continue
-			}
-			key := res + "|" + role
-			if byKey[key] == nil {
-				byKey[key] = &g
-				order = append(order, key)
-			}
-			byKey[key].Delivered = append(byKey[key].Delivered, delivered...)
+		if err := rr.pkg(ctx, p); err != nil {
+			return rr.st, err
 		}
 	}
-	for _, key := range order {
-		g := byKey[key]
+	for _, key := range rr.order {
+		g := rr.byKey[key]
 		slices.Sort(g.Delivered)
 		g.Delivered = slices.Compact(g.Delivered)
 		var err error
 		if g.AppRoleID != "" {
-			err = r.appRolePaths(ctx, g)
+			err = rr.r.appRolePaths(ctx, g)
 		} else {
-			err = r.groupPaths(ctx, g)
+			err = rr.r.groupPaths(ctx, g)
 		}
 		if err != nil {
-			return st, err
+			return rr.st, err
 		}
-		st.Entitlements = append(st.Entitlements, *g)
+		rr.st.Entitlements = append(rr.st.Entitlements, *g)
 	}
-	return st, nil
+	return rr.st, nil
+}
+
+// retireReader collects a RetireState.
+type retireReader struct {
+	r      *run
+	st     export.RetireState
+	names  map[string]string // resource id → name, from the mined packages
+	byKey  map[string]*export.GrantPaths
+	order  []string // keys of byKey in order of first use
+	warned map[string]bool
+}
+
+func (rr *retireReader) warn(msg string) {
+	if !rr.warned[msg] {
+		rr.warned[msg] = true
+		rr.st.Warnings = append(rr.st.Warnings, msg)
+	}
+}
+
+// pkg reads package p as Entra holds it: its delivered assignments and
+// the entitlements of its role scopes.
+func (rr *retireReader) pkg(ctx context.Context, p tenant.Package) error {
+	found, err := rr.r.list(ctx, em+"/accessPackages?$filter=displayName eq '"+odataQuote(p.Name)+"'")
+	if err != nil {
+		return err
+	}
+	found = slices.DeleteFunc(found, func(o map[string]any) bool { return o["displayName"] != p.Name })
+	switch len(found) {
+	case 0:
+		rr.warn(fmt.Sprintf("package %s: %q is not in Entra; apply it first", p.ID, p.Name))
+		return nil
+	case 1:
+	default:
+		rr.warn(fmt.Sprintf("package %s: %d access packages are named %q; none of them is read", p.ID, len(found), p.Name))
+		return nil
+	}
+	id, _ := found[0]["id"].(string)
+	assignments, err := rr.r.list(ctx, em+"/assignments?$filter=accessPackage/id eq '"+id+"'&$expand=target")
+	if err != nil {
+		return err
+	}
+	var delivered []string
+	for _, a := range assignments {
+		// Graph v1.0, accessPackageAssignment: state "delivered" once the
+		// access is in place.
+		if s, _ := a["state"].(string); strings.EqualFold(s, "delivered") {
+			if u, ok := field(a, "target.objectId"); ok {
+				delivered = append(delivered, fmt.Sprint(u))
+			}
+		}
+	}
+	scopes, err := rr.r.list(ctx, em+"/accessPackages/"+id+"/resourceRoleScopes?$expand=role,scope")
+	if err != nil {
+		return err
+	}
+	for _, sc := range scopes {
+		rr.scope(sc, delivered)
+	}
+	return nil
+}
+
+// scope records that the delivered users hold a role scope's entitlement
+// through a package: a group's membership or an app role (a group's
+// ownership and a site's roles are not retired).
+func (rr *retireReader) scope(sc map[string]any, delivered []string) {
+	sys, _ := field(sc, "role.originSystem")
+	roleID, _ := field(sc, "role.originId")
+	resID, _ := field(sc, "scope.originId")
+	res, role := fmt.Sprint(resID), fmt.Sprint(roleID)
+	var g export.GrantPaths
+	switch sys {
+	case "AadGroup":
+		// A group's roles have origin ids Member_<id> and Owner_<id>.
+		if !strings.HasPrefix(role, "Member_") {
+			rr.warn(fmt.Sprintf("group %s: only its members are retired, not its %s", cmp.Or(rr.names[res], res), strings.Split(role, "_")[0]))
+			return
+		}
+		g = export.GrantPaths{ResourceID: res, ResourceName: rr.names[res], Role: "Member"}
+	case "AadApplication":
+		name, _ := field(sc, "role.displayName")
+		g = export.GrantPaths{ResourceID: res, ResourceName: rr.names[res], Role: fmt.Sprint(name), AppRoleID: role}
+	default:
+		rr.warn(fmt.Sprintf("site %s: SharePoint group memberships are not retired (Graph v1.0 does not manage them)", cmp.Or(rr.names[res], res)))
+		return
+	}
+	key := res + "|" + role
+	if rr.byKey[key] == nil {
+		rr.byKey[key] = &g
+		rr.order = append(rr.order, key)
+	}
+	rr.byKey[key].Delivered = append(rr.byKey[key].Delivered, delivered...)
 }
 
 const em = "/identityGovernance/entitlementManagement"
