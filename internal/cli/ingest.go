@@ -9,15 +9,15 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/rolemine/rolemine/ingest"
 	"github.com/rolemine/rolemine/internal/graphclient"
 	"github.com/rolemine/rolemine/internal/pipeline"
 	"github.com/rolemine/rolemine/internal/render"
-	"github.com/rolemine/rolemine/internal/store"
 	"github.com/rolemine/rolemine/tenant"
 )
 
 type ingestFilesOptions struct {
-	files  store.FileSet
+	files  ingest.FileSet
 	format string
 	maps   []string
 }

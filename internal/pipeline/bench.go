@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rolemine/rolemine/ingest"
 	"github.com/rolemine/rolemine/internal/store"
 	"github.com/rolemine/rolemine/internal/tenantgen"
 	"github.com/rolemine/rolemine/mining"
@@ -141,8 +142,8 @@ func peakRSS() int64 {
 
 // GeneratedFiles names the input files of a tenant that tenantgen wrote
 // into dir.
-func GeneratedFiles(dir string) store.FileSet {
-	return store.FileSet{
+func GeneratedFiles(dir string) ingest.FileSet {
+	return ingest.FileSet{
 		Users:       filepath.Join(dir, tenantgen.UsersFile),
 		Resources:   filepath.Join(dir, tenantgen.ResourcesFile),
 		Assignments: filepath.Join(dir, tenantgen.AssignmentsFile),

@@ -11,55 +11,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/rolemine/rolemine/ingest"
 	"github.com/rolemine/rolemine/tenant"
 )
-
-// FileSet names the input files of one file ingest, and how to read them.
-// Resources is optional.
-type FileSet struct {
-	Users       string
-	Assignments string
-	Resources   string
-	// Map reads a column under another name: Map["jobTitle"] = "job_title"
-	// reads the files' column job_title as jobTitle.
-	Map map[string]string
-	// SkipUnknown leaves out, with a warning, the assignments whose user
-	// or resource the other files do not have, instead of refusing them.
-	SkipUnknown bool
-	// Warn receives warnings about the input (nil: none are shown).
-	Warn func(string)
-}
-
-func (fs FileSet) warn(format string, args ...any) {
-	if fs.Warn != nil {
-		fs.Warn(fmt.Sprintf(format, args...))
-	}
-}
-
-// Input formats. The extension chooses among CSV, JSON and Parquet; a
-// .json file that holds one array is FormatJSONArray.
-const (
-	FormatCSV       = "csv"
-	FormatJSONL     = "jsonl"
-	FormatJSONArray = "json"
-	FormatParquet   = "parquet"
-)
-
-// DetectFormat returns the input format of a file from its extension
-// (.csv, .tsv, .jsonl, .ndjson, .json, .parquet; optionally compressed .gz or .zst).
-func DetectFormat(path string) (string, error) {
-	name := strings.ToLower(filepath.Base(path))
-	name = strings.TrimSuffix(strings.TrimSuffix(name, ".gz"), ".zst")
-	switch filepath.Ext(name) {
-	case ".csv", ".tsv", ".txt":
-		return FormatCSV, nil
-	case ".jsonl", ".ndjson", ".json":
-		return FormatJSONL, nil
-	case ".parquet", ".pq":
-		return FormatParquet, nil
-	}
-	return "", &tenant.InputError{File: path, Msg: "unknown file type: use .csv, .tsv, .jsonl, .ndjson or .parquet"}
-}
 
 // column describes an input column of DESIGN.md's file schema.
 type column struct {
@@ -94,10 +48,10 @@ var assignmentColumns = []column{
 }
 
 // stagedFile is an input file read into a temporary table, all columns as
-// text. cols maps lower-cased header names (after FileSet.Map) to the
+// text. cols maps lower-cased header names (after ingest.FileSet.Map) to the
 // table's column names.
 type stagedFile struct {
-	*source
+	*ingest.Source
 	table string
 	cols  map[string]string
 	order []string // header order, as in the file
@@ -133,7 +87,7 @@ func ident(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"
 
 // IngestFiles validates the files and writes them as a new snapshot in one
 // transaction. On any error, nothing is written.
-func (s *Store) IngestFiles(ctx context.Context, fs FileSet) (tenant.Snapshot, error) {
+func (s *Store) IngestFiles(ctx context.Context, fs ingest.FileSet) (tenant.Snapshot, error) {
 	if fs.Users == "" || fs.Assignments == "" {
 		return tenant.Snapshot{}, errors.New("ingest: both a users file and an assignments file are needed")
 	}
@@ -146,7 +100,7 @@ func (s *Store) IngestFiles(ctx context.Context, fs FileSet) (tenant.Snapshot, e
 	defer func() {
 		for _, f := range staged {
 			conn.ExecContext(context.WithoutCancel(ctx), `DROP TABLE IF EXISTS `+f.table)
-			f.close()
+			f.Close()
 		}
 		conn.ExecContext(context.WithoutCancel(ctx), `DROP TABLE IF EXISTS assignment_keys`)
 		conn.ExecContext(context.WithoutCancel(ctx), `DROP TABLE IF EXISTS entitlement_keys`)
@@ -162,7 +116,7 @@ func (s *Store) IngestFiles(ctx context.Context, fs FileSet) (tenant.Snapshot, e
 		f.rename(fs.Map)
 		for _, c := range cols {
 			if c.required && !f.has(c.name) {
-				return nil, &tenant.InputError{File: path, Line: f.line(1), Field: c.name,
+				return nil, &tenant.InputError{File: path, Line: f.Line(1), Field: c.name,
 					Msg: fmt.Sprintf("missing required column (the header has: %s)", strings.Join(f.order, ", "))}
 			}
 		}
@@ -206,7 +160,7 @@ func (s *Store) IngestFiles(ctx context.Context, fs FileSet) (tenant.Snapshot, e
 
 // stageFile reads a file with DuckDB's own reader into a temporary table.
 func stageFile(ctx context.Context, conn *sql.Conn, path, table string) (*stagedFile, error) {
-	format, err := DetectFormat(path)
+	format, err := ingest.DetectFormat(path)
 	if err != nil {
 		return nil, err
 	}
@@ -220,19 +174,19 @@ func stageFile(ctx context.Context, conn *sql.Conn, path, table string) (*staged
 	if st.Size() == 0 {
 		return nil, &tenant.InputError{File: path, Msg: "the file is empty"}
 	}
-	src, err := openSource(path, format)
+	src, err := ingest.Open(path, format)
 	if err != nil {
 		return nil, err
 	}
-	f := &stagedFile{source: src, table: table, cols: map[string]string{}, mapped: map[string]string{}}
+	f := &stagedFile{Source: src, table: table, cols: map[string]string{}, mapped: map[string]string{}}
 	var reader string
-	switch src.format {
-	case FormatCSV:
+	switch src.Format {
+	case ingest.FormatCSV:
 		// The header is read here rather than sniffed: DuckDB's sniffer
 		// guesses on odd files, and a failed sniff while collecting rejects
 		// invalidates the database. With the columns given, DuckDB only
 		// parses, and records every malformed line in the rejects table.
-		header, err := readHeader(src)
+		header, err := src.Header()
 		if err != nil {
 			return f, err
 		}
@@ -242,13 +196,13 @@ func stageFile(ctx context.Context, conn *sql.Conn, path, table string) (*staged
 		}
 		reader = fmt.Sprintf(`read_csv(%s, header=true, auto_detect=false, columns={%s}, delim=%s, quote='"', escape='"', `+
 			`store_rejects=true, rejects_table='rejects_%s', rejects_scan='rejects_scan_%s')`,
-			quote(src.read), strings.Join(colDefs, ", "), quote(string(src.comma)), table, table)
-	case FormatJSONL:
-		reader = fmt.Sprintf(`read_json(%s, format='newline_delimited', records=true, sample_size=-1)`, quote(src.read))
-	case FormatJSONArray:
-		reader = fmt.Sprintf(`read_json(%s, format='array', records=true, sample_size=-1)`, quote(src.read))
-	case FormatParquet:
-		reader = fmt.Sprintf(`read_parquet(%s)`, quote(src.read))
+			quote(src.Read), strings.Join(colDefs, ", "), quote(string(src.Comma)), table, table)
+	case ingest.FormatJSONL:
+		reader = fmt.Sprintf(`read_json(%s, format='newline_delimited', records=true, sample_size=-1)`, quote(src.Read))
+	case ingest.FormatJSONArray:
+		reader = fmt.Sprintf(`read_json(%s, format='array', records=true, sample_size=-1)`, quote(src.Read))
+	case ingest.FormatParquet:
+		reader = fmt.Sprintf(`read_parquet(%s)`, quote(src.Read))
 	}
 	conn.ExecContext(ctx, `DROP TABLE IF EXISTS rejects_`+table)
 	conn.ExecContext(ctx, `DROP TABLE IF EXISTS rejects_scan_`+table)
@@ -256,14 +210,14 @@ func stageFile(ctx context.Context, conn *sql.Conn, path, table string) (*staged
 		if ctx.Err() != nil {
 			return f, ctx.Err()
 		}
-		if src.format == FormatJSONL || src.format == FormatJSONArray {
-			if line, msg, ok := badJSON(src); ok {
+		if src.Format == ingest.FormatJSONL || src.Format == ingest.FormatJSONArray {
+			if line, msg, ok := src.BadJSON(); ok {
 				return f, &tenant.InputError{File: path, Line: line, Msg: "malformed JSON: " + msg}
 			}
 		}
-		return f, &tenant.InputError{File: path, Msg: fmt.Sprintf("cannot be read as %s: %s", formatName(src.format), firstLine(err.Error()))}
+		return f, &tenant.InputError{File: path, Msg: fmt.Sprintf("cannot be read as %s: %s", formatName(src.Format), firstLine(err.Error()))}
 	}
-	if src.format == FormatCSV {
+	if src.Format == ingest.FormatCSV {
 		var line int
 		var colName sql.NullString
 		var kind, msg string
@@ -271,7 +225,7 @@ func stageFile(ctx context.Context, conn *sql.Conn, path, table string) (*staged
 			Scan(&line, &colName, &kind, &msg)
 		switch {
 		case err == nil:
-			ie := &tenant.InputError{File: path, Line: src.line(line), Msg: strings.ToLower(kind) + ": " + msg}
+			ie := &tenant.InputError{File: path, Line: src.Line(line), Msg: strings.ToLower(kind) + ": " + msg}
 			if kind == "INVALID UNICODE" {
 				ie.Msg = "not a text CSV file in UTF-8 or UTF-16 with a byte order mark (invalid byte sequence)"
 			} else if colName.Valid && !strings.HasPrefix(colName.String, "column") {
@@ -295,7 +249,7 @@ func stageFile(ctx context.Context, conn *sql.Conn, path, table string) (*staged
 		f.order = append(f.order, name)
 		key := strings.ToLower(strings.TrimSpace(name))
 		if _, dup := f.cols[key]; dup {
-			return f, &tenant.InputError{File: path, Line: src.line(1), Field: name, Msg: "column appears twice in the header"}
+			return f, &tenant.InputError{File: path, Line: src.Line(1), Field: name, Msg: "column appears twice in the header"}
 		}
 		f.cols[key] = name
 	}
@@ -312,7 +266,7 @@ func stageFile(ctx context.Context, conn *sql.Conn, path, table string) (*staged
 	return f, nil
 }
 
-// rename applies FileSet.Map: a column the file has under a mapped name is
+// rename applies ingest.FileSet.Map: a column the file has under a mapped name is
 // read under the name it maps to (unless the file has that one too).
 func (f *stagedFile) rename(m map[string]string) {
 	for to, from := range m {
@@ -344,8 +298,8 @@ func checkMap(m map[string]string, files []*stagedFile) error {
 
 // checkTitles warns when the users file has no job titles to mine: the
 // column is absent (perhaps under another name) or empty.
-func checkTitles(ctx context.Context, conn *sql.Conn, users *stagedFile, fs FileSet) error {
-	name := filepath.Base(users.path)
+func checkTitles(ctx context.Context, conn *sql.Conn, users *stagedFile, fs ingest.FileSet) error {
+	name := filepath.Base(users.Path)
 	if !users.has("jobTitle") {
 		var like []string
 		for _, c := range users.order {
@@ -357,7 +311,7 @@ func checkTitles(ctx context.Context, conn *sql.Conn, users *stagedFile, fs File
 		if len(like) > 0 {
 			hint = fmt.Sprintf("if %q holds the titles, add --map jobTitle=%s", like[0], like[0])
 		}
-		fs.warn("%s has no jobTitle column (the header has: %s); %s", name, strings.Join(users.order, ", "), hint)
+		fs.Warnf("%s has no jobTitle column (the header has: %s); %s", name, strings.Join(users.order, ", "), hint)
 		return nil
 	}
 	var total, empty int64
@@ -367,18 +321,18 @@ func checkTitles(ctx context.Context, conn *sql.Conn, users *stagedFile, fs File
 	}
 	switch {
 	case empty == total:
-		fs.warn("the jobTitle column of %s is empty in every record: job functions cannot be mined by title", name)
+		fs.Warnf("the jobTitle column of %s is empty in every record: job functions cannot be mined by title", name)
 	case empty*2 > total:
-		fs.warn("the jobTitle column of %s is empty for %d of %d users", name, empty, total)
+		fs.Warnf("the jobTitle column of %s is empty for %d of %d users", name, empty, total)
 	}
 	return nil
 }
 
 func formatName(format string) string {
 	switch format {
-	case FormatJSONL:
+	case ingest.FormatJSONL:
 		return "newline-delimited JSON"
-	case FormatParquet:
+	case ingest.FormatParquet:
 		return "Parquet"
 	}
 	return "CSV"
@@ -413,8 +367,8 @@ func recordError(f *stagedFile, rowid int64, field, msg string) error {
 	if c, ok := f.cols[strings.ToLower(field)]; ok {
 		field = c
 	}
-	line, isRow := recordLine(f.source, rowid)
-	return &tenant.InputError{File: f.path, Line: line, Row: isRow, Field: field, Msg: msg}
+	line, isRow := f.Source.RecordLine(rowid)
+	return &tenant.InputError{File: f.Path, Line: line, Row: isRow, Field: field, Msg: msg}
 }
 
 var boolText = []string{"true", "false", "1", "0", "yes", "no", "t", "f", "y", "n"}
@@ -482,7 +436,7 @@ func keyAssignments(ctx context.Context, conn *sql.Conn, f, users, resources *st
 	return err
 }
 
-func validateAssignments(ctx context.Context, conn *sql.Conn, f, users, resources *stagedFile, fs FileSet) error {
+func validateAssignments(ctx context.Context, conn *sql.Conn, f, users, resources *stagedFile, fs ingest.FileSet) error {
 	if err := keyAssignments(ctx, conn, f, users, resources); err != nil {
 		return err
 	}
@@ -524,16 +478,16 @@ func validateAssignments(ctx context.Context, conn *sql.Conn, f, users, resource
 		return err
 	}
 	if left == 0 {
-		return &tenant.InputError{File: f.path, Msg: "no assignment names a known user and resource: nothing to ingest"}
+		return &tenant.InputError{File: f.Path, Msg: "no assignment names a known user and resource: nothing to ingest"}
 	}
 	return keyAssignments(ctx, conn, f, users, resources)
 }
 
 // unknownRefs reports, all at once, the assignments whose user (or
 // resource) the other file lacks: how many, naming the first ten, at the
-// first one's line. With FileSet.SkipUnknown it warns instead, and the
+// first one's line. With ingest.FileSet.SkipUnknown it warns instead, and the
 // snapshot leaves those assignments out.
-func unknownRefs(ctx context.Context, conn *sql.Conn, f *stagedFile, field, cond, what string, other *stagedFile, fs FileSet) error {
+func unknownRefs(ctx context.Context, conn *sql.Conn, f *stagedFile, field, cond, what string, other *stagedFile, fs ingest.FileSet) error {
 	var records, distinct int64
 	var first sql.NullInt64
 	if err := conn.QueryRowContext(ctx, fmt.Sprintf(`SELECT count(*), count(DISTINCT v), min(rec) FROM (
@@ -568,15 +522,15 @@ func unknownRefs(ctx context.Context, conn *sql.Conn, f *stagedFile, field, cond
 	}
 	var msg string
 	if records == 1 {
-		msg = fmt.Sprintf("1 assignment names an unknown %s (not in %s): %s", what, filepath.Base(other.path), list)
+		msg = fmt.Sprintf("1 assignment names an unknown %s (not in %s): %s", what, filepath.Base(other.Path), list)
 	} else if distinct == 1 {
-		msg = fmt.Sprintf("%d assignments name an unknown %s (not in %s): %s", records, what, filepath.Base(other.path), list)
+		msg = fmt.Sprintf("%d assignments name an unknown %s (not in %s): %s", records, what, filepath.Base(other.Path), list)
 	} else {
-		msg = fmt.Sprintf("%d assignments name %d unknown %ss (not in %s): %s", records, distinct, what, filepath.Base(other.path), list)
+		msg = fmt.Sprintf("%d assignments name %d unknown %ss (not in %s): %s", records, distinct, what, filepath.Base(other.Path), list)
 	}
 	if fs.SkipUnknown {
-		line, _ := recordLine(f.source, first.Int64)
-		fs.warn("%s: %s; left out (--skip-unknown), the first at line %d", f.path, msg, line)
+		line, _ := f.Source.RecordLine(first.Int64)
+		fs.Warnf("%s: %s; left out (--skip-unknown), the first at line %d", f.Path, msg, line)
 		return nil
 	}
 	return recordError(f, first.Int64, field, msg+" (the first is here; --skip-unknown ingests the rest)")
@@ -596,7 +550,7 @@ func duplicate(ctx context.Context, conn *sql.Conn, f *stagedFile, key, field st
 	if err != nil {
 		return err
 	}
-	first, _ := recordLine(f.source, prev)
+	first, _ := f.Source.RecordLine(prev)
 	return recordError(f, rid, field, fmt.Sprintf("duplicate %s %q (first at %d)", field, k, first))
 }
 

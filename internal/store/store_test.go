@@ -11,6 +11,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/rolemine/rolemine/ingest"
 	"github.com/rolemine/rolemine/internal/tenantgen"
 	"github.com/rolemine/rolemine/mining"
 	"github.com/rolemine/rolemine/tenant"
@@ -44,7 +45,7 @@ func TestIngestAndLoad(t *testing.T) {
 	ctx := context.Background()
 	s := openTemp(t)
 	dir := t.TempDir()
-	snap, err := s.IngestFiles(ctx, FileSet{
+	snap, err := s.IngestFiles(ctx, ingest.FileSet{
 		Users:       write(t, dir, "users.csv", goodUsers),
 		Resources:   write(t, dir, "resources.csv", goodResources),
 		Assignments: write(t, dir, "assignments.csv", goodAssignments),
@@ -78,7 +79,7 @@ func TestIngestFormats(t *testing.T) {
 	dir := t.TempDir()
 	users := write(t, dir, "users.jsonl", `{"id":"u1","jobTitle":"Clerk","accountEnabled":true}`+"\n\n"+`{"id":"u2","jobTitle":"Clerk","accountEnabled":false}`+"\n")
 	asg := write(t, dir, "a.tsv", "userId\tresourceId\trole\nu1\tg1\tMember\nu2\tg1\tOwner\n")
-	snap, err := s.IngestFiles(ctx, FileSet{Users: users, Assignments: asg})
+	snap, err := s.IngestFiles(ctx, ingest.FileSet{Users: users, Assignments: asg})
 	require.NoError(t, err)
 	require.Equal(t, int64(2), snap.Users)
 	require.Equal(t, int64(1), snap.Resources, "resources come from the assignments when no file names them")
@@ -87,7 +88,7 @@ func TestIngestFormats(t *testing.T) {
 	pq := filepath.Join(dir, "users.parquet")
 	_, err = s.db.ExecContext(ctx, `COPY (SELECT 'u'||i AS id, 'Clerk' AS jobTitle FROM range(1, 3) t(i)) TO `+quote(pq)+` (FORMAT parquet)`)
 	require.NoError(t, err)
-	snap2, err := s.IngestFiles(ctx, FileSet{Users: pq, Assignments: asg})
+	snap2, err := s.IngestFiles(ctx, ingest.FileSet{Users: pq, Assignments: asg})
 	require.NoError(t, err)
 	require.Equal(t, snap.ID+1, snap2.ID)
 	require.Equal(t, int64(2), snap2.Assignments)
@@ -107,48 +108,48 @@ func TestIngestBadInput(t *testing.T) {
 
 	cases := []struct {
 		name  string
-		files FileSet
+		files ingest.FileSet
 		want  string // substring of the error
 		line  int
 		field string
 	}{
-		{"missing required column", FileSet{Users: write(t, dir, "nocol.csv", "userPrincipalName,jobTitle\na@x,Clerk\n"), Assignments: asg},
+		{"missing required column", ingest.FileSet{Users: write(t, dir, "nocol.csv", "userPrincipalName,jobTitle\na@x,Clerk\n"), Assignments: asg},
 			"missing required column", 1, "id"},
-		{"duplicate user id", FileSet{Users: write(t, dir, "dup.csv", "id,jobTitle\nu1,A\nu2,B\nu1,C\n"), Assignments: asg},
+		{"duplicate user id", ingest.FileSet{Users: write(t, dir, "dup.csv", "id,jobTitle\nu1,A\nu2,B\nu1,C\n"), Assignments: asg},
 			`duplicate id "u1" (first at 2)`, 4, "id"},
-		{"duplicate resource id", FileSet{Users: users, Resources: write(t, dir, "dupres.csv", "id,type\ng1,group\na1,application\ng1,site\n"), Assignments: asg},
+		{"duplicate resource id", ingest.FileSet{Users: users, Resources: write(t, dir, "dupres.csv", "id,type\ng1,group\na1,application\ng1,site\n"), Assignments: asg},
 			`duplicate id "g1"`, 4, "id"},
-		{"unknown user", FileSet{Users: users, Assignments: write(t, dir, "unk.csv", "userId,resourceId,role\nu1,g1,Member\nu9,g1,Member\n")},
+		{"unknown user", ingest.FileSet{Users: users, Assignments: write(t, dir, "unk.csv", "userId,resourceId,role\nu1,g1,Member\nu9,g1,Member\n")},
 			`1 assignment names an unknown user (not in users.csv): "u9"`, 3, "userId"},
-		{"unknown resource", FileSet{Users: users, Resources: res, Assignments: write(t, dir, "unkres.csv", "userId,resourceId\nu1,g1\nu2,zz\n")},
+		{"unknown resource", ingest.FileSet{Users: users, Resources: res, Assignments: write(t, dir, "unkres.csv", "userId,resourceId\nu1,g1\nu2,zz\n")},
 			`1 assignment names an unknown resource (not in resources.csv): "zz"`, 3, "resourceId"},
-		{"wrong type", FileSet{Users: write(t, dir, "type.csv", "id,accountEnabled\nu1,true\nu2,maybe\n"), Assignments: asg},
+		{"wrong type", ingest.FileSet{Users: write(t, dir, "type.csv", "id,accountEnabled\nu1,true\nu2,maybe\n"), Assignments: asg},
 			`"maybe" is not a boolean`, 3, "accountEnabled"},
-		{"bad resource type", FileSet{Users: users, Resources: write(t, dir, "rtype.csv", "id,type\ng1,group\na1,robot\n"), Assignments: asg},
+		{"bad resource type", ingest.FileSet{Users: users, Resources: write(t, dir, "rtype.csv", "id,type\ng1,group\na1,robot\n"), Assignments: asg},
 			`"robot" is not a resource type`, 3, "type"},
-		{"empty file", FileSet{Users: write(t, dir, "empty.csv", ""), Assignments: asg}, "the file is empty", 0, ""},
-		{"header only", FileSet{Users: users, Assignments: write(t, dir, "hdr.csv", "userId,resourceId,role\n")}, "no records", 0, ""},
-		{"not a CSV", FileSet{Users: bin, Assignments: asg}, "not a text CSV file in UTF-8 or UTF-16", 2, ""},
-		{"JSON in a CSV", FileSet{Users: write(t, dir, "json.csv", `{"id":"u1","jobTitle":"x"}`+"\n"), Assignments: asg},
+		{"empty file", ingest.FileSet{Users: write(t, dir, "empty.csv", ""), Assignments: asg}, "the file is empty", 0, ""},
+		{"header only", ingest.FileSet{Users: users, Assignments: write(t, dir, "hdr.csv", "userId,resourceId,role\n")}, "no records", 0, ""},
+		{"not a CSV", ingest.FileSet{Users: bin, Assignments: asg}, "not a text CSV file in UTF-8 or UTF-16", 2, ""},
+		{"JSON in a CSV", ingest.FileSet{Users: write(t, dir, "json.csv", `{"id":"u1","jobTitle":"x"}`+"\n"), Assignments: asg},
 			"not a CSV header", 1, ""},
-		{"malformed JSONL", FileSet{Users: write(t, dir, "bad.jsonl", `{"id":"u1"}`+"\n"+`{"id": "u2", bad}`+"\n"), Assignments: asg},
+		{"malformed JSONL", ingest.FileSet{Users: write(t, dir, "bad.jsonl", `{"id":"u1"}`+"\n"+`{"id": "u2", bad}`+"\n"), Assignments: asg},
 			"malformed JSON", 2, ""},
-		{"duplicate header column", FileSet{Users: write(t, dir, "duphdr.csv", "id,jobTitle,JobTitle\nu1,a,b\n"), Assignments: asg},
+		{"duplicate header column", ingest.FileSet{Users: write(t, dir, "duphdr.csv", "id,jobTitle,JobTitle\nu1,a,b\n"), Assignments: asg},
 			"column appears twice", 1, "JobTitle"},
-		{"too many fields", FileSet{Users: users, Assignments: write(t, dir, "wide.csv", "userId,resourceId,role\nu1,g1,Member\nu2,g1,Member,extra\n")},
+		{"too many fields", ingest.FileSet{Users: users, Assignments: write(t, dir, "wide.csv", "userId,resourceId,role\nu1,g1,Member\nu2,g1,Member,extra\n")},
 			"too many columns", 3, ""},
-		{"multi-line record before the error", FileSet{Users: write(t, dir, "multi.csv", "id,displayName\nu1,\"two\nlines\"\n,Nobody\n"), Assignments: asg},
+		{"multi-line record before the error", ingest.FileSet{Users: write(t, dir, "multi.csv", "id,displayName\nu1,\"two\nlines\"\n,Nobody\n"), Assignments: asg},
 			"empty id", 4, "id"},
-		{"empty id in JSONL", FileSet{Users: write(t, dir, "u.jsonl", `{"id":"u1"}`+"\n\n"+`{"id":""}`+"\n"), Assignments: asg},
+		{"empty id in JSONL", ingest.FileSet{Users: write(t, dir, "u.jsonl", `{"id":"u1"}`+"\n\n"+`{"id":""}`+"\n"), Assignments: asg},
 			"empty id", 3, "id"},
-		{"unknown extension", FileSet{Users: write(t, dir, "users.xlsx", "x"), Assignments: asg}, "unknown file type", 0, ""},
-		{"missing file", FileSet{Users: filepath.Join(dir, "nope.csv"), Assignments: asg}, "no such file", 0, ""},
+		{"unknown extension", ingest.FileSet{Users: write(t, dir, "users.xlsx", "x"), Assignments: asg}, "unknown file type", 0, ""},
+		{"missing file", ingest.FileSet{Users: filepath.Join(dir, "nope.csv"), Assignments: asg}, "no such file", 0, ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx := context.Background()
 			s := openTemp(t)
-			before, err := s.IngestFiles(ctx, FileSet{Users: users, Resources: res, Assignments: asg})
+			before, err := s.IngestFiles(ctx, ingest.FileSet{Users: users, Resources: res, Assignments: asg})
 			require.NoError(t, err)
 
 			_, err = s.IngestFiles(ctx, tc.files)
@@ -178,7 +179,7 @@ func TestIngestCancelledLeavesNothing(t *testing.T) {
 	dir := t.TempDir()
 	_, err := tenantgen.Generate(tenantgen.DefaultConfig(500, 3), dir)
 	require.NoError(t, err)
-	files := FileSet{
+	files := ingest.FileSet{
 		Users:       filepath.Join(dir, tenantgen.UsersFile),
 		Resources:   filepath.Join(dir, tenantgen.ResourcesFile),
 		Assignments: filepath.Join(dir, tenantgen.AssignmentsFile),
@@ -212,7 +213,7 @@ func TestSaveAndLoadRun(t *testing.T) {
 	_, err := tenantgen.Generate(tenantgen.DefaultConfig(400, 5), dir)
 	require.NoError(t, err)
 	s := openTemp(t)
-	snap, err := s.IngestFiles(ctx, FileSet{
+	snap, err := s.IngestFiles(ctx, ingest.FileSet{
 		Users:       filepath.Join(dir, tenantgen.UsersFile),
 		Resources:   filepath.Join(dir, tenantgen.ResourcesFile),
 		Assignments: filepath.Join(dir, tenantgen.AssignmentsFile),

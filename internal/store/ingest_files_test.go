@@ -13,6 +13,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/rolemine/rolemine/ingest"
 	"github.com/rolemine/rolemine/tenant"
 )
 
@@ -66,7 +67,7 @@ func TestIngestFilesPeopleHave(t *testing.T) {
 	want := []string{guidA + " " + guidG + " Member", guidB + " " + guidG + " Owner"}
 
 	up := strings.ToUpper
-	cases := map[string]FileSet{
+	cases := map[string]ingest.FileSet{
 		"plain": {Users: plainUsers, Assignments: plainAsg},
 		"semicolons (European Excel)": {
 			Users:       write(t, dir, "semi-users.csv", "id;displayName;jobTitle\r\n"+guidA+";Müller, Anna;Clerk\r\n"+guidB+";Bo;Clerk\r\n"),
@@ -111,16 +112,16 @@ func TestIngestFileErrorsKeepTheirLines(t *testing.T) {
 	users := write(t, dir, "users.csv", "id\nu1\nu2\n")
 	cases := []struct {
 		name  string
-		files FileSet
+		files ingest.FileSet
 		want  string
 	}{
-		{"sep= line counts", FileSet{Users: write(t, dir, "sep.csv", "sep=;\nid;jobTitle\nu1;A\n;B\n"), Assignments: write(t, dir, "a.csv", "userId,resourceId\nu1,g\n")},
+		{"sep= line counts", ingest.FileSet{Users: write(t, dir, "sep.csv", "sep=;\nid;jobTitle\nu1;A\n;B\n"), Assignments: write(t, dir, "a.csv", "userId,resourceId\nu1,g\n")},
 			"sep.csv: line 4: field \"id\": empty id"},
-		{"UTF-16 lines", FileSet{Users: utf16File(t, dir, "u16.csv", "id,jobTitle\nu1,A\nu1,B\n", binary.LittleEndian), Assignments: write(t, dir, "a2.csv", "userId,resourceId\nu1,g\n")},
+		{"UTF-16 lines", ingest.FileSet{Users: utf16File(t, dir, "u16.csv", "id,jobTitle\nu1,A\nu1,B\n", binary.LittleEndian), Assignments: write(t, dir, "a2.csv", "userId,resourceId\nu1,g\n")},
 			"u16.csv: line 3: field \"id\": duplicate id \"u1\" (first at 2)"},
-		{"JSON array element", FileSet{Users: users, Assignments: write(t, dir, "a.json", "[\n{\"userId\":\"u1\",\"resourceId\":\"g\"},\n{\"userId\":\"\",\n \"resourceId\":\"g\"}\n]")},
+		{"JSON array element", ingest.FileSet{Users: users, Assignments: write(t, dir, "a.json", "[\n{\"userId\":\"u1\",\"resourceId\":\"g\"},\n{\"userId\":\"\",\n \"resourceId\":\"g\"}\n]")},
 			"a.json: line 3: field \"userId\": empty userId"},
-		{"malformed JSON array", FileSet{Users: users, Assignments: write(t, dir, "bad.json", "[\n{\"userId\":\"u1\",\"resourceId\":\"g\"},\n{\"userId\":\"u2\" \"resourceId\":\"g\"}\n]")},
+		{"malformed JSON array", ingest.FileSet{Users: users, Assignments: write(t, dir, "bad.json", "[\n{\"userId\":\"u1\",\"resourceId\":\"g\"},\n{\"userId\":\"u2\" \"resourceId\":\"g\"}\n]")},
 			"bad.json: line 3: malformed JSON"},
 	}
 	for _, tc := range cases {
@@ -142,12 +143,12 @@ func TestIngestMapAndTitleWarnings(t *testing.T) {
 
 	renamed := write(t, dir, "renamed.csv", "id,job_title,cost_ctr\nu1,Clerk,C1\nu2,Clerk,C2\n")
 	s := openTemp(t)
-	_, err := s.IngestFiles(ctx, FileSet{Users: renamed, Assignments: asg, Warn: warn})
+	_, err := s.IngestFiles(ctx, ingest.FileSet{Users: renamed, Assignments: asg, Warn: warn})
 	require.NoError(t, err)
 	require.Equal(t, []string{`renamed.csv has no jobTitle column (the header has: id, job_title, cost_ctr); if "job_title" holds the titles, add --map jobTitle=job_title`}, warnings)
 
 	warnings = nil
-	snap, err := s.IngestFiles(ctx, FileSet{Users: renamed, Assignments: asg, Warn: warn,
+	snap, err := s.IngestFiles(ctx, ingest.FileSet{Users: renamed, Assignments: asg, Warn: warn,
 		Map: map[string]string{"jobTitle": "job_title", "costCenter": "COST_CTR"}})
 	require.NoError(t, err)
 	require.Empty(t, warnings)
@@ -158,16 +159,16 @@ func TestIngestMapAndTitleWarnings(t *testing.T) {
 	require.Nil(t, data.Dataset.Attribute("job_title"), "a mapped column is read once, under its new name")
 	require.Nil(t, data.Dataset.Attribute("cost_ctr"))
 
-	_, err = s.IngestFiles(ctx, FileSet{Users: renamed, Assignments: asg, Map: map[string]string{"jobTitle": "jobtitel"}})
+	_, err = s.IngestFiles(ctx, ingest.FileSet{Users: renamed, Assignments: asg, Map: map[string]string{"jobTitle": "jobtitel"}})
 	require.EqualError(t, err, `--map jobTitle=jobtitel: no input file has a column "jobtitel"`)
 
 	warnings = nil
-	_, err = s.IngestFiles(ctx, FileSet{Users: write(t, dir, "blank.csv", "id,jobTitle\nu1,\nu2, \n"), Assignments: asg, Warn: warn})
+	_, err = s.IngestFiles(ctx, ingest.FileSet{Users: write(t, dir, "blank.csv", "id,jobTitle\nu1,\nu2, \n"), Assignments: asg, Warn: warn})
 	require.NoError(t, err)
 	require.Equal(t, []string{"the jobTitle column of blank.csv is empty in every record: job functions cannot be mined by title"}, warnings)
 
 	warnings = nil
-	_, err = s.IngestFiles(ctx, FileSet{Users: write(t, dir, "most.csv", "id,jobTitle\nu1,\nu2,\nu3,Clerk\n"), Assignments: asg, Warn: warn})
+	_, err = s.IngestFiles(ctx, ingest.FileSet{Users: write(t, dir, "most.csv", "id,jobTitle\nu1,\nu2,\nu3,Clerk\n"), Assignments: asg, Warn: warn})
 	require.NoError(t, err)
 	require.Equal(t, []string{"the jobTitle column of most.csv is empty for 2 of 3 users"}, warnings)
 }
@@ -185,14 +186,14 @@ func TestIngestUnknownUsersAllAtOnce(t *testing.T) {
 	asg := write(t, dir, "a.csv", b.String())
 
 	s := openTemp(t)
-	_, err := s.IngestFiles(ctx, FileSet{Users: users, Assignments: asg})
+	_, err := s.IngestFiles(ctx, ingest.FileSet{Users: users, Assignments: asg})
 	require.EqualError(t, err, asg+`: line 3: field "userId": 28 assignments name 14 unknown users (not in users.csv): `+
 		`"x0", "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9" and 4 more (the first is here; --skip-unknown ingests the rest)`)
 	_, err = s.Latest(ctx)
 	require.ErrorIs(t, err, ErrNoSnapshot)
 
 	var warnings []string
-	snap, err := s.IngestFiles(ctx, FileSet{Users: users, Assignments: asg, SkipUnknown: true, Warn: func(m string) { warnings = append(warnings, m) }})
+	snap, err := s.IngestFiles(ctx, ingest.FileSet{Users: users, Assignments: asg, SkipUnknown: true, Warn: func(m string) { warnings = append(warnings, m) }})
 	require.NoError(t, err)
 	require.Equal(t, []string{"u1 g1 Member", "u2 g2 Member"}, held(t, s, snap))
 	require.Equal(t, int64(2), snap.Entitlements)
@@ -201,49 +202,6 @@ func TestIngestUnknownUsersAllAtOnce(t *testing.T) {
 	require.Contains(t, warnings[0], "left out (--skip-unknown), the first at line 3")
 
 	// Only unknown users: nothing to ingest.
-	_, err = s.IngestFiles(ctx, FileSet{Users: users, Assignments: write(t, dir, "none.csv", "userId,resourceId\nzz,g1\n"), SkipUnknown: true})
+	_, err = s.IngestFiles(ctx, ingest.FileSet{Users: users, Assignments: write(t, dir, "none.csv", "userId,resourceId\nzz,g1\n"), SkipUnknown: true})
 	require.ErrorContains(t, err, "no assignment names a known user and resource")
-}
-
-// FuzzCSVSource: any bytes in a .csv file either give a header of named,
-// distinct columns or an InputError naming the file; nothing panics, and
-// the temporary copy is removed.
-func FuzzCSVSource(f *testing.F) {
-	f.Add([]byte("id,jobTitle\nu1,A\n"))
-	f.Add([]byte("sep=;\nid;jobTitle\nu1;A\n"))
-	f.Add([]byte("\xff\xfei\x00d\x00\n\x00u\x001\x00"))
-	f.Add([]byte("\xfe\xff\x00s\x00e\x00p\x00=\x00;\x00\n"))
-	f.Add([]byte("\"a;b\",c;d\n"))
-	dir := f.TempDir()
-	f.Fuzz(func(t *testing.T, data []byte) {
-		path := filepath.Join(dir, "in.csv")
-		require.NoError(t, os.WriteFile(path, data, 0o644))
-		src, err := openSource(path, FormatCSV)
-		if err != nil {
-			var ie *tenant.InputError
-			require.True(t, errors.As(err, &ie), "%v", err)
-			require.Equal(t, path, ie.File)
-			return
-		}
-		defer func() {
-			src.close()
-			if src.temp {
-				require.NoFileExists(t, src.read)
-			}
-		}()
-		header, err := readHeader(src)
-		if err != nil {
-			var ie *tenant.InputError
-			require.True(t, errors.As(err, &ie), "%v", err)
-			require.Equal(t, path, ie.File)
-			return
-		}
-		seen := map[string]bool{}
-		for _, h := range header {
-			require.NotEmpty(t, h)
-			require.False(t, seen[strings.ToLower(h)])
-			seen[strings.ToLower(h)] = true
-		}
-		recordLine(src, 0)
-	})
 }

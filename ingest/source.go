@@ -1,4 +1,4 @@
-package store
+package ingest
 
 import (
 	"bufio"
@@ -24,28 +24,28 @@ import (
 // with a byte order mark), JSON as one array or one object per line; and
 // finds, for an error, the line of a record.
 
-// source is an input file as DuckDB reads it. For most files read is the
+// Source is an input file as DuckDB reads it. For most files read is the
 // file itself; a UTF-16 file, or a CSV file whose first line is Excel's
 // "sep=;", is read from a UTF-8 copy without that line, and offset counts
 // the lines of the original before the copy's first.
-type source struct {
-	path   string // the user's file, named in errors
-	read   string // the file DuckDB and the line lookups read
-	format string
-	comma  rune // CSV delimiter
+type Source struct {
+	Path   string // the user's file, named in errors
+	Read   string // the file to read (DuckDB's readers, the line lookups)
+	Format string
+	Comma  rune // CSV delimiter
 	offset int
-	temp   bool // read is a temporary copy
+	Temp   bool // Read is a temporary copy
 }
 
-// close removes a temporary copy.
-func (s *source) close() {
-	if s != nil && s.temp {
-		os.Remove(s.read)
+// Close removes a temporary copy.
+func (s *Source) Close() {
+	if s != nil && s.Temp {
+		os.Remove(s.Read)
 	}
 }
 
-// line maps a 1-based line of the file read to the user's file.
-func (s *source) line(n int) int { return n + s.offset }
+// Line maps a 1-based line of the file read to the user's file.
+func (s *Source) Line(n int) int { return n + s.offset }
 
 func isCompressed(path string) bool {
 	return strings.HasSuffix(path, ".gz") || strings.HasSuffix(path, ".zst")
@@ -53,9 +53,9 @@ func isCompressed(path string) bool {
 
 func isTSV(path string) bool { return strings.Contains(strings.ToLower(filepath.Base(path)), ".tsv") }
 
-// openSource prepares path, of the given format, for reading.
-func openSource(path, format string) (*source, error) {
-	src := &source{path: path, read: path, format: format, comma: ','}
+// Open prepares path, of the given format (DetectFormat), for reading.
+func Open(path, format string) (*Source, error) {
+	src := &Source{Path: path, Read: path, Format: format, Comma: ','}
 	if isCompressed(path) {
 		if format == FormatCSV {
 			return nil, &tenant.InputError{File: path, Msg: "compressed CSV is not supported: decompress it first"}
@@ -87,15 +87,15 @@ func openSource(path, format string) (*source, error) {
 	sep := false
 	if format == FormatCSV {
 		if c, ok := sepLine(first); ok {
-			src.comma, sep = c, true
+			src.Comma, sep = c, true
 		} else if isTSV(path) {
-			src.comma = '\t'
+			src.Comma = '\t'
 		} else {
-			src.comma = sniffComma(first)
+			src.Comma = sniffComma(first)
 		}
 	}
 	if format == FormatJSONL && bytes.HasPrefix(bytes.TrimLeft(first, " \t\r\n"), []byte("[")) {
-		src.format = FormatJSONArray
+		src.Format = FormatJSONArray
 	}
 	if !utf16 && !sep {
 		return src, nil
@@ -105,22 +105,22 @@ func openSource(path, format string) (*source, error) {
 	if err != nil {
 		return nil, err
 	}
-	src.read, src.temp = tmp.Name(), true
+	src.Read, src.Temp = tmp.Name(), true
 	if sep {
 		if _, err := text.ReadString('\n'); err != nil {
 			tmp.Close()
-			src.close()
+			src.Close()
 			return nil, &tenant.InputError{File: path, Line: 2, Msg: "the file has a sep= line but no header"}
 		}
 		src.offset = 1
 	}
 	if _, err := io.Copy(tmp, text); err != nil {
 		tmp.Close()
-		src.close()
+		src.Close()
 		return nil, &tenant.InputError{File: path, Msg: "cannot be read as UTF-16 text: " + err.Error()}
 	}
 	if err := tmp.Close(); err != nil {
-		src.close()
+		src.Close()
 		return nil, err
 	}
 	return src, nil
@@ -161,11 +161,11 @@ func sniffComma(header []byte) rune {
 	return best
 }
 
-// readHeader reads and checks the header line of a CSV source.
-func readHeader(src *source) ([]string, error) {
-	fh, err := os.Open(src.read)
+// Header reads and checks the header line of a CSV source.
+func (src *Source) Header() ([]string, error) {
+	fh, err := os.Open(src.Read)
 	if err != nil {
-		return nil, &tenant.InputError{File: src.path, Msg: err.Error()}
+		return nil, &tenant.InputError{File: src.Path, Msg: err.Error()}
 	}
 	defer fh.Close()
 	br := bufio.NewReader(fh)
@@ -173,13 +173,13 @@ func readHeader(src *source) ([]string, error) {
 	if i := bytes.IndexByte(head, '\n'); i >= 0 {
 		head = head[:i]
 	}
-	line := src.line(1)
+	line := src.Line(1)
 	if !utf8.Valid(head) || bytes.IndexByte(head, 0) >= 0 {
-		return nil, &tenant.InputError{File: src.path, Line: line,
+		return nil, &tenant.InputError{File: src.Path, Line: line,
 			Msg: "not a text CSV file in UTF-8 or UTF-16 with a byte order mark (invalid byte sequence in the header)"}
 	}
 	r := csv.NewReader(br)
-	r.Comma = src.comma
+	r.Comma = src.Comma
 	r.FieldsPerRecord = -1
 	header, err := r.Read()
 	if err != nil {
@@ -188,17 +188,17 @@ func readHeader(src *source) ([]string, error) {
 		if errors.As(err, &pe) {
 			msg = pe.Err.Error()
 		}
-		return nil, &tenant.InputError{File: src.path, Line: line, Msg: "not a CSV header: " + msg}
+		return nil, &tenant.InputError{File: src.Path, Line: line, Msg: "not a CSV header: " + msg}
 	}
 	header[0] = strings.TrimPrefix(header[0], "\ufeff") // byte order mark
 	seen := map[string]bool{}
 	for i, h := range header {
 		h = strings.TrimSpace(h)
 		if h == "" {
-			return nil, &tenant.InputError{File: src.path, Line: line, Msg: fmt.Sprintf("column %d has no name in the header", i+1)}
+			return nil, &tenant.InputError{File: src.Path, Line: line, Msg: fmt.Sprintf("column %d has no name in the header", i+1)}
 		}
 		if seen[strings.ToLower(h)] {
-			return nil, &tenant.InputError{File: src.path, Line: line, Field: h, Msg: "column appears twice in the header"}
+			return nil, &tenant.InputError{File: src.Path, Line: line, Field: h, Msg: "column appears twice in the header"}
 		}
 		seen[strings.ToLower(h)] = true
 		header[i] = h
@@ -206,32 +206,32 @@ func readHeader(src *source) ([]string, error) {
 	return header, nil
 }
 
-// recordLine maps a 0-based record index to the 1-based line where the
+// RecordLine maps a 0-based record index to the 1-based line where the
 // record starts, or to its 1-based row (isRow) where lines do not apply.
 // Only the error path calls it, so it may read the file.
-func recordLine(src *source, rowid int64) (line int, isRow bool) {
-	if !isCompressed(src.read) {
+func (src *Source) RecordLine(rowid int64) (line int, isRow bool) {
+	if !isCompressed(src.Read) {
 		var ok bool
-		switch src.format {
+		switch src.Format {
 		case FormatCSV:
 			line, ok = csvLine(src, rowid)
 		case FormatJSONL:
-			line, ok = jsonlLine(src.read, rowid)
+			line, ok = jsonlLine(src.Read, rowid)
 		case FormatJSONArray:
-			line, ok = jsonArrayLine(src.read, rowid)
+			line, ok = jsonArrayLine(src.Read, rowid)
 		}
 		if ok {
-			return src.line(line), false
+			return src.Line(line), false
 		}
 	}
-	if src.format == FormatCSV {
-		return src.line(int(rowid) + 2), false
+	if src.Format == FormatCSV {
+		return src.Line(int(rowid) + 2), false
 	}
 	return int(rowid) + 1, true
 }
 
-func csvLine(src *source, rowid int64) (int, bool) {
-	fh, err := os.Open(src.read)
+func csvLine(src *Source, rowid int64) (int, bool) {
+	fh, err := os.Open(src.Read)
 	if err != nil {
 		return 0, false
 	}
@@ -240,7 +240,7 @@ func csvLine(src *source, rowid int64) (int, bool) {
 	r.FieldsPerRecord = -1
 	r.LazyQuotes = true
 	r.ReuseRecord = true
-	r.Comma = src.comma
+	r.Comma = src.Comma
 	for i := int64(-1); ; i++ { // record -1 is the header
 		if _, err := r.Read(); err != nil {
 			return 0, false
@@ -301,12 +301,12 @@ func jsonArrayLine(path string, rowid int64) (int, bool) {
 	return 0, false
 }
 
-// badJSON finds the first malformed record of a JSON source: for JSON
+// BadJSON finds the first malformed record of a JSON source: for JSON
 // lines the first line that is not an object, for an array the line of
 // the syntax error. Only the error path calls it.
-func badJSON(src *source) (int, string, bool) {
-	if src.format == FormatJSONArray {
-		data, err := os.ReadFile(src.read)
+func (src *Source) BadJSON() (int, string, bool) {
+	if src.Format == FormatJSONArray {
+		data, err := os.ReadFile(src.Read)
 		if err != nil {
 			return 0, "", false
 		}
@@ -322,7 +322,7 @@ func badJSON(src *source) (int, string, bool) {
 		}
 		return 0, "", false
 	}
-	fh, err := os.Open(src.read)
+	fh, err := os.Open(src.Read)
 	if err != nil {
 		return 0, "", false
 	}
