@@ -7,9 +7,9 @@ import (
 	"sync"
 	"time"
 
-	"github.com/rolemine/rolemine/ingest/graph"
-	"github.com/rolemine/rolemine/internal/graphclient"
-	"github.com/rolemine/rolemine/internal/graphfake"
+	"github.com/rolemine/rolemine/graph/graphclient"
+	"github.com/rolemine/rolemine/graph/graphfake"
+	"github.com/rolemine/rolemine/graph/reader"
 	"github.com/rolemine/rolemine/internal/store"
 )
 
@@ -77,7 +77,7 @@ func RunGraphIngest(ctx context.Context, dir string, users, groups, memberships 
 		}
 	}()
 	start := time.Now()
-	d, err := graph.New(c, graph.Options{}).Read(ctx)
+	d, err := reader.New(c, reader.Options{}).Read(ctx)
 	res.ReadSecs = time.Since(start).Seconds()
 	if err == nil {
 		start = time.Now()

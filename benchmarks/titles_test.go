@@ -6,7 +6,7 @@ import (
 	"os"
 	"testing"
 
-	"github.com/rolemine/rolemine/internal/pipeline"
+	"github.com/rolemine/rolemine/internal/bench"
 	"github.com/rolemine/rolemine/internal/tenantgen"
 	"github.com/rolemine/rolemine/mining"
 )
@@ -31,8 +31,8 @@ func TestTitlesThatLie(t *testing.T) {
 	}
 	plain := mining.DefaultOptions()
 	plain.Trim, plain.Variants = false, false
-	run := func(cfg tenantgen.Config, opt mining.Options) pipeline.Evaluation {
-		res, err := pipeline.BenchTenant(context.Background(), t.TempDir(), cfg, opt)
+	run := func(cfg tenantgen.Config, opt mining.Options) bench.Evaluation {
+		res, err := bench.Tenant(context.Background(), t.TempDir(), cfg, opt)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -44,7 +44,7 @@ func TestTitlesThatLie(t *testing.T) {
 			jaccard              float64
 			tenants              int
 		}
-		clean := map[uint64]pipeline.Evaluation{}
+		clean := map[uint64]bench.Evaluation{}
 		for _, seed := range seeds {
 			clean[seed] = run(tenantgen.DefaultConfig(n, seed), mining.DefaultOptions())
 		}
@@ -60,7 +60,7 @@ func TestTitlesThatLie(t *testing.T) {
 				ev, pl, c := run(cfg, mining.DefaultOptions()), run(cfg, plain), clean[seed]
 				for _, x := range []struct {
 					t  *total
-					ev pipeline.Evaluation
+					ev bench.Evaluation
 				}{{&def, ev}, {&base, pl}, {&cl, c}} {
 					x.t.recovered += x.ev.Recovered
 					x.t.functions += x.ev.JobFunctions

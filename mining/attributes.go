@@ -239,8 +239,12 @@ var ErrNoPredictor = errors.New("mining: no attribute predicts access")
 // Threshold and MinMembers set, and the winning score.
 func Tune(ctx context.Context, d *Dataset, attributes []string, opt Options) (Options, AttributeScore, error) {
 	best := AttributeScore{F1: -1}
-	for _, th := range TuneThresholds {
-		for _, mm := range TuneMinMembers {
+	total := len(TuneThresholds) * len(TuneMinMembers)
+	for i, th := range TuneThresholds {
+		for k, mm := range TuneMinMembers {
+			if opt.Progress != nil {
+				opt.Progress(Progress{Stage: "tune", Done: i*len(TuneMinMembers) + k, Total: total})
+			}
 			ranks, err := RankAttributes(ctx, d, RankOptions{Attributes: attributes, Pairs: true, Threshold: th, MinMembers: mm,
 				BirthrightThreshold: opt.BirthrightThreshold})
 			if err != nil {
@@ -251,6 +255,9 @@ func Tune(ctx context.Context, d *Dataset, attributes []string, opt Options) (Op
 				opt.By, opt.Threshold, opt.MinMembers = ranks[0].Attributes, th, mm
 			}
 		}
+	}
+	if opt.Progress != nil {
+		opt.Progress(Progress{Stage: "tune", Done: total, Total: total})
 	}
 	if best.F1 <= 0 {
 		return opt, best, ErrNoPredictor

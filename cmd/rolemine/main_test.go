@@ -12,8 +12,8 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/rolemine/rolemine/export"
+	"github.com/rolemine/rolemine/graph/graphfake"
 	"github.com/rolemine/rolemine/internal/cli"
-	"github.com/rolemine/rolemine/internal/graphfake"
 	"github.com/rolemine/rolemine/internal/store"
 )
 
@@ -30,7 +30,7 @@ func TestScripts(t *testing.T) {
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			// sleep DURATION waits, e.g. before interrupting a background command.
 			// fakegraph DIR [fault=VALUE...] serves the tenant files in DIR as
-			// a local Graph (see internal/graphfake) until the script ends,
+			// a local Graph (see graph/graphfake) until the script ends,
 			// and sets GRAPH_URL to its base URL. Faults: throttle=N,
 			// unavailable=N, fail=PATH, malformed=PATH, delay=DURATION.
 			"fakegraph": fakeGraph,

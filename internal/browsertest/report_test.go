@@ -21,6 +21,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
 
+	"github.com/rolemine/rolemine/internal/bench"
 	"github.com/rolemine/rolemine/internal/pipeline"
 	"github.com/rolemine/rolemine/internal/store"
 	"github.com/rolemine/rolemine/internal/tenantgen"
@@ -86,7 +87,7 @@ func TestHTMLReportInChromium(t *testing.T) {
 	st, err := store.Open(ctx, filepath.Join(dir, "db.duckdb"))
 	require.NoError(t, err)
 	defer st.Close()
-	_, err = st.IngestFiles(ctx, pipeline.GeneratedFiles(dir))
+	_, err = st.IngestFiles(ctx, bench.GeneratedFiles(dir))
 	require.NoError(t, err)
 	data, run, err := pipeline.Mine(ctx, st, 0, pipeline.MineOptions{Options: mining.DefaultOptions()})
 	require.NoError(t, err)

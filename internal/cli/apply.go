@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"slices"
@@ -9,8 +10,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/rolemine/rolemine/export"
-	"github.com/rolemine/rolemine/export/apply"
-	"github.com/rolemine/rolemine/internal/graphclient"
+	"github.com/rolemine/rolemine/graph/apply"
+	"github.com/rolemine/rolemine/graph/graphclient"
 	"github.com/rolemine/rolemine/internal/pipeline"
 	"github.com/rolemine/rolemine/internal/render"
 	"github.com/rolemine/rolemine/tenant"
@@ -57,105 +58,9 @@ AppRoleAssignment.ReadWrite.All). The paths it keeps are listed with the
 users who would lose access.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if opts.rollback && opts.pilot == "" && opts.wave == "" {
-				return usagef("--rollback needs the --pilot or --wave to take back")
-			}
-			if opts.retire && (opts.rollback || opts.pilot != "" || opts.wave != "" || opts.prune) {
-				return usagef("--retire is a plan of its own: run it without --rollback, --pilot, --wave and --prune")
-			}
-			if a := opts.client.Auth; a != "" && !slices.Contains(graphclient.AuthMethods, a) {
-				return usagef("unknown --auth %q (use %s)", a, strings.Join(graphclient.AuthMethods, ", "))
-			}
-			ctx := cmd.Context()
-			// The plan is built from the database, which is closed before
-			// Graph is contacted.
-			var plan *export.Plan
-			var run *tenant.Run
-			if err := withAnalysis(cmd, ios, g, opts.sel, func(a *analysis) error {
-				inc, err := pipeline.RuleIncompatibilities(ctx, a.data, a.run, opts.sodRules)
-				if err != nil {
-					return err
-				}
-				policies, err := pipeline.ReadPolicyFile(opts.policies)
-				if err != nil {
-					return err
-				}
-				popt := export.PlanOptions{CatalogName: opts.catalog, Incompatible: inc, Policies: policies}
-				if popt, err = pipeline.Plan(a.data, a.run, popt, opts.backfill, opts.pilot, opts.wave); err != nil {
-					return err
-				}
-				switch {
-				case opts.retire:
-					run = a.run // the plan is read from the tenant
-					return nil
-				case opts.rollback:
-					plan, run = export.BuildRollback(a.run.Packages, popt), a.run
-					return nil
-				}
-				plan, run = export.BuildPlan(a.run.Packages, popt), a.run
-				return nil
-			}); err != nil {
-				return err
-			}
 			opts.client.Token = os.Getenv(graphclient.TokenEnv)
 			opts.client.DeviceCode = func(msg string) { fmt.Fprintln(ios.Err, msg) }
-			c, err := graphclient.New(ctx, opts.client)
-			if err != nil {
-				return err
-			}
-			if opts.retire {
-				if plan, err = pipeline.RetirePlan(ctx, c, run, opts.catalog); err != nil {
-					return err
-				}
-			}
-			for _, w := range plan.Warnings {
-				fmt.Fprintln(ios.Err, "warning: "+w)
-			}
-			for _, s := range plan.Skipped {
-				fmt.Fprintf(ios.Err, "warning: package %s: %s %s left out: %s\n", s.PackageID, s.Role, s.ResourceID, s.Reason)
-			}
-			if n := plan.Assignments(); n > 0 {
-				fmt.Fprintf(ios.Out, "Back-fill: %s, each to a user who holds the package's access today.\n", render.Count(n, "direct assignment"))
-			}
-			mode := "Dry run (nothing is written; --yes creates)"
-			what := fmt.Sprintf("%s of mining run %d into catalog %q", render.Count(len(run.Packages), "package"), run.ID, plan.Catalog)
-			switch {
-			case opts.retire && opts.yes:
-				mode, what = "Retiring", fmt.Sprintf("what the %s of mining run %d replace", render.Count(len(run.Packages), "package"), run.ID)
-			case opts.retire:
-				mode, what = "Dry run (nothing is removed; --yes removes)", fmt.Sprintf("retire what the %s of mining run %d replace", render.Count(len(run.Packages), "package"), run.ID)
-			case opts.yes:
-				mode = "Applying"
-			}
-			fmt.Fprintf(ios.Out, "%s: %s at %s\n", mode, what, strings.TrimSuffix(opts.client.BaseURL, "/"))
-			res, err := pipeline.Apply(ctx, c, plan, apply.Options{Yes: opts.yes, Prune: opts.prune, Report: func(line string) { fmt.Fprintln(ios.Out, "  "+line) }})
-			if err != nil {
-				return err
-			}
-			for _, k := range plan.Retained {
-				fmt.Fprintf(ios.Out, "  kept         group %q's path to %s on %q: %s", k.GroupName, k.Role, k.ResourceName, k.Reason)
-				if n := len(k.Losing); n > 0 {
-					shown := k.Losing[:min(n, 5)]
-					more := ""
-					if n > len(shown) {
-						more = fmt.Sprintf(" and %d more", n-len(shown))
-					}
-					fmt.Fprintf(ios.Out, " (would lose it: %s%s)", strings.Join(shown, ", "), more)
-				}
-				fmt.Fprintln(ios.Out)
-			}
-			var parts []string
-			for _, o := range []string{apply.Created, apply.WouldCreate, apply.Updated, apply.WouldUpdate, apply.Removed, apply.WouldRemove, apply.Exists, apply.Read, apply.WouldRead} {
-				if n := res.Outcomes[o]; n > 0 {
-					parts = append(parts, fmt.Sprintf("%d %s", n, o))
-				}
-			}
-			if res.Steps == 0 {
-				fmt.Fprintln(ios.Out, "Nothing to do.")
-				return nil
-			}
-			fmt.Fprintf(ios.Out, "%s: %s.\n", render.Count(res.Steps, "step"), strings.Join(parts, ", "))
-			return nil
+			return runApply(cmd.Context(), ios, g, opts)
 		},
 	}
 	f := c.Flags()
@@ -175,4 +80,133 @@ users who would lose access.`,
 	f.StringVar(&opts.client.Auth, "auth", "", "sign-in: "+strings.Join(graphclient.AuthMethods, ", ")+" (default: auto for Graph; token or none for --graph-url)")
 	f.StringVar(&opts.client.ClientID, "client-id", "", "application (client) `id` for device-code sign-in or a user-assigned managed identity")
 	return c
+}
+
+// runApply carries out `rolemine apply`: it builds the plan from the
+// database (closed before Graph is contacted) or, with --retire, reads it
+// from the tenant, and runs it, printing each step.
+func runApply(ctx context.Context, ios *IO, g *globals, opts *applyOptions) error {
+	if err := opts.check(); err != nil {
+		return err
+	}
+	plan, run, err := applyPlan(ctx, ios, g, opts)
+	if err != nil {
+		return err
+	}
+	c, err := graphclient.New(ctx, opts.client)
+	if err != nil {
+		return err
+	}
+	if opts.retire {
+		if plan, err = pipeline.RetirePlan(ctx, c, run, opts.catalog); err != nil {
+			return err
+		}
+	}
+	for _, w := range plan.Warnings {
+		fmt.Fprintln(ios.Err, "warning: "+w)
+	}
+	for _, s := range plan.Skipped {
+		fmt.Fprintf(ios.Err, "warning: package %s: %s %s left out: %s\n", s.PackageID, s.Role, s.ResourceID, s.Reason)
+	}
+	if n := plan.Assignments(); n > 0 {
+		fmt.Fprintf(ios.Out, "Back-fill: %s, each to a user who holds the package's access today.\n", render.Count(n, "direct assignment"))
+	}
+	fmt.Fprintln(ios.Out, opts.heading(run, plan))
+	res, err := pipeline.Apply(ctx, c, plan, apply.Options{Yes: opts.yes, Prune: opts.prune, Report: func(line string) { fmt.Fprintln(ios.Out, "  "+line) }})
+	if err != nil {
+		return err
+	}
+	for _, k := range plan.Retained {
+		fmt.Fprintln(ios.Out, "  "+keptLine(k))
+	}
+	fmt.Fprintln(ios.Out, summaryLine(res))
+	return nil
+}
+
+// check refuses flags that do not go together.
+func (o *applyOptions) check() error {
+	switch {
+	case o.rollback && o.pilot == "" && o.wave == "":
+		return usagef("--rollback needs the --pilot or --wave to take back")
+	case o.retire && (o.rollback || o.pilot != "" || o.wave != "" || o.prune):
+		return usagef("--retire is a plan of its own: run it without --rollback, --pilot, --wave and --prune")
+	case o.client.Auth != "" && !slices.Contains(graphclient.AuthMethods, o.client.Auth):
+		return usagef("unknown --auth %q (use %s)", o.client.Auth, strings.Join(graphclient.AuthMethods, ", "))
+	}
+	return nil
+}
+
+// applyPlan builds the plan of the latest mining run from the database:
+// the rollout (back-fill, pilot, policies, incompatibilities) or its
+// rollback; for --retire only the run, whose plan is read from the tenant.
+func applyPlan(ctx context.Context, ios *IO, g *globals, opts *applyOptions) (plan *export.Plan, run *tenant.Run, err error) {
+	err = withAnalysis(ctx, ios, g, opts.sel, func(a *analysis) error {
+		run = a.run
+		if opts.retire {
+			return nil
+		}
+		inc, err := pipeline.RuleIncompatibilities(ctx, a.data, a.run, opts.sodRules)
+		if err != nil {
+			return err
+		}
+		policies, err := pipeline.ReadPolicyFile(opts.policies)
+		if err != nil {
+			return err
+		}
+		popt := export.PlanOptions{CatalogName: opts.catalog, Incompatible: inc, Policies: policies}
+		if popt, err = pipeline.Plan(a.data, a.run, popt, opts.backfill, opts.pilot, opts.wave); err != nil {
+			return err
+		}
+		if opts.rollback {
+			plan = export.BuildRollback(a.run.Packages, popt)
+		} else {
+			plan = export.BuildPlan(a.run.Packages, popt)
+		}
+		return nil
+	})
+	return plan, run, err
+}
+
+// heading says what a run of apply does, and where.
+func (o *applyOptions) heading(run *tenant.Run, plan *export.Plan) string {
+	pkgs := render.Count(len(run.Packages), "package")
+	mode, what := "Dry run (nothing is written; --yes creates)", fmt.Sprintf("%s of mining run %d into catalog %q", pkgs, run.ID, plan.Catalog)
+	switch {
+	case o.retire && o.yes:
+		mode, what = "Retiring", fmt.Sprintf("what the %s of mining run %d replace", pkgs, run.ID)
+	case o.retire:
+		mode, what = "Dry run (nothing is removed; --yes removes)", fmt.Sprintf("retire what the %s of mining run %d replace", pkgs, run.ID)
+	case o.yes:
+		mode = "Applying"
+	}
+	return fmt.Sprintf("%s: %s at %s", mode, what, strings.TrimSuffix(o.client.BaseURL, "/"))
+}
+
+// keptLine reports a grant path a retire plan keeps, naming at most five
+// of the users who would lose access.
+func keptLine(k export.Retained) string {
+	line := fmt.Sprintf("kept         group %q's path to %s on %q: %s", k.GroupName, k.Role, k.ResourceName, k.Reason)
+	if n := len(k.Losing); n > 0 {
+		shown := k.Losing[:min(n, 5)]
+		more := ""
+		if n > len(shown) {
+			more = fmt.Sprintf(" and %d more", n-len(shown))
+		}
+		line += fmt.Sprintf(" (would lose it: %s%s)", strings.Join(shown, ", "), more)
+	}
+	return line
+}
+
+// summaryLine counts the outcomes of a run.
+func summaryLine(res *apply.Result) string {
+	if res.Steps == 0 {
+		return "Nothing to do."
+	}
+	var parts []string
+	for _, o := range []string{apply.Created, apply.WouldCreate, apply.Updated, apply.WouldUpdate, apply.Removed, apply.WouldRemove, apply.Exists, apply.Read, apply.WouldRead, apply.Absent} {
+		if n := res.Outcomes[o]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, o))
+		}
+	}
+	return fmt.Sprintf("%s: %s.", render.Count(res.Steps, "step"), strings.Join(parts, ", "))
 }

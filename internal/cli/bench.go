@@ -8,7 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/rolemine/rolemine/internal/pipeline"
+	"github.com/rolemine/rolemine/internal/bench"
 	"github.com/rolemine/rolemine/internal/render"
 	"github.com/rolemine/rolemine/internal/tenantgen"
 	"github.com/rolemine/rolemine/mining"
@@ -46,7 +46,7 @@ against the planted truth. Peak memory is the process's (Linux).`,
 			}
 			cfg := opts.cfg
 			cfg.Users, cfg.Seed = opts.users, opts.seed
-			res, err := pipeline.BenchTenant(cmd.Context(), dir, cfg, mining.DefaultOptions())
+			res, err := bench.Tenant(cmd.Context(), dir, cfg, mining.DefaultOptions())
 			if err != nil {
 				return err
 			}

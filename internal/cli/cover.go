@@ -60,7 +60,7 @@ listed as exceptions. Input formats: hp ("user permission" per line) and rbac
 				return err
 			}
 			if p := progress(ios); p != nil {
-				opts.opt.Progress = func(e mining.Progress) { p(e.Stage, e.Done, e.Total) }
+				opts.opt.Progress = p
 			}
 			start := time.Now()
 			res, err := mining.Cover(cmd.Context(), m.Data, opts.opt)

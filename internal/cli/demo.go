@@ -8,8 +8,9 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/rolemine/rolemine/internal/pipeline"
+	"github.com/rolemine/rolemine/internal/bench"
 	"github.com/rolemine/rolemine/internal/render"
+	"github.com/rolemine/rolemine/mining"
 	"github.com/rolemine/rolemine/tenant"
 )
 
@@ -34,11 +35,11 @@ network and no set-up needed. A non-empty --out is refused unless --force.`,
 			if err := checkOutDir(opts.out, opts.force); err != nil {
 				return err
 			}
-			var step func(string)
+			var step func(mining.Progress)
 			if ios.ErrTTY {
-				step = func(s string) { fmt.Fprintf(ios.Err, "\r\033[K%s…", s) }
+				step = func(p mining.Progress) { fmt.Fprintf(ios.Err, "\r\033[K%s…", p.Stage) }
 			}
-			res, err := pipeline.Demo(cmd.Context(), opts.out, opts.users, opts.seed, step)
+			res, err := bench.Demo(cmd.Context(), opts.out, opts.users, opts.seed, step)
 			if step != nil {
 				fmt.Fprint(ios.Err, "\r\033[K")
 			}
@@ -55,7 +56,7 @@ network and no set-up needed. A non-empty --out is refused unless --force.`,
 	return withRanges(c, atLeast("users", 1))
 }
 
-func writeDemo(ios *IO, r *pipeline.DemoResult) error {
+func writeDemo(ios *IO, r *bench.DemoResult) error {
 	w := ios.Out
 	s := r.Snapshot
 	fmt.Fprintf(w, "rolemine demo: a sample tenant of %d users, %d resources and %d assignments.\n\n", s.Users, s.Resources, s.Assignments)
@@ -66,7 +67,7 @@ func writeDemo(ios *IO, r *pipeline.DemoResult) error {
 	ev := r.Evaluation
 	fmt.Fprintf(w, "Mined %d packages: %d job functions, %d variants hidden in titles, and %d birthright.\n",
 		len(r.Run.Packages), kinds[tenant.KindJobFunction], kinds[tenant.KindVariant], kinds[tenant.KindBirthright])
-	fmt.Fprintf(w, "  Planted job functions recovered (entitlement Jaccard >= %.1f): %d of %d\n", pipeline.RecoveryJaccard, ev.Recovered, ev.JobFunctions)
+	fmt.Fprintf(w, "  Planted job functions recovered (entitlement Jaccard >= %.1f): %d of %d\n", bench.RecoveryJaccard, ev.Recovered, ev.JobFunctions)
 	fmt.Fprintf(w, "Overprovisioning: %d findings for %d users; against the planted excess grants precision %.2f, recall %.2f.\n",
 		r.Over.Summary.Findings, r.Over.Summary.UsersWithExcess, ev.ExcessPrecision, ev.ExcessRecall)
 	fmt.Fprintf(w, "  %d users look like movers who kept an earlier job function's access (precision %.2f, recall %.2f against the planted ones).\n",

@@ -67,7 +67,7 @@ func runExport(cmd *cobra.Command, ios *IO, g *globals, opts *exportOptions) err
 		return usagef("unknown export format %q (use %s)", opts.format, strings.Join(export.Formats, ", "))
 	}
 	ctx := cmd.Context()
-	return withAnalysis(cmd, ios, g, opts.sel, func(a *analysis) error {
+	return withAnalysis(cmd.Context(), ios, g, opts.sel, func(a *analysis) error {
 		opt := export.Options{CatalogName: opts.catalog}
 		var err error
 		if opt.Policies, err = pipeline.ReadPolicyFile(opts.policies); err != nil {

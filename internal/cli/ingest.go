@@ -9,8 +9,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/rolemine/rolemine/graph/graphclient"
 	"github.com/rolemine/rolemine/ingest"
-	"github.com/rolemine/rolemine/internal/graphclient"
 	"github.com/rolemine/rolemine/internal/pipeline"
 	"github.com/rolemine/rolemine/internal/render"
 	"github.com/rolemine/rolemine/tenant"

@@ -88,7 +88,7 @@ func runMine(cmd *cobra.Command, ios *IO, g *globals, opts *mineOptions) error {
 	defer st.Close()
 	opt := opts.opt
 	if p := progress(ios); p != nil {
-		opt.Progress = func(e mining.Progress) { p(e.Stage, e.Done, e.Total) }
+		opt.Progress = p
 	}
 	_, run, err := pipeline.Mine(cmd.Context(), st, opts.snapshot, pipeline.MineOptions{Options: opt, Tune: opts.tune, RuleAttributes: opts.ruleAttrs})
 	if errors.Is(err, pipeline.ErrNoAttribute) || errors.Is(err, pipeline.ErrBadRuleAttribute) || errors.Is(err, pipeline.ErrUnknownAttribute) {

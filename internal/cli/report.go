@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"io"
 
@@ -282,7 +283,7 @@ func (o *reportOptions) analyse(cmd *cobra.Command, ios *IO, g *globals, formats
 			return err
 		}
 	}
-	return withAnalysis(cmd, ios, g, o.sel, f)
+	return withAnalysis(cmd.Context(), ios, g, o.sel, f)
 }
 
 // save opens the database for writing and calls f, unless --no-save. It
@@ -304,13 +305,13 @@ func (o *reportOptions) save(cmd *cobra.Command, g *globals, f func(*store.Store
 
 // withAnalysis opens the database read-only, loads the selected mining run
 // with its snapshot, says on stderr which run it is, and calls f.
-func withAnalysis(cmd *cobra.Command, ios *IO, g *globals, sel pipeline.Selection, f func(*analysis) error) error {
-	st, err := openStore(cmd.Context(), g, reads)
+func withAnalysis(ctx context.Context, ios *IO, g *globals, sel pipeline.Selection, f func(*analysis) error) error {
+	st, err := openStore(ctx, g, reads)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	data, run, err := pipeline.Analysis(cmd.Context(), st, sel)
+	data, run, err := pipeline.Analysis(ctx, st, sel)
 	if err != nil {
 		return err
 	}

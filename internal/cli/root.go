@@ -22,6 +22,7 @@ import (
 
 	"github.com/rolemine/rolemine/internal/render"
 	"github.com/rolemine/rolemine/internal/store"
+	"github.com/rolemine/rolemine/mining"
 )
 
 // Exit codes.
@@ -265,12 +266,13 @@ func checkOutDir(dir string, force bool) error {
 
 // progress returns a callback that shows a stage's progress on stderr when
 // it is a terminal, and nil otherwise.
-func progress(ios *IO) func(stage string, done, total int) {
+func progress(ios *IO) func(mining.Progress) {
 	if !ios.ErrTTY {
 		return nil
 	}
 	last := -1
-	return func(stage string, done, total int) {
+	return func(p mining.Progress) {
+		stage, done, total := p.Stage, p.Done, p.Total
 		if total <= 0 {
 			// A count without a known end.
 			fmt.Fprintf(ios.Err, "\r\033[K%-24s %d", stage, done)

@@ -4,8 +4,8 @@ import (
 	"context"
 
 	"github.com/rolemine/rolemine/export"
-	"github.com/rolemine/rolemine/export/apply"
-	"github.com/rolemine/rolemine/internal/graphclient"
+	"github.com/rolemine/rolemine/graph/apply"
+	"github.com/rolemine/rolemine/graph/graphclient"
 	"github.com/rolemine/rolemine/tenant"
 )
 

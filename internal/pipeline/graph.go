@@ -4,8 +4,8 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/rolemine/rolemine/ingest/graph"
-	"github.com/rolemine/rolemine/internal/graphclient"
+	"github.com/rolemine/rolemine/graph/graphclient"
+	"github.com/rolemine/rolemine/graph/reader"
 	"github.com/rolemine/rolemine/internal/store"
 	"github.com/rolemine/rolemine/tenant"
 )
@@ -16,7 +16,7 @@ const GraphSource = "graph"
 // GraphIngest configures IngestGraph.
 type GraphIngest struct {
 	Client graphclient.Options
-	Reader graph.Options
+	Reader reader.Options
 	// Delta reads only the changes since the latest Graph snapshot.
 	Delta bool
 }
@@ -29,7 +29,7 @@ func IngestGraph(ctx context.Context, st *store.Store, opt GraphIngest) (tenant.
 	if err != nil {
 		return tenant.Snapshot{}, err
 	}
-	r := graph.New(c, opt.Reader)
+	r := reader.New(c, opt.Reader)
 	var dir *tenant.Directory
 	detail := c.BaseURL
 	if opt.Delta {

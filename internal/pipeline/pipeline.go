@@ -1,7 +1,9 @@
-// Package pipeline strings rolemine's stages together for the commands and
-// the demo: load a snapshot from the store, mine it, compute reports and
-// keep their results in the store. Each function is one step a command
-// runs; none prints.
+// Package pipeline holds the use cases the commands run: ingest, load a
+// snapshot, mine it, compute reports (and, in functions named Save*, keep
+// their findings in the store), export, apply and roll out. Each function
+// is one step a command runs; none prints. The demo, the bench command and
+// the evaluation against a generated tenant's truth use them from
+// internal/bench.
 package pipeline
 
 import (
@@ -102,7 +104,7 @@ func Mine(ctx context.Context, st *store.Store, snapshotID int64, mo MineOptions
 		return nil, nil, err
 	}
 	start := time.Now()
-	opt, ruleAttrs := withRuleProperties(mo.Options, data.Dataset, props)
+	opt, ruleAttrs := WithRuleProperties(mo.Options, data.Dataset, props)
 	var chosen *mining.AttributeScore
 	switch {
 	case mo.Tune:
@@ -141,10 +143,10 @@ func Mine(ctx context.Context, st *store.Store, snapshotID int64, mo MineOptions
 	return data, run, nil
 }
 
-// withRuleProperties sets the miner's Evaluable to the dataset's attributes
+// WithRuleProperties sets the miner's Evaluable to the dataset's attributes
 // that props can evaluate (looked up once, not on every call), and returns
 // those with more than one value: what --by auto and --tune choose among.
-func withRuleProperties(opt mining.Options, d *mining.Dataset, props *tenant.RuleProperties) (mining.Options, []string) {
+func WithRuleProperties(opt mining.Options, d *mining.Dataset, props *tenant.RuleProperties) (mining.Options, []string) {
 	evaluable := map[string]bool{}
 	ruleAttrs := []string{}
 	for _, a := range d.Attributes {

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/rolemine/rolemine/export"
+	"github.com/rolemine/rolemine/ingest"
 	"github.com/rolemine/rolemine/internal/store"
 	"github.com/rolemine/rolemine/internal/tenantgen"
 	"github.com/rolemine/rolemine/internal/tfschema"
@@ -32,7 +33,7 @@ func TestExportedRulesAreEvaluable(t *testing.T) {
 	st, err := store.Open(ctx, filepath.Join(dir, "db.duckdb"))
 	require.NoError(t, err)
 	defer st.Close()
-	_, err = st.IngestFiles(ctx, GeneratedFiles(dir))
+	_, err = st.IngestFiles(ctx, generatedFiles(dir))
 	require.NoError(t, err)
 
 	auto := mining.DefaultOptions()
@@ -106,4 +107,10 @@ func TestExportedRulesAreEvaluable(t *testing.T) {
 		found = found || strings.Contains(p.Rule, "user.extensionAttribute3")
 	}
 	require.True(t, found)
+}
+
+// generatedFiles are the input files tenantgen writes into dir.
+func generatedFiles(dir string) ingest.FileSet {
+	return ingest.FileSet{Users: filepath.Join(dir, tenantgen.UsersFile), Resources: filepath.Join(dir, tenantgen.ResourcesFile),
+		Assignments: filepath.Join(dir, tenantgen.AssignmentsFile)}
 }

@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/rolemine/rolemine/export"
-	"github.com/rolemine/rolemine/internal/graphfake"
+	"github.com/rolemine/rolemine/graph/graphfake"
 )
 
 var (

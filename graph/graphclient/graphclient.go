@@ -1,5 +1,5 @@
 // Package graphclient builds the msgraph-sdk-go request adapter that the
-// Graph-facing packages (ingest/graph, the apply command) share: the
+// Graph-facing packages (graph/reader, the apply command) share: the
 // credential (azidentity's client secret, certificate, Azure CLI, device
 // code or managed identity; a static bearer token or none for a local
 // Graph-compatible endpoint), the base URL, and the middleware (retries of

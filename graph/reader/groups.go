@@ -1,4 +1,4 @@
-package graph
+package reader
 
 import (
 	"context"
@@ -10,7 +10,7 @@ import (
 	"github.com/microsoftgraph/msgraph-sdk-go/models"
 	"golang.org/x/sync/errgroup"
 
-	"github.com/rolemine/rolemine/internal/graphclient"
+	"github.com/rolemine/rolemine/graph/graphclient"
 )
 
 // groupState is what a snapshot keeps about a group for the next delta

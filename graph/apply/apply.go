@@ -9,7 +9,7 @@
 // duplicates. Without Options.Yes it writes nothing and reports what it
 // would create. Every request body is decoded into the SDK's model for its
 // endpoint and sent as the SDK serialises it. Request bodies go out
-// uncompressed (see internal/graphclient): kiota-http-go#183 reports that a
+// uncompressed (see graph/graphclient): kiota-http-go#183 reports that a
 // compressed write retried after a 429 is resent uncompressed but labelled
 // gzip.
 package apply
@@ -32,7 +32,7 @@ import (
 	"github.com/microsoftgraph/msgraph-sdk-go/models/odataerrors"
 
 	"github.com/rolemine/rolemine/export"
-	"github.com/rolemine/rolemine/internal/graphclient"
+	"github.com/rolemine/rolemine/graph/graphclient"
 )
 
 // Options configure a run.

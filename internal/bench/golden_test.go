@@ -1,4 +1,4 @@
-package pipeline
+package bench
 
 import (
 	"bytes"
@@ -41,7 +41,7 @@ var goldenFiles = []string{
 // TestGoldenOutputs pins every number of the outputs on two generated
 // tenants, so that a changed weight, threshold or rule (the findings'
 // score, the movers' rule, a package metric) shows up as a diff of the
-// golden files; `go test ./internal/pipeline -run TestGoldenOutputs
+// golden files; `go test ./internal/bench -run TestGoldenOutputs
 // -update` rewrites them after a deliberate change.
 func TestGoldenOutputs(t *testing.T) {
 	for name, cfg := range goldenTenants() {
@@ -62,7 +62,7 @@ func TestGoldenOutputs(t *testing.T) {
 					continue
 				}
 				want, err := os.ReadFile(path)
-				require.NoError(t, err, "go test ./internal/pipeline -run TestGoldenOutputs -update writes the golden files")
+				require.NoError(t, err, "go test ./internal/bench -run TestGoldenOutputs -update writes the golden files")
 				if !bytes.Equal(want, got) {
 					t.Errorf("%s differs from %s (%s); after a deliberate change, rewrite it with -update", f, path, firstDiff(want, got))
 				}

@@ -1,4 +1,4 @@
-package pipeline
+package bench
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 
 	"github.com/rolemine/rolemine/export"
+	"github.com/rolemine/rolemine/internal/pipeline"
 	"github.com/rolemine/rolemine/internal/render"
 	"github.com/rolemine/rolemine/internal/store"
 	"github.com/rolemine/rolemine/internal/tenantgen"
@@ -38,17 +39,17 @@ type DemoFile struct {
 
 // Demo runs the whole job on a generated tenant: generate, ingest, mine,
 // report and export, all into dir.
-func Demo(ctx context.Context, dir string, users int, seed uint64, progress func(stage string)) (*DemoResult, error) {
+func Demo(ctx context.Context, dir string, users int, seed uint64, progress func(mining.Progress)) (*DemoResult, error) {
 	cfg := tenantgen.DefaultConfig(users, seed)
 	cfg.WrongTitleRate = 0.05 // some titles are stale, as in every directory
 	return DemoTenant(ctx, dir, cfg, progress)
 }
 
 // DemoTenant runs the whole job, as Demo, on a tenant generated with cfg.
-func DemoTenant(ctx context.Context, dir string, cfg tenantgen.Config, progress func(stage string)) (*DemoResult, error) {
+func DemoTenant(ctx context.Context, dir string, cfg tenantgen.Config, progress func(mining.Progress)) (*DemoResult, error) {
 	step := func(s string) {
 		if progress != nil {
-			progress(s)
+			progress(mining.Progress{Stage: s})
 		}
 	}
 	res := &DemoResult{Dir: dir}
@@ -84,7 +85,7 @@ func DemoTenant(ctx context.Context, dir string, cfg tenantgen.Config, progress 
 	add("DuckDB database", dbPath)
 
 	step("mining job functions")
-	data, run, err := Mine(ctx, st, res.Snapshot.ID, MineOptions{Options: mining.DefaultOptions()})
+	data, run, err := pipeline.Mine(ctx, st, res.Snapshot.ID, pipeline.MineOptions{Options: mining.DefaultOptions()})
 	if err != nil {
 		return nil, err
 	}
@@ -94,11 +95,11 @@ func DemoTenant(ctx context.Context, dir string, cfg tenantgen.Config, progress 
 	}
 
 	step("reporting")
-	res.Over, err = Overprovisioning(ctx, data, run, report.DefaultOverOptions())
+	res.Over, err = pipeline.Overprovisioning(ctx, data, run, report.DefaultOverOptions())
 	if err != nil {
 		return nil, err
 	}
-	if err := SaveOverprovisioning(ctx, st, run, report.DefaultOverOptions(), res.Over); err != nil {
+	if err := pipeline.SaveOverprovisioning(ctx, st, run, report.DefaultOverOptions(), res.Over); err != nil {
 		return nil, err
 	}
 	for _, f := range []string{render.CSV, render.JSON} {
@@ -107,15 +108,15 @@ func DemoTenant(ctx context.Context, dir string, cfg tenantgen.Config, progress 
 			return nil, err
 		}
 	}
-	rules, err := ReadSoDRules(filepath.Join(tenantDir, tenantgen.SoDRulesFile))
+	rules, err := pipeline.ReadSoDRules(filepath.Join(tenantDir, tenantgen.SoDRulesFile))
 	if err != nil {
 		return nil, err
 	}
-	res.SoD, err = SoD(ctx, data, run, rules)
+	res.SoD, err = pipeline.SoD(ctx, data, run, rules)
 	if err != nil {
 		return nil, err
 	}
-	if err := SaveSoD(ctx, st, run, res.SoD); err != nil {
+	if err := pipeline.SaveSoD(ctx, st, run, res.SoD); err != nil {
 		return nil, err
 	}
 	for _, f := range []string{render.CSV, render.JSON} {
@@ -125,7 +126,7 @@ func DemoTenant(ctx context.Context, dir string, cfg tenantgen.Config, progress 
 		}
 	}
 
-	res.Impact, err = Impact(ctx, data, run)
+	res.Impact, err = pipeline.Impact(ctx, data, run)
 	if err != nil {
 		return nil, err
 	}
@@ -142,9 +143,9 @@ func DemoTenant(ctx context.Context, dir string, cfg tenantgen.Config, progress 
 	}
 
 	step("exporting")
-	opt := export.Options(Rollout(data, run, export.PlanOptions{Incompatible: Incompatibilities(res.SoD)}))
+	opt := export.Options(pipeline.Rollout(data, run, export.PlanOptions{Incompatible: pipeline.Incompatibilities(res.SoD)}))
 	for _, f := range export.Formats {
-		path, err := Export(ctx, filepath.Join(dir, "export"), f, run.Packages, opt)
+		path, err := pipeline.Export(ctx, filepath.Join(dir, "export"), f, run.Packages, opt)
 		if err != nil {
 			return nil, err
 		}
@@ -156,7 +157,7 @@ func DemoTenant(ctx context.Context, dir string, cfg tenantgen.Config, progress 
 
 func writeOut(dir, name, what string, add func(string, string), fill func(io.Writer) error) error {
 	path := filepath.Join(dir, name)
-	if err := WriteFile(path, fill); err != nil {
+	if err := pipeline.WriteFile(path, fill); err != nil {
 		return fmt.Errorf("write %s: %w", name, err)
 	}
 	add(what, path)

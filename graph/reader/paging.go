@@ -1,4 +1,4 @@
-package graph
+package reader
 
 import (
 	"context"
@@ -7,7 +7,7 @@ import (
 	"github.com/microsoft/kiota-abstractions-go/serialization"
 	msgraphcore "github.com/microsoftgraph/msgraph-sdk-go-core"
 
-	"github.com/rolemine/rolemine/internal/graphclient"
+	"github.com/rolemine/rolemine/graph/graphclient"
 )
 
 func endpointErr(endpoint string, err error) error {

@@ -1,4 +1,4 @@
-package graph
+package reader
 
 import (
 	"context"
@@ -8,9 +8,10 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/rolemine/rolemine/internal/graphclient"
-	"github.com/rolemine/rolemine/internal/graphfake"
+	"github.com/rolemine/rolemine/graph/graphclient"
+	"github.com/rolemine/rolemine/graph/graphfake"
 	"github.com/rolemine/rolemine/internal/tenantgen"
+	"github.com/rolemine/rolemine/mining"
 	"github.com/rolemine/rolemine/tenant"
 )
 
@@ -195,8 +196,8 @@ func TestFaultsEndTheReadNamingTheEndpoint(t *testing.T) {
 		srv := graphfake.New(ft)
 		defer srv.Close()
 		ctx, cancel := context.WithCancel(context.Background())
-		r := New(client(t, srv, graphclient.Options{}), Options{Progress: func(stage string, done, total int) {
-			if stage == "group members" && done > 3 {
+		r := New(client(t, srv, graphclient.Options{}), Options{Progress: func(p mining.Progress) {
+			if p.Stage == "group members" && p.Done > 3 {
 				cancel()
 			}
 		}})

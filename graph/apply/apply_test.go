@@ -13,8 +13,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/rolemine/rolemine/export"
-	"github.com/rolemine/rolemine/internal/graphclient"
-	"github.com/rolemine/rolemine/internal/graphfake"
+	"github.com/rolemine/rolemine/graph/graphclient"
+	"github.com/rolemine/rolemine/graph/graphfake"
 	"github.com/rolemine/rolemine/tenant"
 )
 

@@ -1,4 +1,4 @@
-// Package graph reads a tenant from Microsoft Graph through msgraph-sdk-go
+// Package reader reads a tenant from Microsoft Graph through msgraph-sdk-go
 // into a tenant.Directory: users with their job attributes and manager;
 // security and Microsoft 365 groups with their transitive members and
 // owners; the SharePoint sites connected to Microsoft 365 groups (owners
@@ -14,12 +14,13 @@
 // error naming the endpoint, and nothing is returned. Read also records
 // delta links, so that Delta can later fetch only the changes to users and
 // groups and build a complete new directory from the previous one.
-package graph
+package reader
 
 import (
 	"context"
 
-	"github.com/rolemine/rolemine/internal/graphclient"
+	"github.com/rolemine/rolemine/graph/graphclient"
+	"github.com/rolemine/rolemine/mining"
 	"github.com/rolemine/rolemine/tenant"
 )
 
@@ -48,8 +49,9 @@ type Options struct {
 	// maximum for directory objects).
 	PageSize int32
 	// Progress, when set, is told what the reader is doing: a stage and,
-	// for per-object stages, how many of how many are done.
-	Progress func(stage string, done, total int)
+	// for per-object stages, how many of how many are done (Total 0 for a
+	// count without a known end).
+	Progress func(mining.Progress)
 	// Warn, when set, receives non-fatal problems (a missing permission
 	// for existing access packages).
 	Warn func(msg string)
@@ -75,7 +77,7 @@ func New(c *graphclient.Client, opt Options) *Reader {
 
 func (r *Reader) progress(stage string, done, total int) {
 	if r.opt.Progress != nil {
-		r.opt.Progress(stage, done, total)
+		r.opt.Progress(mining.Progress{Stage: stage, Done: done, Total: total})
 	}
 }
 

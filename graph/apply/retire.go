@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"github.com/rolemine/rolemine/export"
-	"github.com/rolemine/rolemine/internal/graphclient"
+	"github.com/rolemine/rolemine/graph/graphclient"
 	"github.com/rolemine/rolemine/tenant"
 )
 

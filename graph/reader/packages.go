@@ -1,4 +1,4 @@
-package graph
+package reader
 
 import (
 	"cmp"
@@ -10,7 +10,7 @@ import (
 	"github.com/microsoftgraph/msgraph-sdk-go/identitygovernance"
 	"github.com/microsoftgraph/msgraph-sdk-go/models"
 
-	"github.com/rolemine/rolemine/internal/graphclient"
+	"github.com/rolemine/rolemine/graph/graphclient"
 	"github.com/rolemine/rolemine/tenant"
 )
 

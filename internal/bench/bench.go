@@ -1,4 +1,4 @@
-package pipeline
+package bench
 
 import (
 	"bufio"
@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/rolemine/rolemine/ingest"
+	"github.com/rolemine/rolemine/internal/pipeline"
 	"github.com/rolemine/rolemine/internal/store"
 	"github.com/rolemine/rolemine/internal/tenantgen"
 	"github.com/rolemine/rolemine/mining"
@@ -19,33 +20,33 @@ import (
 	"github.com/rolemine/rolemine/tenant"
 )
 
-// BenchResult holds the figures of one end-to-end run on a generated tenant.
-type BenchResult struct {
-	Users        int          `json:"users"`
-	Seed         uint64       `json:"seed"`
-	Assignments  int64        `json:"assignments"`
-	Entitlements int64        `json:"entitlements"`
-	Packages     int          `json:"packages"`
-	Stages       []BenchStage `json:"stages"`
-	PeakRSSBytes int64        `json:"peakRssBytes"`
-	Evaluation   Evaluation   `json:"evaluation"`
+// Result holds the figures of one end-to-end run on a generated tenant.
+type Result struct {
+	Users        int        `json:"users"`
+	Seed         uint64     `json:"seed"`
+	Assignments  int64      `json:"assignments"`
+	Entitlements int64      `json:"entitlements"`
+	Packages     int        `json:"packages"`
+	Stages       []Stage    `json:"stages"`
+	PeakRSSBytes int64      `json:"peakRssBytes"`
+	Evaluation   Evaluation `json:"evaluation"`
 }
 
-// BenchStage is the wall time of one stage.
-type BenchStage struct {
+// Stage is the wall time of one stage.
+type Stage struct {
 	Name    string  `json:"name"`
 	Seconds float64 `json:"seconds"`
 }
 
-// BenchTenant generates a tenant into dir, ingests it into a fresh database
+// Tenant generates a tenant into dir, ingests it into a fresh database
 // there, loads it and runs mining with opt and both reports (SoD with its
 // suggested rules), timing every stage.
-func BenchTenant(ctx context.Context, dir string, cfg tenantgen.Config, opt mining.Options) (*BenchResult, error) {
-	res := &BenchResult{Users: cfg.Users, Seed: cfg.Seed}
+func Tenant(ctx context.Context, dir string, cfg tenantgen.Config, opt mining.Options) (*Result, error) {
+	res := &Result{Users: cfg.Users, Seed: cfg.Seed}
 	stage := func(name string, f func() error) error {
 		start := time.Now()
 		err := f()
-		res.Stages = append(res.Stages, BenchStage{name, time.Since(start).Seconds()})
+		res.Stages = append(res.Stages, Stage{name, time.Since(start).Seconds()})
 		return err
 	}
 	var truth *tenantgen.Truth
@@ -83,7 +84,7 @@ func BenchTenant(ctx context.Context, dir string, cfg tenantgen.Config, opt mini
 	}
 	var mined *mining.Result
 	if err := stage("mine", func() (err error) {
-		opt, _ := withRuleProperties(opt, data.Dataset, nil) // the built-in rule properties
+		opt, _ := pipeline.WithRuleProperties(opt, data.Dataset, nil) // the built-in rule properties
 		mined, err = mining.JobFunctions(ctx, data.Dataset, opt)
 		return err
 	}); err != nil {
@@ -103,7 +104,7 @@ func BenchTenant(ctx context.Context, dir string, cfg tenantgen.Config, opt mini
 	}
 	var sod *report.SoD
 	if err := stage("sod", func() error {
-		rules, err := ReadSoDRules(filepath.Join(dir, tenantgen.SoDRulesFile))
+		rules, err := pipeline.ReadSoDRules(filepath.Join(dir, tenantgen.SoDRulesFile))
 		if err != nil {
 			return err
 		}

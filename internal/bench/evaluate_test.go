@@ -1,4 +1,4 @@
-package pipeline
+package bench
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/rolemine/rolemine/internal/pipeline"
 	"github.com/rolemine/rolemine/internal/store"
 	"github.com/rolemine/rolemine/internal/tenantgen"
 	"github.com/rolemine/rolemine/mining"
@@ -34,13 +35,13 @@ func runConfig(t *testing.T, cfg tenantgen.Config, opt mining.Options) Evaluatio
 	defer st.Close()
 	_, err = st.IngestFiles(ctx, GeneratedFiles(dir))
 	require.NoError(t, err)
-	data, run, err := Mine(ctx, st, 0, MineOptions{Options: opt})
+	data, run, err := pipeline.Mine(ctx, st, 0, pipeline.MineOptions{Options: opt})
 	require.NoError(t, err)
-	over, err := Overprovisioning(ctx, data, run, report.DefaultOverOptions())
+	over, err := pipeline.Overprovisioning(ctx, data, run, report.DefaultOverOptions())
 	require.NoError(t, err)
-	rules, err := ReadSoDRules(filepath.Join(dir, tenantgen.SoDRulesFile))
+	rules, err := pipeline.ReadSoDRules(filepath.Join(dir, tenantgen.SoDRulesFile))
 	require.NoError(t, err)
-	sod, err := SoD(ctx, data, run, rules)
+	sod, err := pipeline.SoD(ctx, data, run, rules)
 	require.NoError(t, err)
 	ev := Evaluate(truth, run, over, sod)
 	t.Logf("users=%d seed=%d: %+v", cfg.Users, cfg.Seed, ev)
