@@ -14,10 +14,11 @@ type miner struct {
 	counts []int32
 	mark   []bool
 	// votes counts, per attribute group, a user's entitlements that most of
-	// the group holds (see profiles.fitsElsewhere), and held a user's
-	// entitlements per package (see ruleFit); allocated on first use.
+	// the group holds (see profiles.fitsElsewhere), and match is the
+	// worker's memory for matching users to packages (see ruleFit);
+	// allocated on first use.
 	votes []int32
-	held  []int32
+	match *MatchScratch
 	norm  map[*Attribute]*normalized
 	mu    *sync.Mutex // serialises progress callbacks
 }

@@ -2,7 +2,6 @@ package report
 
 import (
 	"fmt"
-	"math"
 	"slices"
 
 	"github.com/rolemine/rolemine/mining"
@@ -17,17 +16,14 @@ type pkgIndex struct {
 	jobFunc  []bool    // package is a job function
 	holders  []map[int32]int32
 	invIndex map[int32][]int32 // entitlement → job-function packages
-	// hits counts, per package, a user's entitlements in it, and mark
-	// marks the user's entitlements (see countHits); prefix indexes
-	// packages by their rarest entitlements, counted in the snapshot's
-	// assignments cols (see prefixFor); norm caches attribute values
+	// matcher finds the job-function packages a user's access fits (see
+	// fits), built for one share at a time; norm caches attribute values
 	// normalised (see agreement).
-	hits        []int32
-	mark        []bool
-	cols        []int32
-	prefix      [][]int32
-	prefixShare float64
-	norm        map[string][]string
+	ds         *mining.Dataset
+	matcher    *mining.Matcher
+	matchShare float64
+	scratch    *mining.MatchScratch
+	norm       map[string][]string
 }
 
 func indexPackages(d *tenant.Data, pkgs []tenant.Package) (*pkgIndex, error) {
@@ -35,8 +31,7 @@ func indexPackages(d *tenant.Data, pkgs []tenant.Package) (*pkgIndex, error) {
 		ents: make([][]int32, len(pkgs)), members: make([][]int32, len(pkgs)),
 		byUser: make([][]int32, d.Dataset.NumUsers), jobFunc: make([]bool, len(pkgs)),
 		holders: make([]map[int32]int32, len(pkgs)), invIndex: map[int32][]int32{},
-		hits: make([]int32, len(pkgs)), norm: map[string][]string{},
-		mark: make([]bool, d.Dataset.NumEntitlements), cols: d.Dataset.Cols,
+		norm: map[string][]string{}, ds: d.Dataset,
 	}
 	for i, p := range pkgs {
 		ix.jobFunc[i] = p.Kind != tenant.KindBirthright
@@ -82,84 +77,33 @@ func (ix *pkgIndex) holderCounts(d *tenant.Data, p int) map[int32]int32 {
 // one whose rule agrees with more of u's attributes (see matchOther). It
 // returns -1 when none qualifies.
 func (ix *pkgIndex) bestMatch(d *tenant.Data, run *tenant.Run, u int, row []int32, minShare float64) (int, float64) {
-	touched := ix.countHits(row, nil, minShare)
 	best, bestShare, bestAgree, bestHits := -1, 0.0, -1, int32(0)
-	for _, p := range touched {
-		h := ix.hits[p]
+	for _, m := range ix.fits(row, minShare, nil) {
+		p, h := int(m.Package), m.Held
 		share := float64(h) / float64(len(ix.ents[p]))
-		if share < minShare {
-			continue
-		}
-		agree := ix.agreement(d, run, u, int(p))
-		if agree > bestAgree || agree == bestAgree && (share > bestShare || share == bestShare && (h > bestHits || h == bestHits && int(p) < best)) {
-			best, bestShare, bestAgree, bestHits = int(p), share, agree, h
+		agree := ix.agreement(d, run, u, p)
+		if agree > bestAgree || agree == bestAgree && (share > bestShare || share == bestShare && (h > bestHits || h == bestHits && p < best)) {
+			best, bestShare, bestAgree, bestHits = p, share, agree, h
 		}
 	}
-	ix.resetHits(touched)
 	return best, bestShare
 }
 
-// countHits counts in ix.hits, for every job-function package keep accepts
-// (nil: all) of which row may hold at least share, the entitlements of row
-// it holds, and returns the packages counted; resetHits clears them.
-func (ix *pkgIndex) countHits(row []int32, keep func(p int32) bool, share float64) []int32 {
-	prefix := ix.prefixFor(share)
-	for _, e := range row {
-		ix.mark[e] = true
-	}
-	var touched []int32
-	for _, e := range row {
-		for _, p := range prefix[e] {
-			if ix.hits[p] != 0 || keep != nil && !keep(p) {
-				continue
+// fits returns the job-function packages keep accepts (nil: all) of
+// which row holds at least share of the entitlements (mining.Matcher),
+// with how many it holds; the result lives until the next call.
+func (ix *pkgIndex) fits(row []int32, share float64, keep func(p int32) bool) []mining.Match {
+	if ix.matcher == nil || ix.matchShare != share {
+		jobFuncs := make([][]int32, len(ix.ents))
+		for p, ents := range ix.ents {
+			if ix.jobFunc[p] {
+				jobFuncs[p] = ents
 			}
-			for _, pe := range ix.ents[p] {
-				if ix.mark[pe] {
-					ix.hits[p]++
-				}
-			}
-			touched = append(touched, p)
 		}
+		ix.matcher, ix.matchShare = mining.NewMatcher(ix.ds, jobFuncs, share), share
+		ix.scratch = ix.matcher.Scratch()
 	}
-	for _, e := range row {
-		ix.mark[e] = false
-	}
-	return touched
-}
-
-// prefixFor returns, for each entitlement, the job-function packages of
-// which it is one of the n-need+1 rarest, need being the fewest of a
-// package's n entitlements that make share: a row that holds share of a
-// package holds one of those (prefix filtering), and an entitlement that
-// many packages share (an application every region's copy of a function
-// uses) does not make them all candidates. Built once per share.
-func (ix *pkgIndex) prefixFor(share float64) [][]int32 {
-	if ix.prefix != nil && ix.prefixShare == share {
-		return ix.prefix
-	}
-	holding := make([]int32, len(ix.mark))
-	for _, e := range ix.cols {
-		holding[e]++
-	}
-	ix.prefix, ix.prefixShare = make([][]int32, len(ix.mark)), share
-	for p, ents := range ix.ents {
-		if !ix.jobFunc[p] || len(ents) == 0 {
-			continue
-		}
-		rare := slices.Clone(ents)
-		slices.SortStableFunc(rare, func(a, b int32) int { return int(holding[a]) - int(holding[b]) })
-		need := max(1, int(math.Ceil(share*float64(len(rare))-1e-9)))
-		for _, e := range rare[:max(1, len(rare)-need+1)] {
-			ix.prefix[e] = append(ix.prefix[e], int32(p))
-		}
-	}
-	return ix.prefix
-}
-
-func (ix *pkgIndex) resetHits(touched []int32) {
-	for _, p := range touched {
-		ix.hits[p] = 0
-	}
+	return ix.matcher.Match(ix.scratch, row, keep)
 }
 
 // heldShare returns the share of package p's entitlements that row holds.
@@ -193,24 +137,24 @@ func (ix *pkgIndex) matchOther(d *tenant.Data, run *tenant.Run, u int, row []int
 	}) {
 		return -1, 0 // no access of another function's outside own's
 	}
-	touched := ix.countHits(row, func(p int32) bool {
-		return run.Packages[p].Kind == tenant.KindJobFunction && !slices.Contains(ix.byUser[u], p)
-	}, minShare)
 	best, bestShare, bestAgree := -1, 0.0, -1
-	for _, p := range touched {
-		share := float64(ix.hits[p]) / float64(len(ix.ents[p]))
-		if share < minShare || ix.distinctShare(row, int(p), own) < minShare {
+	others := func(p int32) bool {
+		return run.Packages[p].Kind == tenant.KindJobFunction && !slices.Contains(ix.byUser[u], p)
+	}
+	for _, m := range ix.fits(row, minShare, others) {
+		p := int(m.Package)
+		share := float64(m.Held) / float64(len(ix.ents[p]))
+		if ix.distinctShare(row, p, own) < minShare {
 			continue
 		}
-		if kept := ix.distinctShare(row, own, int(p)); kept > 1-minShare {
+		if kept := ix.distinctShare(row, own, p); kept > 1-minShare {
 			continue
 		}
-		agree := ix.agreement(d, run, u, int(p))
-		if agree > bestAgree || agree == bestAgree && (share > bestShare || share == bestShare && int(p) < best) {
-			best, bestShare, bestAgree = int(p), share, agree
+		agree := ix.agreement(d, run, u, p)
+		if agree > bestAgree || agree == bestAgree && (share > bestShare || share == bestShare && p < best) {
+			best, bestShare, bestAgree = p, share, agree
 		}
 	}
-	ix.resetHits(touched)
 	return best, bestShare
 }
 
