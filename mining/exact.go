@@ -28,96 +28,111 @@ func concepts(ctx context.Context, sets []bitset.Set, max int) ([]bitset.Set, er
 	if len(sets) == 0 {
 		return nil, nil
 	}
-	words := len(sets[0])
-	// An open hash table of the sets found: head by hash, chained by next.
-	head := map[uint64]int32{}
-	var next []int32
-	var out []bitset.Set
-	find := func(x bitset.Set, h uint64) bool {
-		i, ok := head[h]
-		for ok && i >= 0 {
-			if out[i].Equal(x) {
-				return true
-			}
-			i = next[i]
-		}
-		return false
-	}
-	add := func(x bitset.Set, h uint64) {
-		prev, ok := head[h]
-		if !ok {
-			prev = -1
-		}
-		head[h] = int32(len(out))
-		next = append(next, prev)
-		out = append(out, x)
-	}
+	t := &conceptTable{head: map[uint64]int32{}, words: len(sets[0])}
 	// The intersections of a row with the sets found so far are computed in
 	// parallel chunks that only read the table; the chunks' new sets are then
 	// added in order, so the result does not depend on the number of workers.
-	workers := min(runtime.GOMAXPROCS(0), 8)
-	type found struct {
-		sets   []bitset.Set
-		hashes []uint64
-	}
-	results := make([]found, workers)
+	results := make([]intersections, min(runtime.GOMAXPROCS(0), 8))
 	work := 0
-	scan := func(s bitset.Set, lo, hi int, f *found) {
-		tmp := make(bitset.Set, words)
-		f.sets, f.hashes = f.sets[:0], f.hashes[:0]
-		for c := lo; c < hi; c++ {
-			h, empty, same := bitset.AndHash(tmp, s, out[c])
-			if empty || same { // s ∩ c = c is already there
-				continue
-			}
-			if !find(tmp, h) {
-				f.sets = append(f.sets, slices.Clone(tmp))
-				f.hashes = append(f.hashes, h)
-			}
-		}
-	}
 	for i, s := range sets {
 		if i%64 == 0 {
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
 		}
-		n := len(out)
+		n := len(t.out)
 		if work += n * len(s); work > maxClosureWork {
 			return nil, errBudget
 		}
-		if h := s.Hash(); !s.Empty() && !find(s, h) {
-			add(slices.Clone(s), h)
+		if h := s.Hash(); !s.Empty() && !t.has(s, h) {
+			t.add(slices.Clone(s), h)
 		}
 		w := 1
 		if n >= 4096 {
-			w = workers
+			w = len(results)
 		}
-		if w == 1 {
-			scan(s, 0, n, &results[0])
-		} else {
-			var wg sync.WaitGroup
-			for k := range w {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					scan(s, k*n/w, (k+1)*n/w, &results[k])
-				}()
-			}
-			wg.Wait()
-		}
-		for k := range w {
-			for j, x := range results[k].sets {
-				if h := results[k].hashes[j]; !find(x, h) {
-					add(x, h)
-					if len(out) > max {
+		t.intersect(s, n, results[:w])
+		for _, r := range results[:w] {
+			for j, x := range r.sets {
+				if h := r.hashes[j]; !t.has(x, h) {
+					t.add(x, h)
+					if len(t.out) > max {
 						return nil, errBudget
 					}
 				}
 			}
 		}
 	}
-	return out, nil
+	return t.out, nil
+}
+
+// conceptTable holds the closed sets found so far, in order, with an open
+// hash table over them: head by hash, chained by next.
+type conceptTable struct {
+	head  map[uint64]int32
+	next  []int32
+	out   []bitset.Set
+	words int
+}
+
+func (t *conceptTable) has(x bitset.Set, h uint64) bool {
+	i, ok := t.head[h]
+	for ok && i >= 0 {
+		if t.out[i].Equal(x) {
+			return true
+		}
+		i = t.next[i]
+	}
+	return false
+}
+
+func (t *conceptTable) add(x bitset.Set, h uint64) {
+	prev, ok := t.head[h]
+	if !ok {
+		prev = -1
+	}
+	t.head[h] = int32(len(t.out))
+	t.next = append(t.next, prev)
+	t.out = append(t.out, x)
+}
+
+// intersections are the new sets one chunk of the table gave, with their
+// hashes.
+type intersections struct {
+	sets   []bitset.Set
+	hashes []uint64
+}
+
+// intersect computes the intersections of s with the table's first n sets
+// that the table lacks, in len(rs) chunks on as many goroutines, into rs.
+func (t *conceptTable) intersect(s bitset.Set, n int, rs []intersections) {
+	scan := func(lo, hi int, r *intersections) {
+		tmp := make(bitset.Set, t.words)
+		r.sets, r.hashes = r.sets[:0], r.hashes[:0]
+		for c := lo; c < hi; c++ {
+			h, empty, same := bitset.AndHash(tmp, s, t.out[c])
+			if empty || same { // s ∩ c = c is already there
+				continue
+			}
+			if !t.has(tmp, h) {
+				r.sets = append(r.sets, slices.Clone(tmp))
+				r.hashes = append(r.hashes, h)
+			}
+		}
+	}
+	if len(rs) == 1 {
+		scan(0, n, &rs[0])
+		return
+	}
+	var wg sync.WaitGroup
+	for k := range rs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			scan(k*n/len(rs), (k+1)*n/len(rs), &rs[k])
+		}()
+	}
+	wg.Wait()
 }
 
 // extentsOf returns, for every narrow-side set x, the rows that contain it,
@@ -196,44 +211,11 @@ type componentSolution struct {
 // solveComponent covers one component of the reduced matrix; roles come
 // back over dataset indices.
 func solveComponent(ctx context.Context, m *bmatrix, comp [2][]int, opt CoverOptions) ([]Role, *componentSolution, error) {
-	rows, cols := comp[0], comp[1]
-	// The component as its own matrix, with the narrow side as columns.
-	sub := &bmatrix{rows: make([]bitset.Set, len(rows))}
-	colPos := make(map[int]int, len(cols))
-	for j, c := range cols {
-		colPos[c] = j
-		sub.colIDs = append(sub.colIDs, m.colIDs[c])
-	}
-	for i, r := range rows {
-		sub.rowIDs = append(sub.rowIDs, m.rowIDs[r])
-		sub.rows[i] = bitset.New(len(cols))
-		m.rows[r].Each(func(j int) { sub.rows[i].Add(colPos[j]) })
-	}
-	transposed := len(cols) > len(rows)
-	if transposed {
-		sub = sub.transpose()
-	}
+	sub, transposed := m.component(comp)
 	sol := &componentSolution{}
 	closed, err := concepts(ctx, sub.rows, opt.MaxConcepts)
 	if err == errBudget {
-		// Too many candidates: fall back to the concepts of single rows
-		// (each row is closed) and of single columns (the closure of what a
-		// column's users share), which together cover every cell.
-		closed = nil
-		seen := map[string]bool{}
-		for _, r := range sub.rows {
-			if k := r.Key(); !seen[k] {
-				seen[k] = true
-				closed = append(closed, r)
-			}
-		}
-		for _, x := range columnClosures(sub.rows, len(sub.colIDs)) {
-			if k := x.Key(); !seen[k] {
-				seen[k] = true
-				closed = append(closed, x)
-			}
-		}
-		sol.greedy = true
+		closed, sol.greedy = fallbackConcepts(sub), true
 	} else if err != nil {
 		return nil, nil, err
 	}
@@ -294,6 +276,50 @@ func solveComponent(ctx context.Context, m *bmatrix, comp [2][]int, opt CoverOpt
 		roles = append(roles, toRole(extents[c], closed[c]))
 	}
 	return roles, sol, nil
+}
+
+// component returns a component of m (its rows and columns) as a matrix
+// of its own, with the narrow side as columns (transposed when that is the
+// rows).
+func (m *bmatrix) component(comp [2][]int) (sub *bmatrix, transposed bool) {
+	rows, cols := comp[0], comp[1]
+	sub = &bmatrix{rows: make([]bitset.Set, len(rows))}
+	colPos := make(map[int]int, len(cols))
+	for j, c := range cols {
+		colPos[c] = j
+		sub.colIDs = append(sub.colIDs, m.colIDs[c])
+	}
+	for i, r := range rows {
+		sub.rowIDs = append(sub.rowIDs, m.rowIDs[r])
+		sub.rows[i] = bitset.New(len(cols))
+		m.rows[r].Each(func(j int) { sub.rows[i].Add(colPos[j]) })
+	}
+	if len(cols) > len(rows) {
+		return sub.transpose(), true
+	}
+	return sub, false
+}
+
+// fallbackConcepts are the candidates when there are too many concepts:
+// those of single rows (each row is closed) and of single columns (the
+// closure of what a column's users share), which together cover every
+// cell.
+func fallbackConcepts(sub *bmatrix) []bitset.Set {
+	var closed []bitset.Set
+	seen := map[string]bool{}
+	for _, r := range sub.rows {
+		if k := r.Key(); !seen[k] {
+			seen[k] = true
+			closed = append(closed, r)
+		}
+	}
+	for _, x := range columnClosures(sub.rows, len(sub.colIDs)) {
+		if k := x.Key(); !seen[k] {
+			seen[k] = true
+			closed = append(closed, x)
+		}
+	}
+	return closed
 }
 
 // columnClosures returns, for every column, the set of columns that all its

@@ -47,179 +47,24 @@ type Solution struct {
 // branch and bound on what is left with a packing lower bound. Past
 // maxNodes it returns the best cover found, not proved. limit is the size
 // of a cover known from elsewhere: when the search proves that nothing
-// smaller exists, the result says so with limitOptimal.
+// smaller exists, the result says so with LimitOptimal.
 func Exact(ctx context.Context, n int, sets [][]int32, maxNodes, limit int) (*Solution, error) {
-	m := len(sets)
-	elemSets := make([][]int32, n)
-	for s, es := range sets {
-		for _, e := range es {
-			elemSets[e] = append(elemSets[e], int32(s))
-		}
-	}
-	setBits := make([]bitset.Set, m)
-	for s, es := range sets {
-		setBits[s] = bitset.New(n)
-		for _, e := range es {
-			setBits[s].Add(int(e))
-		}
-	}
-	elemBits := make([]bitset.Set, n)
-	for e, ss := range elemSets {
-		elemBits[e] = bitset.New(m)
-		for _, s := range ss {
-			elemBits[e].Add(int(s))
-		}
-	}
-	liveSet := make([]bool, m)
-	for s := range liveSet {
-		liveSet[s] = true
-	}
-	liveElem := make([]bool, n)
-	for e := range liveElem {
-		liveElem[e] = true
-	}
+	r := newReducer(n, sets)
 	sol := &Solution{}
-	liveSetsOf := func(e int, buf []int32) []int32 {
-		buf = buf[:0]
-		for _, s := range elemSets[e] {
-			if liveSet[s] {
-				buf = append(buf, s)
-			}
-		}
-		return buf
-	}
-	liveElemsOf := func(s int, buf []int32) []int32 {
-		buf = buf[:0]
-		for _, e := range sets[s] {
-			if liveElem[e] {
-				buf = append(buf, e)
-			}
-		}
-		return buf
-	}
-	var b1, b2, b3 []int32
 	// work counts the membership tests of the domination rules; past
 	// maxReduceWork the rules stop and the search takes what is left.
-	work := 0
-	for changed := true; changed && work < maxReduceWork; {
+	for changed := true; changed && r.work < maxReduceWork; {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		changed = false
-		// (a) An element in exactly one live set fixes that set.
-		for e := 0; e < n; e++ {
-			if !liveElem[e] {
-				continue
-			}
-			b1 = liveSetsOf(e, b1)
-			if len(b1) == 1 {
-				s := int(b1[0])
-				sol.Chosen = append(sol.Chosen, s)
-				sol.Forced++
-				liveSet[s] = false
-				for _, x := range sets[s] {
-					liveElem[x] = false
-				}
-				changed = true
-			}
-		}
-		// (b) A set whose live elements lie inside another live set's
-		// elements is not needed.
-		for s := 0; s < m; s++ {
-			if !liveSet[s] {
-				continue
-			}
-			b1 = liveElemsOf(s, b1)
-			if len(b1) == 0 {
-				liveSet[s] = false
-				changed = true
-				continue
-			}
-			pivot := b1[0]
-			for _, x := range b1[1:] {
-				if len(elemSets[x]) < len(elemSets[pivot]) {
-					pivot = x
-				}
-			}
-			for _, t := range elemSets[pivot] {
-				if int(t) == s || !liveSet[t] {
-					continue
-				}
-				inside := true
-				work += len(b1)
-				for _, x := range b1 {
-					if !setBits[t].Has(int(x)) {
-						inside = false
-						break
-					}
-				}
-				if !inside {
-					continue
-				}
-				// Equal live elements: keep the lower index.
-				if int(t) > s && len(liveElemsOf(int(t), b3)) == len(b1) {
-					continue
-				}
-				liveSet[s] = false
-				changed = true
-				break
-			}
-		}
-		// (c) An element whose live sets all contain another element is
-		// covered whenever that one is.
-		for e := 0; e < n; e++ {
-			if !liveElem[e] {
-				continue
-			}
-			b1 = liveSetsOf(e, b1)
-			if len(b1) == 0 {
-				continue
-			}
-			pivot := b1[0]
-			for _, s := range b1[1:] {
-				if len(sets[s]) < len(sets[pivot]) {
-					pivot = s
-				}
-			}
-			b2 = liveElemsOf(int(pivot), b2)
-			for _, f := range b2 {
-				if int(f) == e || !liveElem[f] {
-					continue
-				}
-				dominated := true
-				work += len(b1)
-				for _, s := range b1 {
-					if !elemBits[f].Has(int(s)) {
-						dominated = false
-						break
-					}
-				}
-				if !dominated {
-					continue
-				}
-				// Equal live sets: drop only the higher index.
-				if int(f) < e && len(liveSetsOf(int(f), b3)) == len(b1) {
-					continue
-				}
-				liveElem[f] = false
-				changed = true
-			}
-		}
+		fixed := r.fixSingletons()
+		sol.Chosen = append(sol.Chosen, fixed...)
+		sol.Forced += len(fixed)
+		changed = len(fixed) > 0
+		changed = r.dropDominatedSets() || changed
+		changed = r.dropDominatedElements() || changed
 	}
-	// The kernel: live elements and live sets, renumbered.
-	var kElems, kSets []int
-	kElemIndex := make([]int, n)
-	for e := range liveElem {
-		if liveElem[e] {
-			kElemIndex[e] = len(kElems)
-			kElems = append(kElems, e)
-		}
-	}
-	for s := range liveSet {
-		if liveSet[s] {
-			kSets = append(kSets, s)
-		}
-	}
+	kElems, kSets, kElemIndex := r.kernelIndex()
 	sol.KernelElements, sol.KernelSets = len(kElems), len(kSets)
 	if len(kElems) == 0 {
 		sol.LowerBound, sol.Proved = len(sol.Chosen), true
@@ -233,7 +78,7 @@ func Exact(ctx context.Context, n int, sets [][]int32, maxNodes, limit int) (*So
 		limit: limit - sol.Forced}
 	for i, s := range kSets {
 		for _, e := range sets[s] {
-			if liveElem[e] {
+			if r.liveElem[e] {
 				k.sets[i] = append(k.sets[i], int32(kElemIndex[e]))
 				k.elemSets[kElemIndex[e]] = append(k.elemSets[kElemIndex[e]], int32(i))
 			}
@@ -243,18 +88,15 @@ func Exact(ctx context.Context, n int, sets [][]int32, maxNodes, limit int) (*So
 	if err != nil {
 		return nil, err
 	}
+	sol.Nodes = k.nodes
 	if proved && len(best) >= k.limit {
 		// Nothing smaller than the outside cover exists.
-		sol.LimitOptimal = true
-		sol.LowerBound = limit
-		sol.Proved = true
-		sol.Nodes = k.nodes
+		sol.LimitOptimal, sol.LowerBound, sol.Proved = true, limit, true
 		return sol, nil
 	}
 	for _, i := range best {
 		sol.Chosen = append(sol.Chosen, kSets[i])
 	}
-	sol.Nodes = k.nodes
 	sol.Proved = proved
 	if proved {
 		sol.LowerBound = len(sol.Chosen)
@@ -262,6 +104,196 @@ func Exact(ctx context.Context, n int, sets [][]int32, maxNodes, limit int) (*So
 		sol.LowerBound = sol.Forced + rootLB
 	}
 	return sol, nil
+}
+
+// reducer applies the reduction rules to an instance: which sets and
+// elements are still live, both ways as lists and as bit sets.
+type reducer struct {
+	n, m       int
+	sets       [][]int32 // set → elements
+	elemSets   [][]int32 // element → sets
+	setBits    []bitset.Set
+	elemBits   []bitset.Set
+	liveSet    []bool
+	liveElem   []bool
+	b1, b2, b3 []int32 // scratch lists
+	work       int     // membership tests of the domination rules so far
+}
+
+func newReducer(n int, sets [][]int32) *reducer {
+	m := len(sets)
+	r := &reducer{n: n, m: m, sets: sets, elemSets: make([][]int32, n), setBits: make([]bitset.Set, m), elemBits: make([]bitset.Set, n),
+		liveSet: make([]bool, m), liveElem: make([]bool, n)}
+	for s, es := range sets {
+		r.setBits[s] = bitset.New(n)
+		for _, e := range es {
+			r.elemSets[e] = append(r.elemSets[e], int32(s))
+			r.setBits[s].Add(int(e))
+		}
+		r.liveSet[s] = true
+	}
+	for e, ss := range r.elemSets {
+		r.elemBits[e] = bitset.New(m)
+		for _, s := range ss {
+			r.elemBits[e].Add(int(s))
+		}
+		r.liveElem[e] = true
+	}
+	return r
+}
+
+func (r *reducer) liveSetsOf(e int, buf []int32) []int32 {
+	buf = buf[:0]
+	for _, s := range r.elemSets[e] {
+		if r.liveSet[s] {
+			buf = append(buf, s)
+		}
+	}
+	return buf
+}
+
+func (r *reducer) liveElemsOf(s int, buf []int32) []int32 {
+	buf = buf[:0]
+	for _, e := range r.sets[s] {
+		if r.liveElem[e] {
+			buf = append(buf, e)
+		}
+	}
+	return buf
+}
+
+// fixSingletons is rule (a): an element in exactly one live set fixes
+// that set, which leaves with its elements. It returns the sets fixed.
+func (r *reducer) fixSingletons() []int {
+	var fixed []int
+	for e := 0; e < r.n; e++ {
+		if !r.liveElem[e] {
+			continue
+		}
+		r.b1 = r.liveSetsOf(e, r.b1)
+		if len(r.b1) == 1 {
+			s := int(r.b1[0])
+			fixed = append(fixed, s)
+			r.liveSet[s] = false
+			for _, x := range r.sets[s] {
+				r.liveElem[x] = false
+			}
+		}
+	}
+	return fixed
+}
+
+// dropDominatedSets is rule (b): a set whose live elements lie inside
+// another live set's is not needed (of two equal ones, the lower index
+// stays). It reports whether a set left.
+func (r *reducer) dropDominatedSets() bool {
+	changed := false
+	for s := 0; s < r.m; s++ {
+		if !r.liveSet[s] {
+			continue
+		}
+		r.b1 = r.liveElemsOf(s, r.b1)
+		if len(r.b1) == 0 {
+			r.liveSet[s] = false
+			changed = true
+			continue
+		}
+		pivot := r.b1[0]
+		for _, x := range r.b1[1:] {
+			if len(r.elemSets[x]) < len(r.elemSets[pivot]) {
+				pivot = x
+			}
+		}
+		for _, t := range r.elemSets[pivot] {
+			if int(t) == s || !r.liveSet[t] {
+				continue
+			}
+			inside := true
+			r.work += len(r.b1)
+			for _, x := range r.b1 {
+				if !r.setBits[t].Has(int(x)) {
+					inside = false
+					break
+				}
+			}
+			if !inside {
+				continue
+			}
+			// Equal live elements: keep the lower index.
+			if int(t) > s && len(r.liveElemsOf(int(t), r.b3)) == len(r.b1) {
+				continue
+			}
+			r.liveSet[s] = false
+			changed = true
+			break
+		}
+	}
+	return changed
+}
+
+// dropDominatedElements is rule (c): an element whose live sets all
+// contain another element is covered whenever that one is, so the other
+// leaves (of two with equal sets, only the higher index). It reports
+// whether an element left.
+func (r *reducer) dropDominatedElements() bool {
+	changed := false
+	for e := 0; e < r.n; e++ {
+		if !r.liveElem[e] {
+			continue
+		}
+		r.b1 = r.liveSetsOf(e, r.b1)
+		if len(r.b1) == 0 {
+			continue
+		}
+		pivot := r.b1[0]
+		for _, s := range r.b1[1:] {
+			if len(r.sets[s]) < len(r.sets[pivot]) {
+				pivot = s
+			}
+		}
+		r.b2 = r.liveElemsOf(int(pivot), r.b2)
+		for _, f := range r.b2 {
+			if int(f) == e || !r.liveElem[f] {
+				continue
+			}
+			dominated := true
+			r.work += len(r.b1)
+			for _, s := range r.b1 {
+				if !r.elemBits[f].Has(int(s)) {
+					dominated = false
+					break
+				}
+			}
+			if !dominated {
+				continue
+			}
+			// Equal live sets: drop only the higher index.
+			if int(f) < e && len(r.liveSetsOf(int(f), r.b3)) == len(r.b1) {
+				continue
+			}
+			r.liveElem[f] = false
+			changed = true
+		}
+	}
+	return changed
+}
+
+// kernelIndex lists the live elements and sets, and numbers the elements
+// in the kernel.
+func (r *reducer) kernelIndex() (elems, sets, elemIndex []int) {
+	elemIndex = make([]int, r.n)
+	for e, live := range r.liveElem {
+		if live {
+			elemIndex[e] = len(elems)
+			elems = append(elems, e)
+		}
+	}
+	for s, live := range r.liveSet {
+		if live {
+			sets = append(sets, s)
+		}
+	}
+	return elems, sets, elemIndex
 }
 
 // kernel is a set-cover instance for branch and bound.
