@@ -49,16 +49,12 @@ func TestApplyFlagsThatDoNotGoTogether(t *testing.T) {
 // nested groups.
 func TestRunApply(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	_, err := tenantgen.Generate(tenantgen.DefaultConfig(200, 5), dir)
+	dir, db := ingestedDB(t)
+	var out0, err0 bytes.Buffer
+	require.NoError(t, runMine(ctx, &IO{Out: &out0, Err: &err0}, &globals{db: db}, &mineOptions{format: render.JSON, opt: mining.DefaultOptions()}))
+	st, err := store.OpenWith(ctx, db, store.OpenOptions{ReadOnly: true, MustExist: true})
 	require.NoError(t, err)
-	db := filepath.Join(dir, "db.duckdb")
-	st, err := store.Open(ctx, db)
-	require.NoError(t, err)
-	_, err = st.IngestFiles(ctx, ingest.FileSet{Users: filepath.Join(dir, tenantgen.UsersFile), Resources: filepath.Join(dir, tenantgen.ResourcesFile),
-		Assignments: filepath.Join(dir, tenantgen.AssignmentsFile)})
-	require.NoError(t, err)
-	_, run, err := pipeline.Mine(ctx, st, 0, pipeline.MineOptions{Options: mining.DefaultOptions()})
+	_, run, err := pipeline.Analysis(ctx, st, pipeline.Selection{})
 	require.NoError(t, err)
 	require.NoError(t, st.Close())
 	tn, err := graphfake.FromFiles(dir)
@@ -86,4 +82,22 @@ func TestRunApply(t *testing.T) {
 	require.Len(t, srv.Writes(), n, "a second run writes nothing")
 	out = apply(applyOptions{retire: true})
 	require.True(t, strings.HasSuffix(out, "Nothing to do.\n"), out)
+}
+
+// ingestedDB generates a small tenant into a directory and ingests it into
+// a database there.
+func ingestedDB(t *testing.T) (dir, db string) {
+	t.Helper()
+	ctx := context.Background()
+	dir = t.TempDir()
+	_, err := tenantgen.Generate(tenantgen.DefaultConfig(200, 5), dir)
+	require.NoError(t, err)
+	db = filepath.Join(dir, "db.duckdb")
+	st, err := store.Open(ctx, db)
+	require.NoError(t, err)
+	defer st.Close()
+	_, err = st.IngestFiles(ctx, ingest.FileSet{Users: filepath.Join(dir, tenantgen.UsersFile), Resources: filepath.Join(dir, tenantgen.ResourcesFile),
+		Assignments: filepath.Join(dir, tenantgen.AssignmentsFile)})
+	require.NoError(t, err)
+	return dir, db
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -46,7 +47,7 @@ With --sod-rules, packages that would grant the two sides of a rule are
 marked incompatible with each other.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runExport(cmd, ios, g, opts)
+			return runExport(cmd.Context(), ios, g, opts)
 		},
 	}
 	f := c.Flags()
@@ -62,12 +63,11 @@ marked incompatible with each other.`,
 	return c
 }
 
-func runExport(cmd *cobra.Command, ios *IO, g *globals, opts *exportOptions) error {
+func runExport(ctx context.Context, ios *IO, g *globals, opts *exportOptions) error {
 	if !slices.Contains(export.Formats, opts.format) {
 		return usagef("unknown export format %q (use %s)", opts.format, strings.Join(export.Formats, ", "))
 	}
-	ctx := cmd.Context()
-	return withAnalysis(cmd.Context(), ios, g, opts.sel, func(a *analysis) error {
+	return withAnalysis(ctx, ios, g, opts.sel, func(a *analysis) error {
 		opt := export.Options{CatalogName: opts.catalog}
 		var err error
 		if opt.Policies, err = pipeline.ReadPolicyFile(opts.policies); err != nil {

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"slices"
@@ -42,7 +43,7 @@ leaves them out with a warning instead.`,
 			if err := requireFlags(cmd, "users", "assignments"); err != nil {
 				return err
 			}
-			return runIngestFiles(cmd, ios, g, opts)
+			return runIngestFiles(cmd.Context(), ios, g, opts)
 		},
 	}
 	f := files.Flags()
@@ -121,7 +122,7 @@ Nothing is written unless the whole read succeeds.`,
 	return withRanges(c, atLeast("concurrency", 1))
 }
 
-func runIngestFiles(cmd *cobra.Command, ios *IO, g *globals, opts *ingestFilesOptions) error {
+func runIngestFiles(ctx context.Context, ios *IO, g *globals, opts *ingestFilesOptions) error {
 	if err := render.CheckFormat(opts.format, render.Table, render.JSON); err != nil {
 		return usageError{err}
 	}
@@ -134,12 +135,12 @@ func runIngestFiles(cmd *cobra.Command, ios *IO, g *globals, opts *ingestFilesOp
 		opts.files.Map[to] = from
 	}
 	opts.files.Warn = func(msg string) { fmt.Fprintln(ios.Err, "warning: "+msg) }
-	st, err := openStore(cmd.Context(), g, creates)
+	st, err := openStore(ctx, g, creates)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	snap, err := st.IngestFiles(cmd.Context(), opts.files)
+	snap, err := st.IngestFiles(ctx, opts.files)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -53,7 +54,7 @@ rule would test another attribute is for direct assignment, with the reason;
 --rule-attribute costCenter=extensionAttribute3 says which property holds it.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runMine(cmd, ios, g, opts)
+			return runMine(cmd.Context(), ios, g, opts)
 		},
 	}
 	f := c.Flags()
@@ -77,11 +78,11 @@ rule would test another attribute is for direct assignment, with the reason;
 		above("cluster-resolution", 0), atLeast("cluster-min-size", 1), share("min-rule-f1"))
 }
 
-func runMine(cmd *cobra.Command, ios *IO, g *globals, opts *mineOptions) error {
+func runMine(ctx context.Context, ios *IO, g *globals, opts *mineOptions) error {
 	if err := render.CheckFormat(opts.format, render.Table, render.JSON); err != nil {
 		return usageError{err}
 	}
-	st, err := openStore(cmd.Context(), g, writes)
+	st, err := openStore(ctx, g, writes)
 	if err != nil {
 		return err
 	}
@@ -90,7 +91,7 @@ func runMine(cmd *cobra.Command, ios *IO, g *globals, opts *mineOptions) error {
 	if p := progress(ios); p != nil {
 		opt.Progress = p
 	}
-	_, run, err := pipeline.Mine(cmd.Context(), st, opts.snapshot, pipeline.MineOptions{Options: opt, Tune: opts.tune, RuleAttributes: opts.ruleAttrs})
+	_, run, err := pipeline.Mine(ctx, st, opts.snapshot, pipeline.MineOptions{Options: opt, Tune: opts.tune, RuleAttributes: opts.ruleAttrs})
 	if errors.Is(err, pipeline.ErrNoAttribute) || errors.Is(err, pipeline.ErrBadRuleAttribute) || errors.Is(err, pipeline.ErrUnknownAttribute) {
 		return usageError{err}
 	}

@@ -23,6 +23,7 @@ type reportOptions struct {
 	format    string
 	over      report.OverOptions
 	rules     string
+	oldRules  string // --rules, the old name of --sod-rules
 	suggested string
 	noSave    bool
 	limit     int
@@ -51,9 +52,9 @@ page (add --sod-rules for its separation-of-duties section).` + saveHelp,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opts.format == HTML {
-				return runHTMLReport(cmd, ios, g, opts)
+				return runHTMLReport(cmd.Context(), ios, g, opts)
 			}
-			return runOverprovisioning(cmd, ios, g, opts)
+			return runOverprovisioning(cmd.Context(), ios, g, opts)
 		},
 	}
 	over.Flags().Float64Var(&opts.over.MaxPeerPrevalence, "max-peer-prevalence", opts.over.MaxPeerPrevalence, "report access held by at most this share of the user's peers")
@@ -77,9 +78,9 @@ back to --sod-rules.` + saveHelp,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if opts.format == HTML {
-				return runHTMLReport(cmd, ios, g, opts)
+				return runHTMLReport(cmd.Context(), ios, g, opts)
 			}
-			return runSoD(cmd, ios, g, opts)
+			return runSoD(cmd.Context(), ios, g, opts)
 		},
 	}
 	sod.Flags().StringVar(&opts.rules, "sod-rules", "", "SoD rule `file` (YAML)")
@@ -92,7 +93,7 @@ back to --sod-rules.` + saveHelp,
 packages replaced today's grants. Reads the database only.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return opts.analyse(cmd, ios, g, []string{render.Table, render.CSV, render.JSON}, func(a *analysis) error {
+			return opts.analyse(cmd.Context(), ios, g, []string{render.Table, render.CSV, render.JSON}, func(a *analysis) error {
 				imp, err := pipeline.Impact(cmd.Context(), a.data, a.run)
 				if err != nil {
 					return err
@@ -110,7 +111,7 @@ and how many of the proposal's members already hold the existing one; and the
 existing packages no proposal comes close to. Reads the database only.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return opts.analyse(cmd, ios, g, []string{render.Table, render.CSV, render.JSON}, func(a *analysis) error {
+			return opts.analyse(cmd.Context(), ios, g, []string{render.Table, render.CSV, render.JSON}, func(a *analysis) error {
 				c, err := pipeline.CompareExisting(cmd.Context(), a.st, a.data, a.run)
 				if err != nil {
 					return err
@@ -136,7 +137,7 @@ and how many stay direct for review; and, with --sod-rules, the users each
 incompatibility will find holding both sides. Reads the database only.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return opts.analyse(cmd, ios, g, []string{render.Table, render.CSV, render.JSON, HTML}, func(a *analysis) error {
+			return opts.analyse(cmd.Context(), ios, g, []string{render.Table, render.CSV, render.JSON, HTML}, func(a *analysis) error {
 				ctx := cmd.Context()
 				inc, err := pipeline.RuleIncompatibilities(ctx, a.data, a.run, opts.rules)
 				if err != nil {
@@ -167,7 +168,7 @@ incompatibility will find holding both sides. Reads the database only.`,
 		if c == over || c == sod {
 			c.Flags().BoolVar(&opts.noSave, "no-save", false, "do not save the findings in the database")
 			// The rule file's flag was --rules before it had one name everywhere.
-			c.Flags().StringVar(&opts.rules, "rules", "", "")
+			c.Flags().StringVar(&opts.oldRules, "rules", "", "")
 			c.Flags().MarkHidden("rules")
 		}
 		c.Flags().StringVar(&opts.format, "format", render.Table, usage)
@@ -187,12 +188,12 @@ func selectionFlags(c *cobra.Command, sel *pipeline.Selection) {
 	c.Flags().Int64Var(&sel.Run, "run", 0, "mining run `id` (default: the latest of the snapshot; see 'rolemine runs')")
 }
 
-func runOverprovisioning(cmd *cobra.Command, ios *IO, g *globals, opts *reportOptions) error {
+func runOverprovisioning(ctx context.Context, ios *IO, g *globals, opts *reportOptions) error {
 	var rep *report.Overprovisioning
 	var run *tenant.Run
-	err := opts.analyse(cmd, ios, g, []string{render.Table, render.CSV, render.JSON, HTML}, func(a *analysis) (err error) {
+	err := opts.analyse(ctx, ios, g, []string{render.Table, render.CSV, render.JSON, HTML}, func(a *analysis) (err error) {
 		run = a.run
-		rep, err = pipeline.Overprovisioning(cmd.Context(), a.data, a.run, opts.over)
+		rep, err = pipeline.Overprovisioning(ctx, a.data, a.run, opts.over)
 		return err
 	})
 	if err != nil {
@@ -201,21 +202,21 @@ func runOverprovisioning(cmd *cobra.Command, ios *IO, g *globals, opts *reportOp
 	if err := report.WriteOverprovisioning(ios.Out, rep, opts.format, ios.layout(opts.limit)); err != nil {
 		return err
 	}
-	return opts.save(cmd, g, func(st *store.Store) error {
-		return pipeline.SaveOverprovisioning(cmd.Context(), st, run, opts.over, rep)
+	return opts.save(ctx, g, func(st *store.Store) error {
+		return pipeline.SaveOverprovisioning(ctx, st, run, opts.over, rep)
 	})
 }
 
-func runSoD(cmd *cobra.Command, ios *IO, g *globals, opts *reportOptions) error {
+func runSoD(ctx context.Context, ios *IO, g *globals, opts *reportOptions) error {
 	var rep *report.SoD
 	var run *tenant.Run
-	err := opts.analyse(cmd, ios, g, []string{render.Table, render.CSV, render.JSON, HTML}, func(a *analysis) error {
+	err := opts.analyse(ctx, ios, g, []string{render.Table, render.CSV, render.JSON, HTML}, func(a *analysis) error {
 		rules, err := opts.readRules()
 		if err != nil {
 			return err
 		}
 		run = a.run
-		rep, err = pipeline.SoD(cmd.Context(), a.data, a.run, rules)
+		rep, err = pipeline.SoD(ctx, a.data, a.run, rules)
 		return err
 	})
 	if err != nil {
@@ -231,20 +232,20 @@ func runSoD(cmd *cobra.Command, ios *IO, g *globals, opts *reportOptions) error 
 	if err := report.WriteSoD(ios.Out, rep, opts.format, ios.layout(opts.limit)); err != nil {
 		return err
 	}
-	return opts.save(cmd, g, func(st *store.Store) error { return pipeline.SaveSoD(cmd.Context(), st, run, rep) })
+	return opts.save(ctx, g, func(st *store.Store) error { return pipeline.SaveSoD(ctx, st, run, rep) })
 }
 
 // runHTMLReport renders the whole review: overprovisioning, movers, impact
 // and separation of duties (with the rule file when one is given), and
 // saves the overprovisioning and SoD findings as their own commands do.
-func runHTMLReport(cmd *cobra.Command, ios *IO, g *globals, opts *reportOptions) error {
+func runHTMLReport(ctx context.Context, ios *IO, g *globals, opts *reportOptions) error {
 	var doc *report.Document
-	err := opts.analyse(cmd, ios, g, []string{HTML}, func(a *analysis) error {
+	err := opts.analyse(ctx, ios, g, []string{HTML}, func(a *analysis) error {
 		rules, err := opts.readRules()
 		if err != nil {
 			return err
 		}
-		doc, err = pipeline.Document(cmd.Context(), a.st, a.data, a.run, opts.over, rules)
+		doc, err = pipeline.Document(ctx, a.st, a.data, a.run, opts.over, rules)
 		return err
 	})
 	if err != nil {
@@ -253,11 +254,11 @@ func runHTMLReport(cmd *cobra.Command, ios *IO, g *globals, opts *reportOptions)
 	if err := report.WriteHTML(ios.Out, doc); err != nil {
 		return err
 	}
-	return opts.save(cmd, g, func(st *store.Store) error {
-		if err := pipeline.SaveOverprovisioning(cmd.Context(), st, doc.Run, opts.over, doc.Over); err != nil {
+	return opts.save(ctx, g, func(st *store.Store) error {
+		if err := pipeline.SaveOverprovisioning(ctx, st, doc.Run, opts.over, doc.Over); err != nil {
 			return err
 		}
-		return pipeline.SaveSoD(cmd.Context(), st, doc.Run, doc.SoD)
+		return pipeline.SaveSoD(ctx, st, doc.Run, doc.SoD)
 	})
 }
 
@@ -270,12 +271,13 @@ func (o *reportOptions) readRules() (*report.SoDRules, error) {
 
 // analyse checks the format and the rule file, then loads the selected
 // mining run from the database, opened read-only, and calls f.
-func (o *reportOptions) analyse(cmd *cobra.Command, ios *IO, g *globals, formats []string, f func(*analysis) error) error {
+func (o *reportOptions) analyse(ctx context.Context, ios *IO, g *globals, formats []string, f func(*analysis) error) error {
 	if err := render.CheckFormat(o.format, formats...); err != nil {
 		return usageError{err}
 	}
-	if f := cmd.Flags().Lookup("rules"); f != nil && f.Changed {
+	if o.oldRules != "" {
 		fmt.Fprintln(ios.Err, "warning: --rules is the old name of --sod-rules")
+		o.rules = o.oldRules
 	}
 	if o.rules != "" {
 		// Read the rule file before the database: a bad file fails fast.
@@ -283,16 +285,16 @@ func (o *reportOptions) analyse(cmd *cobra.Command, ios *IO, g *globals, formats
 			return err
 		}
 	}
-	return withAnalysis(cmd.Context(), ios, g, o.sel, f)
+	return withAnalysis(ctx, ios, g, o.sel, f)
 }
 
 // save opens the database for writing and calls f, unless --no-save. It
 // runs after the report is written, so a failure loses only the record.
-func (o *reportOptions) save(cmd *cobra.Command, g *globals, f func(*store.Store) error) error {
+func (o *reportOptions) save(ctx context.Context, g *globals, f func(*store.Store) error) error {
 	if o.noSave {
 		return nil
 	}
-	st, err := openStore(cmd.Context(), g, writes)
+	st, err := openStore(ctx, g, writes)
 	if err == nil {
 		defer st.Close()
 		err = f(st)
