@@ -22,6 +22,9 @@ type Evaluation struct {
 	ExcessTrue      int     `json:"excessTruePositives"`
 	ExcessPrecision float64 `json:"excessPrecision"`
 	ExcessRecall    float64 `json:"excessRecall"`
+	// FlaggedLegitimate counts, by kind (team, project, location, nested,
+	// personal), the findings on access the truth plants as legitimate.
+	FlaggedLegitimate map[string]int `json:"flaggedLegitimate,omitempty"`
 
 	SoDPlanted int `json:"sodViolationsPlanted"`
 	SoDFound   int `json:"sodViolationsFound"`
@@ -98,10 +101,22 @@ func Evaluate(truth *tenantgen.Truth, run *tenant.Run, over *report.Overprovisio
 			planted[key{g.UserID, g.ResourceID, g.Role}] = true
 		}
 		ev.ExcessPlanted = len(planted)
+		legit := map[key]string{}
+		for _, a := range truth.Legitimate {
+			for _, u := range a.Users {
+				legit[key{u, a.Entitlement.ResourceID, a.Entitlement.Role}] = a.Kind
+			}
+		}
 		for _, f := range over.Findings {
 			ev.ExcessFlagged++
-			if planted[key{f.UserID, f.ResourceID, f.Role}] {
+			k := key{f.UserID, f.ResourceID, f.Role}
+			if planted[k] {
 				ev.ExcessTrue++
+			} else if kind, ok := legit[k]; ok {
+				if ev.FlaggedLegitimate == nil {
+					ev.FlaggedLegitimate = map[string]int{}
+				}
+				ev.FlaggedLegitimate[kind]++
 			}
 		}
 		if ev.ExcessFlagged > 0 {

@@ -2,7 +2,9 @@ package cli
 
 import (
 	"fmt"
+	"maps"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -44,6 +46,7 @@ against the planted truth. Peak memory is the process's (Linux).`,
 				defer os.RemoveAll(tmp)
 				dir = tmp
 			}
+			realisticDefaults(cmd, &opts.cfg)
 			cfg := opts.cfg
 			cfg.Users, cfg.Seed = opts.users, opts.seed
 			res, err := bench.Tenant(cmd.Context(), dir, cfg, mining.DefaultOptions())
@@ -57,6 +60,13 @@ against the planted truth. Peak memory is the process's (Linux).`,
 			fmt.Fprintf(ios.Out, "%d users, %d entitlements, %d assignments; %d packages.\n", res.Users, res.Entitlements, res.Assignments, res.Packages)
 			fmt.Fprintf(ios.Out, "Job functions recovered %d of %d (mean Jaccard %.3f); excess precision %.3f, recall %.3f; SoD violators %d of %d.\n",
 				ev.Recovered, ev.JobFunctions, ev.MeanJaccard, ev.ExcessPrecision, ev.ExcessRecall, ev.SoDFound, ev.SoDPlanted)
+			if len(ev.FlaggedLegitimate) > 0 {
+				var parts []string
+				for _, k := range slices.Sorted(maps.Keys(ev.FlaggedLegitimate)) {
+					parts = append(parts, fmt.Sprintf("%s %d", k, ev.FlaggedLegitimate[k]))
+				}
+				fmt.Fprintf(ios.Out, "Findings on planted legitimate access: %s.\n", strings.Join(parts, ", "))
+			}
 			if len(ev.Missed) > 0 {
 				fmt.Fprintf(ios.Out, "Missed: %s.\n", strings.Join(ev.Missed, "; "))
 			}
@@ -77,6 +87,7 @@ against the planted truth. Peak memory is the process's (Linux).`,
 	f.IntVar(&opts.cfg.UsersPerRegion, "users-per-region", opts.cfg.UsersPerRegion, "users per regional copy of the departments")
 	f.Float64Var(&opts.cfg.EmptyTitleRate, "empty-title-rate", opts.cfg.EmptyTitleRate, "share of users without a job title")
 	f.Float64Var(&opts.cfg.WrongTitleRate, "wrong-title-rate", opts.cfg.WrongTitleRate, "share of users whose title is another title of their department (stale or wrong)")
+	orgFlags(tenant, &opts.cfg)
 	withRanges(tenant, atLeast("users", 1), flagRange{name: "bundle-scale", lo: 1, hi: 100}, atLeast("users-per-region", 1),
 		share("empty-title-rate"), share("wrong-title-rate"))
 	return groupCmd("bench", "Benchmarks", tenant, newBenchHPCmd(ios))

@@ -28,6 +28,7 @@ grants and separation-of-duties violations) and sod-rules.yaml. The same seed
 gives byte-identical files. A non-empty --out is refused unless --force.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			realisticDefaults(cmd, &opts.cfg)
 			return runGenerate(ios, opts)
 		},
 	}
@@ -42,6 +43,7 @@ gives byte-identical files. A non-empty --out is refused unless --force.`,
 	f.Float64Var(&opts.cfg.WrongTitleRate, "wrong-title-rate", opts.cfg.WrongTitleRate, "share of users whose title is another title of their department (stale or wrong)")
 	f.IntVar(&opts.cfg.BundleScale, "bundle-scale", opts.cfg.BundleScale, "multiply the bundles' group memberships (1: about 13 grants per user)")
 	f.IntVar(&opts.cfg.UsersPerRegion, "users-per-region", opts.cfg.UsersPerRegion, "users per regional copy of the departments")
+	orgFlags(tenant, &opts.cfg)
 	withRanges(tenant, atLeast("users", 1), share("excess-rate"), share("mover-rate"), share("empty-title-rate"), share("wrong-title-rate"),
 		flagRange{name: "bundle-scale", lo: 1, hi: 100}, atLeast("users-per-region", 1))
 	return groupCmd("generate", "Generate synthetic data", tenant)
@@ -61,4 +63,42 @@ func runGenerate(ios *IO, opts *generateOptions) error {
 		render.Count(truth.Users, "user"), render.Count(len(truth.JobFunctions), "planted job function"), render.Count(len(truth.ExcessGrants), "excess grant"),
 		render.Count(len(truth.SoDViolations), "SoD violation"), opts.out)
 	return nil
+}
+
+// orgFlags adds the flags of the legitimate access beyond job functions
+// (teams, projects, offices, nested groups, personal sites) to c.
+func orgFlags(c *cobra.Command, cfg *tenantgen.Config) {
+	f := c.Flags()
+	f.Bool("realistic", false, "add what real tenants have beyond job functions: teams under managers with team groups, cross-department projects, office access, nested groups, personal sites (the flags below set each)")
+	f.IntVar(&cfg.TeamSize, "team-size", cfg.TeamSize, "organise departments into teams of about this many under a manager (0: all report to the department's head)")
+	f.Float64Var(&cfg.TeamGroupRate, "team-group-rate", cfg.TeamGroupRate, "share of team managers who run a group for their team")
+	f.Float64Var(&cfg.ProjectRate, "project-rate", cfg.ProjectRate, "share of employees in project groups across titles and departments")
+	f.Float64Var(&cfg.LocationRate, "location-rate", cfg.LocationRate, "share of offices with access every employee there holds")
+	f.Float64Var(&cfg.NestedRate, "nested-rate", cfg.NestedRate, "share of job functions whose group is nested with another function's")
+	f.Float64Var(&cfg.PersonalRate, "personal-rate", cfg.PersonalRate, "share of employees with a site of their own")
+	f.Float64Var(&cfg.OptionalRate, "optional-rate", cfg.OptionalRate, "share of a title holding each of its optional grants")
+	withRanges(c, atLeast("team-size", 0), share("team-group-rate"), share("project-rate"), share("location-rate"), share("nested-rate"),
+		share("personal-rate"), share("optional-rate"))
+}
+
+// realisticDefaults applies --realistic: tenantgen's realistic values for
+// the organisation flags not given.
+func realisticDefaults(c *cobra.Command, cfg *tenantgen.Config) {
+	if on, _ := c.Flags().GetBool("realistic"); !on {
+		return
+	}
+	r := cfg.Realistic()
+	set := func(name string, dst *float64, v float64) {
+		if !c.Flags().Changed(name) {
+			*dst = v
+		}
+	}
+	if !c.Flags().Changed("team-size") {
+		cfg.TeamSize = r.TeamSize
+	}
+	set("team-group-rate", &cfg.TeamGroupRate, r.TeamGroupRate)
+	set("project-rate", &cfg.ProjectRate, r.ProjectRate)
+	set("location-rate", &cfg.LocationRate, r.LocationRate)
+	set("nested-rate", &cfg.NestedRate, r.NestedRate)
+	set("personal-rate", &cfg.PersonalRate, r.PersonalRate)
 }

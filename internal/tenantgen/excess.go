@@ -7,7 +7,7 @@ import (
 // fullSet returns every entitlement a member of f may legitimately hold.
 func (g *generator) fullSet(f *function) map[int]bool {
 	s := map[int]bool{}
-	for _, l := range [][]int{g.birthright, f.dept.bundle, f.bundle, f.optional, f.variant} {
+	for _, l := range [][]int{g.birthright, f.dept.bundle, f.bundle, f.optional, f.variant, f.nested} {
 		for _, e := range l {
 			s[e] = true
 		}

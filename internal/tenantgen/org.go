@@ -36,6 +36,9 @@ type function struct {
 	// on top of bundle by variantSize of its users.
 	variant     []int
 	variantSize int
+	// nested are the groups nesting this function's group with another's
+	// (Config.NestedRate): every member holds them.
+	nested []int
 }
 
 func (g *generator) addResource(typ, name string) int {

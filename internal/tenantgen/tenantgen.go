@@ -40,6 +40,19 @@ type Config struct {
 	// UsersPerRegion sets how many users share one copy of the departments
 	// (each region has its own groups and sites).
 	UsersPerRegion int
+
+	// Legitimate access that no job function explains (Truth.Legitimate);
+	// none of it unless set.
+	//
+	// TeamSize organises each department into teams of about this many
+	// under a manager (0: everyone reports to the department's head), and
+	// TeamGroupRate of those managers run a group for their team.
+	TeamSize      int
+	TeamGroupRate float64
+	ProjectRate   float64 // share of employees in project groups across titles and departments
+	LocationRate  float64 // share of offices with access every employee there holds
+	NestedRate    float64 // share of job functions whose group is nested with another function's
+	PersonalRate  float64 // share of employees with a site of their own
 }
 
 // DefaultConfig returns the configuration `rolemine generate tenant` uses.
@@ -53,6 +66,17 @@ func DefaultConfig(users int, seed uint64) Config {
 	}
 }
 
+// Realistic returns c with the legitimate access real tenants have
+// beyond job functions: teams of 8 of which 40% run a team group, 15% of
+// the employees in cross-department projects, half the offices with
+// building access, a fifth of the job functions nested with another's,
+// and 2% of the employees with a site of their own.
+func (c Config) Realistic() Config {
+	c.TeamSize, c.TeamGroupRate = 8, 0.4
+	c.ProjectRate, c.LocationRate, c.NestedRate, c.PersonalRate = 0.15, 0.5, 0.2, 0.02
+	return c
+}
+
 func (c Config) check() error {
 	if c.Users < 1 {
 		return fmt.Errorf("generate: %d users: need at least one", c.Users)
@@ -62,13 +86,21 @@ func (c Config) check() error {
 		v    float64
 	}{{"title-variant", c.TitleVariantRate}, {"title-typo", c.TitleTypoRate}, {"empty-title", c.EmptyTitleRate},
 		{"wrong-title", c.WrongTitleRate}, {"disabled", c.DisabledRate}, {"guest", c.GuestRate}, {"service", c.ServiceRate},
-		{"mover", c.MoverRate}, {"excess", c.ExcessRate}, {"dropout", c.DropoutRate}, {"optional", c.OptionalRate}} {
+		{"mover", c.MoverRate}, {"excess", c.ExcessRate}, {"dropout", c.DropoutRate}, {"optional", c.OptionalRate},
+		{"team-group", c.TeamGroupRate}, {"project", c.ProjectRate}, {"location", c.LocationRate}, {"nested", c.NestedRate},
+		{"personal", c.PersonalRate}} {
 		if r.v < 0 || r.v > 1 || math.IsNaN(r.v) {
 			return fmt.Errorf("generate: %s rate %v is not in [0, 1]", r.name, r.v)
 		}
 	}
 	if c.BundleScale < 1 || c.BundleScale > 100 {
 		return fmt.Errorf("generate: bundle scale %d is not in [1, 100]", c.BundleScale)
+	}
+	if c.TeamSize < 0 || c.TeamSize == 1 {
+		return fmt.Errorf("generate: team size %d: use 0 (no teams) or at least 2", c.TeamSize)
+	}
+	if c.TeamGroupRate > 0 && c.TeamSize == 0 {
+		return fmt.Errorf("generate: team groups need teams: set a team size")
 	}
 	if c.UsersPerRegion < 1 {
 		return fmt.Errorf("generate: %d users per region: need at least one", c.UsersPerRegion)

@@ -26,9 +26,13 @@ type Truth struct {
 	// WrongTitles lists the enabled members whose title is another job
 	// function's of their department (WrongTitleRate).
 	WrongTitles []string `json:"wrongTitles"`
-	Disabled    []string `json:"disabled"`
-	Guests      []string `json:"guests"`
-	Service     []string `json:"serviceAccounts"`
+	// Legitimate lists the planted access that no job function explains
+	// and that is legitimate (teams, projects, offices, nested groups,
+	// personal resources; see Config).
+	Legitimate []LegitimateAccess `json:"legitimate,omitempty"`
+	Disabled   []string           `json:"disabled"`
+	Guests     []string           `json:"guests"`
+	Service    []string           `json:"serviceAccounts"`
 }
 
 // JobFunction is a planted job function: its department and title and the
@@ -43,7 +47,6 @@ type JobFunction struct {
 	Entitlements []Entitlement `json:"entitlements"`
 }
 
-// ExcessGrant is a planted grant that no job function explains. Kind is
 // RegionalSplit is a department's set of mutually exclusive territory
 // groups.
 type RegionalSplit struct {
@@ -51,6 +54,7 @@ type RegionalSplit struct {
 	Entitlements []Entitlement `json:"entitlements"`
 }
 
+// ExcessGrant is a planted grant that no job function explains. Kind is
 // "random" (granted by mistake), "mover" (kept from an earlier job function)
 // or "sod" (planted to violate a separation-of-duties rule).
 type ExcessGrant struct {
@@ -80,7 +84,7 @@ func (g *generator) finishTruth() {
 	}
 	for _, f := range g.functions {
 		jf := JobFunction{Department: f.dept.name, JobTitle: f.title.name, Members: f.size}
-		for _, e := range slices.Concat(f.dept.bundle, f.bundle) {
+		for _, e := range slices.Concat(f.dept.bundle, f.bundle, f.nested) {
 			jf.Entitlements = append(jf.Entitlements, g.entOut(e))
 		}
 		t.JobFunctions = append(t.JobFunctions, jf)

@@ -11,6 +11,7 @@ type user struct {
 	id, upn, display, title, company, employeeType, userType, office, costCenter string
 	dept                                                                         *deptInst
 	fn                                                                           *function
+	manager                                                                      int // index of the user's manager, -1 for none
 	enabled                                                                      bool
 	wrongTitle                                                                   bool // the title is another function's
 	grants                                                                       []int32
@@ -56,6 +57,14 @@ func (g *generator) buildUsers() {
 			u.dept.manager = i
 		}
 	}
+	for i := range g.users {
+		u := &g.users[i]
+		u.manager = -1
+		if u.dept != nil && u.dept.manager != i {
+			u.manager = u.dept.manager
+		}
+	}
+	g.plantOrgAccess()
 	g.plantMovers()
 	g.plantExcess()
 	g.plantSecondTerritories()

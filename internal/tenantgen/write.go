@@ -63,9 +63,9 @@ func (g *generator) writeUsers(w *bufio.Writer) error {
 		dept, manager := "", ""
 		if u.dept != nil {
 			dept = u.dept.name
-			if m := u.dept.manager; m >= 0 && m != i {
-				manager = g.users[m].id
-			}
+		}
+		if u.manager >= 0 {
+			manager = g.users[u.manager].id
 		}
 		writeCSVRow(w, u.id, u.upn, u.display, u.title, dept, u.company, u.employeeType, strconv.FormatBool(u.enabled), u.userType, manager, u.office, u.costCenter)
 	}
