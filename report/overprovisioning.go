@@ -42,6 +42,9 @@ type OverOptions struct {
 	// this share (and at least two) of the entitlements that set that
 	// function apart from their own.
 	MoverShare float64
+	// Explain lists, besides the findings, the grants that a peer group
+	// other than the job function explains (Overprovisioning.Explained).
+	Explain bool
 }
 
 // DefaultOverOptions returns the defaults of `rolemine report overprovisioning`.
@@ -59,7 +62,12 @@ type Overprovisioning struct {
 	// TitleMismatches lists the users whose access is another job
 	// function's than the one their attributes select.
 	TitleMismatches []TitleMismatch `json:"titleMismatches"`
-	Summary         OverSummary     `json:"summary"`
+	// Explained lists, with OverOptions.Explain, the grants few of the
+	// user's job-function peers hold that another peer group of theirs (a
+	// team, an office, a cost centre, ...) explains, or that belong to no
+	// job function and are shared by several (a project), and why.
+	Explained []Finding   `json:"explained,omitempty"`
+	Summary   OverSummary `json:"summary"`
 	Summaries       Summaries       `json:"summaries"`
 }
 
@@ -125,6 +133,8 @@ type Finding struct {
 	// when their access is another's (a title mismatch; PeerGroup is then
 	// the one their access matches).
 	TitleSelects string `json:"titleSelects,omitempty"`
+	// ExplainedBy says, for a grant in Explained, what explains it.
+	ExplainedBy string `json:"explainedBy,omitempty"`
 }
 
 // AccountFinding is an account that should hold little or nothing but does:
@@ -144,6 +154,9 @@ type OverSummary struct {
 	Findings        int `json:"findings"`
 	Sensitive       int `json:"sensitive"`
 	Structural      int `json:"structuralExceptions"`
+	// Explained counts the grants few job-function peers hold that another
+	// peer group explains (not findings; see Overprovisioning.Explained).
+	Explained       int `json:"explainedByOtherGroups"`
 	Disabled        int `json:"disabledAccountsWithAccess"`
 	Guests          int `json:"guestsWithAccess"`
 	NonPerson       int `json:"serviceAccountsWithAccess"`
@@ -190,6 +203,7 @@ func ComputeOverprovisioning(ctx context.Context, d *tenant.Data, run *tenant.Ru
 		}
 		s.user(u)
 	}
+	s.explainByGroups(s.cand)
 	s.finish()
 	return s.rep, nil
 }
@@ -207,8 +221,10 @@ type overScan struct {
 	z             float64           // the confidence bound's quantile
 	// explained marks the entitlements the current user's packages and
 	// peer group hold.
-	explained  []bool
-	withExcess int
+	explained []bool
+	// cand holds each finding's user and entitlement, in order.
+	cand      [][2]int32
+	notExcess int // grants another peer group explains
 }
 
 // user scans user u: an account that is not a member is listed as such;
@@ -237,13 +253,8 @@ func (s *overScan) user(u int) {
 		if f, ok := s.finding(u, e, peer, matched, selected); ok {
 			f.Department = dept
 			s.rep.Findings = append(s.rep.Findings, f)
-			if f.Sensitive {
-				s.rep.Summary.Sensitive++
-			}
+			s.cand = append(s.cand, [2]int32{int32(u), e})
 		}
-	}
-	if len(s.rep.Findings) > first {
-		s.withExcess++
 	}
 	if peer >= 0 && s.opt.MoverShare > 0 {
 		s.moved(u, peer, row, first)
@@ -335,10 +346,10 @@ func (s *overScan) finding(u int, e int32, peer int, matched float64, selected s
 	f.Reason = overReason(f, matched, peer >= 0 && !slices.Contains(ix.byUser[u], int32(peer)), selected)
 	if structural {
 		f.Reason += fmt.Sprintf("; no role of a structural cover with %.0f%% noise explains it", 100*s.opt.StructuralNoise)
-		s.rep.Summary.Structural++
 	}
 	return f, true
 }
+
 
 // findingScore ranks a finding: how rare the access is among the peers
 // (peer, unrounded), weighed by how rare it is in the tenant, and
@@ -382,7 +393,21 @@ func (s *overScan) finish() {
 	slices.SortFunc(rep.Movers, func(a, b Mover) int {
 		return cmp.Or(cmp.Compare(b.Held, a.Held), strings.Compare(a.UserID, b.UserID))
 	})
-	rep.Summary.UsersWithExcess = s.withExcess
+	users := map[string]bool{}
+	for _, f := range rep.Findings {
+		users[f.UserID] = true
+		if f.Sensitive {
+			rep.Summary.Sensitive++
+		}
+		if f.StructuralException {
+			rep.Summary.Structural++
+		}
+	}
+	slices.SortFunc(rep.Explained, func(a, b Finding) int {
+		return cmp.Or(strings.Compare(a.UserID, b.UserID), strings.Compare(a.ResourceID, b.ResourceID), strings.Compare(a.Role, b.Role))
+	})
+	rep.Summary.Explained = s.notExcess
+	rep.Summary.UsersWithExcess = len(users)
 	rep.Summary.Findings = len(rep.Findings)
 	rep.Summary.Movers = len(rep.Movers)
 	rep.Summary.TitleMismatches = len(rep.TitleMismatches)

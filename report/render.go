@@ -56,10 +56,19 @@ func WriteOverprovisioning(w io.Writer, rep *Overprovisioning, format string, l 
 		return render.WriteCSV(w, header, rows)
 	case render.Table:
 		s := rep.Summary
-		render.WriteParagraph(w, l.Width, fmt.Sprintf("%s for %d of %d users (%d privileged); %s; %s; %s, %s and %s hold access.",
+		explained := ""
+		if s.Explained > 0 {
+			where := "--explain lists them"
+			if len(rep.Explained) > 0 {
+				where = "listed last"
+			}
+			explained = fmt.Sprintf(" Not reported: %s that few job-function peers hold but another peer group explains (a team, an office, a project; %s).",
+				render.Count(s.Explained, "grant"), where)
+		}
+		render.WriteParagraph(w, l.Width, fmt.Sprintf("%s for %d of %d users (%d privileged); %s; %s; %s, %s and %s hold access.%s",
 			render.Count(s.Findings, "finding"), s.UsersWithExcess, s.Users, s.Sensitive,
 			render.Count(s.Movers, "likely mover"), render.Count(s.TitleMismatches, "title mismatch"),
-			render.Count(s.Disabled, "disabled account"), render.Count(s.Guests, "guest"), render.Count(s.NonPerson, "service account")))
+			render.Count(s.Disabled, "disabled account"), render.Count(s.Guests, "guest"), render.Count(s.NonPerson, "service account"), explained))
 		fmt.Fprintln(w)
 		rows := make([][]string, len(rep.Findings))
 		for i, f := range rep.Findings {
@@ -99,7 +108,17 @@ func WriteOverprovisioning(w io.Writer, rep *Overprovisioning, format string, l 
 			for i, a := range rep.Accounts {
 				rows[i] = []string{a.Kind, a.UserPrincipalName, strconv.Itoa(a.Grants), a.Reason}
 			}
-			return writeTable(w, l, []render.Column{{Name: "ACCOUNT"}, {Name: "USER", Wrap: true}, {Name: "GRANTS", Drop: 1}, {Name: "REASON", Wrap: true}}, rows)
+			if err := writeTable(w, l, []render.Column{{Name: "ACCOUNT"}, {Name: "USER", Wrap: true}, {Name: "GRANTS", Drop: 1}, {Name: "REASON", Wrap: true}}, rows); err != nil {
+				return err
+			}
+		}
+		if len(rep.Explained) > 0 {
+			fmt.Fprintln(w)
+			rows := make([][]string, len(rep.Explained))
+			for i, f := range rep.Explained {
+				rows[i] = []string{f.UserPrincipalName, f.Role + " on " + f.ResourceName, f.ExplainedBy}
+			}
+			return writeTable(w, l, []render.Column{{Name: "NOT EXCESS", Wrap: true}, {Name: "ACCESS", Wrap: true}, {Name: "EXPLAINED BY", Wrap: true}}, rows)
 		}
 		return nil
 	}

@@ -99,7 +99,8 @@ func TestOverprovisioning(t *testing.T) {
 	require.Equal(t, 4, f.PeerSize)
 	require.Equal(t, 0, f.PeerHolders)
 	require.True(t, f.Sensitive)
-	require.Equal(t, `none of the 4 other members of "Payroll Clerk / Finance" hold Owner on =Treasury-Admins; 9.1% of the tenant; privileged role`, f.Reason)
+	require.Equal(t, `none of the 4 other members of "Payroll Clerk / Finance" hold Owner on =Treasury-Admins; 9.1% of the tenant; privileged role; `+
+		`no other group of theirs explains it: jobTitle "Payroll Clerk" (none of the 4 others)`, f.Reason)
 
 	require.Len(t, byUser["u11"], 1, "the CEO's board site fits no package and no one else holds it")
 	require.Equal(t, "all users", byUser["u11"][0].PeerGroup)

@@ -22,8 +22,8 @@ type Evaluation struct {
 	ExcessTrue      int     `json:"excessTruePositives"`
 	ExcessPrecision float64 `json:"excessPrecision"`
 	ExcessRecall    float64 `json:"excessRecall"`
-	// FlaggedLegitimate counts, by kind (team, project, location, nested,
-	// personal), the findings on access the truth plants as legitimate.
+	// FlaggedLegitimate counts, by kind (team, project, location,
+	// nested), the findings on access the truth plants as legitimate.
 	FlaggedLegitimate map[string]int `json:"flaggedLegitimate,omitempty"`
 
 	SoDPlanted int `json:"sodViolationsPlanted"`

@@ -66,19 +66,19 @@ func runGenerate(ios *IO, opts *generateOptions) error {
 }
 
 // orgFlags adds the flags of the legitimate access beyond job functions
-// (teams, projects, offices, nested groups, personal sites) to c.
+// (teams, projects, offices, nested groups, one-off grants) to c.
 func orgFlags(c *cobra.Command, cfg *tenantgen.Config) {
 	f := c.Flags()
-	f.Bool("realistic", false, "add what real tenants have beyond job functions: teams under managers with team groups, cross-department projects, office access, nested groups, personal sites (the flags below set each)")
+	f.Bool("realistic", false, "add what real tenants have beyond job functions: teams under managers with team groups, cross-department projects, office access, nested groups, one-off grants (the flags below set each)")
 	f.IntVar(&cfg.TeamSize, "team-size", cfg.TeamSize, "organise departments into teams of about this many under a manager (0: all report to the department's head)")
 	f.Float64Var(&cfg.TeamGroupRate, "team-group-rate", cfg.TeamGroupRate, "share of team managers who run a group for their team")
 	f.Float64Var(&cfg.ProjectRate, "project-rate", cfg.ProjectRate, "share of employees in project groups across titles and departments")
 	f.Float64Var(&cfg.LocationRate, "location-rate", cfg.LocationRate, "share of offices with access every employee there holds")
 	f.Float64Var(&cfg.NestedRate, "nested-rate", cfg.NestedRate, "share of job functions whose group is nested with another function's")
-	f.Float64Var(&cfg.PersonalRate, "personal-rate", cfg.PersonalRate, "share of employees with a site of their own")
+	f.Float64Var(&cfg.LongTailRate, "long-tail-rate", cfg.LongTailRate, "share of employees with a one-off grant nobody else holds (planted as excess)")
 	f.Float64Var(&cfg.OptionalRate, "optional-rate", cfg.OptionalRate, "share of a title holding each of its optional grants")
 	withRanges(c, atLeast("team-size", 0), share("team-group-rate"), share("project-rate"), share("location-rate"), share("nested-rate"),
-		share("personal-rate"), share("optional-rate"))
+		share("long-tail-rate"), share("optional-rate"))
 }
 
 // realisticDefaults applies --realistic: tenantgen's realistic values for
@@ -100,5 +100,5 @@ func realisticDefaults(c *cobra.Command, cfg *tenantgen.Config) {
 	set("project-rate", &cfg.ProjectRate, r.ProjectRate)
 	set("location-rate", &cfg.LocationRate, r.LocationRate)
 	set("nested-rate", &cfg.NestedRate, r.NestedRate)
-	set("personal-rate", &cfg.PersonalRate, r.PersonalRate)
+	set("long-tail-rate", &cfg.LongTailRate, r.LongTailRate)
 }

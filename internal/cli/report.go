@@ -61,6 +61,7 @@ page (add --sod-rules for its separation-of-duties section).` + saveHelp,
 	over.Flags().Float64Var(&opts.over.Confidence, "confidence", opts.over.Confidence, "report access only when its share among peers is at most --max-peer-prevalence with this confidence (Wilson upper bound; 0: the observed share)")
 	over.Flags().Float64Var(&opts.over.StructuralNoise, "structural-noise", 0, "also cover the members' access with the structural miner, leaving at most this share outside every role, and report those exceptions")
 	over.Flags().Float64Var(&opts.over.MinMatch, "min-match", opts.over.MinMatch, "share of a package a user without a matching rule, or whose access is another job function's (a title mismatch), must hold to be compared with its members")
+	over.Flags().BoolVar(&opts.over.Explain, "explain", false, "also list the grants few of a user's job-function peers hold that another peer group of theirs explains (their team, office, cost centre, ...; or shared project access), and why")
 	over.Flags().Float64Var(&opts.over.MoverShare, "mover-share", opts.over.MoverShare, "share of another job function's distinct access a user must hold to be reported as a mover (0: off)")
 	over.Flags().StringVar(&opts.rules, "sod-rules", "", "SoD rule `file` for the separation-of-duties section of --format html")
 	withRanges(over, atLeast("limit", 0), share("max-peer-prevalence"), fraction("confidence"), fraction("structural-noise"), posShare("min-match"), share("mover-share"))

@@ -93,6 +93,7 @@ func (s *Store) Load(ctx context.Context, snap tenant.Snapshot) (*tenant.Data, e
 		attrs[i] = newAttrColumn(a.name, nu)
 	}
 	data.UserIDs = make([]string, nu)
+	var managerIDs []string // by user, when any user has a manager
 	data.UPNs = make([]string, nu)
 	data.Kinds = make([]tenant.AccountKind, nu)
 	err = rawConn(conn, func(dc driver.Conn) error {
@@ -105,7 +106,7 @@ func (s *Store) Load(ctx context.Context, snap tenant.Snapshot) (*tenant.Data, e
 		for _, a := range loadedAttributes {
 			q += ", coalesce(" + a.col + ", '')"
 		}
-		q += ` FROM users WHERE snapshot_id = ?`
+		q += `, coalesce(manager_id, '') FROM users WHERE snapshot_id = ?`
 		if err := eachRecord(ctx, ar, q, []any{snap.ID}, func(rec arrow.Record) error {
 			keys := rec.Column(0).(*array.Int32)
 			ids := rec.Column(1).(*array.String)
@@ -118,6 +119,7 @@ func (s *Store) Load(ctx context.Context, snap tenant.Snapshot) (*tenant.Data, e
 				cols[i] = rec.Column(5 + i).(*array.String)
 				byName[loadedAttributes[i].name] = cols[i]
 			}
+			managers := rec.Column(5 + len(attrs)).(*array.String)
 			// The account kind reads its columns by name.
 			userType, employeeType := byName["userType"], byName["employeeType"]
 			for r := 0; r < int(rec.NumRows()); r++ {
@@ -131,6 +133,12 @@ func (s *Store) Load(ctx context.Context, snap tenant.Snapshot) (*tenant.Data, e
 					a.set(u, cols[i].Value(r))
 				}
 				data.Kinds[u] = tenant.Classify(enabled.Value(r), userType.Value(r), employeeType.Value(r), upns.Value(r), names.Value(r))
+				if m := managers.Value(r); m != "" {
+					if managerIDs == nil {
+						managerIDs = make([]string, nu)
+					}
+					managerIDs[u] = strings.Clone(m)
+				}
 			}
 			return nil
 		}); err != nil {
@@ -222,6 +230,15 @@ func (s *Store) Load(ctx context.Context, snap tenant.Snapshot) (*tenant.Data, e
 		ds.Guest[u] = k == tenant.Guest
 	}
 	data.Dataset = ds
+	if managerIDs != nil {
+		data.Managers = make([]int32, nu)
+		for u, id := range managerIDs {
+			data.Managers[u] = -1
+			if m, ok := data.UserIndex(id); ok && id != "" && int(m) != u {
+				data.Managers[u] = m
+			}
+		}
+	}
 	return data, nil
 }
 

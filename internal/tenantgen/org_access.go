@@ -7,9 +7,11 @@ import (
 
 // Access that no job function explains and that is still legitimate, as
 // real tenants have it: teams run by managers, projects across titles and
-// departments, access bound to an office, nested groups, and users' own
-// resources. Each kind is planted only when its rate is set, so tenants
-// generated without them stay as they were.
+// departments, access bound to an office, nested groups; and the long tail
+// of one-off grants only one user holds (planted as excess: no peer can
+// vouch for them, so a reviewer should see each). Each kind is planted
+// only when its rate is set, so tenants generated without them stay as
+// they were.
 
 // Kinds of legitimate access (LegitimateAccess.Kind).
 const (
@@ -17,8 +19,11 @@ const (
 	LegitProject  = "project"  // a project group across titles and departments
 	LegitLocation = "location" // access bound to an office
 	LegitNested   = "nested"   // a group whose members are two job functions' (a nested group, flattened)
-	LegitPersonal = "personal" // a user's own resource, which they alone hold, as its owner
 )
+
+// ExcessLongTail is the kind of excess grant (ExcessGrant.Kind) of the
+// long tail: a resource only one user holds.
+const ExcessLongTail = "longTail"
 
 // LegitimateAccess is planted access that no job function explains and
 // that is legitimate: an entitlement and who holds it for that reason.
@@ -48,8 +53,8 @@ func (g *generator) plantOrgAccess() {
 	if g.cfg.NestedRate > 0 {
 		g.plantNestedGroups()
 	}
-	if g.cfg.PersonalRate > 0 {
-		g.plantPersonal()
+	if g.cfg.LongTailRate > 0 {
+		g.plantLongTail()
 	}
 }
 
@@ -230,15 +235,15 @@ func (g *generator) plantNestedGroups() {
 	}
 }
 
-// plantPersonal gives PersonalRate of the employees a site of their own,
-// which they alone hold, with Full Control.
-func (g *generator) plantPersonal() {
+// plantLongTail gives LongTailRate of the employees a one-off grant that
+// nobody else holds: a site of their own, with Full Control.
+func (g *generator) plantLongTail() {
 	for i := range g.users {
 		u := &g.users[i]
-		if u.dept == nil || g.rng.Float64() >= g.cfg.PersonalRate {
+		if u.dept == nil || g.rng.Float64() >= g.cfg.LongTailRate {
 			continue
 		}
 		name := u.display + " Workspace " + fmt.Sprint(i+1)
-		g.grantLegit(LegitimateAccess{Kind: LegitPersonal, Name: name}, g.ent(g.addResource("site", name), "Full Control"), []int{i})
+		g.addExcess(u, g.ent(g.addResource("site", name), "Full Control"), ExcessLongTail)
 	}
 }

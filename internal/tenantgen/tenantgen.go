@@ -52,7 +52,7 @@ type Config struct {
 	ProjectRate   float64 // share of employees in project groups across titles and departments
 	LocationRate  float64 // share of offices with access every employee there holds
 	NestedRate    float64 // share of job functions whose group is nested with another function's
-	PersonalRate  float64 // share of employees with a site of their own
+	LongTailRate  float64 // share of employees with a one-off grant nobody else holds (planted as excess)
 }
 
 // DefaultConfig returns the configuration `rolemine generate tenant` uses.
@@ -70,10 +70,10 @@ func DefaultConfig(users int, seed uint64) Config {
 // beyond job functions: teams of 8 of which 40% run a team group, 15% of
 // the employees in cross-department projects, half the offices with
 // building access, a fifth of the job functions nested with another's,
-// and 2% of the employees with a site of their own.
+// and 2% of the employees with a one-off grant nobody else holds.
 func (c Config) Realistic() Config {
 	c.TeamSize, c.TeamGroupRate = 8, 0.4
-	c.ProjectRate, c.LocationRate, c.NestedRate, c.PersonalRate = 0.15, 0.5, 0.2, 0.02
+	c.ProjectRate, c.LocationRate, c.NestedRate, c.LongTailRate = 0.15, 0.5, 0.2, 0.02
 	return c
 }
 
@@ -88,7 +88,7 @@ func (c Config) check() error {
 		{"wrong-title", c.WrongTitleRate}, {"disabled", c.DisabledRate}, {"guest", c.GuestRate}, {"service", c.ServiceRate},
 		{"mover", c.MoverRate}, {"excess", c.ExcessRate}, {"dropout", c.DropoutRate}, {"optional", c.OptionalRate},
 		{"team-group", c.TeamGroupRate}, {"project", c.ProjectRate}, {"location", c.LocationRate}, {"nested", c.NestedRate},
-		{"personal", c.PersonalRate}} {
+		{"long-tail", c.LongTailRate}} {
 		if r.v < 0 || r.v > 1 || math.IsNaN(r.v) {
 			return fmt.Errorf("generate: %s rate %v is not in [0, 1]", r.name, r.v)
 		}

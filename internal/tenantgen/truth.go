@@ -27,8 +27,8 @@ type Truth struct {
 	// function's of their department (WrongTitleRate).
 	WrongTitles []string `json:"wrongTitles"`
 	// Legitimate lists the planted access that no job function explains
-	// and that is legitimate (teams, projects, offices, nested groups,
-	// personal resources; see Config).
+	// and that is legitimate (teams, projects, offices, nested groups; see
+	// Config).
 	Legitimate []LegitimateAccess `json:"legitimate,omitempty"`
 	Disabled   []string           `json:"disabled"`
 	Guests     []string           `json:"guests"`
@@ -56,7 +56,8 @@ type RegionalSplit struct {
 
 // ExcessGrant is a planted grant that no job function explains. Kind is
 // "random" (granted by mistake), "mover" (kept from an earlier job function)
-// or "sod" (planted to violate a separation-of-duties rule).
+// "sod" (planted to violate a separation-of-duties rule) or "longTail" (a
+// one-off grant nobody else holds).
 type ExcessGrant struct {
 	UserID     string `json:"userId"`
 	ResourceID string `json:"resourceId"`

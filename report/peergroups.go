@@ -1,0 +1,209 @@
+package report
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/rolemine/rolemine/mining"
+	"github.com/rolemine/rolemine/tenant"
+)
+
+// Access that no job function explains is often still legitimate: a group
+// a manager runs for their team, access that follows an office or a cost
+// centre. Besides the job function, a member belongs to several peer
+// groups: the team they are in (their manager and the manager's other
+// reports), the team they run (their direct reports), and the group of
+// each attribute value they have (department, office, cost centre,
+// company, employee type, custom columns; attributes with nearly as many
+// values as users say nothing of a group, and a group of more than half
+// the members is the tenant rather than peers: both are left out).
+//
+// A grant is explained by such a group when enough of the group's other
+// members hold it too where their own job function does not explain it:
+// at least two, and more than MaxPeerPrevalence of them at the report's
+// confidence (the lower end of the Wilson score interval). Counting only
+// the holdings no job function explains keeps another function's access,
+// which a department or an office holds through that function, from
+// explaining a grant that copies it.
+
+// Shared access that belongs to no job function (a project group across
+// titles and departments) is explained when at least minSharedHolders
+// members hold it and at least sharedResidualShare of them hold it where
+// their job function does not explain it: another function's access,
+// copied to a few more users, has most of its holders in that function.
+const (
+	minSharedHolders    = 5
+	sharedResidualShare = 0.8
+)
+
+// peerGroups numbers the groups: the team run by user m is group m; the
+// users with value c of consulted attribute i are group attrBase[i]+c.
+type peerGroups struct {
+	d        *tenant.Data
+	attrs    []*mining.Attribute
+	attrBase []int32
+	size     []int32 // group → eligible members
+	runs     []bool  // user → has direct reports (nil: no managers known)
+	eligible int
+}
+
+func newPeerGroups(d *tenant.Data) *peerGroups {
+	ds := d.Dataset
+	eligible := 0
+	for u := 0; u < ds.NumUsers; u++ {
+		if ds.IsEligible(u) {
+			eligible++
+		}
+	}
+	pg := &peerGroups{d: d, size: make([]int32, ds.NumUsers), eligible: eligible}
+	if d.Managers != nil {
+		pg.runs = make([]bool, ds.NumUsers)
+		for v, m := range d.Managers {
+			if m >= 0 && ds.IsEligible(v) {
+				pg.runs[m] = true
+			}
+		}
+	}
+	next := int32(ds.NumUsers)
+	for i := range ds.Attributes {
+		a := &ds.Attributes[i]
+		if a.Name == "userType" || len(a.Values) < 2 || len(a.Values) > max(50, eligible/5) {
+			continue
+		}
+		pg.attrs = append(pg.attrs, a)
+		pg.attrBase = append(pg.attrBase, next)
+		next += int32(len(a.Values))
+	}
+	pg.size = append(pg.size, make([]int32, int(next)-ds.NumUsers)...)
+	for u := 0; u < ds.NumUsers; u++ {
+		if !ds.IsEligible(u) {
+			continue
+		}
+		pg.each(u, func(g int32) { pg.size[g]++ })
+	}
+	return pg
+}
+
+// each calls f for every group of user u.
+func (pg *peerGroups) each(u int, f func(g int32)) {
+	if m := pg.manager(u); m >= 0 {
+		f(m)
+	}
+	if pg.runs != nil && pg.runs[u] {
+		f(int32(u))
+	}
+	for i, a := range pg.attrs {
+		if v := a.Values[a.Codes[u]]; v != "" {
+			f(pg.attrBase[i] + int32(a.Codes[u]))
+		}
+	}
+}
+
+func (pg *peerGroups) manager(u int) int32 {
+	if pg.d.Managers == nil {
+		return -1
+	}
+	return pg.d.Managers[u]
+}
+
+// name describes group g for a reason.
+func (pg *peerGroups) name(g int32) string {
+	if int(g) < pg.d.Dataset.NumUsers {
+		return "the team of " + pg.d.UPNs[g]
+	}
+	for i := len(pg.attrs) - 1; i >= 0; i-- {
+		if g >= pg.attrBase[i] {
+			a := pg.attrs[i]
+			return fmt.Sprintf("%s %q", a.Name, a.Values[g-pg.attrBase[i]])
+		}
+	}
+	return "?"
+}
+
+// explanation is what a group says of a grant: k of the n other members
+// hold it where their job function does not explain it.
+type explanation struct {
+	group int32
+	k, n  int
+	lower float64
+}
+
+// explainByGroups removes from the findings the grants that a peer group
+// explains (kept in Explained when opt.Explain), and adds to the others'
+// reasons the groups consulted. cand[i] is finding i's user and
+// entitlement.
+func (s *overScan) explainByGroups(cand [][2]int32) {
+	if len(cand) == 0 {
+		return
+	}
+	pg := newPeerGroups(s.d)
+	holders := map[[2]int32]int32{} // (group, entitlement) → unexplained holders
+	for _, c := range cand {
+		pg.each(int(c[0]), func(g int32) { holders[[2]int32{g, c[1]}]++ })
+	}
+	// Shared access that belongs to no job function: most of its holders
+	// hold it without their job function explaining it.
+	residual := map[int32]int{}
+	for _, c := range cand {
+		residual[c[1]]++
+	}
+	kept := s.rep.Findings[:0]
+	for i, f := range s.rep.Findings {
+		u, e := int(cand[i][0]), cand[i][1]
+		var best *explanation
+		var seen []explanation
+		pg.each(u, func(g int32) {
+			x := explanation{group: g, k: int(holders[[2]int32{g, e}]) - 1, n: int(pg.size[g]) - 1}
+			// A group of more than half the members is the tenant, not a
+			// peer group.
+			if x.n < 1 || 2*int(pg.size[g]) > pg.eligible {
+				return
+			}
+			x.lower = wilsonLower(x.k, x.n, s.z)
+			seen = append(seen, x)
+			if x.k >= 2 && x.lower > s.opt.MaxPeerPrevalence && (best == nil || x.lower > best.lower) {
+				b := x
+				best = &b
+			}
+		})
+		if best != nil {
+			s.notExcess++
+			if s.opt.Explain {
+				f.ExplainedBy = fmt.Sprintf("%s: %d of its %d other members hold it too, with no job function of theirs explaining it", pg.name(best.group), best.k, best.n)
+				s.rep.Explained = append(s.rep.Explained, f)
+			}
+			continue
+		}
+		if n := int(s.tenantHolders[e]); n >= minSharedHolders && float64(residual[e]) >= sharedResidualShare*float64(n) {
+			s.notExcess++
+			if s.opt.Explain {
+				f.ExplainedBy = fmt.Sprintf("shared access that belongs to no job function (a project or collaboration group?): %d users hold it, %d of them where no job function of theirs explains it", n, residual[e])
+				s.rep.Explained = append(s.rep.Explained, f)
+			}
+			continue
+		}
+		if len(seen) > 0 {
+			parts := make([]string, len(seen))
+			for j, x := range seen {
+				parts[j] = fmt.Sprintf("%s (%s others)", pg.name(x.group), ofN(max(x.k, 0), x.n))
+			}
+			f.Reason += "; no other group of theirs explains it: " + strings.Join(parts, ", ")
+		}
+		kept = append(kept, f)
+	}
+	s.rep.Findings = kept
+}
+
+// wilsonLower is the lower end of the Wilson score interval for k of n at
+// normal quantile z (z = 0 gives k/n).
+func wilsonLower(k, n int, z float64) float64 {
+	if n == 0 {
+		return 0
+	}
+	p, nf := float64(k)/float64(n), float64(n)
+	d := 1 + z*z/nf
+	c := p + z*z/(2*nf)
+	r := z * math.Sqrt(p*(1-p)/nf+z*z/(4*nf*nf))
+	return (c - r) / d
+}

@@ -1,0 +1,103 @@
+package report
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/rolemine/rolemine/mining"
+	"github.com/rolemine/rolemine/tenant"
+)
+
+// peerFixture is a department of 60 in three job functions of 20 (users
+// 0-19, 20-39, 40-59), organised in twelve teams of five across them
+// (team k: the users whose index is k modulo 12, managed by user k). Team
+// 0 runs a group; six users, two per function, are in a project; user 5
+// holds the buyers' group (a copied grant) and user 17 a group nobody
+// else holds.
+func peerFixture(t *testing.T) (*tenant.Data, *tenant.Run) {
+	t.Helper()
+	const n = 60
+	ents := []tenant.Entitlement{{ResourceID: "g-all", Role: "Member"},
+		{ResourceID: "g-analysts", Role: "Member"}, {ResourceID: "g-buyers", Role: "Member"}, {ResourceID: "g-clerks", Role: "Member"},
+		{ResourceID: "g-team0", Role: "Member"}, {ResourceID: "g-project", Role: "Member"}, {ResourceID: "g-orphan", Role: "Member"}}
+	d := &tenant.Data{Snapshot: tenant.Snapshot{ID: 1}, Entitlements: ents, Resources: map[string]tenant.Resource{}, Managers: make([]int32, n)}
+	for _, e := range ents {
+		d.Resources[e.ResourceID] = tenant.Resource{ID: e.ResourceID, Type: "group", DisplayName: strings.ToUpper(e.ResourceID)}
+	}
+	b := mining.NewBuilder(n, len(ents))
+	titles := []string{"Analyst", "Buyer", "Clerk"}
+	for u := range n {
+		d.UserIDs = append(d.UserIDs, fmt.Sprintf("u%02d", u))
+		d.UPNs = append(d.UPNs, fmt.Sprintf("u%02d@contoso.com", u))
+		d.Kinds = append(d.Kinds, tenant.Member)
+		b.SetAttribute("jobTitle", u, titles[u/20])
+		b.SetAttribute("department", u, "Procurement")
+		b.Add(u, 0)
+		b.Add(u, 1+u/20)
+		d.Managers[u] = int32(u % 12)
+		if u < 12 {
+			d.Managers[u] = -1
+		}
+		if u%12 == 0 {
+			b.Add(u, 4)
+		}
+	}
+	for _, u := range []int{1, 2, 21, 22, 41, 42} {
+		b.Add(u, 5)
+	}
+	b.Add(5, 2)
+	b.Add(17, 6)
+	d.Dataset = b.Build()
+	res, err := mining.JobFunctions(context.Background(), d.Dataset, mining.DefaultOptions())
+	require.NoError(t, err)
+	return d, &tenant.Run{ID: 1, SnapshotID: 1, Packages: tenant.Packages(d, res, nil)}
+}
+
+// TestOtherPeerGroupsExplain: the team group is explained by the team and
+// the project as shared access no job function holds, each listed with
+// why under Explain; the copied grant and the orphan stay findings, whose
+// reasons name the groups consulted. Without the managers, the team group
+// is explained as shared access, not by a team.
+func TestOtherPeerGroupsExplain(t *testing.T) {
+	d, run := peerFixture(t)
+	require.Len(t, run.Packages, 4, "the birthright and three job functions")
+	opt := DefaultOverOptions()
+	opt.Explain = true
+	rep, err := ComputeOverprovisioning(context.Background(), d, run, opt)
+	require.NoError(t, err)
+	var found []string
+	for _, f := range rep.Findings {
+		found = append(found, f.UserID+" "+f.ResourceID)
+		require.Contains(t, f.Reason, "no other group of theirs explains it: the team of ")
+	}
+	slices.Sort(found)
+	require.Equal(t, []string{"u05 g-buyers", "u17 g-orphan"}, found)
+	by := map[string][]string{}
+	for _, x := range rep.Explained {
+		by[x.ResourceID] = append(by[x.ResourceID], x.UserID)
+		switch x.ResourceID {
+		case "g-team0":
+			require.Regexp(t, `^the team of u00@contoso.com: 4 of its 4 other members hold it too`, x.ExplainedBy)
+		case "g-project":
+			require.Contains(t, x.ExplainedBy, "shared access that belongs to no job function (a project or collaboration group?): 6 users hold it")
+		default:
+			t.Errorf("%s %s is explained: %s", x.UserID, x.ResourceID, x.ExplainedBy)
+		}
+	}
+	require.Equal(t, []string{"u00", "u12", "u24", "u36", "u48"}, by["g-team0"])
+	require.Equal(t, []string{"u01", "u02", "u21", "u22", "u41", "u42"}, by["g-project"])
+	require.Equal(t, 11, rep.Summary.Explained)
+	require.Equal(t, 2, rep.Summary.Findings)
+
+	d.Managers = nil
+	opt.Explain = false
+	rep, err = ComputeOverprovisioning(context.Background(), d, run, opt)
+	require.NoError(t, err)
+	require.Empty(t, rep.Explained, "listed only on request")
+	require.Equal(t, 11, rep.Summary.Explained, "five users hold the team's group, none by function: shared access")
+}
