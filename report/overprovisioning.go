@@ -68,7 +68,7 @@ type Overprovisioning struct {
 	// job function and are shared by several (a project), and why.
 	Explained []Finding   `json:"explained,omitempty"`
 	Summary   OverSummary `json:"summary"`
-	Summaries       Summaries       `json:"summaries"`
+	Summaries Summaries   `json:"summaries"`
 }
 
 // Mover is a user who still holds the access that sets another job
@@ -349,7 +349,6 @@ func (s *overScan) finding(u int, e int32, peer int, matched float64, selected s
 	}
 	return f, true
 }
-
 
 // findingScore ranks a finding: how rare the access is among the peers
 // (peer, unrounded), weighed by how rare it is in the tenant, and
