@@ -28,6 +28,18 @@ type Dataset struct {
 	// Guest marks the users no assignment rule selects: guests (Entra's
 	// rules rolemine writes test userType Member). A nil slice means none.
 	Guest []bool
+
+	// Managers[u] is the index of user u's manager, -1 when they have
+	// none among the users. A nil slice means no manager is known.
+	Managers []int32
+}
+
+// Manager returns the index of user u's manager, or -1.
+func (d *Dataset) Manager(u int) int32 {
+	if d.Managers == nil {
+		return -1
+	}
+	return d.Managers[u]
 }
 
 // IsGuest reports whether user u is a guest, whom no rule selects.

@@ -14,7 +14,8 @@ import (
 // its members hold (trimmed of members whose access is another group's,
 // split where a rule would select too many users, with variants); merging
 // near-identical neighbours; packages for access clusters no package
-// holds; then every package's metrics and rule fit.
+// holds; packages for managers' teams; then every package's metrics and
+// rule fit.
 func JobFunctions(ctx context.Context, d *Dataset, opt Options) (*Result, error) {
 	if err := opt.check(); err != nil {
 		return nil, err
@@ -58,6 +59,13 @@ func JobFunctions(ctx context.Context, d *Dataset, opt Options) (*Result, error)
 			return nil, err
 		}
 		res.Packages = append(res.Packages, cps...)
+	}
+	if opt.Teams {
+		tps, err := m.teamPackages(ctx, res.Packages)
+		if err != nil {
+			return nil, err
+		}
+		res.Packages = append(res.Packages, tps...)
 	}
 	if err := m.parallel(ctx, len(res.Packages), "metrics", func(w *miner, i int) error {
 		w.metrics(&res.Packages[i], inBirthright)

@@ -64,6 +64,14 @@ type Options struct {
 	Cluster        ClusterOptions
 	CoveredJaccard float64
 	MinRuleF1      float64
+	// Teams proposes, for every manager with at least MinTeam direct
+	// reports (Dataset.Managers), a package of what at least Threshold of
+	// the team (the manager and the reports) holds that no package of
+	// theirs grants, held by at most as many users outside the team as in
+	// it: a group the manager runs for their team. Such packages are for
+	// direct assignment.
+	Teams   bool
+	MinTeam int
 	// MergeJaccard merges job-function packages whose conditions differ in
 	// one attribute and whose entitlements have at least this Jaccard
 	// similarity into one package whose condition lists the values of all;
@@ -99,6 +107,8 @@ func DefaultOptions() Options {
 		CoveredJaccard:         0.9,
 		MinRuleF1:              0.7,
 		MergeJaccard:           0.95,
+		Teams:                  true,
+		MinTeam:                5,
 	}
 }
 

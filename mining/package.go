@@ -18,6 +18,9 @@ const (
 	// AccessCluster packages hold what a cluster of users with alike access
 	// holds, when no attribute group's package does already.
 	AccessCluster
+	// Team packages hold what most of a manager's team holds, and few
+	// others, that no package of the members grants.
+	Team
 )
 
 func (k Kind) String() string {
@@ -30,6 +33,8 @@ func (k Kind) String() string {
 		return "variant"
 	case AccessCluster:
 		return "cluster"
+	case Team:
+		return "team"
 	}
 	return fmt.Sprintf("Kind(%d)", int(k))
 }
@@ -59,6 +64,9 @@ type Package struct {
 	Automatic bool
 	// Members are the eligible users the conditions select, ascending.
 	Members []int32
+	// Manager is, for a Team package, the user whose team it is for (the
+	// manager and their direct reports are its members).
+	Manager int32
 	// Entitlements are the proposed entitlements, ascending, and
 	// Prevalence[i] the share of members holding Entitlements[i].
 	Entitlements []int32

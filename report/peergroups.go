@@ -57,9 +57,9 @@ func newPeerGroups(d *tenant.Data) *peerGroups {
 		}
 	}
 	pg := &peerGroups{d: d, size: make([]int32, ds.NumUsers), eligible: eligible}
-	if d.Managers != nil {
+	if ds.Managers != nil {
 		pg.runs = make([]bool, ds.NumUsers)
-		for v, m := range d.Managers {
+		for v, m := range ds.Managers {
 			if m >= 0 && ds.IsEligible(v) {
 				pg.runs[m] = true
 			}
@@ -100,12 +100,7 @@ func (pg *peerGroups) each(u int, f func(g int32)) {
 	}
 }
 
-func (pg *peerGroups) manager(u int) int32 {
-	if pg.d.Managers == nil {
-		return -1
-	}
-	return pg.d.Managers[u]
-}
+func (pg *peerGroups) manager(u int) int32 { return pg.d.Dataset.Manager(u) }
 
 // name describes group g for a reason.
 func (pg *peerGroups) name(g int32) string {

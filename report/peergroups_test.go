@@ -25,7 +25,8 @@ func peerFixture(t *testing.T) (*tenant.Data, *tenant.Run) {
 	ents := []tenant.Entitlement{{ResourceID: "g-all", Role: "Member"},
 		{ResourceID: "g-analysts", Role: "Member"}, {ResourceID: "g-buyers", Role: "Member"}, {ResourceID: "g-clerks", Role: "Member"},
 		{ResourceID: "g-team0", Role: "Member"}, {ResourceID: "g-project", Role: "Member"}, {ResourceID: "g-orphan", Role: "Member"}}
-	d := &tenant.Data{Snapshot: tenant.Snapshot{ID: 1}, Entitlements: ents, Resources: map[string]tenant.Resource{}, Managers: make([]int32, n)}
+	d := &tenant.Data{Snapshot: tenant.Snapshot{ID: 1}, Entitlements: ents, Resources: map[string]tenant.Resource{}}
+	managers := make([]int32, n)
 	for _, e := range ents {
 		d.Resources[e.ResourceID] = tenant.Resource{ID: e.ResourceID, Type: "group", DisplayName: strings.ToUpper(e.ResourceID)}
 	}
@@ -39,9 +40,9 @@ func peerFixture(t *testing.T) (*tenant.Data, *tenant.Run) {
 		b.SetAttribute("department", u, "Procurement")
 		b.Add(u, 0)
 		b.Add(u, 1+u/20)
-		d.Managers[u] = int32(u % 12)
+		managers[u] = int32(u % 12)
 		if u < 12 {
-			d.Managers[u] = -1
+			managers[u] = -1
 		}
 		if u%12 == 0 {
 			b.Add(u, 4)
@@ -53,6 +54,7 @@ func peerFixture(t *testing.T) (*tenant.Data, *tenant.Run) {
 	b.Add(5, 2)
 	b.Add(17, 6)
 	d.Dataset = b.Build()
+	d.Dataset.Managers = managers
 	res, err := mining.JobFunctions(context.Background(), d.Dataset, mining.DefaultOptions())
 	require.NoError(t, err)
 	return d, &tenant.Run{ID: 1, SnapshotID: 1, Packages: tenant.Packages(d, res, nil)}
@@ -94,7 +96,7 @@ func TestOtherPeerGroupsExplain(t *testing.T) {
 	require.Equal(t, 11, rep.Summary.Explained)
 	require.Equal(t, 2, rep.Summary.Findings)
 
-	d.Managers = nil
+	d.Dataset.Managers = nil
 	opt.Explain = false
 	rep, err = ComputeOverprovisioning(context.Background(), d, run, opt)
 	require.NoError(t, err)

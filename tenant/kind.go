@@ -17,10 +17,13 @@ const (
 	// KindCluster is what users of alike access hold whom no attribute
 	// group explains.
 	KindCluster Kind = "cluster"
+	// KindTeam is what most of a manager's team holds and few others: a
+	// group the manager runs for their direct reports.
+	KindTeam Kind = "team"
 )
 
 // Kinds are every kind, in the order outputs list them.
-var Kinds = []Kind{KindBirthright, KindJobFunction, KindVariant, KindCluster}
+var Kinds = []Kind{KindBirthright, KindJobFunction, KindVariant, KindCluster, KindTeam}
 
 // kindOf names a mining package kind.
 func kindOf(k mining.Kind) Kind { return Kind(k.String()) }

@@ -1,6 +1,7 @@
 package tenant
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -115,6 +116,10 @@ func Packages(d *Data, res *mining.Result, props *RuleProperties) []Package {
 		for _, c := range mp.Conditions {
 			p.Conditions = append(p.Conditions, Condition{Attribute: c.Attribute, Values: caseFold(c.Values)})
 		}
+		if mp.Kind == mining.Team {
+			p.Name = "Team of " + cmp.Or(d.UPNs[mp.Manager], d.UserIDs[mp.Manager])
+			p.DirectReason = "it is a manager's team: assign it to the manager and their direct reports"
+		}
 		if bad := props.unevaluable(p.Conditions); mp.Automatic && len(bad) > 0 {
 			p.Automatic = false
 			p.DirectReason = fmt.Sprintf("its rule would test %s, which Entra cannot evaluate; map it to a supported property or an extension attribute with --rule-attribute %s=extensionAttribute1",
@@ -124,6 +129,10 @@ func Packages(d *Data, res *mining.Result, props *RuleProperties) []Package {
 			p.Rule = props.MembershipRule(mp.Kind == mining.Birthright, p.Conditions)
 		}
 		base := slugify(p.Name)
+		if mp.Kind == mining.Team {
+			local, _, _ := strings.Cut(cmp.Or(d.UPNs[mp.Manager], d.UserIDs[mp.Manager]), "@")
+			base = "team-" + slugify(local)
+		}
 		if mp.Kind == mining.Birthright {
 			base = "birthright"
 			if len(mp.Conditions) > 0 {

@@ -112,9 +112,6 @@ type Data struct {
 	UPNs    []string
 	// Kinds[u] classifies user u's account.
 	Kinds []AccountKind
-	// Managers[u] is the index of user u's manager, -1 when they have none
-	// in the snapshot (nil: no manager is known for anyone).
-	Managers []int32
 	// Entitlements[e] is entitlement e.
 	Entitlements []Entitlement
 	// Resources by id.

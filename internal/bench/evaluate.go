@@ -26,6 +26,12 @@ type Evaluation struct {
 	// nested), the findings on access the truth plants as legitimate.
 	FlaggedLegitimate map[string]int `json:"flaggedLegitimate,omitempty"`
 
+	// Teams counts the planted team groups of at least five holders, and
+	// TeamsRecovered those a team package holds with entitlement Jaccard at
+	// least RecoveryJaccard.
+	Teams          int `json:"teams"`
+	TeamsRecovered int `json:"teamsRecovered"`
+
 	SoDPlanted int `json:"sodViolationsPlanted"`
 	SoDFound   int `json:"sodViolationsFound"`
 
@@ -93,6 +99,29 @@ func Evaluate(truth *tenantgen.Truth, run *tenant.Run, over *report.Overprovisio
 	}
 	if ev.JobFunctions > 0 {
 		ev.MeanJaccard = sum / float64(ev.JobFunctions)
+	}
+	var teamSets []map[tenant.Entitlement]bool
+	for _, p := range run.Packages {
+		if p.Kind == tenant.KindTeam {
+			s := map[tenant.Entitlement]bool{}
+			for _, e := range p.Entitlements {
+				s[e.Entitlement()] = true
+			}
+			teamSets = append(teamSets, s)
+		}
+	}
+	for _, a := range truth.Legitimate {
+		if a.Kind != tenantgen.LegitTeam || len(a.Users) < 5 {
+			continue
+		}
+		ev.Teams++
+		want := map[tenant.Entitlement]bool{{ResourceID: a.Entitlement.ResourceID, Role: a.Entitlement.Role}: true}
+		for _, s := range teamSets {
+			if jaccard(want, s) >= RecoveryJaccard {
+				ev.TeamsRecovered++
+				break
+			}
+		}
 	}
 	if over != nil {
 		type key struct{ u, r, role string }

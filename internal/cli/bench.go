@@ -60,6 +60,9 @@ against the planted truth. Peak memory is the process's (Linux).`,
 			fmt.Fprintf(ios.Out, "%d users, %d entitlements, %d assignments; %d packages.\n", res.Users, res.Entitlements, res.Assignments, res.Packages)
 			fmt.Fprintf(ios.Out, "Job functions recovered %d of %d (mean Jaccard %.3f); excess precision %.3f, recall %.3f; SoD violators %d of %d.\n",
 				ev.Recovered, ev.JobFunctions, ev.MeanJaccard, ev.ExcessPrecision, ev.ExcessRecall, ev.SoDFound, ev.SoDPlanted)
+			if ev.Teams > 0 {
+				fmt.Fprintf(ios.Out, "Team groups of at least 5 recovered as team packages: %d of %d.\n", ev.TeamsRecovered, ev.Teams)
+			}
 			if len(ev.FlaggedLegitimate) > 0 {
 				var parts []string
 				for _, k := range slices.Sorted(maps.Keys(ev.FlaggedLegitimate)) {

@@ -65,6 +65,8 @@ rule would test another attribute is for direct assignment, with the reason;
 	f.IntVar(&opts.opt.MaxRuleUsers, "max-rule-users", opts.opt.MaxRuleUsers, "most users one assignment rule may select (0: no limit)")
 	f.BoolVar(&opts.opt.Variants, "variants", opts.opt.Variants, "look inside each job function for variants that part of its users hold (structural miner)")
 	f.BoolVar(&opts.opt.Trim, "trim", opts.opt.Trim, "leave out of a group's evidence the members whose access another group's explains far better")
+	f.BoolVar(&opts.opt.Teams, "teams", opts.opt.Teams, "also propose a package per manager's team (managerId) for what most of the team holds, few others do, and no package of theirs grants (direct assignment)")
+	f.IntVar(&opts.opt.MinTeam, "min-team", opts.opt.MinTeam, "fewest direct reports a manager's team needs for a team package")
 	f.BoolVar(&opts.opt.Clusters, "clusters", opts.opt.Clusters, "also propose packages for clusters of users with alike access that no attribute group explains")
 	f.Float64Var(&opts.opt.Cluster.Resolution, "cluster-resolution", opts.opt.Cluster.Resolution, "granularity of the access clusters (above 1: more, smaller clusters)")
 	f.IntVar(&opts.opt.Cluster.MinSize, "cluster-min-size", opts.opt.Cluster.MinSize, "smallest access cluster")
@@ -74,7 +76,7 @@ rule would test another attribute is for direct assignment, with the reason;
 	f.BoolVar(&opts.tune, "tune", false, "choose --by, --threshold and --min-members by how well they predict each user's access from their group's (leave-one-out)")
 	f.Int64Var(&opts.snapshot, "snapshot", 0, "snapshot `id` (default: the latest)")
 	f.StringVar(&opts.format, "format", render.Table, "output format: table or json")
-	return withRanges(c, posShare("threshold"), share("birthright-threshold"), atLeast("min-members", 1), atLeast("max-rule-users", 0),
+	return withRanges(c, posShare("threshold"), share("birthright-threshold"), atLeast("min-members", 1), atLeast("min-team", 2), atLeast("max-rule-users", 0),
 		above("cluster-resolution", 0), atLeast("cluster-min-size", 1), share("min-rule-f1"))
 }
 

@@ -231,11 +231,11 @@ func (s *Store) Load(ctx context.Context, snap tenant.Snapshot) (*tenant.Data, e
 	}
 	data.Dataset = ds
 	if managerIDs != nil {
-		data.Managers = make([]int32, nu)
+		ds.Managers = make([]int32, nu)
 		for u, id := range managerIDs {
-			data.Managers[u] = -1
+			ds.Managers[u] = -1
 			if m, ok := data.UserIndex(id); ok && id != "" && int(m) != u {
-				data.Managers[u] = m
+				ds.Managers[u] = m
 			}
 		}
 	}
