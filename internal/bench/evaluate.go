@@ -22,6 +22,9 @@ type Evaluation struct {
 	ExcessTrue      int     `json:"excessTruePositives"`
 	ExcessPrecision float64 `json:"excessPrecision"`
 	ExcessRecall    float64 `json:"excessRecall"`
+	// RecallByKind is the excess recall per kind of planted grant (random,
+	// mover, sod, longTail, oldTeam).
+	RecallByKind map[string]float64 `json:"recallByKind,omitempty"`
 	// FlaggedLegitimate counts, by kind (team, project, location,
 	// nested), the findings on access the truth plants as legitimate.
 	FlaggedLegitimate map[string]int `json:"flaggedLegitimate,omitempty"`
@@ -150,6 +153,21 @@ func Evaluate(truth *tenantgen.Truth, run *tenant.Run, over *report.Overprovisio
 		}
 		if ev.ExcessFlagged > 0 {
 			ev.ExcessPrecision = float64(ev.ExcessTrue) / float64(ev.ExcessFlagged)
+		}
+		flagged := map[key]bool{}
+		for _, f := range over.Findings {
+			flagged[key{f.UserID, f.ResourceID, f.Role}] = true
+		}
+		byKind, found := map[string]int{}, map[string]int{}
+		for _, g := range truth.ExcessGrants {
+			byKind[g.Kind]++
+			if flagged[key{g.UserID, g.ResourceID, g.Role}] {
+				found[g.Kind]++
+			}
+		}
+		ev.RecallByKind = map[string]float64{}
+		for k, n := range byKind {
+			ev.RecallByKind[k] = float64(found[k]) / float64(n)
 		}
 		if ev.ExcessPlanted > 0 {
 			ev.ExcessRecall = float64(ev.ExcessTrue) / float64(ev.ExcessPlanted)

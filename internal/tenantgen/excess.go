@@ -25,11 +25,13 @@ func (g *generator) addExcess(u *user, e int, kind string) {
 }
 
 // plantMovers gives some employees the access of the job function they had
-// before; what their new function does not explain is excess.
+// before; what their new function does not explain is excess. Where teams
+// have groups, half of them also kept their old team's.
 func (g *generator) plantMovers() {
 	if len(g.functions) < 2 {
 		return
 	}
+	var movers []int
 	for i := range g.users {
 		u := &g.users[i]
 		if u.fn == nil || g.rng.Float64() >= g.cfg.MoverRate {
@@ -39,6 +41,7 @@ func (g *generator) plantMovers() {
 		if old == u.fn {
 			continue
 		}
+		movers = append(movers, i)
 		legit := g.fullSet(u.fn)
 		for _, l := range [][]int{old.dept.bundle, old.bundle} {
 			for _, e := range l {
@@ -48,6 +51,7 @@ func (g *generator) plantMovers() {
 			}
 		}
 	}
+	g.plantOldTeams(movers)
 }
 
 // plantExcess gives some employees one to three grants of other functions.

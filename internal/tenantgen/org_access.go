@@ -21,9 +21,44 @@ const (
 	LegitNested   = "nested"   // a group whose members are two job functions' (a nested group, flattened)
 )
 
-// ExcessLongTail is the kind of excess grant (ExcessGrant.Kind) of the
-// long tail: a resource only one user holds.
-const ExcessLongTail = "longTail"
+// Kinds of excess grant (ExcessGrant.Kind) of the organisation: the long
+// tail, a resource only one user holds; and the group of a team a mover
+// left, which they kept.
+const (
+	ExcessLongTail = "longTail"
+	ExcessOldTeam  = "oldTeam"
+)
+
+// teamGroup is a team's group and its members.
+type teamGroup struct {
+	ent     int
+	dept    *deptInst
+	members []int
+}
+
+// plantOldTeams gives half of the movers (users given an earlier job
+// function's access) the group of another team of their department, which
+// they kept when they moved: excess their new groups do not explain.
+func (g *generator) plantOldTeams(movers []int) {
+	if len(g.teamGroups) == 0 {
+		return
+	}
+	for _, i := range movers {
+		if g.rng.IntN(2) == 0 {
+			continue
+		}
+		u := &g.users[i]
+		var options []teamGroup
+		for _, t := range g.teamGroups {
+			if t.dept == u.dept && !slices.Contains(t.members, i) {
+				options = append(options, t)
+			}
+		}
+		if len(options) > 0 {
+			g.addExcess(u, options[g.rng.IntN(len(options))].ent, ExcessOldTeam)
+		}
+	}
+}
 
 // LegitimateAccess is planted access that no job function explains and
 // that is legitimate: an entitlement and who holds it for that reason.
@@ -123,8 +158,9 @@ func (g *generator) buildTeams() {
 			name := fmt.Sprintf("Team %s (%s)", g.users[lead].display, d.name)
 			res := g.addResource("group", name)
 			reports := slices.DeleteFunc(slices.Clone(team), func(i int) bool { return i == lead })
-			g.grantLegit(LegitimateAccess{Kind: LegitTeam, Name: name, Manager: g.users[lead].id}, g.ent(res, "Member"),
-				append([]int{lead}, reports...))
+			e := g.ent(res, "Member")
+			g.grantLegit(LegitimateAccess{Kind: LegitTeam, Name: name, Manager: g.users[lead].id}, e, append([]int{lead}, reports...))
+			g.teamGroups = append(g.teamGroups, teamGroup{ent: e, dept: d, members: team})
 		}
 	}
 }

@@ -188,6 +188,8 @@ type generator struct {
 	sodRules   [][2]int
 
 	users []user
+	// teamGroups are the teams' groups (Config.TeamGroupRate).
+	teamGroups []teamGroup
 }
 
 func newGenerator(cfg Config) *generator {
