@@ -144,3 +144,37 @@ func TestOpenReadersTogether(t *testing.T) {
 	var le *LockedError
 	require.ErrorAs(t, err, &le, "a writer waits for the readers")
 }
+
+// TestOpenPathsTheDSNCannotCarry: a directory whose name holds '%' or '?'
+// (which go-duckdb's DSN parsing refuses or cuts) is opened through a link,
+// the database lands in it, and the link goes with Close; a file name with
+// them is refused with a message saying what to do.
+func TestOpenPathsTheDSNCannotCarry(t *testing.T) {
+	ctx := context.Background()
+	for _, name := range []string{"50%_off", "what?", "ok%41"} {
+		dir := filepath.Join(t.TempDir(), name)
+		require.NoError(t, os.MkdirAll(dir, 0o755))
+		path := filepath.Join(dir, "db.duckdb")
+		st, err := Open(ctx, path)
+		require.NoError(t, err, name)
+		require.NoError(t, st.Close())
+		require.FileExists(t, path, "%s: the database is where it was asked for", name)
+		st, err = OpenWith(ctx, path, OpenOptions{ReadOnly: true})
+		require.NoError(t, err, name)
+		require.NoError(t, st.Close())
+	}
+	_, err := Open(ctx, filepath.Join(t.TempDir(), "50%_off.duckdb"))
+	require.ErrorContains(t, err, "DuckDB cannot open a file whose name holds '?' or a '%' not followed by two hex digits: rename it")
+
+	dir := filepath.Join(t.TempDir(), "50%_off")
+	require.NoError(t, os.MkdirAll(dir, 0o755))
+	dsn, cleanup, err := dsnPath(filepath.Join(dir, "db.duckdb"))
+	require.NoError(t, err)
+	require.NotContains(t, dsn, "%")
+	fi, err := os.Stat(filepath.Dir(dsn))
+	require.NoError(t, err)
+	require.True(t, fi.IsDir(), "the link leads to the directory")
+	cleanup()
+	require.NoDirExists(t, filepath.Dir(filepath.Dir(dsn)), "cleanup removes the link's directory")
+	require.DirExists(t, dir, "and not the directory it pointed to")
+}

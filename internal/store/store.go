@@ -6,6 +6,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"database/sql/driver"
@@ -13,7 +14,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -51,6 +54,8 @@ type Store struct {
 	db       *sql.DB
 	now      func() time.Time
 	readOnly bool
+	// cleanup removes what opening needed (a link to the directory).
+	cleanup func()
 
 	// beforeCommit, when set by tests, runs inside an ingest transaction
 	// just before it commits.
@@ -153,9 +158,48 @@ func OpenWith(ctx context.Context, path string, opt OpenOptions) (*Store, error)
 	return s, nil
 }
 
+// dsnPath returns a path to the database file that DuckDB's DSN can
+// carry: go-duckdb parses the DSN as a URL, so a '%' that is no escape
+// makes it refuse the path and a '?' ends it. A directory with such
+// characters is reached through a symbolic link to it from a temporary
+// directory (removed by cleanup, once the database is closed); a file name
+// with them is refused with a plain message.
+func dsnPath(path string) (dsn string, cleanup func(), err error) {
+	bad := func(s string) bool {
+		_, err := url.PathUnescape(s)
+		return strings.Contains(s, "?") || err != nil
+	}
+	cleanup = func() {}
+	if !bad(path) {
+		return path, cleanup, nil
+	}
+	dir, file := filepath.Split(path)
+	if bad(file) {
+		return "", cleanup, fmt.Errorf("open %s: DuckDB cannot open a file whose name holds '?' or a '%%' not followed by two hex digits: rename it", path)
+	}
+	abs, err := filepath.Abs(cmp.Or(dir, "."))
+	if err != nil {
+		return "", cleanup, fmt.Errorf("open %s: %w", path, err)
+	}
+	tmp, err := os.MkdirTemp("", "rolemine-db-")
+	if err != nil {
+		return "", cleanup, fmt.Errorf("open %s: %w", path, err)
+	}
+	cleanup = func() { os.RemoveAll(tmp) }
+	link := filepath.Join(tmp, "dir")
+	if err := os.Symlink(abs, link); err != nil {
+		cleanup()
+		return "", func() {}, fmt.Errorf("open %s: DuckDB cannot open a path that holds '?' or a '%%' not followed by two hex digits, and a link to its directory could not be made (%v): move the database", path, err)
+	}
+	return filepath.Join(link, file), cleanup, nil
+}
+
 // openLocked opens the file, waiting while another process holds it.
 func openLocked(ctx context.Context, path string, opt OpenOptions) (*Store, error) {
-	dsn := path
+	dsn, cleanup, err := dsnPath(path)
+	if err != nil {
+		return nil, err
+	}
 	if opt.ReadOnly {
 		dsn += "?access_mode=read_only"
 	}
@@ -167,13 +211,15 @@ func openLocked(ctx context.Context, path string, opt OpenOptions) (*Store, erro
 	for {
 		connector, err := duckdb.NewConnector(dsn, nil)
 		if err == nil {
-			return &Store{db: sql.OpenDB(connector), now: time.Now, readOnly: opt.ReadOnly}, nil
+			return &Store{db: sql.OpenDB(connector), now: time.Now, readOnly: opt.ReadOnly, cleanup: cleanup}, nil
 		}
 		m := lockHolder.FindStringSubmatch(err.Error())
 		if m == nil {
+			cleanup()
 			return nil, fmt.Errorf("open %s: %w", path, err)
 		}
 		if time.Now().After(deadline) {
+			cleanup()
 			pid, _ := strconv.Atoi(m[2])
 			return nil, &LockedError{Path: path, Process: m[1], PID: pid}
 		}
@@ -189,7 +235,13 @@ func openLocked(ctx context.Context, path string, opt OpenOptions) (*Store, erro
 func (s *Store) ReadOnly() bool { return s.readOnly }
 
 // Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	err := s.db.Close()
+	if s.cleanup != nil {
+		s.cleanup()
+	}
+	return err
+}
 
 // version returns the database's schema version (0: a new database).
 func (s *Store) version(ctx context.Context) (int, error) {
