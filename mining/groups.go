@@ -166,6 +166,21 @@ next:
 // the conditions (values normalised as for mining): whom a package's rule
 // would assign it to.
 func SelectUsers(d *Dataset, conds []Condition) []int32 {
-	m := &miner{d: d, opt: DefaultOptions(), norm: map[*Attribute]*normalized{}, mu: &sync.Mutex{}}
-	return m.selectUsers(conds, false)
+	return NewSelector(d, DefaultOptions().TitleAttribute).Select(conds)
 }
+
+// Selector selects users by conditions as SelectUsers does, normalising
+// each attribute's values once for all the calls.
+type Selector struct{ m *miner }
+
+// NewSelector returns a selector over d, whose titleAttribute is
+// normalised as a job title.
+func NewSelector(d *Dataset, titleAttribute string) *Selector {
+	opt := DefaultOptions()
+	opt.TitleAttribute = titleAttribute
+	return &Selector{m: &miner{d: d, opt: opt, norm: map[*Attribute]*normalized{}, mu: &sync.Mutex{}}}
+}
+
+// Select returns every user, eligible or not, whose attributes meet the
+// conditions.
+func (s *Selector) Select(conds []Condition) []int32 { return s.m.selectUsers(conds, false) }

@@ -58,26 +58,12 @@ rule would test another attribute is for direct assignment, with the reason;
 		},
 	}
 	f := c.Flags()
-	f.StringSliceVar(&opts.opt.By, "by", opts.opt.By, "user attributes that define a job function")
-	f.Float64Var(&opts.opt.Threshold, "threshold", opts.opt.Threshold, "share of a group that must hold an entitlement for the package to include it")
-	f.Float64Var(&opts.opt.BirthrightThreshold, "birthright-threshold", opts.opt.BirthrightThreshold, "share of all users that must hold an entitlement for the birthright package (0: none)")
-	f.IntVar(&opts.opt.MinMembers, "min-members", opts.opt.MinMembers, "smallest group that gets a package")
-	f.IntVar(&opts.opt.MaxRuleUsers, "max-rule-users", opts.opt.MaxRuleUsers, "most users one assignment rule may select (0: no limit)")
-	f.BoolVar(&opts.opt.Variants, "variants", opts.opt.Variants, "look inside each job function for variants that part of its users hold (structural miner)")
-	f.BoolVar(&opts.opt.Trim, "trim", opts.opt.Trim, "leave out of a group's evidence the members whose access another group's explains far better")
-	f.BoolVar(&opts.opt.Teams, "teams", opts.opt.Teams, "also propose a package per manager's team (managerId) for what most of the team holds, few others do, and no package of theirs grants (direct assignment)")
-	f.IntVar(&opts.opt.MinTeam, "min-team", opts.opt.MinTeam, "fewest direct reports a manager's team needs for a team package")
-	f.BoolVar(&opts.opt.Clusters, "clusters", opts.opt.Clusters, "also propose packages for clusters of users with alike access that no attribute group explains")
-	f.Float64Var(&opts.opt.Cluster.Resolution, "cluster-resolution", opts.opt.Cluster.Resolution, "granularity of the access clusters (above 1: more, smaller clusters)")
-	f.IntVar(&opts.opt.Cluster.MinSize, "cluster-min-size", opts.opt.Cluster.MinSize, "smallest access cluster")
+	ranges := miningFlags(c, opts)
 	f.Uint64Var(&opts.opt.Cluster.Seed, "seed", opts.opt.Cluster.Seed, "random seed of the clustering (the same seed gives the same result)")
-	f.Float64Var(&opts.opt.MinRuleF1, "min-rule-f1", opts.opt.MinRuleF1, "F1 an access cluster's attribute rule needs to be assigned automatically")
-	f.StringArrayVar(&opts.ruleAttrs, "rule-attribute", nil, "`attribute=property`: the Entra user property an attribute is evaluated as in rules (e.g. costCenter=extensionAttribute3); repeatable")
 	f.BoolVar(&opts.tune, "tune", false, "choose --by, --threshold and --min-members by how well they predict each user's access from their group's (leave-one-out)")
 	f.Int64Var(&opts.snapshot, "snapshot", 0, "snapshot `id` (default: the latest)")
 	f.StringVar(&opts.format, "format", render.Table, "output format: table or json")
-	return withRanges(c, posShare("threshold"), share("birthright-threshold"), atLeast("min-members", 1), atLeast("min-team", 2), atLeast("max-rule-users", 0),
-		above("cluster-resolution", 0), atLeast("cluster-min-size", 1), share("min-rule-f1"))
+	return withRanges(c, ranges...)
 }
 
 func runMine(ctx context.Context, ios *IO, g *globals, opts *mineOptions) error {
@@ -138,4 +124,26 @@ func writeRun(w io.Writer, run *tenant.Run, format string, width int) error {
 	t := render.TextTable{Columns: []render.Column{{Name: "PACKAGE", Wrap: true}, {Name: "MEMBERS"}, {Name: "ENTITLEMENTS", Drop: 2}, {Name: "COVERAGE", Drop: 1},
 		{Name: "GAINING", Drop: 3}, {Name: "RULE FIT"}, {Name: "RULE", Wrap: true}}, Rows: rows}
 	return t.Write(w, width)
+}
+
+// miningFlags adds the options of mining to c (mine, backtest) and
+// returns their ranges.
+func miningFlags(c *cobra.Command, opts *mineOptions) []flagRange {
+	f := c.Flags()
+	f.StringSliceVar(&opts.opt.By, "by", opts.opt.By, "user attributes that define a job function")
+	f.Float64Var(&opts.opt.Threshold, "threshold", opts.opt.Threshold, "share of a group that must hold an entitlement for the package to include it")
+	f.Float64Var(&opts.opt.BirthrightThreshold, "birthright-threshold", opts.opt.BirthrightThreshold, "share of all users that must hold an entitlement for the birthright package (0: none)")
+	f.IntVar(&opts.opt.MinMembers, "min-members", opts.opt.MinMembers, "smallest group that gets a package")
+	f.IntVar(&opts.opt.MaxRuleUsers, "max-rule-users", opts.opt.MaxRuleUsers, "most users one assignment rule may select (0: no limit)")
+	f.BoolVar(&opts.opt.Variants, "variants", opts.opt.Variants, "look inside each job function for variants that part of its users hold (structural miner)")
+	f.BoolVar(&opts.opt.Trim, "trim", opts.opt.Trim, "leave out of a group's evidence the members whose access another group's explains far better")
+	f.BoolVar(&opts.opt.Teams, "teams", opts.opt.Teams, "also propose a package per manager's team (managerId) for what most of the team holds, few others do, and no package of theirs grants (direct assignment)")
+	f.IntVar(&opts.opt.MinTeam, "min-team", opts.opt.MinTeam, "fewest direct reports a manager's team needs for a team package")
+	f.BoolVar(&opts.opt.Clusters, "clusters", opts.opt.Clusters, "also propose packages for clusters of users with alike access that no attribute group explains")
+	f.Float64Var(&opts.opt.Cluster.Resolution, "cluster-resolution", opts.opt.Cluster.Resolution, "granularity of the access clusters (above 1: more, smaller clusters)")
+	f.IntVar(&opts.opt.Cluster.MinSize, "cluster-min-size", opts.opt.Cluster.MinSize, "smallest access cluster")
+	f.Float64Var(&opts.opt.MinRuleF1, "min-rule-f1", opts.opt.MinRuleF1, "F1 an access cluster's attribute rule needs to be assigned automatically")
+	f.StringArrayVar(&opts.ruleAttrs, "rule-attribute", nil, "`attribute=property`: the Entra user property an attribute is evaluated as in rules (e.g. costCenter=extensionAttribute3); repeatable")
+	return []flagRange{posShare("threshold"), share("birthright-threshold"), atLeast("min-members", 1), atLeast("min-team", 2), atLeast("max-rule-users", 0),
+		above("cluster-resolution", 0), atLeast("cluster-min-size", 1), share("min-rule-f1")}
 }

@@ -313,3 +313,40 @@ func CompareExisting(ctx context.Context, st *store.Store, d *tenant.Data, run *
 	}
 	return report.CompareExisting(d.Snapshot.ID, run, existing), nil
 }
+
+// Backtest loads a snapshot (0: the latest) and backtests mining on it
+// (report.Backtest) with the options of mine: rules test only the
+// attributes Entra evaluates, --by auto takes the best predictor of the
+// whole snapshot, and --tune chooses within each split's training users.
+// Nothing is written.
+func Backtest(ctx context.Context, st *store.Store, snapshotID int64, mo MineOptions, bo report.BacktestOptions) (*report.BacktestResult, error) {
+	snap, err := st.Resolve(ctx, snapshotID)
+	if err != nil {
+		return nil, err
+	}
+	data, err := st.Load(ctx, snap)
+	if err != nil {
+		return nil, fmt.Errorf("load snapshot %d: %w", snap.ID, err)
+	}
+	props, err := tenant.NewRuleProperties(mo.RuleAttributes)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrBadRuleAttribute, err)
+	}
+	if mo.By, err = resolveAttributes(data.Dataset, mo.By); err != nil {
+		return nil, err
+	}
+	opt, ruleAttrs := WithRuleProperties(mo.Options, data.Dataset, props)
+	if len(opt.By) == 1 && opt.By[0] == "auto" {
+		ranks, err := mining.RankAttributes(ctx, data.Dataset, mining.RankOptions{Attributes: ruleAttrs, Pairs: true, Threshold: opt.Threshold,
+			MinMembers: max(2, opt.MinMembers), BirthrightThreshold: opt.BirthrightThreshold})
+		if err != nil {
+			return nil, err
+		}
+		if len(ranks) == 0 || ranks[0].F1 == 0 {
+			return nil, fmt.Errorf("--by auto: %w", ErrNoAttribute)
+		}
+		opt.By = ranks[0].Attributes
+	}
+	bo.Mining, bo.Tune, bo.TuneAttributes = opt, mo.Tune, ruleAttrs
+	return report.Backtest(ctx, data, bo)
+}
