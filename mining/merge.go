@@ -77,15 +77,23 @@ func mergeable(a, b Package) int {
 // mergeGroup merges the packages of group (indices into pkgs, ascending):
 // the differing condition lists every part's values, the members and the
 // rule's users add up, and the entitlements are those every part holds.
-// ok is false for a group of one, a merged rule past MaxRuleUsers, or
-// parts with no entitlement in common.
+// ok is false for a merged rule past MaxRuleUsers, parts with no
+// entitlement in common, or parts that do not all differ from the first in
+// the same one condition.
 func (m *miner) mergeGroup(pkgs []Package, group []int) (merged Package, ok bool) {
 	if len(group) == 1 {
 		return pkgs[group[0]], true
 	}
+	// Pairs join transitively: parts that differ from the first in more
+	// than the one condition (a chain through two attributes) do not merge.
+	diff := mergeable(pkgs[group[0]], pkgs[group[1]])
+	for _, j := range group[1:] {
+		if diff < 0 || mergeable(pkgs[group[0]], pkgs[j]) != diff {
+			return Package{}, false
+		}
+	}
 	merged = pkgs[group[0]]
 	merged.Conditions = slices.Clone(merged.Conditions)
-	diff := mergeable(pkgs[group[0]], pkgs[group[1]])
 	c := merged.Conditions[diff]
 	c.Normalized, c.Values = slices.Clone(c.Normalized), slices.Clone(c.Values)
 	var members []int32

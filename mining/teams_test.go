@@ -2,6 +2,7 @@ package mining
 
 import (
 	"context"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -73,4 +74,31 @@ func TestTeamPackages(t *testing.T) {
 	for _, p := range res.Packages {
 		require.NotEqual(t, Team, p.Kind, "no managers, no teams")
 	}
+}
+
+// TestMergeChainThroughTwoAttributes: packages A~B differ in the first
+// condition and B~C in the second, so A and C differ in both; union-find
+// puts them in one group, which must not merge (it used to index the
+// conditions with -1 and panic).
+func TestMergeChainThroughTwoAttributes(t *testing.T) {
+	cond := func(title, dept string) []Condition {
+		return []Condition{{Attribute: "jobTitle", Normalized: []string{title}, Values: []string{title}},
+			{Attribute: "department", Normalized: []string{dept}, Values: []string{dept}}}
+	}
+	ents := []int32{1, 2, 3}
+	pkgs := []Package{
+		{Kind: JobFunction, Conditions: cond("a", "x"), Members: []int32{0}, Entitlements: ents, Prevalence: []float64{1, 1, 1}},
+		{Kind: JobFunction, Conditions: cond("c", "y"), Members: []int32{2}, Entitlements: ents, Prevalence: []float64{1, 1, 1}},
+		{Kind: JobFunction, Conditions: cond("b", "x"), Members: []int32{1}, Entitlements: ents, Prevalence: []float64{1, 1, 1}},
+		{Kind: JobFunction, Conditions: cond("b", "y"), Members: []int32{3}, Entitlements: ents, Prevalence: []float64{1, 1, 1}},
+	}
+	b := NewBuilder(4, 4)
+	for u := range 4 {
+		for _, e := range ents {
+			b.Add(u, int(e))
+		}
+	}
+	m := &miner{d: b.Build(), opt: DefaultOptions(), counts: make([]int32, 4), mark: make([]bool, 4), norm: map[*Attribute]*normalized{}, mu: &sync.Mutex{}}
+	out := m.merge(pkgs)
+	require.Len(t, out, 4, "a chain through two attributes stays apart")
 }

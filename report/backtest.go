@@ -36,8 +36,10 @@ type BacktestOptions struct {
 	Tune           bool
 	TuneAttributes []string
 	// TitleAttribute and DepartmentAttribute name the attributes the
-	// baselines group by (default jobTitle and department).
-	TitleAttribute, DepartmentAttribute string
+	// baselines group by (default jobTitle and department), and
+	// ManagerAttribute the attribute that names a user's manager (default:
+	// the managers the snapshot knows, from managerId).
+	TitleAttribute, DepartmentAttribute, ManagerAttribute string
 	// Progress, when set, is told which split is running.
 	Progress func(mining.Progress)
 }
@@ -393,6 +395,14 @@ func (sp *split) baselines(ds *mining.Dataset, opt BacktestOptions) map[string]m
 			return int64(m)
 		}
 		return -1
+	}
+	if a := ds.Attribute(opt.ManagerAttribute); opt.ManagerAttribute != "" && a != nil {
+		byManager = func(u int) int64 {
+			if a.Values[a.Codes[u]] == "" {
+				return -1
+			}
+			return int64(a.Codes[u])
+		}
 	}
 	t80 := sp.groupBundles(ds, byTitle, 0.8)
 	td30 := sp.groupBundles(ds, byTitleDept, 0.3)

@@ -53,6 +53,7 @@ prints what it chose. Reads the database only.`,
 	f.BoolVar(&opts.mine.tune, "tune", false, "choose --by, --threshold and --min-members within each split's training users (leave-one-out)")
 	f.StringVar(&opts.bt.TitleAttribute, "title-attribute", "jobTitle", "attribute the title baselines group by")
 	f.StringVar(&opts.bt.DepartmentAttribute, "department-attribute", "department", "attribute the department baselines group by")
+	f.StringVar(&opts.bt.ManagerAttribute, "manager-attribute", "", "attribute naming each user's manager for the manager baseline (default: managerId)")
 	f.Int64Var(&opts.mine.snapshot, "snapshot", 0, "snapshot `id` (default: the latest)")
 	f.StringVar(&opts.mine.format, "format", render.Table, "output format: table or json")
 	return withRanges(c, append(ranges, atLeast("splits", 1), flagRange{name: "holdout", lo: 0, hi: 1, loOpen: true, hiOpen: true})...)
