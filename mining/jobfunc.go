@@ -60,6 +60,13 @@ func JobFunctions(ctx context.Context, d *Dataset, opt Options) (*Result, error)
 		}
 		res.Packages = append(res.Packages, cps...)
 	}
+	if len(opt.AlsoBy) > 0 {
+		aps, err := m.attributeGroupPackages(ctx, res.Packages)
+		if err != nil {
+			return nil, err
+		}
+		res.Packages = append(res.Packages, aps...)
+	}
 	if opt.Teams {
 		tps, err := m.teamPackages(ctx, res.Packages)
 		if err != nil {

@@ -64,6 +64,11 @@ type Options struct {
 	Cluster        ClusterOptions
 	CoveredJaccard float64
 	MinRuleF1      float64
+	// AlsoBy lists further groupings besides By, each a list of
+	// attributes: their groups get packages of what most of their members
+	// hold beyond their other packages (see alsoby.go), so that a person's
+	// access is the union of several packages.
+	AlsoBy [][]string
 	// Teams proposes, for every manager with at least MinTeam direct
 	// reports (Dataset.Managers), a package of what at least Threshold of
 	// the team (the manager and the reports) holds that no package of

@@ -21,6 +21,10 @@ const (
 	// Team packages hold what most of a manager's team holds, and few
 	// others, that no package of the members grants.
 	Team
+	// AttributeGroup packages hold what most users sharing the values of
+	// a further grouping (Options.AlsoBy: an office, a cost centre) hold
+	// beyond their other packages.
+	AttributeGroup
 )
 
 func (k Kind) String() string {
@@ -35,6 +39,8 @@ func (k Kind) String() string {
 		return "cluster"
 	case Team:
 		return "team"
+	case AttributeGroup:
+		return "attributeGroup"
 	}
 	return fmt.Sprintf("Kind(%d)", int(k))
 }

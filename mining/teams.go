@@ -2,6 +2,7 @@ package mining
 
 import (
 	"context"
+	"math"
 	"slices"
 )
 
@@ -32,17 +33,7 @@ func (m *miner) teamPackages(ctx context.Context, pkgs []Package) ([]Package, er
 		return nil, nil
 	}
 	slices.Sort(managers)
-	// granted[u] lists what user u's packages grant, ascending.
-	granted := make([][]int32, d.NumUsers)
-	for _, p := range pkgs {
-		for _, u := range p.Members {
-			granted[u] = append(granted[u], p.Entitlements...)
-		}
-	}
-	for u := range granted {
-		slices.Sort(granted[u])
-		granted[u] = slices.Compact(granted[u])
-	}
+	granted := m.granted(pkgs)
 	holders := make([]int32, d.NumEntitlements)
 	for _, e := range d.Cols {
 		holders[e]++
@@ -57,32 +48,16 @@ func (m *miner) teamPackages(ctx context.Context, pkgs []Package) ([]Package, er
 		}
 		team := append([]int32{k}, reports[k]...)
 		slices.Sort(team)
-		var touched []int32
-		for _, u := range team {
-			for _, e := range d.Row(int(u)) {
-				if _, ok := slices.BinarySearch(granted[u], e); ok {
-					continue
-				}
-				if m.counts[e] == 0 {
-					touched = append(touched, e)
-				}
-				m.counts[e]++
-			}
-		}
-		var ents []int32
-		for _, e := range touched {
-			if c := m.counts[e]; float64(c) >= m.opt.Threshold*float64(len(team))-1e-9 && holders[e]-c <= int32(len(team)) {
-				ents = append(ents, e)
-			}
-		}
-		slices.Sort(ents)
-		prev := make([]float64, len(ents))
+		ents, prev := m.residual(team, granted, m.opt.Threshold, true)
+		// Few others hold it: at most as many outside the team as in it.
+		kept := 0
 		for j, e := range ents {
-			prev[j] = float64(m.counts[e]) / float64(len(team))
+			if holders[e]-int32(math.Round(prev[j]*float64(len(team)))) <= int32(len(team)) {
+				ents[kept], prev[kept] = e, prev[j]
+				kept++
+			}
 		}
-		for _, e := range touched {
-			m.counts[e] = 0
-		}
+		ents, prev = ents[:kept], prev[:kept]
 		if len(ents) > 0 {
 			out = append(out, Package{Kind: Team, Manager: k, Members: team, Entitlements: ents, Prevalence: prev})
 		}

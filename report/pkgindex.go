@@ -34,9 +34,9 @@ func indexPackages(d *tenant.Data, pkgs []tenant.Package) (*pkgIndex, error) {
 		norm: map[string][]string{}, ds: d.Dataset,
 	}
 	for i, p := range pkgs {
-		// A team's package explains its members' access but is no peer
-		// group of job-function peers.
-		ix.jobFunc[i] = p.Kind != tenant.KindBirthright && p.Kind != tenant.KindTeam
+		// A team's or a further grouping's package explains its members'
+		// access but is no peer group of job-function peers.
+		ix.jobFunc[i] = p.Kind != tenant.KindBirthright && p.Kind != tenant.KindTeam && p.Kind != tenant.KindAttributeGroup
 		for _, pe := range p.Entitlements {
 			e, ok := d.EntitlementIndex(pe.Entitlement())
 			if !ok {

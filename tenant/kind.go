@@ -20,10 +20,13 @@ const (
 	// KindTeam is what most of a manager's team holds and few others: a
 	// group the manager runs for their direct reports.
 	KindTeam Kind = "team"
+	// KindAttributeGroup is what most users sharing the values of a further
+	// grouping (an office, a cost centre) hold beyond their other packages.
+	KindAttributeGroup Kind = "attributeGroup"
 )
 
 // Kinds are every kind, in the order outputs list them.
-var Kinds = []Kind{KindBirthright, KindJobFunction, KindVariant, KindCluster, KindTeam}
+var Kinds = []Kind{KindBirthright, KindJobFunction, KindVariant, KindCluster, KindTeam, KindAttributeGroup}
 
 // kindOf names a mining package kind.
 func kindOf(k mining.Kind) Kind { return Kind(k.String()) }

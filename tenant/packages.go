@@ -187,6 +187,8 @@ func Describe(p Package) string {
 	case p.Kind == KindCluster:
 		return fmt.Sprintf("Users whose access is alike (%d users, %d entitlements), found by clustering their access; the rule selects them with precision %.2f and recall %.2f.",
 			p.Metrics.Members, p.Metrics.Entitlements, p.Metrics.RulePrecision, p.Metrics.RuleRecall)
+	case p.Kind == KindAttributeGroup:
+		return fmt.Sprintf("%s (%d users, %d entitlements): what at least %.0f%% of them hold beyond their other packages.", p.Name, p.Metrics.Members, p.Metrics.Entitlements, 100*p.Metrics.MinPrevalence)
 	case !p.Automatic:
 		return fmt.Sprintf("Job function %s (%d users, %d entitlements); its rule would select more users than an assignment policy allows, so assign it directly.", p.Name, p.Metrics.Members, p.Metrics.Entitlements)
 	}

@@ -131,6 +131,7 @@ func writeRun(w io.Writer, run *tenant.Run, format string, width int) error {
 func miningFlags(c *cobra.Command, opts *mineOptions) []flagRange {
 	f := c.Flags()
 	f.StringSliceVar(&opts.opt.By, "by", opts.opt.By, "user attributes that define a job function")
+	f.Var(groupingsValue{&opts.opt.AlsoBy}, "also-by", "a further grouping (`attributes`, comma-separated; repeatable): its groups get packages of what most of their members hold beyond their other packages (an office, a cost centre, a manager)")
 	f.Float64Var(&opts.opt.Threshold, "threshold", opts.opt.Threshold, "share of a group that must hold an entitlement for the package to include it")
 	f.Float64Var(&opts.opt.BirthrightThreshold, "birthright-threshold", opts.opt.BirthrightThreshold, "share of all users that must hold an entitlement for the birthright package (0: none)")
 	f.IntVar(&opts.opt.MinMembers, "min-members", opts.opt.MinMembers, "smallest group that gets a package")
@@ -147,3 +148,34 @@ func miningFlags(c *cobra.Command, opts *mineOptions) []flagRange {
 	return []flagRange{posShare("threshold"), share("birthright-threshold"), atLeast("min-members", 1), atLeast("min-team", 2), atLeast("max-rule-users", 0),
 		above("cluster-resolution", 0), atLeast("cluster-min-size", 1), share("min-rule-f1")}
 }
+
+// groupingsValue is a repeatable flag whose every value is a
+// comma-separated list of attributes.
+type groupingsValue struct{ dst *[][]string }
+
+func (v groupingsValue) String() string {
+	if v.dst == nil {
+		return ""
+	}
+	var parts []string
+	for _, g := range *v.dst {
+		parts = append(parts, strings.Join(g, ","))
+	}
+	return strings.Join(parts, " ")
+}
+
+func (v groupingsValue) Set(s string) error {
+	var g []string
+	for _, a := range strings.Split(s, ",") {
+		if a = strings.TrimSpace(a); a != "" {
+			g = append(g, a)
+		}
+	}
+	if len(g) == 0 {
+		return fmt.Errorf("no attribute in %q", s)
+	}
+	*v.dst = append(*v.dst, g)
+	return nil
+}
+
+func (v groupingsValue) Type() string { return "attributes" }
