@@ -30,9 +30,9 @@ type BacktestOptions struct {
 	Seed    uint64
 	// Mining are the options of each split's mine.
 	Mining mining.Options
-	// Tune chooses the attributes, threshold and minimum group size by
-	// leave-one-out within each split's training users (mining.Tune over
-	// TuneAttributes, nil: all).
+	// Tune chooses the groupings (By and AlsoBy), threshold and minimum
+	// group size within each split's training users, on an inner split of
+	// them (see tuneUnion), over TuneAttributes (nil: all).
 	Tune           bool
 	TuneAttributes []string
 	// TitleAttribute and DepartmentAttribute name the attributes the
@@ -82,9 +82,10 @@ type PackageScore struct {
 
 // Tuned are the settings --tune chose in one split.
 type Tuned struct {
-	By         []string `json:"by"`
-	Threshold  float64  `json:"threshold"`
-	MinMembers int      `json:"minMembers"`
+	By         []string   `json:"by"`
+	AlsoBy     [][]string `json:"alsoBy,omitempty"`
+	Threshold  float64    `json:"threshold"`
+	MinMembers int        `json:"minMembers"`
 }
 
 // BacktestResult is the outcome of Backtest.
@@ -270,45 +271,28 @@ func runSplit(ctx context.Context, d *tenant.Data, members []int, opt BacktestOp
 	sp.train = trainingView(ds, sp.held)
 	mopt := opt.Mining
 	if opt.Tune {
-		tuned, _, err := mining.Tune(ctx, sp.train, opt.TuneAttributes, mopt)
+		tuned, err := tuneUnion(ctx, sp.train, opt.TuneAttributes, mopt, seed)
 		if err != nil && err != mining.ErrNoPredictor {
 			return nil, err
 		}
 		if err == nil {
 			mopt = tuned
 		}
-		sp.tuned = Tuned{By: mopt.By, Threshold: mopt.Threshold, MinMembers: mopt.MinMembers}
+		sp.tuned = Tuned{By: mopt.By, AlsoBy: mopt.AlsoBy, Threshold: mopt.Threshold, MinMembers: mopt.MinMembers}
 	}
 	mined, err := mining.JobFunctions(ctx, sp.train, mopt)
 	if err != nil {
 		return nil, err
 	}
 	pkgs := tenant.Packages(d, mined, nil)
-	sel := mining.NewSelector(sp.train, mopt.TitleAttribute)
+	var sels [][]int
+	sp.predicted, sels = predict(ds, sp.train, mined, sp.heldUsers, sp.held, mopt.TitleAttribute)
 	for i, mp := range mined.Packages {
-		var users []int
-		switch {
-		case mp.Kind == mining.Team:
-			// The team's package goes to the manager's reports.
-			for _, u := range sp.heldUsers {
-				if ds.Manager(u) == mp.Manager {
-					users = append(users, u)
-				}
-			}
-		case !mp.Automatic:
-			continue // no rule selects anybody
-		case len(mp.Conditions) == 0:
-			users = sp.heldUsers // the birthright
-		default:
-			for _, u := range sel.Select(mp.Conditions) {
-				if sp.held[u] {
-					users = append(users, int(u))
-				}
-			}
+		if sels[i] == nil {
+			continue
 		}
 		ps := PackageScore{Name: pkgs[i].Name, Kind: string(pkgs[i].Kind)}
-		for _, u := range users {
-			sp.predicted[u] = append(sp.predicted[u], mp.Entitlements...)
+		for _, u := range sels[i] {
 			row := ds.Row(u)
 			for _, e := range mp.Entitlements {
 				if _, ok := slices.BinarySearch(row, e); ok {
@@ -320,11 +304,48 @@ func runSplit(ctx context.Context, d *tenant.Data, members []int, opt BacktestOp
 		}
 		sp.pkgStats = append(sp.pkgStats, ps)
 	}
-	for u, p := range sp.predicted {
-		slices.Sort(p)
-		sp.predicted[u] = slices.Compact(p)
-	}
 	return sp, nil
+}
+
+// predict gives each held-out user every package of mined whose rule
+// selects them (a team's package: the manager's reports; a package
+// without a rule: nobody), evaluated over train; it returns the
+// predictions, ascending, and per package the users it went to (nil when
+// it has no rule).
+func predict(ds, train *mining.Dataset, mined *mining.Result, heldUsers []int, held []bool, titleAttribute string) (map[int][]int32, [][]int) {
+	predicted := map[int][]int32{}
+	sels := make([][]int, len(mined.Packages))
+	sel := mining.NewSelector(train, titleAttribute)
+	for i, mp := range mined.Packages {
+		users := []int{}
+		switch {
+		case mp.Kind == mining.Team:
+			for _, u := range heldUsers {
+				if ds.Manager(u) == mp.Manager {
+					users = append(users, u)
+				}
+			}
+		case !mp.Automatic:
+			continue
+		case len(mp.Conditions) == 0:
+			users = heldUsers // the birthright
+		default:
+			for _, u := range sel.Select(mp.Conditions) {
+				if held[u] {
+					users = append(users, int(u))
+				}
+			}
+		}
+		sels[i] = users
+		for _, u := range users {
+			predicted[u] = append(predicted[u], mp.Entitlements...)
+		}
+	}
+	for u, p := range predicted {
+		slices.Sort(p)
+		predicted[u] = slices.Compact(p)
+	}
+	return predicted, sels
 }
 
 // trainingView is ds with the held-out users' access hidden and the users
@@ -347,29 +368,7 @@ func trainingView(ds *mining.Dataset, held []bool) *mining.Dataset {
 // score counts a prediction for the held-out users against their access,
 // for the entitlements keep accepts (nil: all).
 func (sp *split) score(ds *mining.Dataset, pred map[int][]int32, keep func(e int32) bool) counts {
-	var c counts
-	for _, u := range sp.heldUsers {
-		row := ds.Row(u)
-		for _, e := range pred[u] {
-			if keep != nil && !keep(e) {
-				continue
-			}
-			if _, ok := slices.BinarySearch(row, e); ok {
-				c.tp++
-			} else {
-				c.fp++
-			}
-		}
-		for _, e := range row {
-			if keep != nil && !keep(e) {
-				continue
-			}
-			if _, ok := slices.BinarySearch(pred[u], e); !ok {
-				c.fn++
-			}
-		}
-	}
-	return c
+	return scoreUsers(ds, pred, sp.heldUsers, keep)
 }
 
 // The baselines, in the order outputs list them.

@@ -37,9 +37,10 @@ splits, per kind of resource and per package, beside three baselines computed
 on the same splits: what 80% of a job title hold, what 30% of a title within
 a department hold, and that or what 30% of a manager's reports hold.
 
---tune chooses the attributes, threshold and minimum group size within each
-split's training users (leave-one-out), never on the held-out users, and
-prints what it chose. Reads the database only.`,
+--tune chooses the groupings (--by, and --also-by: a person gets a package of
+each), the threshold and the minimum group size within each split's training
+users, on an inner split of them, never on the held-out users, and prints
+what it chose. Reads the database only.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runBacktest(cmd.Context(), ios, g, opts)
@@ -50,7 +51,7 @@ prints what it chose. Reads the database only.`,
 	f.IntVar(&opts.bt.Splits, "splits", 5, "number of random splits")
 	f.Float64Var(&opts.bt.Holdout, "holdout", 0.2, "share of the member accounts each split holds out")
 	f.Uint64Var(&opts.bt.Seed, "seed", 1, "seed of the first split (the others follow it)")
-	f.BoolVar(&opts.mine.tune, "tune", false, "choose --by, --threshold and --min-members within each split's training users (leave-one-out)")
+	f.BoolVar(&opts.mine.tune, "tune", false, "choose --by, --also-by, --threshold and --min-members within each split's training users (an inner split of them)")
 	f.StringVar(&opts.bt.TitleAttribute, "title-attribute", "jobTitle", "attribute the title baselines group by")
 	f.StringVar(&opts.bt.DepartmentAttribute, "department-attribute", "department", "attribute the department baselines group by")
 	f.StringVar(&opts.bt.ManagerAttribute, "manager-attribute", "", "attribute naming each user's manager for the manager baseline (default: managerId)")
@@ -81,7 +82,11 @@ func runBacktest(ctx context.Context, ios *IO, g *globals, opts *backtestOptions
 		return err
 	}
 	for i, t := range res.Tuned {
-		fmt.Fprintf(ios.Err, "Split %d tuned: --by %s --threshold %v --min-members %d.\n", i+1, strings.Join(t.By, ","), t.Threshold, t.MinMembers)
+		also := ""
+		for _, g := range t.AlsoBy {
+			also += " --also-by " + strings.Join(g, ",")
+		}
+		fmt.Fprintf(ios.Err, "Split %d tuned: --by %s%s --threshold %v --min-members %d.\n", i+1, strings.Join(t.By, ","), also, t.Threshold, t.MinMembers)
 	}
 	if opts.mine.format == render.JSON {
 		return render.WriteJSON(ios.Out, res)
