@@ -63,6 +63,32 @@ func BenchmarkOverprovisioning(b *testing.B) {
 	}
 }
 
+// BenchmarkBacktest runs a backtest of five splits, beside one mine of
+// the same tenant: the ratio of their ns/op is what the backtest costs in
+// mines (the splits share the loaded matrix).
+func BenchmarkBacktest(b *testing.B) {
+	for _, n := range sizes {
+		d := data(b, n)
+		b.Run(fmt.Sprintf("mine/users=%d", n), func(b *testing.B) {
+			for b.Loop() {
+				if _, err := mining.JobFunctions(context.Background(), d.Dataset, mining.DefaultOptions()); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(fmt.Sprintf("backtest5/users=%d", n), func(b *testing.B) {
+			var res *report.BacktestResult
+			for b.Loop() {
+				var err error
+				if res, err = report.Backtest(context.Background(), d, report.BacktestOptions{Splits: 5, Seed: 1, Mining: mining.DefaultOptions()}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(res.F1.Mean, "f1")
+		})
+	}
+}
+
 // BenchmarkBuildDataset builds the CSR matrix from pairs, as the loader does.
 func BenchmarkBuildDataset(b *testing.B) {
 	for _, n := range sizes {

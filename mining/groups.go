@@ -184,3 +184,29 @@ func NewSelector(d *Dataset, titleAttribute string) *Selector {
 // Select returns every user, eligible or not, whose attributes meet the
 // conditions.
 func (s *Selector) Select(conds []Condition) []int32 { return s.m.selectUsers(conds, false) }
+
+// SelectAmong returns the users of among (but guests) whose attributes
+// meet the conditions, in the order of among.
+func (s *Selector) SelectAmong(among []int32, conds []Condition) []int32 {
+	m := s.m
+	attrs := make([]*Attribute, len(conds))
+	norms := make([]*normalized, len(conds))
+	for i, c := range conds {
+		attrs[i] = m.d.Attribute(c.Attribute)
+		norms[i] = m.normalized(attrs[i])
+	}
+	var out []int32
+next:
+	for _, u := range among {
+		if m.d.IsGuest(int(u)) {
+			continue
+		}
+		for i, c := range conds {
+			if !slices.Contains(c.Normalized, norms[i].values[norms[i].ids[attrs[i].Codes[u]]]) {
+				continue next
+			}
+		}
+		out = append(out, u)
+	}
+	return out
+}

@@ -183,9 +183,10 @@ func Backtest(ctx context.Context, d *tenant.Data, opt BacktestOptions) (*Backte
 		if err != nil {
 			return nil, err
 		}
-		main = append(main, sp.score(ds, sp.predicted, nil))
-		for k := range kinds.names {
-			perKind[kinds.names[k]] = append(perKind[kinds.names[k]], sp.score(ds, sp.predicted, func(e int32) bool { return kinds.of[e] == k }))
+		total, byKind := scoreByKind(ds, sp.predicted, sp.heldUsers, kinds)
+		main = append(main, total)
+		for k, name := range kinds.names {
+			perKind[name] = append(perKind[name], byKind[k])
 		}
 		for name, pred := range sp.baselines(ds, opt) {
 			baselines[name] = append(baselines[name], sp.score(ds, pred, nil))
@@ -316,6 +317,10 @@ func predict(ds, train *mining.Dataset, mined *mining.Result, heldUsers []int, h
 	predicted := map[int][]int32{}
 	sels := make([][]int, len(mined.Packages))
 	sel := mining.NewSelector(train, titleAttribute)
+	among := make([]int32, len(heldUsers))
+	for i, u := range heldUsers {
+		among[i] = int32(u)
+	}
 	for i, mp := range mined.Packages {
 		users := []int{}
 		switch {
@@ -330,10 +335,8 @@ func predict(ds, train *mining.Dataset, mined *mining.Result, heldUsers []int, h
 		case len(mp.Conditions) == 0:
 			users = heldUsers // the birthright
 		default:
-			for _, u := range sel.Select(mp.Conditions) {
-				if held[u] {
-					users = append(users, int(u))
-				}
+			for _, u := range sel.SelectAmong(among, mp.Conditions) {
+				users = append(users, int(u))
 			}
 		}
 		sels[i] = users
@@ -363,6 +366,36 @@ func trainingView(ds *mining.Dataset, held []bool) *mining.Dataset {
 		t.Offsets[u+1] = int64(len(t.Cols))
 	}
 	return &t
+}
+
+// scoreByKind counts a prediction for users against their access, in all
+// and per kind of resource, in one pass.
+func scoreByKind(ds *mining.Dataset, pred map[int][]int32, users []int, kinds kindIndex) (counts, []counts) {
+	var total counts
+	byKind := make([]counts, len(kinds.names))
+	for _, u := range users {
+		row, p := ds.Row(u), pred[u]
+		// Both lists ascending: one merge.
+		i, j := 0, 0
+		for i < len(row) || j < len(p) {
+			switch {
+			case j == len(p) || i < len(row) && row[i] < p[j]:
+				byKind[kinds.of[row[i]]].fn++
+				total.fn++
+				i++
+			case i == len(row) || p[j] < row[i]:
+				byKind[kinds.of[p[j]]].fp++
+				total.fp++
+				j++
+			default:
+				byKind[kinds.of[row[i]]].tp++
+				total.tp++
+				i++
+				j++
+			}
+		}
+	}
+	return total, byKind
 }
 
 // score counts a prediction for the held-out users against their access,
@@ -426,35 +459,35 @@ func (sp *split) baselines(ds *mining.Dataset, opt BacktestOptions) map[string]m
 
 // groupBundles returns, per group key of the training members, the
 // entitlements at least share of the group hold (groups of key -1 left
-// out), ascending.
+// out), ascending. Each group is counted with one dense counter.
 func (sp *split) groupBundles(ds *mining.Dataset, key func(u int) int64, share float64) map[int64][]int32 {
-	size := map[int64]int{}
-	held := map[int64]map[int32]int{}
+	groups := map[int64][]int32{}
 	for u := 0; u < ds.NumUsers; u++ {
 		if sp.held[u] || !sp.train.IsEligible(u) {
 			continue
 		}
-		k := key(u)
-		if k < 0 {
-			continue
-		}
-		size[k]++
-		h := held[k]
-		if h == nil {
-			h = map[int32]int{}
-			held[k] = h
-		}
-		for _, e := range ds.Row(u) {
-			h[e]++
+		if k := key(u); k >= 0 {
+			groups[k] = append(groups[k], int32(u))
 		}
 	}
-	out := make(map[int64][]int32, len(held))
-	for k, h := range held {
+	count := make([]int32, ds.NumEntitlements)
+	out := make(map[int64][]int32, len(groups))
+	for k, members := range groups {
+		var touched []int32
+		for _, u := range members {
+			for _, e := range ds.Row(int(u)) {
+				if count[e] == 0 {
+					touched = append(touched, e)
+				}
+				count[e]++
+			}
+		}
 		var b []int32
-		for e, n := range h {
-			if float64(n) >= share*float64(size[k])-1e-9 {
+		for _, e := range touched {
+			if float64(count[e]) >= share*float64(len(members))-1e-9 {
 				b = append(b, e)
 			}
+			count[e] = 0
 		}
 		slices.Sort(b)
 		out[k] = b

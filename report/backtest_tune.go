@@ -107,28 +107,31 @@ func tuneUnion(ctx context.Context, train *mining.Dataset, attrs []string, base 
 	return best, nil
 }
 
-// scoreUsers counts a prediction for users against their access in ds,
-// for the entitlements keep accepts (nil: all).
+// scoreUsers counts a prediction for users against their access in ds
+// (both ascending), for the entitlements keep accepts (nil: all).
 func scoreUsers(ds *mining.Dataset, pred map[int][]int32, users []int, keep func(e int32) bool) counts {
 	var c counts
 	for _, u := range users {
-		row := ds.Row(u)
-		for _, e := range pred[u] {
-			if keep != nil && !keep(e) {
-				continue
-			}
-			if _, ok := slices.BinarySearch(row, e); ok {
-				c.tp++
-			} else {
-				c.fp++
-			}
-		}
-		for _, e := range row {
-			if keep != nil && !keep(e) {
-				continue
-			}
-			if _, ok := slices.BinarySearch(pred[u], e); !ok {
-				c.fn++
+		row, p := ds.Row(u), pred[u]
+		i, j := 0, 0
+		for i < len(row) || j < len(p) {
+			switch {
+			case j == len(p) || i < len(row) && row[i] < p[j]:
+				if keep == nil || keep(row[i]) {
+					c.fn++
+				}
+				i++
+			case i == len(row) || p[j] < row[i]:
+				if keep == nil || keep(p[j]) {
+					c.fp++
+				}
+				j++
+			default:
+				if keep == nil || keep(row[i]) {
+					c.tp++
+				}
+				i++
+				j++
 			}
 		}
 	}
