@@ -99,6 +99,18 @@ type BacktestResult struct {
 	PerKind    []KindScore    `json:"perKind"`
 	PerPackage []PackageScore `json:"perPackage"`
 	Tuned      []Tuned        `json:"tuned,omitempty"`
+	// PerSplit are each split's F1 beside the best baseline's there;
+	// AboveBest counts the splits where rolemine's is higher.
+	PerSplit  []SplitScore `json:"perSplit"`
+	AboveBest int          `json:"aboveBestBaseline"`
+}
+
+// SplitScore is one split's F1 and the best baseline's on it.
+type SplitScore struct {
+	Seed           uint64  `json:"seed"`
+	F1             float64 `json:"f1"`
+	BestBaseline   string  `json:"bestBaseline"`
+	BestBaselineF1 float64 `json:"bestBaselineF1"`
 }
 
 // counts are a prediction's true positives, false positives and false
@@ -169,7 +181,7 @@ func Backtest(ctx context.Context, d *tenant.Data, opt BacktestOptions) (*Backte
 		return nil, fmt.Errorf("backtest: %d member accounts: too few to hold some out", len(members))
 	}
 	res := &BacktestResult{SnapshotID: d.Snapshot.ID, Splits: opt.Splits, Holdout: opt.Holdout, Seed: opt.Seed,
-		Baselines: []Baseline{}, PerKind: []KindScore{}, PerPackage: []PackageScore{}}
+		Baselines: []Baseline{}, PerKind: []KindScore{}, PerPackage: []PackageScore{}, PerSplit: []SplitScore{}}
 	kinds := resourceKinds(d)
 	var main []counts
 	perKind := map[string][]counts{}
@@ -188,9 +200,21 @@ func Backtest(ctx context.Context, d *tenant.Data, opt BacktestOptions) (*Backte
 		for k, name := range kinds.names {
 			perKind[name] = append(perKind[name], byKind[k])
 		}
-		for name, pred := range sp.baselines(ds, opt) {
-			baselines[name] = append(baselines[name], sp.score(ds, pred, nil))
+		ss := SplitScore{Seed: opt.Seed + uint64(s), BestBaselineF1: -1}
+		_, _, ss.F1 = total.prf()
+		bl := sp.baselines(ds, opt)
+		for _, name := range baselineNames {
+			c := sp.score(ds, bl[name], nil)
+			baselines[name] = append(baselines[name], c)
+			if _, _, f := c.prf(); f > ss.BestBaselineF1 {
+				ss.BestBaseline, ss.BestBaselineF1 = name, f
+			}
 		}
+		if ss.F1 > ss.BestBaselineF1 {
+			res.AboveBest++
+		}
+		ss.F1, ss.BestBaselineF1 = round(ss.F1), round(ss.BestBaselineF1)
+		res.PerSplit = append(res.PerSplit, ss)
 		for _, p := range sp.pkgStats {
 			ps := perPkg[p.Name]
 			if ps == nil {

@@ -84,6 +84,16 @@ func TestBacktest(t *testing.T) {
 	require.NotEmpty(t, res.PerPackage)
 	require.Equal(t, "Birthright", res.PerPackage[0].Name, "the birthright adds most true grants")
 
+	require.Len(t, res.PerSplit, 3)
+	above := 0
+	for _, ss := range res.PerSplit {
+		require.NotEmpty(t, ss.BestBaseline)
+		if ss.F1 > ss.BestBaselineF1 {
+			above++
+		}
+	}
+	require.Equal(t, above, res.AboveBest)
+
 	again, err := Backtest(context.Background(), d, opt)
 	require.NoError(t, err)
 	require.Equal(t, res, again, "the same seed, the same splits")

@@ -109,7 +109,7 @@ func writeBacktest(w io.Writer, r *report.BacktestResult, l render.Layout) error
 	if err := render.WriteTable(w, columnNames(cols), rows); err != nil {
 		return err
 	}
-	fmt.Fprintln(w)
+	fmt.Fprintf(w, "\nrolemine's F1 is above the best baseline's in %d of the %d splits.\n\n", r.AboveBest, r.Splits)
 	rows = nil
 	for _, k := range r.PerKind {
 		rows = append(rows, []string{k.Kind, pm(k.F1), pm(k.Precision), pm(k.Recall)})
