@@ -1,14 +1,17 @@
 package report
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/rolemine/rolemine/internal/render"
 	"github.com/rolemine/rolemine/mining"
 	"github.com/rolemine/rolemine/tenant"
 )
@@ -159,4 +162,22 @@ func TestTuneUnion(t *testing.T) {
 		require.True(t, slices.ContainsFunc(groupings, func(g []string) bool { return slices.Contains(g, "office") }), "%v", groupings)
 	}
 	require.Greater(t, tuned.Recall.Mean, plain.Recall.Mean+0.1, "the building group is predicted too")
+}
+
+// TestBacktestHTML: one page with no script and a policy that forbids
+// every request, the numbers of the result in it, names escaped.
+func TestBacktestHTML(t *testing.T) {
+	d := backtestFixture(t)
+	res, err := Backtest(context.Background(), d, BacktestOptions{Splits: 2, Seed: 1, Mining: mining.DefaultOptions()})
+	require.NoError(t, err)
+	res.PerPackage = append(res.PerPackage, PackageScore{Name: `<script>alert(1)</script>`, Kind: "jobFunction", Splits: 1, True: 1})
+	var buf bytes.Buffer
+	require.NoError(t, WriteBacktest(&buf, res, "html", render.Layout{}))
+	page := buf.String()
+	require.Contains(t, page, `content="default-src 'none'; style-src 'unsafe-inline'`)
+	require.NotContains(t, page, "<script")
+	require.Contains(t, page, "&lt;script&gt;alert(1)&lt;/script&gt;")
+	require.Contains(t, page, fmt.Sprintf("%.3f ± %.3f", res.F1.Mean, res.F1.SD))
+	require.Contains(t, page, "<td>baseline: title and department at 30%</td>")
+	require.Equal(t, 2, strings.Count(page, `<tr><td class="n">`), "a row per split")
 }

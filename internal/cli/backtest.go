@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -56,12 +55,12 @@ what it chose. Reads the database only.`,
 	f.StringVar(&opts.bt.DepartmentAttribute, "department-attribute", "department", "attribute the department baselines group by")
 	f.StringVar(&opts.bt.ManagerAttribute, "manager-attribute", "", "attribute naming each user's manager for the manager baseline (default: managerId)")
 	f.Int64Var(&opts.mine.snapshot, "snapshot", 0, "snapshot `id` (default: the latest)")
-	f.StringVar(&opts.mine.format, "format", render.Table, "output format: table or json")
+	f.StringVar(&opts.mine.format, "format", render.Table, "output format: table, json or html (one self-contained page)")
 	return withRanges(c, append(ranges, atLeast("splits", 1), flagRange{name: "holdout", lo: 0, hi: 1, loOpen: true, hiOpen: true})...)
 }
 
 func runBacktest(ctx context.Context, ios *IO, g *globals, opts *backtestOptions) error {
-	if err := render.CheckFormat(opts.mine.format, render.Table, render.JSON); err != nil {
+	if err := render.CheckFormat(opts.mine.format, render.Table, render.JSON, "html"); err != nil {
 		return usageError{err}
 	}
 	st, err := openStore(ctx, g, reads)
@@ -88,50 +87,5 @@ func runBacktest(ctx context.Context, ios *IO, g *globals, opts *backtestOptions
 		}
 		fmt.Fprintf(ios.Err, "Split %d tuned: --by %s%s --threshold %v --min-members %d.\n", i+1, strings.Join(t.By, ","), also, t.Threshold, t.MinMembers)
 	}
-	if opts.mine.format == render.JSON {
-		return render.WriteJSON(ios.Out, res)
-	}
-	return writeBacktest(ios.Out, res, ios.layout(10))
-}
-
-func pm(s report.Stat) string { return fmt.Sprintf("%.3f ± %.3f", s.Mean, s.SD) }
-
-// writeBacktest renders a backtest as tables.
-func writeBacktest(w io.Writer, r *report.BacktestResult, l render.Layout) error {
-	render.WriteParagraph(w, l.Width, fmt.Sprintf("Backtest of snapshot %d: %s, %.0f%% of the member accounts held out in each; precision, recall and F1 over the held-out users' grants (mean ± sd over the splits).",
-		r.SnapshotID, render.Count(r.Splits, "split"), 100*r.Holdout))
-	fmt.Fprintln(w)
-	rows := [][]string{{"rolemine", pm(r.F1), pm(r.Precision), pm(r.Recall)}}
-	for _, b := range r.Baselines {
-		rows = append(rows, []string{"baseline: " + b.Name, pm(b.F1), pm(b.Precision), pm(b.Recall)})
-	}
-	cols := []render.Column{{Name: "METHOD", Wrap: true}, {Name: "F1"}, {Name: "PRECISION"}, {Name: "RECALL"}}
-	if err := render.WriteTable(w, columnNames(cols), rows); err != nil {
-		return err
-	}
-	fmt.Fprintf(w, "\nrolemine's F1 is above the best baseline's in %d of the %d splits.\n\n", r.AboveBest, r.Splits)
-	rows = nil
-	for _, k := range r.PerKind {
-		rows = append(rows, []string{k.Kind, pm(k.F1), pm(k.Precision), pm(k.Recall)})
-	}
-	if err := render.WriteTable(w, []string{"RESOURCES", "F1", "PRECISION", "RECALL"}, rows); err != nil {
-		return err
-	}
-	fmt.Fprintln(w)
-	rows = nil
-	for i, p := range r.PerPackage {
-		if l.Limit > 0 && i >= l.Limit {
-			break
-		}
-		rows = append(rows, []string{p.Name, p.Kind, fmt.Sprint(p.True), fmt.Sprint(p.Extra)})
-	}
-	return render.WriteTable(w, []string{"PACKAGE", "KIND", "TRUE GRANTS", "EXTRA GRANTS"}, rows)
-}
-
-func columnNames(cols []render.Column) []string {
-	out := make([]string, len(cols))
-	for i, c := range cols {
-		out[i] = c.Name
-	}
-	return out
+	return report.WriteBacktest(ios.Out, res, opts.mine.format, ios.layout(10))
 }
