@@ -2,9 +2,12 @@ package cli
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/rolemine/rolemine/internal/matrixgen"
 	"github.com/rolemine/rolemine/internal/render"
 	"github.com/rolemine/rolemine/internal/tenantgen"
 )
@@ -46,7 +49,7 @@ gives byte-identical files. A non-empty --out is refused unless --force.`,
 	orgFlags(tenant, &opts.cfg)
 	withRanges(tenant, atLeast("users", 1), share("excess-rate"), share("mover-rate"), share("empty-title-rate"), share("wrong-title-rate"),
 		flagRange{name: "bundle-scale", lo: 1, hi: 100}, atLeast("users-per-region", 1))
-	return groupCmd("generate", "Generate synthetic data", tenant)
+	return groupCmd("generate", "Generate synthetic data", tenant, newGenerateMatrixCmd(ios))
 }
 
 func runGenerate(ios *IO, opts *generateOptions) error {
@@ -101,4 +104,71 @@ func realisticDefaults(c *cobra.Command, cfg *tenantgen.Config) {
 	set("location-rate", &cfg.LocationRate, r.LocationRate)
 	set("nested-rate", &cfg.NestedRate, r.NestedRate)
 	set("long-tail-rate", &cfg.LongTailRate, r.LongTailRate)
+}
+
+type generateMatrixOptions struct {
+	cfg     matrixgen.Config
+	perUser string
+	out     string
+	force   bool
+}
+
+func newGenerateMatrixCmd(ios *IO) *cobra.Command {
+	opts := &generateMatrixOptions{}
+	c := &cobra.Command{
+		Use:   "matrix",
+		Short: "Write a planted role-mining instance: a matrix made of k roles, with the roles",
+		Long: `Write matrix.txt (the hp format 'rolemine cover' reads: "user permission" per
+line) and roles.json (the planted roles, their permissions and users): --roles
+random roles over --perms permissions, each user holding a random --roles-per-user
+of them, their permissions OR-ed, about --density of the cells set, and
+--noise of the cells flipped. An exact cover with at most --roles roles exists;
+dense instances are where the structural miner is tested. The same seed gives
+the same files.`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			lo, hi, ok := parseRange(opts.perUser)
+			if !ok {
+				return usagef("--roles-per-user wants MIN-MAX, e.g. 3-10, got %q", opts.perUser)
+			}
+			opts.cfg.MinRolesPerUser, opts.cfg.MaxRolesPerUser = lo, hi
+			if err := checkOutDir(opts.out, opts.force); err != nil {
+				return err
+			}
+			pl, err := matrixgen.Generate(opts.cfg)
+			if err != nil {
+				return usageError{err}
+			}
+			if err := pl.Write(opts.out); err != nil {
+				return err
+			}
+			fmt.Fprintf(ios.Out, "Wrote a %d×%d matrix of %s (%s) made of %s to %s\n", opts.cfg.Users, opts.cfg.Perms,
+				render.Count(int(pl.Data.NumAssignments()), "assignment"), fmt.Sprintf("%.0f%% of the cells", 100*float64(pl.Data.NumAssignments())/float64(opts.cfg.Users*opts.cfg.Perms)),
+				render.Count(len(pl.Roles), "planted role"), opts.out)
+			return nil
+		},
+	}
+	f := c.Flags()
+	f.IntVar(&opts.cfg.Users, "users", 100, "users (rows)")
+	f.IntVar(&opts.cfg.Perms, "perms", 200, "permissions (columns)")
+	f.IntVar(&opts.cfg.Roles, "roles", 25, "planted roles")
+	f.StringVar(&opts.perUser, "roles-per-user", "3-10", "how many roles each user holds, `MIN-MAX`")
+	f.Float64Var(&opts.cfg.Density, "density", 0.5, "share of the cells the roles set")
+	f.Float64Var(&opts.cfg.Noise, "noise", 0, "share of the cells flipped after the roles are OR-ed")
+	f.Uint64Var(&opts.cfg.Seed, "seed", 1, "random seed")
+	f.StringVar(&opts.out, "out", "matrix", "output `directory`")
+	f.BoolVar(&opts.force, "force", false, "write into --out even if it holds files")
+	return withRanges(c, atLeast("users", 1), atLeast("perms", 1), atLeast("roles", 1), fraction("density"), fraction("noise"))
+}
+
+// parseRange parses "MIN-MAX" (or a single number) into two positive
+// integers, MIN at most MAX.
+func parseRange(s string) (lo, hi int, ok bool) {
+	a, b, found := strings.Cut(s, "-")
+	if !found {
+		b = a
+	}
+	lo, err1 := strconv.Atoi(strings.TrimSpace(a))
+	hi, err2 := strconv.Atoi(strings.TrimSpace(b))
+	return lo, hi, err1 == nil && err2 == nil && lo >= 1 && lo <= hi
 }
