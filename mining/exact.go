@@ -264,6 +264,21 @@ func solveComponent(ctx context.Context, m *bmatrix, comp [2][]int, opt CoverOpt
 		return role
 	}
 	var roles []Role
+	if sol.greedy {
+		// The concepts were too many: build roles from the residual cells
+		// instead, and keep them when they beat the greedy cover.
+		res, err := residualCover(ctx, sub.rows, ncols)
+		if err != nil {
+			return nil, nil, err
+		}
+		if res != nil && len(res) < len(cover.Chosen) && len(res) <= ncols {
+			for _, r := range res {
+				roles = append(roles, toRole(r.extent, r.intent))
+			}
+			sol.Chosen = nil
+			return roles, sol, nil
+		}
+	}
 	if cover.LimitOptimal || len(cover.Chosen) > ncols {
 		xs := columnClosures(sub.rows, ncols)
 		for c, users := range extentsOf(sub.rows, ncols, xs) {
