@@ -10,7 +10,10 @@ import (
 // Options.Teams): what at least the threshold share of the team holds that
 // none of the member's packages in pkgs grants, held by at most as many
 // users outside the team as in it. Teams are taken in order of their
-// manager.
+// manager. A team that the value of an attribute rules may test selects
+// exactly (every user with the value, guests aside, is in the team and
+// every member has it) gets that rule; the others are for direct
+// assignment.
 func (m *miner) teamPackages(ctx context.Context, pkgs []Package) ([]Package, error) {
 	d := m.d
 	if d.Managers == nil {
@@ -34,6 +37,7 @@ func (m *miner) teamPackages(ctx context.Context, pkgs []Package) ([]Package, er
 	}
 	slices.Sort(managers)
 	granted := m.granted(pkgs)
+	teams := m.teamAttributes()
 	holders := make([]int32, d.NumEntitlements)
 	for _, e := range d.Cols {
 		holders[e]++
@@ -59,9 +63,58 @@ func (m *miner) teamPackages(ctx context.Context, pkgs []Package) ([]Package, er
 		}
 		ents, prev = ents[:kept], prev[:kept]
 		if len(ents) > 0 {
-			out = append(out, Package{Kind: Team, Manager: k, Members: team, Entitlements: ents, Prevalence: prev})
+			p := Package{Kind: Team, Manager: k, Members: team, Entitlements: ents, Prevalence: prev}
+			if g := teams.groupOf(team); g != nil {
+				// An attribute whose value selects exactly the team (a
+				// team or cost centre column) gives the package its rule.
+				p.Conditions, p.Automatic = g.conds, true
+				p.Metrics.RuleUsers = g.ruleUsers
+			}
+			out = append(out, p)
 		}
 	}
 	m.progress("teams", len(managers), len(managers))
 	return out, nil
+}
+
+// teamIndex finds the attribute groups that a set of members makes up
+// exactly.
+type teamIndex struct {
+	byKey map[string]*group // sorted members → the group that is exactly them
+}
+
+// teamAttributes indexes the groups of every attribute a rule may test by
+// their members.
+func (m *miner) teamAttributes() *teamIndex {
+	ti := &teamIndex{byKey: map[string]*group{}}
+	for i := range m.d.Attributes {
+		a := &m.d.Attributes[i]
+		if m.opt.Evaluable != nil && !m.opt.Evaluable(a.Name) || a.Name == m.opt.TitleAttribute {
+			continue
+		}
+		for _, g := range m.group([]*Attribute{a}) {
+			// The rule selects every user with the value but guests: only a
+			// group whose rule users are all eligible members can be a team.
+			if g.empty || g.ruleUsers != len(g.members) || len(g.members) < m.opt.MinTeam {
+				continue
+			}
+			k := membersKey(g.members)
+			if _, dup := ti.byKey[k]; !dup {
+				ti.byKey[k] = g
+			}
+		}
+	}
+	return ti
+}
+
+// groupOf returns the attribute group whose members are exactly team
+// (ascending), or nil.
+func (ti *teamIndex) groupOf(team []int32) *group { return ti.byKey[membersKey(team)] }
+
+func membersKey(us []int32) string {
+	b := make([]byte, 0, 4*len(us))
+	for _, u := range us {
+		b = append(b, byte(u), byte(u>>8), byte(u>>16), byte(u>>24))
+	}
+	return string(b)
 }

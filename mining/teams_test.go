@@ -61,6 +61,29 @@ func TestTeamPackages(t *testing.T) {
 	require.False(t, p.Automatic)
 	require.Equal(t, 1.0, p.Prevalence[0])
 
+	// With a column that names the team, the package gets its rule.
+	b2 := NewBuilder(n, 6)
+	for u := range n {
+		for _, e := range d.Row(u) {
+			b2.Add(u, int(e))
+		}
+		b2.SetAttribute("jobTitle", u, d.Attribute("jobTitle").Value(u))
+		b2.SetAttribute("team", u, []string{"North", "South", "East", "West"}[u%4])
+	}
+	withTeam := b2.Build()
+	withTeam.Managers = managers
+	res, err = JobFunctions(context.Background(), withTeam, opt)
+	require.NoError(t, err)
+	ruled := 0
+	for _, p := range res.Packages {
+		if p.Kind == Team {
+			ruled++
+			require.True(t, p.Automatic)
+			require.Equal(t, []Condition{{Attribute: "team", Normalized: []string{"north"}, Values: []string{"North"}}}, p.Conditions)
+		}
+	}
+	require.Equal(t, 1, ruled)
+
 	opt.Teams = false
 	res, err = JobFunctions(context.Background(), d, opt)
 	require.NoError(t, err)

@@ -118,7 +118,9 @@ func Packages(d *Data, res *mining.Result, props *RuleProperties) []Package {
 		}
 		if mp.Kind == mining.Team {
 			p.Name = "Team of " + cmp.Or(d.UPNs[mp.Manager], d.UserIDs[mp.Manager])
-			p.DirectReason = "it is a manager's team: assign it to the manager and their direct reports"
+			if !mp.Automatic {
+				p.DirectReason = "it is a manager's team: assign it to the manager and their direct reports"
+			}
 		}
 		if bad := props.unevaluable(p.Conditions); mp.Automatic && len(bad) > 0 {
 			p.Automatic = false
@@ -187,6 +189,8 @@ func Describe(p Package) string {
 	case p.Kind == KindCluster:
 		return fmt.Sprintf("Users whose access is alike (%d users, %d entitlements), found by clustering their access; the rule selects them with precision %.2f and recall %.2f.",
 			p.Metrics.Members, p.Metrics.Entitlements, p.Metrics.RulePrecision, p.Metrics.RuleRecall)
+	case p.Kind == KindTeam:
+		return fmt.Sprintf("%s (%d users, %d entitlements): what most of the manager's team holds and no other package of theirs grants; its rule selects the team.", p.Name, p.Metrics.Members, p.Metrics.Entitlements)
 	case p.Kind == KindAttributeGroup:
 		return fmt.Sprintf("%s (%d users, %d entitlements): what at least %.0f%% of them hold beyond their other packages.", p.Name, p.Metrics.Members, p.Metrics.Entitlements, 100*p.Metrics.MinPrevalence)
 	case !p.Automatic:
