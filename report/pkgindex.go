@@ -146,10 +146,18 @@ func (ix *pkgIndex) matchOther(d *tenant.Data, run *tenant.Run, u int, row []int
 	for _, m := range ix.fits(row, minShare, others) {
 		p := int(m.Package)
 		share := float64(m.Held) / float64(len(ix.ents[p]))
-		if ix.distinctShare(row, p, own) < minShare {
+		kept := ix.distinctShare(row, own, p)
+		if kept > 1-minShare {
 			continue
 		}
-		if kept := ix.distinctShare(row, own, p); kept > 1-minShare {
+		// A user who holds nothing of what sets their own function apart
+		// has not kept it beside another's: their access is the other
+		// function's even with a few of its own distinct grants missing.
+		need := minShare
+		if kept == 0 {
+			need = 0.5
+		}
+		if ix.distinctShare(row, p, own) < need {
 			continue
 		}
 		agree := ix.agreement(d, run, u, p)
