@@ -161,18 +161,23 @@ func SuggestRules(ctx context.Context, d *tenant.Data, run *tenant.Run, rules *S
 			pairs = append(pairs, pair{k[0], k[1], st})
 		}
 	}
-	// A user's pairs are found from whichever side is shorter: the pairs an
-	// entitlement of theirs starts, or the rest of their row (an entitlement
-	// that many job functions hold starts many pairs).
-	byFirst := make([][]int32, ds.NumEntitlements) // entitlement → pairs it starts
-	index := make(map[[2]int32]int32, len(pairs))
+	// A user's pairs are found by merging, for each entitlement a of their
+	// row, the rest of the row with the entitlements b that pairs starting
+	// at a end at: both ascending, no hashing.
+	slices.SortFunc(pairs, func(x, y pair) int { return cmp.Or(cmp.Compare(x.a, y.a), cmp.Compare(x.b, y.b)) })
+	start := make([]int32, ds.NumEntitlements+1) // entitlement a → its pairs are pairs[start[a]:start[a+1]]
+	for _, p := range pairs {
+		start[p.a+1]++
+	}
+	for e := range ds.NumEntitlements {
+		start[e+1] += start[e]
+	}
+	ends := make([]int32, len(pairs))
 	for i, p := range pairs {
-		byFirst[p.a] = append(byFirst[p.a], int32(i))
-		index[[2]int32{p.a, p.b}] = int32(i)
+		ends[i] = p.b
 	}
 	together := make([]int, len(pairs))
 	holders := make([]int, ds.NumEntitlements)
-	held := make([]bool, ds.NumEntitlements)
 	for u := 0; u < ds.NumUsers; u++ {
 		if u%4096 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -183,27 +188,25 @@ func SuggestRules(ctx context.Context, d *tenant.Data, run *tenant.Run, rules *S
 			continue
 		}
 		row := ds.Row(u)
-		for _, e := range row {
-			holders[e]++
-			held[e] = true
-		}
 		for k, a := range row {
-			if firsts := byFirst[a]; len(firsts) <= len(row)-k {
-				for _, i := range firsts {
-					if held[pairs[i].b] {
-						together[i]++
-					}
-				}
-			} else {
-				for _, b := range row[k+1:] { // rows are ascending, pairs have a < b
-					if i, ok := index[[2]int32{a, b}]; ok {
-						together[i]++
-					}
+			holders[a]++
+			lo, hi := int(start[a]), int(start[a+1])
+			if lo == hi {
+				continue
+			}
+			rest := row[k+1:]
+			for i, j := lo, 0; i < hi && j < len(rest); {
+				switch b := ends[i]; {
+				case b < rest[j]:
+					i++
+				case b > rest[j]:
+					j++
+				default:
+					together[i]++
+					i++
+					j++
 				}
 			}
-		}
-		for _, e := range row {
-			held[e] = false
 		}
 	}
 	var out []SuggestedRule
