@@ -89,6 +89,35 @@ func BenchmarkBacktest(b *testing.B) {
 	}
 }
 
+// BenchmarkSuggestRules suggests SoD rules on a dense generated tenant
+// (bundle scale 12, 50,000 users per region: about 140 grants a user),
+// where many entitlement pairs are candidates.
+func BenchmarkSuggestRules(b *testing.B) {
+	for _, n := range sizes {
+		cfg := tenantgen.DefaultConfig(n, 1)
+		cfg.BundleScale, cfg.UsersPerRegion = 12, 50_000
+		t, err := tenantgen.Build(cfg)
+		if err != nil {
+			b.Fatal(err)
+		}
+		d := Dataset(t)
+		res, err := mining.JobFunctions(context.Background(), d.Dataset, mining.DefaultOptions())
+		if err != nil {
+			b.Fatal(err)
+		}
+		run := &tenant.Run{Packages: tenant.Packages(d, res, nil)}
+		b.Run(fmt.Sprintf("users=%d/assignments=%d", n, d.Dataset.NumAssignments()), func(b *testing.B) {
+			var out []report.SuggestedRule
+			for b.Loop() {
+				if out, err = report.SuggestRules(context.Background(), d, run, nil, report.DefaultSuggestOptions()); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(len(out)), "suggestions")
+		})
+	}
+}
+
 // BenchmarkBuildDataset builds the CSR matrix from pairs, as the loader does.
 func BenchmarkBuildDataset(b *testing.B) {
 	for _, n := range sizes {

@@ -161,9 +161,10 @@ func SuggestRules(ctx context.Context, d *tenant.Data, run *tenant.Run, rules *S
 			pairs = append(pairs, pair{k[0], k[1], st})
 		}
 	}
-	// A user's pairs are found by merging, for each entitlement a of their
-	// row, the rest of the row with the entitlements b that pairs starting
-	// at a end at: both ascending, no hashing.
+	// A user's pairs are found, for each entitlement a of their row, from
+	// whichever side is shorter: the ends of the pairs a starts (each
+	// checked against the row), or the rest of the row (each searched
+	// among those ends, which are ascending). No hashing.
 	slices.SortFunc(pairs, func(x, y pair) int { return cmp.Or(cmp.Compare(x.a, y.a), cmp.Compare(x.b, y.b)) })
 	start := make([]int32, ds.NumEntitlements+1) // entitlement a → its pairs are pairs[start[a]:start[a+1]]
 	for _, p := range pairs {
@@ -176,8 +177,22 @@ func SuggestRules(ctx context.Context, d *tenant.Data, run *tenant.Run, rules *S
 	for i, p := range pairs {
 		ends[i] = p.b
 	}
+	// An entitlement that starts many pairs gets a table from the other
+	// end to the pair, for the rows whose rest is shorter than its list.
+	table := make([][]int32, ds.NumEntitlements)
+	for a := range ds.NumEntitlements {
+		lo, hi := int(start[a]), int(start[a+1])
+		if n := hi - lo; n >= 64 && 32*n >= ds.NumEntitlements {
+			t := make([]int32, ds.NumEntitlements)
+			for i := lo; i < hi; i++ {
+				t[ends[i]] = int32(i + 1)
+			}
+			table[a] = t
+		}
+	}
 	together := make([]int, len(pairs))
 	holders := make([]int, ds.NumEntitlements)
+	held := make([]bool, ds.NumEntitlements)
 	for u := 0; u < ds.NumUsers; u++ {
 		if u%4096 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -188,25 +203,34 @@ func SuggestRules(ctx context.Context, d *tenant.Data, run *tenant.Run, rules *S
 			continue
 		}
 		row := ds.Row(u)
+		for _, e := range row {
+			held[e] = true
+		}
 		for k, a := range row {
 			holders[a]++
 			lo, hi := int(start[a]), int(start[a+1])
-			if lo == hi {
-				continue
-			}
-			rest := row[k+1:]
-			for i, j := lo, 0; i < hi && j < len(rest); {
-				switch b := ends[i]; {
-				case b < rest[j]:
-					i++
-				case b > rest[j]:
-					j++
-				default:
-					together[i]++
-					i++
-					j++
+			if rest := row[k+1:]; hi-lo <= 4*len(rest) {
+				for i := lo; i < hi; i++ {
+					if held[ends[i]] {
+						together[i]++
+					}
+				}
+			} else if t := table[a]; t != nil {
+				for _, b := range rest {
+					if i := t[b]; i > 0 {
+						together[i-1]++
+					}
+				}
+			} else {
+				for _, b := range rest {
+					if i, ok := slices.BinarySearch(ends[lo:hi], b); ok {
+						together[lo+i]++
+					}
 				}
 			}
+		}
+		for _, e := range row {
+			held[e] = false
 		}
 	}
 	var out []SuggestedRule
