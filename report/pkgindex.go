@@ -139,7 +139,7 @@ func (ix *pkgIndex) matchOther(d *tenant.Data, run *tenant.Run, u int, row []int
 	}) {
 		return -1, 0 // no access of another function's outside own's
 	}
-	best, bestShare, bestAgree := -1, 0.0, -1
+	best, bestShare, bestAgree, bestHeld := -1, 0.0, -1, int32(0)
 	others := func(p int32) bool {
 		return run.Packages[p].Kind == tenant.KindJobFunction && !slices.Contains(ix.byUser[u], p)
 	}
@@ -161,8 +161,8 @@ func (ix *pkgIndex) matchOther(d *tenant.Data, run *tenant.Run, u int, row []int
 			continue
 		}
 		agree := ix.agreement(d, run, u, p)
-		if agree > bestAgree || agree == bestAgree && (share > bestShare || share == bestShare && p < best) {
-			best, bestShare, bestAgree = p, share, agree
+		if agree > bestAgree || agree == bestAgree && (share > bestShare || share == bestShare && (m.Held > bestHeld || m.Held == bestHeld && p < best)) {
+			best, bestShare, bestAgree, bestHeld = p, share, agree, m.Held
 		}
 	}
 	return best, bestShare
