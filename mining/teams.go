@@ -19,7 +19,7 @@ func (m *miner) teamPackages(ctx context.Context, pkgs []Package) ([]Package, er
 	if d.Managers == nil {
 		return nil, nil
 	}
-	// The team of manager k: k and its eligible direct reports.
+	// The team of manager k: its eligible direct reports, and k.
 	reports := map[int32][]int32{}
 	for u, k := range d.Managers {
 		if k >= 0 && d.IsEligible(u) {
@@ -28,7 +28,7 @@ func (m *miner) teamPackages(ctx context.Context, pkgs []Package) ([]Package, er
 	}
 	var managers []int32
 	for k, rs := range reports {
-		if len(rs) >= m.opt.MinTeam && d.IsEligible(int(k)) {
+		if len(rs) >= m.opt.MinTeam {
 			managers = append(managers, k)
 		}
 	}
@@ -50,7 +50,13 @@ func (m *miner) teamPackages(ctx context.Context, pkgs []Package) ([]Package, er
 			}
 			m.progress("teams", i, len(managers))
 		}
-		team := append([]int32{k}, reports[k]...)
+		// The team: the reports, and the manager unless their account is
+		// not eligible (disabled, a guest): the reports still share what
+		// the team holds.
+		team := slices.Clone(reports[k])
+		if d.IsEligible(int(k)) {
+			team = append(team, k)
+		}
 		slices.Sort(team)
 		ents, prev := m.residual(team, granted, m.opt.Threshold, true)
 		// Few others hold it: at most as many outside the team as in it.
