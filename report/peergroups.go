@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 
 	"github.com/rolemine/rolemine/mining"
@@ -133,9 +134,19 @@ func (s *overScan) explainByGroups(cand [][2]int32) {
 		return
 	}
 	pg := newPeerGroups(s.d)
-	holders := map[[2]int32]int32{} // (group, entitlement) → unexplained holders
+	holders := map[uint64]int32{} // group<<32 | entitlement → unexplained holders
+	key := func(g, e int32) uint64 { return uint64(uint32(g))<<32 | uint64(uint32(e)) }
 	for _, c := range cand {
-		pg.each(int(c[0]), func(g int32) { holders[[2]int32{g, c[1]}]++ })
+		pg.each(int(c[0]), func(g int32) { holders[key(g, c[1])]++ })
+	}
+	names := map[int32]string{}
+	name := func(g int32) string {
+		n, ok := names[g]
+		if !ok {
+			n = pg.name(g)
+			names[g] = n
+		}
+		return n
 	}
 	// Shared access that belongs to no job function: most of its holders
 	// hold it without their job function explaining it.
@@ -149,7 +160,7 @@ func (s *overScan) explainByGroups(cand [][2]int32) {
 		var best *explanation
 		var seen []explanation
 		pg.each(u, func(g int32) {
-			x := explanation{group: g, k: int(holders[[2]int32{g, e}]) - 1, n: int(pg.size[g]) - 1}
+			x := explanation{group: g, k: int(holders[key(g, e)]) - 1, n: int(pg.size[g]) - 1}
 			// A group of more than half the members is the tenant, not a
 			// peer group.
 			if x.n < 1 || 2*int(pg.size[g]) > pg.eligible {
@@ -165,7 +176,7 @@ func (s *overScan) explainByGroups(cand [][2]int32) {
 		if best != nil {
 			s.notExcess++
 			if s.opt.Explain {
-				f.ExplainedBy = fmt.Sprintf("%s: %d of its %d other members hold it too, with no job function of theirs explaining it", pg.name(best.group), best.k, best.n)
+				f.ExplainedBy = fmt.Sprintf("%s: %d of its %d other members hold it too, with no job function of theirs explaining it", name(best.group), best.k, best.n)
 				s.rep.Explained = append(s.rep.Explained, f)
 			}
 			continue
@@ -179,11 +190,25 @@ func (s *overScan) explainByGroups(cand [][2]int32) {
 			continue
 		}
 		if len(seen) > 0 {
-			parts := make([]string, len(seen))
+			var b strings.Builder
+			b.WriteString(f.Reason)
+			b.WriteString("; no other group of theirs explains it: ")
 			for j, x := range seen {
-				parts[j] = fmt.Sprintf("%s (%s others)", pg.name(x.group), ofN(max(x.k, 0), x.n))
+				if j > 0 {
+					b.WriteString(", ")
+				}
+				b.WriteString(name(x.group))
+				b.WriteString(" (")
+				if k := max(x.k, 0); k == 0 {
+					b.WriteString("none of the ")
+				} else {
+					b.WriteString(strconv.Itoa(k))
+					b.WriteString(" of the ")
+				}
+				b.WriteString(strconv.Itoa(x.n))
+				b.WriteString(" others)")
 			}
-			f.Reason += "; no other group of theirs explains it: " + strings.Join(parts, ", ")
+			f.Reason = b.String()
 		}
 		kept = append(kept, f)
 	}
