@@ -195,7 +195,7 @@ func Backtest(ctx context.Context, d *tenant.Data, opt BacktestOptions) (*Backte
 		if err != nil {
 			return nil, err
 		}
-		total, byKind := scoreByKind(ds, sp.predicted, sp.heldUsers, kinds)
+		total, byKind := scoreByKind(ds, sp.predicted, sp.heldUsers, &kinds)
 		main = append(main, total)
 		for k, name := range kinds.names {
 			perKind[name] = append(perKind[name], byKind[k])
@@ -204,7 +204,7 @@ func Backtest(ctx context.Context, d *tenant.Data, opt BacktestOptions) (*Backte
 		_, _, ss.F1 = total.prf()
 		bl := sp.baselines(ds, opt)
 		for _, name := range baselineNames {
-			c := sp.score(ds, bl[name], nil)
+			c := scoreUsers(ds, bl[name], sp.heldUsers)
 			baselines[name] = append(baselines[name], c)
 			if _, _, f := c.prf(); f > ss.BestBaselineF1 {
 				ss.BestBaseline, ss.BestBaselineF1 = name, f
@@ -392,40 +392,54 @@ func trainingView(ds *mining.Dataset, held []bool) *mining.Dataset {
 	return &t
 }
 
-// scoreByKind counts a prediction for users against their access, in all
-// and per kind of resource, in one pass.
-func scoreByKind(ds *mining.Dataset, pred map[int][]int32, users []int, kinds kindIndex) (counts, []counts) {
+// scoreByKind counts a prediction for users against their access (both
+// ascending), in all and, when kinds is set, per kind of resource, in one
+// merge per user.
+func scoreByKind(ds *mining.Dataset, pred map[int][]int32, users []int, kinds *kindIndex) (counts, []counts) {
 	var total counts
-	byKind := make([]counts, len(kinds.names))
+	var byKind []counts
+	if kinds != nil {
+		byKind = make([]counts, len(kinds.names))
+	}
 	for _, u := range users {
 		row, p := ds.Row(u), pred[u]
-		// Both lists ascending: one merge.
 		i, j := 0, 0
 		for i < len(row) || j < len(p) {
+			var e int32
+			var c *int // the field of total to count in; the same field per kind
 			switch {
 			case j == len(p) || i < len(row) && row[i] < p[j]:
-				byKind[kinds.of[row[i]]].fn++
-				total.fn++
+				e, c = row[i], &total.fn
 				i++
 			case i == len(row) || p[j] < row[i]:
-				byKind[kinds.of[p[j]]].fp++
-				total.fp++
+				e, c = p[j], &total.fp
 				j++
 			default:
-				byKind[kinds.of[row[i]]].tp++
-				total.tp++
+				e, c = row[i], &total.tp
 				i++
 				j++
+			}
+			*c++
+			if kinds != nil {
+				k := &byKind[kinds.of[e]]
+				switch c {
+				case &total.fn:
+					k.fn++
+				case &total.fp:
+					k.fp++
+				default:
+					k.tp++
+				}
 			}
 		}
 	}
 	return total, byKind
 }
 
-// score counts a prediction for the held-out users against their access,
-// for the entitlements keep accepts (nil: all).
-func (sp *split) score(ds *mining.Dataset, pred map[int][]int32, keep func(e int32) bool) counts {
-	return scoreUsers(ds, pred, sp.heldUsers, keep)
+// scoreUsers counts a prediction for users against their access.
+func scoreUsers(ds *mining.Dataset, pred map[int][]int32, users []int) counts {
+	c, _ := scoreByKind(ds, pred, users, nil)
+	return c
 }
 
 // The baselines, in the order outputs list them.

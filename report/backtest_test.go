@@ -181,3 +181,15 @@ func TestBacktestHTML(t *testing.T) {
 	require.Contains(t, page, "<td>baseline: title and department at 30%</td>")
 	require.Equal(t, 2, strings.Count(page, `<tr><td class="n">`), "a row per split")
 }
+
+// TestBacktestStopsWhenCancelled: an interrupt ends the backtest with the
+// context's error, with --tune too.
+func TestBacktestStopsWhenCancelled(t *testing.T) {
+	d := backtestFixture(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, tune := range []bool{false, true} {
+		_, err := Backtest(ctx, d, BacktestOptions{Splits: 2, Mining: mining.DefaultOptions(), Tune: tune})
+		require.ErrorIs(t, err, context.Canceled, "tune %v", tune)
+	}
+}

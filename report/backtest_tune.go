@@ -67,7 +67,7 @@ func tuneUnion(ctx context.Context, train *mining.Dataset, attrs []string, base 
 			return 0, err
 		}
 		pred, _ := predict(train, inner, mined, heldUsers, held, opt.TitleAttribute)
-		_, _, f := scoreUsers(train, pred, heldUsers, nil).prf()
+		_, _, f := scoreUsers(train, pred, heldUsers).prf()
 		return f, nil
 	}
 	best, bestF := base, -1.0
@@ -105,35 +105,4 @@ func tuneUnion(ctx context.Context, train *mining.Dataset, attrs []string, base 
 		return base, mining.ErrNoPredictor
 	}
 	return best, nil
-}
-
-// scoreUsers counts a prediction for users against their access in ds
-// (both ascending), for the entitlements keep accepts (nil: all).
-func scoreUsers(ds *mining.Dataset, pred map[int][]int32, users []int, keep func(e int32) bool) counts {
-	var c counts
-	for _, u := range users {
-		row, p := ds.Row(u), pred[u]
-		i, j := 0, 0
-		for i < len(row) || j < len(p) {
-			switch {
-			case j == len(p) || i < len(row) && row[i] < p[j]:
-				if keep == nil || keep(row[i]) {
-					c.fn++
-				}
-				i++
-			case i == len(row) || p[j] < row[i]:
-				if keep == nil || keep(p[j]) {
-					c.fp++
-				}
-				j++
-			default:
-				if keep == nil || keep(row[i]) {
-					c.tp++
-				}
-				i++
-				j++
-			}
-		}
-	}
-	return c
 }

@@ -49,15 +49,21 @@ func structuralExceptions(ctx context.Context, ds *mining.Dataset, noise float64
 	return out, nil
 }
 
-// wilsonUpper is the upper end of the Wilson score interval for k of n at
-// normal quantile z (z = 0 gives k/n).
-func wilsonUpper(k, n int, z float64) float64 {
+// wilson returns the lower and upper ends of the Wilson score interval for
+// k of n at normal quantile z (z = 0 gives k/n for both).
+func wilson(k, n int, z float64) (lower, upper float64) {
 	if n == 0 {
-		return 0
+		return 0, 0
 	}
 	p, nf := float64(k)/float64(n), float64(n)
 	d := 1 + z*z/nf
 	c := p + z*z/(2*nf)
 	r := z * math.Sqrt(p*(1-p)/nf+z*z/(4*nf*nf))
-	return (c + r) / d
+	return (c - r) / d, (c + r) / d
 }
+
+// wilsonUpper is the upper end of the Wilson score interval.
+func wilsonUpper(k, n int, z float64) float64 { _, u := wilson(k, n, z); return u }
+
+// wilsonLower is the lower end of the Wilson score interval.
+func wilsonLower(k, n int, z float64) float64 { l, _ := wilson(k, n, z); return l }

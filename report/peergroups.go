@@ -2,7 +2,6 @@ package report
 
 import (
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
 
@@ -213,17 +212,4 @@ func (s *overScan) explainByGroups(cand [][2]int32) {
 		kept = append(kept, f)
 	}
 	s.rep.Findings = kept
-}
-
-// wilsonLower is the lower end of the Wilson score interval for k of n at
-// normal quantile z (z = 0 gives k/n).
-func wilsonLower(k, n int, z float64) float64 {
-	if n == 0 {
-		return 0
-	}
-	p, nf := float64(k)/float64(n), float64(n)
-	d := 1 + z*z/nf
-	c := p + z*z/(2*nf)
-	r := z * math.Sqrt(p*(1-p)/nf+z*z/(4*nf*nf))
-	return (c - r) / d
 }

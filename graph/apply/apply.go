@@ -92,7 +92,7 @@ func Apply(ctx context.Context, c *graphclient.Client, plan *export.Plan, opt Op
 	if opt.AwaitPoll == 0 {
 		opt.AwaitPoll = 2 * time.Second
 	}
-	r := &run{c: c, opt: opt, vars: map[string]string{}, res: &Result{Outcomes: map[string]int{}}, shared: map[string][]map[string]any{}}
+	r := newRun(c, opt)
 	for _, st := range plan.Steps {
 		if err := ctx.Err(); err != nil {
 			return r.res, err
@@ -109,6 +109,23 @@ func Apply(ctx context.Context, c *graphclient.Client, plan *export.Plan, opt Op
 		}
 	}
 	return r.res, nil
+}
+
+func newRun(c *graphclient.Client, opt Options) *run {
+	return &run{c: c, opt: opt, vars: map[string]string{}, res: &Result{Outcomes: map[string]int{}}, shared: map[string][]map[string]any{}}
+}
+
+// body returns a step's body as JSON with its placeholders filled.
+func (r *run) body(st export.Step) (string, error) {
+	raw, err := json.Marshal(st.Body)
+	if err != nil {
+		return "", err
+	}
+	body, ok := r.subst(string(raw), jsonEscape)
+	if !ok {
+		return "", fmt.Errorf("a value it needs is missing: %s", body)
+	}
+	return body, nil
 }
 
 // subst fills the placeholders of s; escape formats a value for where it
@@ -201,13 +218,9 @@ func (r *run) step(ctx context.Context, st export.Step) (string, error) {
 			}
 			return WouldCreate, nil
 		}
-		raw, err := json.Marshal(st.Body)
+		body, err := r.body(st)
 		if err != nil {
 			return "", err
-		}
-		body, ok := r.subst(string(raw), jsonEscape)
-		if !ok {
-			return "", fmt.Errorf("a value it needs is missing: %s", body)
 		}
 		path, ok := r.subst(st.Path, same)
 		if !ok {
@@ -296,13 +309,9 @@ func (r *run) lookup(ctx context.Context, l *export.Lookup) (found map[string]an
 // update compares the object found with the step's body on the Update's
 // fields and replaces it when one differs (a dry run says which).
 func (r *run) update(ctx context.Context, st export.Step, found map[string]any) (string, error) {
-	raw, err := json.Marshal(st.Body)
+	body, err := r.body(st)
 	if err != nil {
 		return "", err
-	}
-	body, ok := r.subst(string(raw), jsonEscape)
-	if !ok {
-		return "", fmt.Errorf("a value it needs is missing: %s", body)
 	}
 	var want map[string]any
 	if err := json.Unmarshal([]byte(body), &want); err != nil {

@@ -19,7 +19,7 @@ import (
 // groups, the app role's user and group assignments. export.BuildRetire
 // turns it into a plan. Nothing is written.
 func ReadRetireState(ctx context.Context, c *graphclient.Client, pkgs []tenant.Package, catalog string) (export.RetireState, error) {
-	rr := &retireReader{r: &run{c: c, vars: map[string]string{}, res: &Result{Outcomes: map[string]int{}}, shared: map[string][]map[string]any{}},
+	rr := &retireReader{r: newRun(c, Options{}),
 		st: export.RetireState{Catalog: catalog}, names: map[string]string{}, byKey: map[string]*export.GrantPaths{}, warned: map[string]bool{}}
 	for _, p := range pkgs {
 		for _, e := range p.Entitlements {
