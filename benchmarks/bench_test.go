@@ -3,6 +3,7 @@ package benchmarks
 import (
 	"context"
 	"fmt"
+	"os"
 	"testing"
 
 	"github.com/rolemine/rolemine/internal/tenantgen"
@@ -12,6 +13,15 @@ import (
 )
 
 var sizes = []int{10_000, 100_000}
+
+// scaleSizes adds a million users to sizes when ROLEMINE_SCALE is set (the
+// tenant alone takes a minute and several GB to generate).
+func scaleSizes() []int {
+	if os.Getenv("ROLEMINE_SCALE") == "" {
+		return sizes
+	}
+	return append(sizes[:len(sizes):len(sizes)], 1_000_000)
+}
 
 func data(b *testing.B, users int) *tenant.Data {
 	b.Helper()
@@ -42,9 +52,11 @@ func BenchmarkJobFunctions(b *testing.B) {
 }
 
 // BenchmarkOverprovisioning computes the excess-access report for mined
-// packages.
+// packages, on tenants with the managers and attributes the store loads
+// (the peer groups the report consults); a million users with
+// ROLEMINE_SCALE=1.
 func BenchmarkOverprovisioning(b *testing.B) {
-	for _, n := range sizes {
+	for _, n := range scaleSizes() {
 		d := data(b, n)
 		res, err := mining.JobFunctions(context.Background(), d.Dataset, mining.DefaultOptions())
 		if err != nil {

@@ -30,14 +30,22 @@ func Dataset(t *tenantgen.Tenant) *tenant.Data {
 		}
 		b.SetAttribute("jobTitle", i, u.JobTitle)
 		b.SetAttribute("department", i, u.Department)
+		b.SetAttribute("companyName", i, u.Company)
 		b.SetAttribute("employeeType", i, u.EmployeeType)
+		b.SetAttribute("userType", i, u.UserType)
+		b.SetAttribute("officeLocation", i, u.Office)
+		b.SetAttribute("costCenter", i, u.CostCenter)
 		d.UserIDs[i], d.UPNs[i] = u.ID, u.UserPrincipalName
 		d.Kinds[i] = tenant.Classify(u.Enabled, u.UserType, u.EmployeeType, u.UserPrincipalName, "")
 	}
 	d.Dataset = b.Build()
 	d.Dataset.Eligible = make([]bool, len(t.Users))
+	d.Dataset.Guest = make([]bool, len(t.Users))
+	d.Dataset.Managers = make([]int32, len(t.Users))
 	for i, k := range d.Kinds {
 		d.Dataset.Eligible[i] = k == tenant.Member
+		d.Dataset.Guest[i] = k == tenant.Guest
+		d.Dataset.Managers[i] = t.Users[i].Manager
 	}
 	return d
 }

@@ -14,19 +14,30 @@ import (
 // entitlements), the user must hold at least two and at least a share min.
 // Variants are left out: a variant's block is optional access of its base.
 func (ix *pkgIndex) mover(d *tenant.Data, run *tenant.Run, u, own int, member bool, row []int32, explained []bool, minShare float64) (Mover, bool) {
-	hits := map[int32]int{}
+	// Count, per job function, the row's entitlements it holds that no
+	// peer group explains, in a counter kept across users (the scan is
+	// sequential); touched lists the packages counted, in first-hit order.
+	if len(ix.moverHits) != len(ix.ents) {
+		ix.moverHits = make([]int32, len(ix.ents))
+	}
+	touched := ix.moverTouched[:0]
 	for _, e := range row {
 		if explained[e] {
 			continue
 		}
 		for _, p := range ix.invIndex[e] {
 			if run.Packages[p].Kind == tenant.KindJobFunction && int(p) != own {
-				hits[p]++
+				if ix.moverHits[p] == 0 {
+					touched = append(touched, p)
+				}
+				ix.moverHits[p]++
 			}
 		}
 	}
 	best, bestHeld, bestDistinct := -1, 0, 0
-	for p, held := range hits {
+	for _, p := range touched {
+		held := int(ix.moverHits[p])
+		ix.moverHits[p] = 0
 		distinct := 0
 		for _, e := range ix.ents[p] {
 			if !explained[e] {
@@ -42,6 +53,7 @@ func (ix *pkgIndex) mover(d *tenant.Data, run *tenant.Run, u, own int, member bo
 			best, bestHeld, bestDistinct = int(p), held, distinct
 		}
 	}
+	ix.moverTouched = touched
 	if best < 0 {
 		return Mover{}, false
 	}

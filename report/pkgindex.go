@@ -24,6 +24,9 @@ type pkgIndex struct {
 	matchShare float64
 	scratch    *mining.MatchScratch
 	norm       map[string][]string
+	// moverHits and moverTouched are mover's counter, zero between calls.
+	moverHits    []int32
+	moverTouched []int32
 }
 
 func indexPackages(d *tenant.Data, pkgs []tenant.Package) (*pkgIndex, error) {

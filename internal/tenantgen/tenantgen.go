@@ -138,11 +138,14 @@ type Tenant struct {
 	Users        []User
 }
 
-// User is a generated user; Grants are indices into Tenant.Entitlements,
-// ascending.
+// User is a generated user, with the columns of users.csv; Grants are
+// indices into Tenant.Entitlements, ascending, and Manager the index of the
+// user's manager in Tenant.Users, -1 for none.
 type User struct {
 	ID, UserPrincipalName, JobTitle, Department, EmployeeType, UserType string
+	Company, Office, CostCenter                                         string
 	Enabled                                                             bool
+	Manager                                                             int32
 	Grants                                                              []int32
 }
 
@@ -166,7 +169,8 @@ func Build(cfg Config) (*Tenant, error) {
 			dept = u.dept.name
 		}
 		t.Users[i] = User{ID: u.id, UserPrincipalName: u.upn, JobTitle: u.title, Department: dept,
-			EmployeeType: u.employeeType, UserType: u.userType, Enabled: u.enabled, Grants: u.grants}
+			EmployeeType: u.employeeType, UserType: u.userType, Company: u.company, Office: u.office, CostCenter: u.costCenter,
+			Enabled: u.enabled, Manager: int32(u.manager), Grants: u.grants}
 	}
 	return t, nil
 }
