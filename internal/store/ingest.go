@@ -65,22 +65,31 @@ func (f *stagedFile) has(name string) bool { _, ok := f.cols[strings.ToLower(nam
 
 // col returns the quoted column expression for name as trimmed text, or
 // NULL when the file lacks it.
-func (f *stagedFile) col(name string) string {
+func (f *stagedFile) col(name string) string { return textExpr(f.raw(name)) }
+
+// raw returns the column for name as the file has it, as text, or NULL
+// when the file lacks it.
+func (f *stagedFile) raw(name string) string {
 	c, ok := f.cols[strings.ToLower(name)]
 	if !ok {
 		return "NULL::VARCHAR"
 	}
-	return "nullif(trim(CAST(" + ident(c) + " AS VARCHAR)), '')"
+	return "CAST(" + ident(c) + " AS VARCHAR)"
 }
 
-// idCol is col for an object id: a GUID is compared and stored in lower
-// case (with any braces dropped), as Graph writes it, so that a file from a
-// tool that writes upper-case GUIDs matches the others. Other ids (site
-// URLs) stay as they are.
-func (f *stagedFile) idCol(name string) string {
-	c := f.col(name)
+// idCol is col for an object id (see idExpr).
+func (f *stagedFile) idCol(name string) string { return idExpr(f.col(name)) }
+
+// textExpr is the text of expr trimmed, NULL when empty.
+func textExpr(expr string) string { return "nullif(trim(" + expr + "), '')" }
+
+// idExpr normalises the object id text: a GUID is compared and stored in
+// lower case (with any braces dropped), as Graph writes it, so that a file
+// from a tool that writes upper-case GUIDs matches the others. Other ids
+// (site URLs) stay as they are.
+func idExpr(text string) string {
 	return fmt.Sprintf(`CASE WHEN length(%[1]s) = 36 AND %[1]s LIKE '________-____-____-____-____________' THEN lower(%[1]s)
-		WHEN length(%[1]s) = 38 AND %[1]s LIKE '{________-____-____-____-____________}' THEN lower(substring(%[1]s, 2, 36)) ELSE %[1]s END`, c)
+		WHEN length(%[1]s) = 38 AND %[1]s LIKE '{________-____-____-____-____________}' THEN lower(substring(%[1]s, 2, 36)) ELSE %[1]s END`, text)
 }
 
 func ident(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
@@ -102,8 +111,9 @@ func (s *Store) IngestFiles(ctx context.Context, fs ingest.FileSet) (tenant.Snap
 			conn.ExecContext(context.WithoutCancel(ctx), `DROP TABLE IF EXISTS `+f.table)
 			f.Close()
 		}
-		conn.ExecContext(context.WithoutCancel(ctx), `DROP TABLE IF EXISTS assignment_keys`)
-		conn.ExecContext(context.WithoutCancel(ctx), `DROP TABLE IF EXISTS entitlement_keys`)
+		for _, t := range []string{"assignment_keys", "entitlement_keys", "user_keys", "pair_keys"} {
+			conn.ExecContext(context.WithoutCancel(ctx), `DROP TABLE IF EXISTS `+t)
+		}
 	}()
 	stage := func(path, table string, cols []column) (*stagedFile, error) {
 		f, err := stageFile(ctx, conn, path, table)
@@ -409,31 +419,46 @@ func validateResources(ctx context.Context, conn *sql.Conn, f *stagedFile) error
 }
 
 // keyAssignments resolves the staged assignments against the staged users
-// (and resources) with hash joins, keeping only integers: the temporary
-// table entitlement_keys numbers the distinct (resource, role) pairs, and
+// (and resources), keeping only integers: the temporary table
+// entitlement_keys numbers the distinct (resource, role) pairs, and
 // assignment_keys holds per record its user key (NULL for an unknown user),
-// its entitlement key and whether its resource is known.
+// its entitlement key and whether its resource is known. Ids repeat across
+// millions of records, so they are trimmed, normalised (idExpr) and looked
+// up once per distinct value as the file writes it (user_keys, pair_keys);
+// the records then join those small tables on the raw text.
 func keyAssignments(ctx context.Context, conn *sql.Conn, f, users, resources *stagedFile) error {
-	role := fmt.Sprintf("coalesce(%s, '%s')", f.col("role"), tenant.DefaultRole)
-	if _, err := conn.ExecContext(ctx, fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE entitlement_keys AS
-		SELECT rid, ro, (row_number() OVER (ORDER BY rid, ro) - 1)::INTEGER AS ekey
-		FROM (SELECT %s AS rid, %s AS ro FROM %s GROUP BY ALL) WHERE rid IS NOT NULL`,
-		f.idCol("resourceId"), role, f.table)); err != nil {
-		return err
-	}
 	known, resJoin := "true", ""
 	if resources != nil {
 		known = "r.id IS NOT NULL"
-		resJoin = fmt.Sprintf("LEFT JOIN (SELECT DISTINCT %s AS id FROM %s) r ON r.id = a.rid", resources.idCol("id"), resources.table)
+		resJoin = fmt.Sprintf("LEFT JOIN (SELECT DISTINCT %s AS id FROM %s) r ON r.id = p.rid", resources.idCol("id"), resources.table)
 	}
-	_, err := conn.ExecContext(ctx, fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE assignment_keys AS
-		SELECT a.rec, a.uid IS NULL AS no_user, a.rid IS NULL AS no_resource, u.user_key, e.ekey, %s AS known_resource
-		FROM (SELECT rowid AS rec, %s AS uid, %s AS rid, %s AS ro FROM %s) a
-		LEFT JOIN (SELECT rowid::INTEGER AS user_key, %s AS id FROM %s) u ON u.id = a.uid
-		LEFT JOIN entitlement_keys e ON e.rid = a.rid AND e.ro = a.ro
-		%s`,
-		known, f.idCol("userId"), f.idCol("resourceId"), role, f.table, users.idCol("id"), users.table, resJoin))
-	return err
+	for _, q := range []string{
+		fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE user_keys AS
+		SELECT d.raw, d.uid IS NULL AS no_user, u.user_key
+		FROM (SELECT raw, %s AS uid FROM (SELECT DISTINCT %s AS raw FROM %s)) d
+		LEFT JOIN (SELECT rowid::INTEGER AS user_key, %s AS id FROM %s) u ON u.id = d.uid`,
+			idExpr(textExpr("raw")), f.raw("userId"), f.table, users.idCol("id"), users.table),
+		fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE pair_keys AS
+		SELECT rraw, oraw, %s AS rid, coalesce(%s, '%s') AS ro FROM (SELECT DISTINCT %s AS rraw, %s AS oraw FROM %s)`,
+			idExpr(textExpr("rraw")), textExpr("oraw"), tenant.DefaultRole, f.raw("resourceId"), f.raw("role"), f.table),
+		`CREATE OR REPLACE TEMP TABLE entitlement_keys AS
+		SELECT rid, ro, (row_number() OVER (ORDER BY rid, ro) - 1)::INTEGER AS ekey
+		FROM (SELECT DISTINCT rid, ro FROM pair_keys WHERE rid IS NOT NULL)`,
+		fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE pair_keys AS
+		SELECT p.rraw, p.oraw, p.rid IS NULL AS no_resource, e.ekey, %s AS known_resource
+		FROM pair_keys p LEFT JOIN entitlement_keys e ON e.rid = p.rid AND e.ro = p.ro %s`, known, resJoin),
+		fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE assignment_keys AS
+		SELECT a.rec, uk.no_user, pk.no_resource, uk.user_key, pk.ekey, pk.known_resource
+		FROM (SELECT rowid AS rec, %s AS uraw, %s AS rraw, %s AS oraw FROM %s) a
+		JOIN user_keys uk ON uk.raw IS NOT DISTINCT FROM a.uraw
+		JOIN pair_keys pk ON pk.rraw IS NOT DISTINCT FROM a.rraw AND pk.oraw IS NOT DISTINCT FROM a.oraw`,
+			f.raw("userId"), f.raw("resourceId"), f.raw("role"), f.table),
+	} {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func validateAssignments(ctx context.Context, conn *sql.Conn, f, users, resources *stagedFile, fs ingest.FileSet) error {
