@@ -86,11 +86,15 @@ type Options struct {
 	Progress func(Progress)
 }
 
-// Progress reports how far a stage of the work has come.
+// Progress reports how far a stage of the work has come: Done of Total
+// (Total 0 when the end is not known; Done and Total 0 when the stage
+// starts). A stage ends when Done reaches Total. Unit names what Done
+// counts ("rows"), when it counts something a rate makes sense of.
 type Progress struct {
 	Stage string
 	Done  int
 	Total int
+	Unit  string
 }
 
 // DefaultOptions returns the options rolemine uses unless told otherwise.

@@ -69,9 +69,7 @@ func runBacktest(ctx context.Context, ios *IO, g *globals, opts *backtestOptions
 	}
 	defer st.Close()
 	bo := opts.bt
-	if p := progress(ios); p != nil {
-		bo.Progress = p
-	}
+	bo.Progress = progress(ios)
 	res, err := pipeline.Backtest(ctx, st, opts.mine.snapshot,
 		pipeline.MineOptions{Options: opts.mine.opt, Tune: opts.mine.tune, RuleAttributes: opts.mine.ruleAttrs}, bo)
 	if errors.Is(err, pipeline.ErrNoAttribute) || errors.Is(err, pipeline.ErrBadRuleAttribute) || errors.Is(err, pipeline.ErrUnknownAttribute) {

@@ -59,9 +59,7 @@ listed as exceptions. Input formats: hp ("user permission" per line) and rbac
 			if err != nil {
 				return err
 			}
-			if p := progress(ios); p != nil {
-				opts.opt.Progress = p
-			}
+			opts.opt.Progress = progress(ios)
 			start := time.Now()
 			res, err := mining.Cover(cmd.Context(), m.Data, opts.opt)
 			if err != nil {

@@ -76,9 +76,7 @@ func runMine(ctx context.Context, ios *IO, g *globals, opts *mineOptions) error 
 	}
 	defer st.Close()
 	opt := opts.opt
-	if p := progress(ios); p != nil {
-		opt.Progress = p
-	}
+	opt.Progress = progress(ios)
 	_, run, err := pipeline.Mine(ctx, st, opts.snapshot, pipeline.MineOptions{Options: opt, Tune: opts.tune, RuleAttributes: opts.ruleAttrs})
 	if errors.Is(err, pipeline.ErrNoAttribute) || errors.Is(err, pipeline.ErrBadRuleAttribute) || errors.Is(err, pipeline.ErrUnknownAttribute) {
 		return usageError{err}

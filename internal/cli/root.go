@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"os/signal"
+	"regexp"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -22,7 +23,6 @@ import (
 
 	"github.com/rolemine/rolemine/internal/render"
 	"github.com/rolemine/rolemine/internal/store"
-	"github.com/rolemine/rolemine/mining"
 )
 
 // Exit codes.
@@ -67,6 +67,8 @@ type IO struct {
 	Out    io.Writer
 	Err    io.Writer
 	ErrTTY bool // stderr is a terminal: show progress
+	// meter shows the stages' progress (see progress).
+	meter *meter
 	// Width is the number of columns tables may take: the COLUMNS
 	// environment variable when set, else the width of the terminal that
 	// stdout is, else 0 (no limit: a pipe or a file gets whole lines).
@@ -151,13 +153,15 @@ func plainMessage(err error) string {
 
 // globals are the flags every command shares.
 type globals struct {
-	db       string
-	lockWait time.Duration
+	db          string
+	lockWait    time.Duration
+	memoryLimit string
+	ios         *IO
 }
 
 // NewRoot builds the command tree.
 func NewRoot(ios *IO) *cobra.Command {
-	g := &globals{}
+	g := &globals{ios: ios}
 	root := &cobra.Command{
 		Use:   "rolemine",
 		Short: "Mine job-function access packages from who holds what today",
@@ -175,6 +179,7 @@ Start with 'rolemine demo'.`,
 	}
 	root.PersistentFlags().StringVar(&g.db, "db", "rolemine.duckdb", "DuckDB database `file`")
 	root.PersistentFlags().DurationVar(&g.lockWait, "lock-wait", store.DefaultLockWait, "how long to wait while another process holds the database")
+	root.PersistentFlags().StringVar(&g.memoryLimit, "memory-limit", store.DefaultMemoryLimit, "memory DuckDB may take for its buffers (e.g. 2GB, 16GB); past it, large ingests spill to disk")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(
 		newGenerateCmd(ios),
@@ -238,12 +243,22 @@ const (
 // openStore opens the database named by --db for a command's access. A
 // database that is missing is an error except for commands that create one,
 // so a mistyped --db does not become a new, empty file.
+// memorySize matches DuckDB's notation for a memory limit.
+var memorySize = regexp.MustCompile(`(?i)^\d+(\.\d+)?\s*(b|kb|mb|gb|tb|kib|mib|gib|tib)$`)
+
 func openStore(ctx context.Context, g *globals, a access) (*store.Store, error) {
+	if g.memoryLimit != "" && !memorySize.MatchString(g.memoryLimit) {
+		return nil, usagef("--memory-limit %q is not a size (use e.g. 4GB or 512MB)", g.memoryLimit)
+	}
 	wait := g.lockWait
 	if wait <= 0 {
 		wait = -1 // do not wait
 	}
-	return store.OpenWith(ctx, g.db, store.OpenOptions{ReadOnly: a == reads, MustExist: a != creates, LockWait: wait})
+	st, err := store.OpenWith(ctx, g.db, store.OpenOptions{ReadOnly: a == reads, MustExist: a != creates, LockWait: wait, MemoryLimit: g.memoryLimit})
+	if err == nil && g.ios != nil {
+		st.Progress = progress(g.ios)
+	}
+	return st, err
 }
 
 // checkOutDir refuses to write into a directory that already holds files,
@@ -263,32 +278,6 @@ func checkOutDir(dir string, force bool) error {
 		return usagef("--out %s is not empty: its files would be replaced (use --force to replace them, or another directory)", dir)
 	}
 	return nil
-}
-
-// progress returns a callback that shows a stage's progress on stderr when
-// it is a terminal, and nil otherwise.
-func progress(ios *IO) func(mining.Progress) {
-	if !ios.ErrTTY {
-		return nil
-	}
-	last := -1
-	return func(p mining.Progress) {
-		stage, done, total := p.Stage, p.Done, p.Total
-		if total <= 0 {
-			// A count without a known end.
-			fmt.Fprintf(ios.Err, "\r\033[K%-24s %d", stage, done)
-			return
-		}
-		pct := done * 100 / total
-		if pct == last {
-			return
-		}
-		last = pct
-		fmt.Fprintf(ios.Err, "\r%-24s %3d%%", stage, pct)
-		if done >= total {
-			fmt.Fprint(ios.Err, "\r\033[K")
-		}
-	}
 }
 
 // requireFlags returns a usage error naming the flags of cmd that were not set.

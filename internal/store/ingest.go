@@ -53,6 +53,7 @@ var assignmentColumns = []column{
 type stagedFile struct {
 	*ingest.Source
 	table string
+	rows  int64 // records staged
 	cols  map[string]string
 	order []string // header order, as in the file
 	// mapped maps the lower-cased names of columns read under another
@@ -116,7 +117,11 @@ func (s *Store) IngestFiles(ctx context.Context, fs ingest.FileSet) (tenant.Snap
 		}
 	}()
 	stage := func(path, table string, cols []column) (*stagedFile, error) {
+		done := s.step("read " + filepath.Base(path))
 		f, err := stageFile(ctx, conn, path, table)
+		if err == nil {
+			done(f.rows)
+		}
 		if f != nil {
 			staged = append(staged, f)
 		}
@@ -158,14 +163,21 @@ func (s *Store) IngestFiles(ctx context.Context, fs ingest.FileSet) (tenant.Snap
 	if err := checkMap(fs.Map, staged); err != nil {
 		return tenant.Snapshot{}, err
 	}
+	done := s.step("resolve ids")
 	if err := validateAssignments(ctx, conn, assignments, users, resources, fs); err != nil {
 		return tenant.Snapshot{}, err
 	}
+	done(assignments.rows)
 	detail := "users=" + fs.Users + " assignments=" + fs.Assignments
 	if fs.Resources != "" {
 		detail += " resources=" + fs.Resources
 	}
-	return s.writeSnapshot(ctx, conn, "files", detail, users, resources, assignments)
+	done = s.step("write snapshot")
+	snap, err := s.writeSnapshot(ctx, conn, "files", detail, users, resources, assignments)
+	if err == nil {
+		done(snap.Assignments)
+	}
+	return snap, err
 }
 
 // stageFile reads a file with DuckDB's own reader into a temporary table.
@@ -266,11 +278,10 @@ func stageFile(ctx context.Context, conn *sql.Conn, path, table string) (*staged
 	if err := rows.Err(); err != nil {
 		return f, err
 	}
-	var n int64
-	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM `+table).Scan(&n); err != nil {
+	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM `+table).Scan(&f.rows); err != nil {
 		return f, err
 	}
-	if n == 0 {
+	if f.rows == 0 {
 		return f, &tenant.InputError{File: path, Msg: "the file has a header but no records"}
 	}
 	return f, nil
@@ -418,42 +429,51 @@ func validateResources(ctx context.Context, conn *sql.Conn, f *stagedFile) error
 	return badRecord(ctx, conn, f, "type", cond, "%q is not a resource type (use group, application or site)")
 }
 
-// keyAssignments resolves the staged assignments against the staged users
-// (and resources), keeping only integers: the temporary table
+// keyAssignments resolves the ids of the staged assignments against the
+// staged users (and resources) once per distinct value as the file writes
+// it (” when missing; ids repeat across millions of records): user_keys maps a raw user id
+// to its user key (NULL for an unknown user; no_user for an empty id),
 // entitlement_keys numbers the distinct (resource, role) pairs, and
-// assignment_keys holds per record its user key (NULL for an unknown user),
-// its entitlement key and whether its resource is known. Ids repeat across
-// millions of records, so they are trimmed, normalised (idExpr) and looked
-// up once per distinct value as the file writes it (user_keys, pair_keys);
-// the records then join those small tables on the raw text.
+// pair_keys maps a raw (resource id, role) pair to
+// its entitlement key (no_resource for an empty id) and whether the
+// resource is known. Ids are trimmed and normalised (idExpr) on these few
+// values, not on every record.
 func keyAssignments(ctx context.Context, conn *sql.Conn, f, users, resources *stagedFile) error {
 	known, resJoin := "true", ""
 	if resources != nil {
 		known = "r.id IS NOT NULL"
 		resJoin = fmt.Sprintf("LEFT JOIN (SELECT DISTINCT %s AS id FROM %s) r ON r.id = p.rid", resources.idCol("id"), resources.table)
 	}
-	for _, q := range []string{
+	return execAll(ctx, conn,
 		fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE user_keys AS
 		SELECT d.raw, d.uid IS NULL AS no_user, u.user_key
-		FROM (SELECT raw, %s AS uid FROM (SELECT DISTINCT %s AS raw FROM %s)) d
+		FROM (SELECT raw, %s AS uid FROM (SELECT DISTINCT coalesce(%s, '') AS raw FROM %s)) d
 		LEFT JOIN (SELECT rowid::INTEGER AS user_key, %s AS id FROM %s) u ON u.id = d.uid`,
 			idExpr(textExpr("raw")), f.raw("userId"), f.table, users.idCol("id"), users.table),
 		fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE pair_keys AS
-		SELECT rraw, oraw, %s AS rid, coalesce(%s, '%s') AS ro FROM (SELECT DISTINCT %s AS rraw, %s AS oraw FROM %s)`,
+		SELECT rraw, oraw, %s AS rid, coalesce(%s, '%s') AS ro FROM (SELECT DISTINCT coalesce(%s, '') AS rraw, coalesce(%s, '') AS oraw FROM %s)`,
 			idExpr(textExpr("rraw")), textExpr("oraw"), tenant.DefaultRole, f.raw("resourceId"), f.raw("role"), f.table),
 		`CREATE OR REPLACE TEMP TABLE entitlement_keys AS
 		SELECT rid, ro, (row_number() OVER (ORDER BY rid, ro) - 1)::INTEGER AS ekey
 		FROM (SELECT DISTINCT rid, ro FROM pair_keys WHERE rid IS NOT NULL)`,
 		fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE pair_keys AS
 		SELECT p.rraw, p.oraw, p.rid IS NULL AS no_resource, e.ekey, %s AS known_resource
-		FROM pair_keys p LEFT JOIN entitlement_keys e ON e.rid = p.rid AND e.ro = p.ro %s`, known, resJoin),
-		fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE assignment_keys AS
-		SELECT a.rec, uk.no_user, pk.no_resource, uk.user_key, pk.ekey, pk.known_resource
-		FROM (SELECT rowid AS rec, %s AS uraw, %s AS rraw, %s AS oraw FROM %s) a
-		JOIN user_keys uk ON uk.raw IS NOT DISTINCT FROM a.uraw
-		JOIN pair_keys pk ON pk.rraw IS NOT DISTINCT FROM a.rraw AND pk.oraw IS NOT DISTINCT FROM a.oraw`,
-			f.raw("userId"), f.raw("resourceId"), f.raw("role"), f.table),
-	} {
+		FROM pair_keys p LEFT JOIN entitlement_keys e ON e.rid = p.rid AND e.ro = p.ro %s`, known, resJoin))
+}
+
+// keyedAssignments is the query of the staged assignments f with their
+// keys (see keyAssignments): per record rec (its rowid), no_user,
+// no_resource, user_key, ekey and known_resource.
+func keyedAssignments(f *stagedFile) string {
+	return fmt.Sprintf(`SELECT a.rec, uk.no_user, pk.no_resource, uk.user_key, pk.ekey, pk.known_resource
+		FROM (SELECT rowid AS rec, coalesce(%s, '') AS uraw, coalesce(%s, '') AS rraw, coalesce(%s, '') AS oraw FROM %s) a
+		JOIN user_keys uk ON uk.raw = a.uraw
+		JOIN pair_keys pk ON pk.rraw = a.rraw AND pk.oraw = a.oraw`,
+		f.raw("userId"), f.raw("resourceId"), f.raw("role"), f.table)
+}
+
+func execAll(ctx context.Context, conn *sql.Conn, qs ...string) error {
+	for _, q := range qs {
 		if _, err := conn.ExecContext(ctx, q); err != nil {
 			return err
 		}
@@ -461,8 +481,24 @@ func keyAssignments(ctx context.Context, conn *sql.Conn, f, users, resources *st
 	return nil
 }
 
+// validateAssignments keys the assignments and checks them: an empty or
+// unknown user or resource is an error naming the first record (or, with
+// SkipUnknown, unknown ones are left out with a warning). The checks run on
+// the keys of distinct values; only when one fails are the records keyed
+// one by one (assignment_keys), to find them.
 func validateAssignments(ctx context.Context, conn *sql.Conn, f, users, resources *stagedFile, fs ingest.FileSet) error {
 	if err := keyAssignments(ctx, conn, f, users, resources); err != nil {
+		return err
+	}
+	var bad bool
+	if err := conn.QueryRowContext(ctx, `SELECT coalesce((SELECT bool_or(no_user OR user_key IS NULL) FROM user_keys), false)
+		OR coalesce((SELECT bool_or(no_resource OR NOT known_resource) FROM pair_keys), false)`).Scan(&bad); err != nil {
+		return err
+	}
+	if !bad {
+		return nil
+	}
+	if err := execAll(ctx, conn, `CREATE OR REPLACE TEMP TABLE assignment_keys AS `+keyedAssignments(f)); err != nil {
 		return err
 	}
 	var emptyUser, emptyRes sql.NullInt64
@@ -650,7 +686,11 @@ func (s *Store) writeSnapshot(ctx context.Context, conn *sql.Conn, source, detai
 	}
 	// Assignments to unknown users or resources are left out (when
 	// --skip-unknown let them through validation).
-	if err := exec(`INSERT INTO assignments SELECT DISTINCT ?, user_key, ekey FROM assignment_keys WHERE user_key IS NOT NULL AND known_resource`, id); err != nil {
+	// The distinct (user, entitlement) pairs, as one integer each (a hash
+	// of one BIGINT column is much cheaper than of two).
+	if err := exec(`INSERT INTO assignments SELECT ?, (k >> 32)::INTEGER, (k & 4294967295)::INTEGER FROM (
+		SELECT DISTINCT (user_key::BIGINT << 32) | ekey AS k FROM (`+keyedAssignments(assignments)+`)
+		WHERE user_key IS NOT NULL AND known_resource)`, id); err != nil {
 		return snap, err
 	}
 	if err := exec(`INSERT INTO snapshots VALUES ($1, $2, $3, $4,

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/rolemine/rolemine/ingest"
+	"github.com/rolemine/rolemine/mining"
 	"github.com/rolemine/rolemine/tenant"
 )
 
@@ -204,4 +205,38 @@ func TestIngestUnknownUsersAllAtOnce(t *testing.T) {
 	// Only unknown users: nothing to ingest.
 	_, err = s.IngestFiles(ctx, ingest.FileSet{Users: users, Assignments: write(t, dir, "none.csv", "userId,resourceId\nzz,g1\n"), SkipUnknown: true})
 	require.ErrorContains(t, err, "no assignment names a known user and resource")
+}
+
+// Ids are resolved once per distinct value as the file writes it: the same
+// user or resource written padded, in upper case or braced is one, an empty
+// role is the default role, and a record repeated is one assignment. The
+// stages are told to Progress with their rows.
+func TestIngestResolvesEachWritingOnce(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	users := write(t, dir, "users.csv", "id,jobTitle\n"+guidA+",Clerk\n"+guidB+",Clerk\n")
+	asg := write(t, dir, "assignments.csv", "userId,resourceId,role\n"+
+		guidA+","+guidG+",\n"+
+		" "+strings.ToUpper(guidA)+" ,{"+strings.ToUpper(guidG)+"},Member\n"+
+		guidA+","+guidG+",Member\n"+
+		guidB+","+guidG+", Owner \n"+
+		guidB+","+guidG+",Owner\n")
+	s := openTemp(t)
+	var stages []mining.Progress
+	s.Progress = func(p mining.Progress) {
+		if p.Total > 0 {
+			stages = append(stages, p)
+		}
+	}
+	snap, err := s.IngestFiles(ctx, ingest.FileSet{Users: users, Assignments: asg})
+	require.NoError(t, err)
+	require.Equal(t, []string{guidA + " " + guidG + " Member", guidB + " " + guidG + " Owner"}, held(t, s, snap))
+	require.Equal(t, int64(2), snap.Assignments)
+	require.Equal(t, int64(2), snap.Entitlements)
+	require.Equal(t, []mining.Progress{
+		{Stage: "read users.csv", Done: 2, Total: 2, Unit: "rows"},
+		{Stage: "read assignments.csv", Done: 5, Total: 5, Unit: "rows"},
+		{Stage: "resolve ids", Done: 5, Total: 5, Unit: "rows"},
+		{Stage: "write snapshot", Done: 2, Total: 2, Unit: "rows"},
+	}, stages)
 }

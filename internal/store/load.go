@@ -80,6 +80,15 @@ var loadedAttributes = []struct{ name, col string }{
 // Load reads a snapshot into memory for mining and reporting, streaming the
 // tables out of DuckDB as Arrow record batches.
 func (s *Store) Load(ctx context.Context, snap tenant.Snapshot) (*tenant.Data, error) {
+	done := s.step("load snapshot")
+	data, err := s.load(ctx, snap)
+	if err == nil {
+		done(snap.Assignments)
+	}
+	return data, err
+}
+
+func (s *Store) load(ctx context.Context, snap tenant.Snapshot) (*tenant.Data, error) {
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return nil, err

@@ -63,6 +63,7 @@ func (s *Store) SaveRun(ctx context.Context, run *tenant.Run) error {
 	if err != nil {
 		return err
 	}
+	defer s.step("save run")(-1)
 	return s.inTx(ctx, func(conn *sql.Conn) error {
 		if err := conn.QueryRowContext(ctx, `SELECT nextval('run_seq')`).Scan(&run.ID); err != nil {
 			return err

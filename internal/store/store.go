@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/marcboeker/go-duckdb"
+	"github.com/rolemine/rolemine/mining"
 )
 
 // SchemaVersion is the version of the schema this build reads and writes.
@@ -60,6 +61,27 @@ type Store struct {
 	// beforeCommit, when set by tests, runs inside an ingest transaction
 	// just before it commits.
 	beforeCommit func(ctx context.Context) error
+
+	// Progress, when set, is told when each stage of an ingest, a load or
+	// a save starts and ends, with the rows it handled.
+	Progress func(mining.Progress)
+}
+
+// step tells Progress that stage starts; the function it returns tells
+// Progress that the stage has ended, having handled rows rows (with rows
+// < 0, a stage without a count).
+func (s *Store) step(stage string) func(rows int64) {
+	if s.Progress == nil {
+		return func(int64) {}
+	}
+	s.Progress(mining.Progress{Stage: stage})
+	return func(rows int64) {
+		if rows < 0 {
+			s.Progress(mining.Progress{Stage: stage, Done: 1, Total: 1})
+			return
+		}
+		s.Progress(mining.Progress{Stage: stage, Done: int(rows), Total: int(rows), Unit: "rows"})
+	}
 }
 
 // DefaultLockWait is how long Open waits by default for another process
@@ -78,6 +100,26 @@ type OpenOptions struct {
 	// LockWait is how long to wait while another process holds the file
 	// (0: DefaultLockWait; negative: do not wait).
 	LockWait time.Duration
+	// MemoryLimit caps the memory DuckDB takes for its buffers, in
+	// DuckDB's notation ("4GB", "512MB"; "": DefaultMemoryLimit); past it,
+	// large ingests spill to a temporary directory beside the file.
+	MemoryLimit string
+}
+
+// DefaultMemoryLimit is DuckDB's memory limit unless told otherwise. DuckDB
+// would take up to 80% of the machine's memory; at 4 GB an ingest of 46 M
+// assignments takes a few seconds longer (36 s against 32 s) and the
+// whole run from ingest to reports stays under 8 GB.
+const DefaultMemoryLimit = "4GB"
+
+// dsnConfig appends DuckDB settings to a DSN.
+func dsnConfig(dsn string, readOnly bool, memoryLimit string) string {
+	q := url.Values{}
+	if readOnly {
+		q.Set("access_mode", "read_only")
+	}
+	q.Set("memory_limit", cmp.Or(memoryLimit, DefaultMemoryLimit))
+	return dsn + "?" + q.Encode()
 }
 
 // ErrNotExist is returned (wrapped in a *NotExistError) when a database
@@ -200,9 +242,7 @@ func openLocked(ctx context.Context, path string, opt OpenOptions) (*Store, erro
 	if err != nil {
 		return nil, err
 	}
-	if opt.ReadOnly {
-		dsn += "?access_mode=read_only"
-	}
+	dsn = dsnConfig(dsn, opt.ReadOnly, opt.MemoryLimit)
 	wait := opt.LockWait
 	if wait == 0 {
 		wait = DefaultLockWait
