@@ -106,10 +106,14 @@ func (s *Store) IngestFiles(ctx context.Context, fs ingest.FileSet) (tenant.Snap
 		return tenant.Snapshot{}, err
 	}
 	defer conn.Close()
+	detach, err := s.attachScratch(ctx, conn)
+	if err != nil {
+		return tenant.Snapshot{}, err
+	}
+	defer detach()
 	var staged []*stagedFile
 	defer func() {
 		for _, f := range staged {
-			conn.ExecContext(context.WithoutCancel(ctx), `DROP TABLE IF EXISTS `+f.table)
 			f.Close()
 		}
 		for _, t := range []string{"assignment_keys", "entitlement_keys", "user_keys", "pair_keys"} {
@@ -180,7 +184,39 @@ func (s *Store) IngestFiles(ctx context.Context, fs ingest.FileSet) (tenant.Snap
 	return snap, err
 }
 
-// stageFile reads a file with DuckDB's own reader into a temporary table.
+// scratch is the database the files are staged in (see attachScratch).
+const scratch = "ingest_scratch"
+
+// attachScratch attaches a new database file beside the store's, named
+// scratch, to stage the input files in: a staged table there is
+// compressed and spills within DuckDB's memory limit the way the
+// snapshot's tables do, where a temporary table of 46 M records would be
+// held uncompressed and spilled as such (an ingest of that size took 58 s
+// instead of 36 s at the default limit). detach removes it.
+func (s *Store) attachScratch(ctx context.Context, conn *sql.Conn) (detach func(), err error) {
+	f, err := os.CreateTemp(filepath.Dir(s.path), "."+filepath.Base(s.path)+".ingest-*")
+	if err != nil {
+		return nil, fmt.Errorf("ingest: a scratch file beside the database: %w", err)
+	}
+	path := f.Name()
+	f.Close()
+	remove := func() {
+		os.Remove(path)
+		os.Remove(path + ".wal")
+	}
+	os.Remove(path) // DuckDB creates it
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf(`ATTACH %s AS %s`, quote(path), scratch)); err != nil {
+		remove()
+		return nil, fmt.Errorf("ingest: attach a scratch database: %w", err)
+	}
+	return func() {
+		conn.ExecContext(context.WithoutCancel(ctx), `DETACH `+scratch)
+		remove()
+	}, nil
+}
+
+// stageFile reads a file with DuckDB's own reader into a table of the
+// scratch database.
 func stageFile(ctx context.Context, conn *sql.Conn, path, table string) (*stagedFile, error) {
 	format, err := ingest.DetectFormat(path)
 	if err != nil {
@@ -200,7 +236,7 @@ func stageFile(ctx context.Context, conn *sql.Conn, path, table string) (*staged
 	if err != nil {
 		return nil, err
 	}
-	f := &stagedFile{Source: src, table: table, cols: map[string]string{}, mapped: map[string]string{}}
+	f := &stagedFile{Source: src, table: scratch + "." + table, cols: map[string]string{}, mapped: map[string]string{}}
 	var reader string
 	switch src.Format {
 	case ingest.FormatCSV:
@@ -228,7 +264,7 @@ func stageFile(ctx context.Context, conn *sql.Conn, path, table string) (*staged
 	}
 	conn.ExecContext(ctx, `DROP TABLE IF EXISTS rejects_`+table)
 	conn.ExecContext(ctx, `DROP TABLE IF EXISTS rejects_scan_`+table)
-	if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE `+table+` AS SELECT * FROM `+reader); err != nil {
+	if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TABLE `+f.table+` AS SELECT * FROM `+reader); err != nil {
 		if ctx.Err() != nil {
 			return f, ctx.Err()
 		}
@@ -258,7 +294,7 @@ func stageFile(ctx context.Context, conn *sql.Conn, path, table string) (*staged
 			return f, err
 		}
 	}
-	rows, err := conn.QueryContext(ctx, `SELECT column_name FROM duckdb_columns() WHERE table_name = ? AND database_name = 'temp' ORDER BY column_index`, table)
+	rows, err := conn.QueryContext(ctx, `SELECT column_name FROM duckdb_columns() WHERE table_name = ? AND database_name = ? ORDER BY column_index`, table, scratch)
 	if err != nil {
 		return f, err
 	}
@@ -278,7 +314,7 @@ func stageFile(ctx context.Context, conn *sql.Conn, path, table string) (*staged
 	if err := rows.Err(); err != nil {
 		return f, err
 	}
-	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM `+table).Scan(&f.rows); err != nil {
+	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM `+f.table).Scan(&f.rows); err != nil {
 		return f, err
 	}
 	if f.rows == 0 {
@@ -650,7 +686,7 @@ func (s *Store) writeSnapshot(ctx context.Context, conn *sql.Conn, source, detai
 		}
 		cols = append(cols, expr)
 	}
-	// A freshly created temporary table numbers its rows 0..n-1 in insertion
+	// A freshly created table numbers its rows 0..n-1 in insertion
 	// (file) order, so rowid is the key.
 	if err := exec(fmt.Sprintf(`INSERT INTO users SELECT ?, rowid::INTEGER, %s FROM %s`,
 		strings.Join(cols, ", "), users.table), id); err != nil {

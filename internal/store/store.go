@@ -57,6 +57,7 @@ type Store struct {
 	readOnly bool
 	// cleanup removes what opening needed (a link to the directory).
 	cleanup func()
+	path    string // the database file, as opened
 
 	// beforeCommit, when set by tests, runs inside an ingest transaction
 	// just before it commits.
@@ -251,7 +252,7 @@ func openLocked(ctx context.Context, path string, opt OpenOptions) (*Store, erro
 	for {
 		connector, err := duckdb.NewConnector(dsn, nil)
 		if err == nil {
-			return &Store{db: sql.OpenDB(connector), now: time.Now, readOnly: opt.ReadOnly, cleanup: cleanup}, nil
+			return &Store{db: sql.OpenDB(connector), now: time.Now, readOnly: opt.ReadOnly, cleanup: cleanup, path: path}, nil
 		}
 		m := lockHolder.FindStringSubmatch(err.Error())
 		if m == nil {
