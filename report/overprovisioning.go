@@ -3,10 +3,13 @@ package report
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/rolemine/rolemine/internal/render"
 	"github.com/rolemine/rolemine/tenant"
@@ -195,13 +198,8 @@ func ComputeOverprovisioning(ctx context.Context, d *tenant.Data, run *tenant.Ru
 	if opt.Confidence > 0 {
 		s.z = math.Sqrt2 * math.Erfinv(2*opt.Confidence-1)
 	}
-	for u := 0; u < ds.NumUsers; u++ {
-		if u%4096 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-		}
-		s.user(u)
+	if err := s.scanUsers(ctx); err != nil {
+		return nil, err
 	}
 	s.explainByGroups(s.cand)
 	s.finish()
@@ -225,6 +223,69 @@ type overScan struct {
 	// cand holds each finding's user and entitlement, in order.
 	cand      [][2]int32
 	notExcess int // grants another peer group explains
+}
+
+// scanParts is the number of parts scanUsers splits the users into (0:
+// GOMAXPROCS, at most 8), each of at least minPartUsers users; tests set
+// them.
+var scanParts, minPartUsers = 0, 4096
+
+// scanUsers scans every user (see user) on up to GOMAXPROCS workers, each
+// a contiguous range of users with its own state (see part), and joins
+// their results in user order: the report is the same as one pass's.
+func (s *overScan) scanUsers(ctx context.Context) error {
+	n := s.d.Dataset.NumUsers
+	parts := make([]*overScan, max(1, min(cmp.Or(scanParts, runtime.GOMAXPROCS(0)), 8, n/minPartUsers)))
+	errs := make([]error, len(parts))
+	var wg sync.WaitGroup
+	for w := range parts {
+		p := s.part()
+		parts[w] = p
+		lo, hi := w*n/len(parts), (w+1)*n/len(parts)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for u := lo; u < hi; u++ {
+				if (u-lo)%4096 == 0 {
+					if errs[w] = ctx.Err(); errs[w] != nil {
+						return
+					}
+				}
+				p.user(u)
+			}
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return ctx.Err()
+	}
+	rep := s.rep
+	var nf, nc int
+	for _, p := range parts {
+		nf += len(p.rep.Findings)
+		nc += len(p.cand)
+	}
+	rep.Findings, s.cand = slices.Grow(rep.Findings, nf), slices.Grow(s.cand, nc)
+	for _, p := range parts {
+		rep.Findings = append(rep.Findings, p.rep.Findings...)
+		rep.Accounts = append(rep.Accounts, p.rep.Accounts...)
+		rep.Movers = append(rep.Movers, p.rep.Movers...)
+		rep.TitleMismatches = append(rep.TitleMismatches, p.rep.TitleMismatches...)
+		rep.Summary.Users += p.rep.Summary.Users
+		s.cand = append(s.cand, p.cand...)
+	}
+	return nil
+}
+
+// part returns the state of one worker of scanUsers: s's read-only state
+// shared, its own results, marks and package index (pkgIndex.part).
+func (s *overScan) part() *overScan {
+	p := *s
+	p.rep = &Overprovisioning{Findings: []Finding{}, Accounts: []AccountFinding{}, Movers: []Mover{}, TitleMismatches: []TitleMismatch{}}
+	p.explained = make([]bool, len(s.explained))
+	p.cand = nil
+	p.ix = s.ix.part()
+	return &p
 }
 
 // user scans user u: an account that is not a member is listed as such;

@@ -116,6 +116,61 @@ func (pg *peerGroups) name(g int32) string {
 	return "?"
 }
 
+// groupHolders holds, for candidate i and the j-th group of its user (in
+// the order of each), how many candidates of the group hold its
+// entitlement: k[off[i]+j].
+type groupHolders struct {
+	off []int32
+	k   []int32
+}
+
+// candidateHolders counts, for every candidate (user, entitlement) and
+// every group of its user, the candidates of the group that hold the same
+// entitlement. It goes entitlement by entitlement with one counter per
+// group, cleared after each, instead of a map keyed by group and
+// entitlement: a million users' candidates touch millions of pairs.
+func (pg *peerGroups) candidateHolders(cand [][2]int32, numEnts int) groupHolders {
+	h := groupHolders{off: make([]int32, len(cand)+1)}
+	for i, c := range cand {
+		n := int32(0)
+		pg.each(int(c[0]), func(int32) { n++ })
+		h.off[i+1] = h.off[i] + n
+	}
+	h.k = make([]int32, h.off[len(cand)])
+	// The candidates by entitlement (a counting sort).
+	start := make([]int32, numEnts+1)
+	for _, c := range cand {
+		start[c[1]+1]++
+	}
+	for e := range numEnts {
+		start[e+1] += start[e]
+	}
+	order := make([]int32, len(cand))
+	next := append([]int32(nil), start[:numEnts]...)
+	for i, c := range cand {
+		order[next[c[1]]] = int32(i)
+		next[c[1]]++
+	}
+	count := make([]int32, len(pg.size))
+	for e := range numEnts {
+		block := order[start[e]:start[e+1]]
+		for _, i := range block {
+			pg.each(int(cand[i][0]), func(g int32) { count[g]++ })
+		}
+		for _, i := range block {
+			j := h.off[i]
+			pg.each(int(cand[i][0]), func(g int32) {
+				h.k[j] = count[g]
+				j++
+			})
+		}
+		for _, i := range block {
+			pg.each(int(cand[i][0]), func(g int32) { count[g] = 0 })
+		}
+	}
+	return h
+}
+
 // explanation is what a group says of a grant: k of the n other members
 // hold it where their job function does not explain it.
 type explanation struct {
@@ -133,11 +188,7 @@ func (s *overScan) explainByGroups(cand [][2]int32) {
 		return
 	}
 	pg := newPeerGroups(s.d)
-	holders := map[uint64]int32{} // group<<32 | entitlement → unexplained holders
-	key := func(g, e int32) uint64 { return uint64(uint32(g))<<32 | uint64(uint32(e)) }
-	for _, c := range cand {
-		pg.each(int(c[0]), func(g int32) { holders[key(g, c[1])]++ })
-	}
+	holders := pg.candidateHolders(cand, s.d.Dataset.NumEntitlements)
 	names := map[int32]string{}
 	name := func(g int32) string {
 		n, ok := names[g]
@@ -158,8 +209,10 @@ func (s *overScan) explainByGroups(cand [][2]int32) {
 		u, e := int(cand[i][0]), cand[i][1]
 		var best *explanation
 		var seen []explanation
+		j := holders.off[i]
 		pg.each(u, func(g int32) {
-			x := explanation{group: g, k: int(holders[key(g, e)]) - 1, n: int(pg.size[g]) - 1}
+			x := explanation{group: g, k: int(holders.k[j]) - 1, n: int(pg.size[g]) - 1}
+			j++
 			// A group of more than half the members is the tenant, not a
 			// peer group.
 			if x.n < 1 || 2*int(pg.size[g]) > pg.eligible {

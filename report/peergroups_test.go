@@ -103,3 +103,22 @@ func TestOtherPeerGroupsExplain(t *testing.T) {
 	require.Empty(t, rep.Explained, "listed only on request")
 	require.Equal(t, 11, rep.Summary.Explained, "five users hold the team's group, none by function: shared access")
 }
+
+// The users scanned in parts give the same report as in one pass.
+func TestScanInPartsIsTheSame(t *testing.T) {
+	d, run := peerFixture(t)
+	opt := DefaultOverOptions()
+	opt.Explain = true
+	defer func(n, m int) { scanParts, minPartUsers = n, m }(scanParts, minPartUsers)
+	scanParts, minPartUsers = 1, 1
+	one, err := ComputeOverprovisioning(context.Background(), d, run, opt)
+	require.NoError(t, err)
+	require.NotEmpty(t, one.Findings)
+	require.NotEmpty(t, one.Explained)
+	for _, parts := range []int{2, 7} {
+		scanParts = parts
+		got, err := ComputeOverprovisioning(context.Background(), d, run, opt)
+		require.NoError(t, err)
+		require.Equal(t, one, got, "%d parts", parts)
+	}
+}

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"slices"
+	"sync"
 
 	"github.com/rolemine/rolemine/mining"
 	"github.com/rolemine/rolemine/tenant"
@@ -10,11 +11,14 @@ import (
 
 // pkgIndex is the packages mapped onto the snapshot's indices.
 type pkgIndex struct {
-	ents     [][]int32 // package → sorted entitlement indices
-	members  [][]int32 // package → member indices
-	byUser   [][]int32 // user → packages
-	jobFunc  []bool    // package is a job function
-	holders  []map[int32]int32
+	ents    [][]int32         // package → sorted entitlement indices
+	members [][]int32         // package → member indices
+	byUser  [][]int32         // user → packages
+	jobFunc []bool            // package is a job function
+	holders []map[int32]int32 // see holderCounts
+	// shared is what the parts of a parallel scan (see part) share: the
+	// holder counts built so far, behind a lock.
+	shared   *sharedHolders
 	invIndex map[int32][]int32 // entitlement → job-function packages
 	// matcher finds the job-function packages a user's access fits (see
 	// fits), built for one share at a time; norm caches attribute values
@@ -34,7 +38,8 @@ func indexPackages(d *tenant.Data, pkgs []tenant.Package) (*pkgIndex, error) {
 		ents: make([][]int32, len(pkgs)), members: make([][]int32, len(pkgs)),
 		byUser: make([][]int32, d.Dataset.NumUsers), jobFunc: make([]bool, len(pkgs)),
 		holders: make([]map[int32]int32, len(pkgs)), invIndex: map[int32][]int32{},
-		norm: map[string][]string{}, ds: d.Dataset,
+		shared: &sharedHolders{holders: make([]map[int32]int32, len(pkgs))},
+		norm:   map[string][]string{}, ds: d.Dataset,
 	}
 	for i, p := range pkgs {
 		// A team's or a further grouping's package explains its members'
@@ -63,18 +68,47 @@ func indexPackages(d *tenant.Data, pkgs []tenant.Package) (*pkgIndex, error) {
 	return ix, nil
 }
 
-// holderCounts returns how many members of package p hold each entitlement.
+// sharedHolders are the holder counts of the packages, built once for all
+// the parts of a scan.
+type sharedHolders struct {
+	mu      sync.Mutex
+	holders []map[int32]int32
+}
+
+// holderCounts returns how many members of package p hold each
+// entitlement. It is built once (under the shared lock) and then kept in
+// ix, so that a part asks the lock once per package.
 func (ix *pkgIndex) holderCounts(d *tenant.Data, p int) map[int32]int32 {
-	if ix.holders[p] == nil {
-		h := map[int32]int32{}
+	if h := ix.holders[p]; h != nil {
+		return h
+	}
+	sh := ix.shared
+	sh.mu.Lock()
+	h := sh.holders[p]
+	if h == nil {
+		h = map[int32]int32{}
 		for _, u := range ix.members[p] {
 			for _, e := range d.Dataset.Row(int(u)) {
 				h[e]++
 			}
 		}
-		ix.holders[p] = h
+		sh.holders[p] = h
 	}
-	return ix.holders[p]
+	sh.mu.Unlock()
+	ix.holders[p] = h
+	return h
+}
+
+// part returns an index for one part of a parallel scan: the packages
+// shared, read-only; the holder counts shared through the lock; its own
+// matcher, caches and counters.
+func (ix *pkgIndex) part() *pkgIndex {
+	p := *ix
+	p.holders = make([]map[int32]int32, len(ix.holders))
+	p.matcher, p.matchShare, p.scratch = nil, 0, nil
+	p.norm = map[string][]string{}
+	p.moverHits, p.moverTouched = nil, nil
+	return &p
 }
 
 // bestMatch returns the job-function package of which user u's row holds
