@@ -185,6 +185,60 @@ func NewSelector(d *Dataset, titleAttribute string) *Selector {
 // conditions.
 func (s *Selector) Select(conds []Condition) []int32 { return s.m.selectUsers(conds, false) }
 
+// Among is a Selector for one set of users, indexed for many selections:
+// per attribute a rule tests, its users by normalised value.
+type Among struct {
+	s     *Selector
+	among []int32
+	index map[*Attribute]map[string][]int32 // positions in among, ascending
+}
+
+// Among returns the selector for the users of among (guests left out).
+func (s *Selector) Among(among []int32) *Among {
+	var kept []int32
+	for _, u := range among {
+		if !s.m.d.IsGuest(int(u)) {
+			kept = append(kept, u)
+		}
+	}
+	return &Among{s: s, among: kept, index: map[*Attribute]map[string][]int32{}}
+}
+
+// Select returns the users whose attributes meet the conditions, in the
+// order of among: SelectAmong's answer, from the index of the first
+// condition's attribute (built on first use) rather than a pass over all
+// of them.
+func (a *Among) Select(conds []Condition) []int32 {
+	if len(conds) == 0 {
+		return slices.Clone(a.among)
+	}
+	m := a.s.m
+	attr := m.d.Attribute(conds[0].Attribute)
+	if attr == nil {
+		return nil
+	}
+	byValue, ok := a.index[attr]
+	if !ok {
+		n := m.normalized(attr)
+		byValue = map[string][]int32{}
+		for i, u := range a.among {
+			v := n.values[n.ids[attr.Codes[u]]]
+			byValue[v] = append(byValue[v], int32(i))
+		}
+		a.index[attr] = byValue
+	}
+	var pos []int32
+	for _, v := range slices.Compact(slices.Sorted(slices.Values(conds[0].Normalized))) {
+		pos = append(pos, byValue[v]...)
+	}
+	slices.Sort(pos)
+	cand := make([]int32, len(pos))
+	for i, p := range pos {
+		cand[i] = a.among[p]
+	}
+	return a.s.SelectAmong(cand, conds[1:])
+}
+
 // SelectAmong returns the users of among (but guests) whose attributes
 // meet the conditions, in the order of among.
 func (s *Selector) SelectAmong(among []int32, conds []Condition) []int32 {

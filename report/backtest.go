@@ -309,14 +309,13 @@ func runSplit(ctx context.Context, d *tenant.Data, members []int, opt BacktestOp
 	if err != nil {
 		return nil, err
 	}
-	pkgs := tenant.Packages(d, mined, nil)
 	var sels [][]int
 	sp.predicted, sels = predict(ds, sp.train, mined, sp.heldUsers, sp.held, mopt.TitleAttribute)
 	for i, mp := range mined.Packages {
 		if sels[i] == nil {
 			continue
 		}
-		ps := PackageScore{Name: pkgs[i].Name, Kind: string(pkgs[i].Kind)}
+		ps := PackageScore{Name: tenant.PackageName(d, mp), Kind: string(tenant.KindOf(mp.Kind))}
 		for _, u := range sels[i] {
 			row := ds.Row(u)
 			for _, e := range mp.Entitlements {
@@ -340,11 +339,11 @@ func runSplit(ctx context.Context, d *tenant.Data, members []int, opt BacktestOp
 func predict(ds, train *mining.Dataset, mined *mining.Result, heldUsers []int, held []bool, titleAttribute string) (map[int][]int32, [][]int) {
 	predicted := map[int][]int32{}
 	sels := make([][]int, len(mined.Packages))
-	sel := mining.NewSelector(train, titleAttribute)
 	among := make([]int32, len(heldUsers))
 	for i, u := range heldUsers {
 		among[i] = int32(u)
 	}
+	sel := mining.NewSelector(train, titleAttribute).Among(among)
 	for i, mp := range mined.Packages {
 		users := []int{}
 		switch {
@@ -359,7 +358,7 @@ func predict(ds, train *mining.Dataset, mined *mining.Result, heldUsers []int, h
 		case len(mp.Conditions) == 0:
 			users = heldUsers // the birthright
 		default:
-			for _, u := range sel.SelectAmong(among, mp.Conditions) {
+			for _, u := range sel.Select(mp.Conditions) {
 				users = append(users, int(u))
 			}
 		}

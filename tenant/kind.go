@@ -28,5 +28,5 @@ const (
 // Kinds are every kind, in the order outputs list them.
 var Kinds = []Kind{KindBirthright, KindJobFunction, KindVariant, KindCluster, KindTeam, KindAttributeGroup}
 
-// kindOf names a mining package kind.
-func kindOf(k mining.Kind) Kind { return Kind(k.String()) }
+// KindOf names a mining package kind.
+func KindOf(k mining.Kind) Kind { return Kind(k.String()) }

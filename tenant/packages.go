@@ -98,6 +98,15 @@ type RunParams struct {
 	Chosen *mining.AttributeScore `json:"chosen,omitempty"`
 }
 
+// PackageName is the name Packages gives mined package mp: a team's is
+// its manager's.
+func PackageName(d *Data, mp mining.Package) string {
+	if mp.Kind == mining.Team {
+		return "Team of " + cmp.Or(d.UPNs[mp.Manager], d.UserIDs[mp.Manager])
+	}
+	return mp.Name
+}
+
 // Packages turns a mining result over d into packages with identifiers,
 // rules and stable ids. props names the rule property each attribute is
 // evaluated as (nil: the built-in names); a package whose rule would test
@@ -108,8 +117,8 @@ func Packages(d *Data, res *mining.Result, props *RuleProperties) []Package {
 	ids := map[string]int{}
 	for _, mp := range res.Packages {
 		p := Package{
-			Name:      mp.Name,
-			Kind:      kindOf(mp.Kind),
+			Name:      PackageName(d, mp),
+			Kind:      KindOf(mp.Kind),
 			Automatic: mp.Automatic,
 			Metrics:   Metrics(mp.Metrics),
 		}
@@ -117,7 +126,6 @@ func Packages(d *Data, res *mining.Result, props *RuleProperties) []Package {
 			p.Conditions = append(p.Conditions, Condition{Attribute: c.Attribute, Values: caseFold(c.Values)})
 		}
 		if mp.Kind == mining.Team {
-			p.Name = "Team of " + cmp.Or(d.UPNs[mp.Manager], d.UserIDs[mp.Manager])
 			if !mp.Automatic {
 				p.DirectReason = "it is a manager's team: assign it to the manager and their direct reports"
 			}
