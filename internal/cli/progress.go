@@ -20,6 +20,16 @@ func progress(ios *IO) func(mining.Progress) {
 	return ios.meter.update
 }
 
+// stage tells the meter that a stage starts; the function it returns says
+// it ended, having handled done units.
+func stage(ios *IO, name string) func(done int, unit string) {
+	p := progress(ios)
+	p(mining.Progress{Stage: name})
+	return func(done int, unit string) {
+		p(mining.Progress{Stage: name, Done: max(done, 1), Total: max(done, 1), Unit: unit})
+	}
+}
+
 // meter follows one stage at a time: a stage ends when another starts or
 // when its count reaches its total.
 type meter struct {

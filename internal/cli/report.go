@@ -194,7 +194,10 @@ func runOverprovisioning(ctx context.Context, ios *IO, g *globals, opts *reportO
 	var run *tenant.Run
 	err := opts.analyse(ctx, ios, g, []string{render.Table, render.CSV, render.JSON, HTML}, func(a *analysis) (err error) {
 		run = a.run
-		rep, err = pipeline.Overprovisioning(ctx, a.data, a.run, opts.over)
+		done := stage(ios, "overprovisioning")
+		if rep, err = pipeline.Overprovisioning(ctx, a.data, a.run, opts.over); err == nil {
+			done(a.data.Dataset.NumUsers, "users")
+		}
 		return err
 	})
 	if err != nil {
@@ -217,7 +220,10 @@ func runSoD(ctx context.Context, ios *IO, g *globals, opts *reportOptions) error
 			return err
 		}
 		run = a.run
-		rep, err = pipeline.SoD(ctx, a.data, a.run, rules)
+		done := stage(ios, "separation of duties")
+		if rep, err = pipeline.SoD(ctx, a.data, a.run, rules); err == nil {
+			done(a.data.Dataset.NumUsers, "users")
+		}
 		return err
 	})
 	if err != nil {

@@ -265,6 +265,8 @@ type Finding struct {
 // SaveReport records a report and its findings; it returns the report id.
 func (s *Store) SaveReport(ctx context.Context, snapshotID, runID int64, kind, params string, findings []Finding) (int64, error) {
 	var id int64
+	done := s.step("save report")
+	defer func() { done(int64(len(findings))) }()
 	err := s.inTx(ctx, func(conn *sql.Conn) error {
 		if err := conn.QueryRowContext(ctx, `SELECT nextval('report_seq')`).Scan(&id); err != nil {
 			return err
