@@ -3,10 +3,13 @@ package report
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 	"strconv"
+	"sync"
 
 	"github.com/rolemine/rolemine/internal/render"
 	"github.com/rolemine/rolemine/tenant"
@@ -190,47 +193,78 @@ func SuggestRules(ctx context.Context, d *tenant.Data, run *tenant.Run, rules *S
 			table[a] = t
 		}
 	}
-	together := make([]int, len(pairs))
-	holders := make([]int, ds.NumEntitlements)
-	held := make([]bool, ds.NumEntitlements)
-	for u := 0; u < ds.NumUsers; u++ {
-		if u%4096 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-		}
-		if !ds.IsEligible(u) {
-			continue
-		}
-		row := ds.Row(u)
-		for _, e := range row {
-			held[e] = true
-		}
-		for k, a := range row {
-			holders[a]++
-			lo, hi := int(start[a]), int(start[a+1])
-			if rest := row[k+1:]; hi-lo <= 4*len(rest) {
-				for i := lo; i < hi; i++ {
-					if held[ends[i]] {
-						together[i]++
-					}
-				}
-			} else if t := table[a]; t != nil {
-				for _, b := range rest {
-					if i := t[b]; i > 0 {
-						together[i-1]++
-					}
-				}
-			} else {
-				for _, b := range rest {
-					if i, ok := slices.BinarySearch(ends[lo:hi], b); ok {
-						together[lo+i]++
-					}
+	// The users are counted in parts on GOMAXPROCS workers, each with its
+	// own counters, summed after.
+	countPart := func(lo, hi int, together []int32, holders []int) error {
+		held := make([]bool, ds.NumEntitlements)
+		for u := lo; u < hi; u++ {
+			if (u-lo)%4096 == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
 				}
 			}
+			if !ds.IsEligible(u) {
+				continue
+			}
+			row := ds.Row(u)
+			for _, e := range row {
+				held[e] = true
+			}
+			for k, a := range row {
+				holders[a]++
+				lo, hi := int(start[a]), int(start[a+1])
+				if rest := row[k+1:]; hi-lo <= 4*len(rest) {
+					for i := lo; i < hi; i++ {
+						if held[ends[i]] {
+							together[i]++
+						}
+					}
+				} else if t := table[a]; t != nil {
+					for _, b := range rest {
+						if i := t[b]; i > 0 {
+							together[i-1]++
+						}
+					}
+				} else {
+					for _, b := range rest {
+						if i, ok := slices.BinarySearch(ends[lo:hi], b); ok {
+							together[lo+i]++
+						}
+					}
+				}
+			}
+			for _, e := range row {
+				held[e] = false
+			}
 		}
-		for _, e := range row {
-			held[e] = false
+		return nil
+	}
+	parts := max(1, min(cmp.Or(scanParts, runtime.GOMAXPROCS(0)), 8, ds.NumUsers/minPartUsers))
+	togethers := make([][]int32, parts)
+	holderss := make([][]int, parts)
+	errs := make([]error, parts)
+	var wg sync.WaitGroup
+	for w := range parts {
+		togethers[w], holderss[w] = make([]int32, len(pairs)), make([]int, ds.NumEntitlements)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[w] = countPart(w*ds.NumUsers/parts, (w+1)*ds.NumUsers/parts, togethers[w], holderss[w])
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, ctx.Err()
+	}
+	together, holders := make([]int, len(pairs)), holderss[0]
+	for w := range parts {
+		for i, n := range togethers[w] {
+			together[i] += int(n)
+		}
+		if w > 0 {
+			for e, n := range holderss[w] {
+				holders[e] += n
+			}
 		}
 	}
 	var out []SuggestedRule

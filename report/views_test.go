@@ -493,3 +493,19 @@ func TestCompareExisting(t *testing.T) {
 	require.NoError(t, WriteComparison(&buf, c, "table", render.Layout{}))
 	require.Contains(t, buf.String(), "Clerks (old)")
 }
+
+// Counted in parts, the users give the same suggestions.
+func TestSuggestRulesInParts(t *testing.T) {
+	d, run := build(t, 8, territories())
+	defer func(n, m int) { scanParts, minPartUsers = n, m }(scanParts, minPartUsers)
+	scanParts, minPartUsers = 1, 1
+	one, err := SuggestRules(context.Background(), d, run, nil, DefaultSuggestOptions())
+	require.NoError(t, err)
+	require.Len(t, one, 3)
+	for _, parts := range []int{2, 5} {
+		scanParts = parts
+		got, err := SuggestRules(context.Background(), d, run, nil, DefaultSuggestOptions())
+		require.NoError(t, err)
+		require.Equal(t, one, got, "%d parts", parts)
+	}
+}
