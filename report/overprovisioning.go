@@ -3,13 +3,10 @@ package report
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"math"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/rolemine/rolemine/internal/render"
 	"github.com/rolemine/rolemine/tenant"
@@ -225,39 +222,27 @@ type overScan struct {
 	notExcess int // grants another peer group explains
 }
 
-// scanParts is the number of parts scanUsers splits the users into (0:
-// GOMAXPROCS, at most 8), each of at least minPartUsers users; tests set
-// them.
-var scanParts, minPartUsers = 0, 4096
-
 // scanUsers scans every user (see user) on up to GOMAXPROCS workers, each
 // a contiguous range of users with its own state (see part), and joins
 // their results in user order: the report is the same as one pass's.
 func (s *overScan) scanUsers(ctx context.Context) error {
 	n := s.d.Dataset.NumUsers
-	parts := make([]*overScan, max(1, min(cmp.Or(scanParts, runtime.GOMAXPROCS(0)), 8, n/minPartUsers)))
-	errs := make([]error, len(parts))
-	var wg sync.WaitGroup
+	parts := make([]*overScan, userParts(n))
 	for w := range parts {
-		p := s.part()
-		parts[w] = p
-		lo, hi := w*n/len(parts), (w+1)*n/len(parts)
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for u := lo; u < hi; u++ {
-				if (u-lo)%4096 == 0 {
-					if errs[w] = ctx.Err(); errs[w] != nil {
-						return
-					}
-				}
-				p.user(u)
-			}
-		}()
+		parts[w] = s.part()
 	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return ctx.Err()
+	if err := inParts(len(parts), n, func(w, lo, hi int) error {
+		for u := lo; u < hi; u++ {
+			if (u-lo)%4096 == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
+			parts[w].user(u)
+		}
+		return nil
+	}); err != nil {
+		return err
 	}
 	rep := s.rep
 	var nf, nc int

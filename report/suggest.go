@@ -3,13 +3,10 @@ package report
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"math"
-	"runtime"
 	"slices"
 	"strconv"
-	"sync"
 
 	"github.com/rolemine/rolemine/internal/render"
 	"github.com/rolemine/rolemine/tenant"
@@ -239,22 +236,16 @@ func SuggestRules(ctx context.Context, d *tenant.Data, run *tenant.Run, rules *S
 		}
 		return nil
 	}
-	parts := max(1, min(cmp.Or(scanParts, runtime.GOMAXPROCS(0)), 8, ds.NumUsers/minPartUsers))
+	parts := userParts(ds.NumUsers)
 	togethers := make([][]int32, parts)
 	holderss := make([][]int, parts)
-	errs := make([]error, parts)
-	var wg sync.WaitGroup
 	for w := range parts {
 		togethers[w], holderss[w] = make([]int32, len(pairs)), make([]int, ds.NumEntitlements)
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs[w] = countPart(w*ds.NumUsers/parts, (w+1)*ds.NumUsers/parts, togethers[w], holderss[w])
-		}()
 	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return nil, ctx.Err()
+	if err := inParts(parts, ds.NumUsers, func(w, lo, hi int) error {
+		return countPart(lo, hi, togethers[w], holderss[w])
+	}); err != nil {
+		return nil, err
 	}
 	together, holders := make([]int, len(pairs)), holderss[0]
 	for w := range parts {
