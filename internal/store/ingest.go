@@ -205,12 +205,20 @@ func (s *Store) attachScratch(ctx context.Context, conn *sql.Conn) (detach func(
 		os.Remove(path + ".wal")
 	}
 	os.Remove(path) // DuckDB creates it
-	if _, err := conn.ExecContext(ctx, fmt.Sprintf(`ATTACH %s AS %s`, quote(path), scratch)); err != nil {
+	// DuckDB cuts a path at '?' as it does a DSN: through a link, like the
+	// store's own file (see dsnPath).
+	attach, unlink, err := dsnPath(path)
+	if err != nil {
+		return nil, fmt.Errorf("ingest: a scratch file beside the database: %w", err)
+	}
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf(`ATTACH %s AS %s`, quote(attach), scratch)); err != nil {
+		unlink()
 		remove()
 		return nil, fmt.Errorf("ingest: attach a scratch database: %w", err)
 	}
 	return func() {
 		conn.ExecContext(context.WithoutCancel(ctx), `DETACH `+scratch)
+		unlink()
 		remove()
 	}, nil
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rolemine/rolemine/ingest"
 	"github.com/stretchr/testify/require"
 )
 
@@ -157,6 +158,15 @@ func TestOpenPathsTheDSNCannotCarry(t *testing.T) {
 		path := filepath.Join(dir, "db.duckdb")
 		st, err := Open(ctx, path)
 		require.NoError(t, err, name)
+		// An ingest stages its files in a scratch database beside it.
+		users := write(t, dir, "users.csv", "id,jobTitle\n"+guidA+",Clerk\n")
+		asg := write(t, dir, "assignments.csv", "userId,resourceId\n"+guidA+","+guidG+"\n")
+		snap, err := st.IngestFiles(ctx, ingest.FileSet{Users: users, Assignments: asg})
+		require.NoError(t, err, name)
+		require.Equal(t, int64(1), snap.Assignments)
+		left, err := filepath.Glob(filepath.Join(dir, ".*ingest*"))
+		require.NoError(t, err)
+		require.Empty(t, left, "%s: the scratch database is removed", name)
 		require.NoError(t, st.Close())
 		require.FileExists(t, path, "%s: the database is where it was asked for", name)
 		st, err = OpenWith(ctx, path, OpenOptions{ReadOnly: true})
