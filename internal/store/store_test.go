@@ -200,6 +200,9 @@ func TestIngestCancelledLeavesNothing(t *testing.T) {
 	var n int
 	require.NoError(t, s.db.QueryRow(`SELECT count(*) FROM assignments WHERE snapshot_id <> ?`, first.ID).Scan(&n))
 	require.Zero(t, n)
+	left, err := filepath.Glob(filepath.Join(filepath.Dir(s.path), ".*ingest*"))
+	require.NoError(t, err)
+	require.Empty(t, left, "the scratch database goes with the cancelled ingest")
 
 	// The database stays usable and the next ingest gets a fresh snapshot.
 	next, err := s.IngestFiles(context.Background(), files)
