@@ -11,7 +11,6 @@ import (
 	"io/fs"
 	"os"
 	"os/signal"
-	"regexp"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -243,11 +242,8 @@ const (
 // openStore opens the database named by --db for a command's access. A
 // database that is missing is an error except for commands that create one,
 // so a mistyped --db does not become a new, empty file.
-// memorySize matches DuckDB's notation for a memory limit.
-var memorySize = regexp.MustCompile(`(?i)^\d+(\.\d+)?\s*(b|kb|mb|gb|tb|kib|mib|gib|tib)$`)
-
 func openStore(ctx context.Context, g *globals, a access) (*store.Store, error) {
-	if g.memoryLimit != "" && !memorySize.MatchString(g.memoryLimit) {
+	if g.memoryLimit != "" && !store.ValidMemoryLimit(g.memoryLimit) {
 		return nil, usagef("--memory-limit %q is not a size (use e.g. 4GB or 512MB)", g.memoryLimit)
 	}
 	wait := g.lockWait

@@ -106,14 +106,23 @@ func (s *Store) IngestFiles(ctx context.Context, fs ingest.FileSet) (tenant.Snap
 		return tenant.Snapshot{}, err
 	}
 	defer conn.Close()
-	detach, err := s.attachScratch(ctx, conn)
-	if err != nil {
-		return tenant.Snapshot{}, err
+	// Small inputs are staged in temporary tables, in memory; large ones
+	// (twice their size past DuckDB's memory limit) in a scratch database.
+	db := "temp"
+	if inputSize(fs)*2 > s.memoryLimit {
+		detach, err := s.attachScratch(ctx, conn)
+		if err != nil {
+			return tenant.Snapshot{}, err
+		}
+		defer detach()
+		db = scratch
 	}
-	defer detach()
 	var staged []*stagedFile
 	defer func() {
 		for _, f := range staged {
+			if db == "temp" {
+				conn.ExecContext(context.WithoutCancel(ctx), `DROP TABLE IF EXISTS `+f.table)
+			}
 			f.Close()
 		}
 		for _, t := range []string{"assignment_keys", "entitlement_keys", "user_keys", "pair_keys"} {
@@ -122,7 +131,7 @@ func (s *Store) IngestFiles(ctx context.Context, fs ingest.FileSet) (tenant.Snap
 	}()
 	stage := func(path, table string, cols []column) (*stagedFile, error) {
 		done := s.step("read " + filepath.Base(path))
-		f, err := stageFile(ctx, conn, path, table)
+		f, err := stageFile(ctx, conn, path, db, table)
 		if err == nil {
 			done(f.rows)
 		}
@@ -184,7 +193,19 @@ func (s *Store) IngestFiles(ctx context.Context, fs ingest.FileSet) (tenant.Snap
 	return snap, err
 }
 
-// scratch is the database the files are staged in (see attachScratch).
+// inputSize is the files' size in bytes (those that cannot be read count
+// nothing: staging them reports why).
+func inputSize(fs ingest.FileSet) int64 {
+	var n int64
+	for _, p := range []string{fs.Users, fs.Resources, fs.Assignments} {
+		if st, err := os.Stat(p); err == nil && p != "" {
+			n += st.Size()
+		}
+	}
+	return n
+}
+
+// scratch is the database large files are staged in (see attachScratch).
 const scratch = "ingest_scratch"
 
 // attachScratch attaches a new database file beside the store's, named
@@ -224,9 +245,9 @@ func (s *Store) attachScratch(ctx context.Context, conn *sql.Conn) (detach func(
 	}, nil
 }
 
-// stageFile reads a file with DuckDB's own reader into a table of the
-// scratch database.
-func stageFile(ctx context.Context, conn *sql.Conn, path, table string) (*stagedFile, error) {
+// stageFile reads a file with DuckDB's own reader into a table of database
+// db: temp (a temporary table) or scratch (see attachScratch).
+func stageFile(ctx context.Context, conn *sql.Conn, path, db, table string) (*stagedFile, error) {
 	format, err := ingest.DetectFormat(path)
 	if err != nil {
 		return nil, err
@@ -245,7 +266,7 @@ func stageFile(ctx context.Context, conn *sql.Conn, path, table string) (*staged
 	if err != nil {
 		return nil, err
 	}
-	f := &stagedFile{Source: src, table: scratch + "." + table, cols: map[string]string{}, mapped: map[string]string{}}
+	f := &stagedFile{Source: src, table: db + "." + table, cols: map[string]string{}, mapped: map[string]string{}}
 	var reader string
 	switch src.Format {
 	case ingest.FormatCSV:
@@ -273,7 +294,11 @@ func stageFile(ctx context.Context, conn *sql.Conn, path, table string) (*staged
 	}
 	conn.ExecContext(ctx, `DROP TABLE IF EXISTS rejects_`+table)
 	conn.ExecContext(ctx, `DROP TABLE IF EXISTS rejects_scan_`+table)
-	if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TABLE `+f.table+` AS SELECT * FROM `+reader); err != nil {
+	create := "CREATE OR REPLACE TABLE "
+	if db == "temp" {
+		create = "CREATE OR REPLACE TEMP TABLE "
+	}
+	if _, err := conn.ExecContext(ctx, create+f.table+` AS SELECT * FROM `+reader); err != nil {
 		if ctx.Err() != nil {
 			return f, ctx.Err()
 		}
@@ -303,7 +328,7 @@ func stageFile(ctx context.Context, conn *sql.Conn, path, table string) (*staged
 			return f, err
 		}
 	}
-	rows, err := conn.QueryContext(ctx, `SELECT column_name FROM duckdb_columns() WHERE table_name = ? AND database_name = ? ORDER BY column_index`, table, scratch)
+	rows, err := conn.QueryContext(ctx, `SELECT column_name FROM duckdb_columns() WHERE table_name = ? AND database_name = ? ORDER BY column_index`, table, db)
 	if err != nil {
 		return f, err
 	}

@@ -158,7 +158,9 @@ func TestOpenPathsTheDSNCannotCarry(t *testing.T) {
 		path := filepath.Join(dir, "db.duckdb")
 		st, err := Open(ctx, path)
 		require.NoError(t, err, name)
-		// An ingest stages its files in a scratch database beside it.
+		// An ingest of large files stages them in a scratch database
+		// beside it (any file is large past a limit of 0).
+		st.memoryLimit = 0
 		users := write(t, dir, "users.csv", "id,jobTitle\n"+guidA+",Clerk\n")
 		asg := write(t, dir, "assignments.csv", "userId,resourceId\n"+guidA+","+guidG+"\n")
 		snap, err := st.IngestFiles(ctx, ingest.FileSet{Users: users, Assignments: asg})

@@ -58,6 +58,8 @@ type Store struct {
 	// cleanup removes what opening needed (a link to the directory).
 	cleanup func()
 	path    string // the database file, as opened
+	// memoryLimit is DuckDB's memory limit in bytes (see MemoryLimit).
+	memoryLimit int64
 
 	// beforeCommit, when set by tests, runs inside an ingest transaction
 	// just before it commits.
@@ -112,6 +114,43 @@ type OpenOptions struct {
 // assignments took 7.3 GB without a limit, 3.9 GB at 4 GB (32 s and 43 s),
 // and the whole run from ingest to reports stays near 6 GB.
 const DefaultMemoryLimit = "4GB"
+
+// memoryBytes reads a size in DuckDB's notation ("4GB", "1.5 GiB",
+// "512MB"; KB, MB, GB and TB in powers of 1000, KiB to TiB of 1024), or
+// returns 0 when it is not one.
+func memoryBytes(size string) int64 {
+	m := memorySize.FindStringSubmatch(strings.TrimSpace(size))
+	if m == nil {
+		return 0
+	}
+	x, err := strconv.ParseFloat(m[1], 64)
+	if err != nil {
+		return 0
+	}
+	unit := strings.ToLower(m[2])
+	base := 1000.0
+	if strings.HasSuffix(unit, "ib") {
+		base = 1024
+	}
+	switch unit[0] {
+	case 'k':
+		x *= base
+	case 'm':
+		x *= base * base
+	case 'g':
+		x *= base * base * base
+	case 't':
+		x *= base * base * base * base
+	}
+	return int64(x)
+}
+
+// memorySize matches DuckDB's notation for a memory size.
+var memorySize = regexp.MustCompile(`(?i)^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb|tb|kib|mib|gib|tib)$`)
+
+// ValidMemoryLimit reports whether size is a memory size in DuckDB's
+// notation.
+func ValidMemoryLimit(size string) bool { return memorySize.MatchString(strings.TrimSpace(size)) }
 
 // dsnConfig appends DuckDB settings to a DSN.
 func dsnConfig(dsn string, readOnly bool, memoryLimit string) string {
@@ -252,7 +291,8 @@ func openLocked(ctx context.Context, path string, opt OpenOptions) (*Store, erro
 	for {
 		connector, err := duckdb.NewConnector(dsn, nil)
 		if err == nil {
-			return &Store{db: sql.OpenDB(connector), now: time.Now, readOnly: opt.ReadOnly, cleanup: cleanup, path: path}, nil
+			return &Store{db: sql.OpenDB(connector), now: time.Now, readOnly: opt.ReadOnly, cleanup: cleanup, path: path,
+				memoryLimit: memoryBytes(cmp.Or(opt.MemoryLimit, DefaultMemoryLimit))}, nil
 		}
 		m := lockHolder.FindStringSubmatch(err.Error())
 		if m == nil {

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -190,6 +191,7 @@ func TestIngestCancelledLeavesNothing(t *testing.T) {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	s.beforeCommit = func(context.Context) error { cancel(); return nil }
+	s.memoryLimit = 0 // staged in a scratch database, which must go too
 	_, err = s.IngestFiles(ctx, files)
 	require.ErrorIs(t, err, context.Canceled)
 	s.beforeCommit = nil
@@ -208,6 +210,39 @@ func TestIngestCancelledLeavesNothing(t *testing.T) {
 	next, err := s.IngestFiles(context.Background(), files)
 	require.NoError(t, err)
 	require.Equal(t, first.Assignments, next.Assignments)
+}
+
+// Staged in temporary tables (small files) or in a scratch database
+// (large ones), the same files make the same snapshot.
+func TestIngestStagedEitherWay(t *testing.T) {
+	dir := t.TempDir()
+	_, err := tenantgen.Generate(tenantgen.DefaultConfig(800, 5), dir)
+	require.NoError(t, err)
+	files := ingest.FileSet{
+		Users:       filepath.Join(dir, tenantgen.UsersFile),
+		Resources:   filepath.Join(dir, tenantgen.ResourcesFile),
+		Assignments: filepath.Join(dir, tenantgen.AssignmentsFile),
+	}
+	var snaps []tenant.Snapshot
+	var grants [][]string
+	for _, limit := range []int64{1 << 40, 0} {
+		s := openTemp(t)
+		s.memoryLimit = limit
+		snap, err := s.IngestFiles(context.Background(), files)
+		require.NoError(t, err)
+		snap.CreatedAt, snap.Detail = time.Time{}, ""
+		snaps = append(snaps, snap)
+		grants = append(grants, held(t, s, snap))
+	}
+	require.Equal(t, snaps[0], snaps[1])
+	require.Equal(t, grants[0], grants[1])
+	require.Greater(t, len(grants[0]), 5000)
+}
+
+func TestMemoryBytes(t *testing.T) {
+	for in, want := range map[string]int64{"4GB": 4e9, "512MB": 512e6, "1.5 GiB": 3 << 29, "2tb": 2e12, "100B": 100, "lots": 0, "": 0} {
+		require.Equal(t, want, memoryBytes(in), in)
+	}
 }
 
 func TestSaveAndLoadRun(t *testing.T) {
