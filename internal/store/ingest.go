@@ -53,6 +53,7 @@ var assignmentColumns = []column{
 type stagedFile struct {
 	*ingest.Source
 	table string
+	view  bool  // table is a view of the file (Parquet), not a copy
 	rows  int64 // records staged
 	cols  map[string]string
 	order []string // header order, as in the file
@@ -120,7 +121,11 @@ func (s *Store) IngestFiles(ctx context.Context, fs ingest.FileSet) (tenant.Snap
 	var staged []*stagedFile
 	defer func() {
 		for _, f := range staged {
-			if db == "temp" {
+			// What lives in the scratch database goes with it.
+			switch {
+			case f.view:
+				conn.ExecContext(context.WithoutCancel(ctx), `DROP VIEW IF EXISTS `+f.table)
+			case strings.HasPrefix(f.table, "temp."):
 				conn.ExecContext(context.WithoutCancel(ctx), `DROP TABLE IF EXISTS `+f.table)
 			}
 			f.Close()
@@ -294,11 +299,20 @@ func stageFile(ctx context.Context, conn *sql.Conn, path, db, table string) (*st
 	}
 	conn.ExecContext(ctx, `DROP TABLE IF EXISTS rejects_`+table)
 	conn.ExecContext(ctx, `DROP TABLE IF EXISTS rejects_scan_`+table)
-	create := "CREATE OR REPLACE TABLE "
-	if db == "temp" {
-		create = "CREATE OR REPLACE TEMP TABLE "
+	create := "CREATE OR REPLACE TABLE " + f.table + " AS SELECT * FROM " + reader
+	switch {
+	case src.Format == ingest.FormatParquet:
+		// Parquet is read in place, not staged: a view numbers the rows
+		// (rowid, as a staged table would) and every query reads the
+		// columns it needs. Staging would cost as much as reading CSV.
+		db, f.view = "temp", true
+		f.table = db + "." + table
+		create = fmt.Sprintf(`CREATE OR REPLACE TEMP VIEW %s AS SELECT file_row_number AS rowid, * EXCLUDE (file_row_number) FROM read_parquet(%s, file_row_number=true)`,
+			table, quote(src.Read))
+	case db == "temp":
+		create = "CREATE OR REPLACE TEMP TABLE " + f.table + " AS SELECT * FROM " + reader
 	}
-	if _, err := conn.ExecContext(ctx, create+f.table+` AS SELECT * FROM `+reader); err != nil {
+	if _, err := conn.ExecContext(ctx, create); err != nil {
 		if ctx.Err() != nil {
 			return f, ctx.Err()
 		}
@@ -337,6 +351,9 @@ func stageFile(ctx context.Context, conn *sql.Conn, path, db, table string) (*st
 		var name string
 		if err := rows.Scan(&name); err != nil {
 			return f, err
+		}
+		if f.view && len(f.order) == 0 && name == "rowid" {
+			continue // the view's row numbers
 		}
 		f.order = append(f.order, name)
 		key := strings.ToLower(strings.TrimSpace(name))
@@ -595,7 +612,16 @@ func validateAssignments(ctx context.Context, conn *sql.Conn, f, users, resource
 		return nil
 	}
 	// Drop the skipped records and number the entitlements again, so that
-	// no entitlement is left that only they held.
+	// no entitlement is left that only they held. A view of a file is
+	// copied first, its row numbers with it (the copy's rowid column).
+	if f.view {
+		copyOf := f.table + "_kept"
+		if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE `+strings.TrimPrefix(copyOf, "temp.")+` AS SELECT * FROM `+f.table); err != nil {
+			return err
+		}
+		conn.ExecContext(ctx, `DROP VIEW IF EXISTS `+f.table)
+		f.table, f.view = copyOf, false
+	}
 	res, err := conn.ExecContext(ctx, fmt.Sprintf(`DELETE FROM %s WHERE rowid IN (SELECT rec FROM assignment_keys WHERE (%s) OR (%s))`,
 		f.table, unknownUser, unknownResource))
 	if err != nil {

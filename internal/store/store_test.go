@@ -331,3 +331,53 @@ func TestUpgradeKeepsRuns(t *testing.T) {
 	require.NoError(t, s.db.QueryRow(`SELECT max(version) FROM schema_version`).Scan(&v))
 	require.Equal(t, SchemaVersion, v)
 }
+
+// Parquet files are read in place: the same snapshot as their CSV, errors
+// at the row of the file, and unknown users skipped on request.
+func TestIngestParquetInPlace(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	_, err := tenantgen.Generate(tenantgen.DefaultConfig(300, 9), dir)
+	require.NoError(t, err)
+	csv := ingest.FileSet{
+		Users:       filepath.Join(dir, tenantgen.UsersFile),
+		Resources:   filepath.Join(dir, tenantgen.ResourcesFile),
+		Assignments: filepath.Join(dir, tenantgen.AssignmentsFile),
+	}
+	s := openTemp(t)
+	toParquet := func(csvPath, extra string) string {
+		pq := strings.TrimSuffix(csvPath, ".csv") + extra + ".parquet"
+		_, err := s.db.ExecContext(ctx, `COPY (SELECT * FROM read_csv(`+quote(csvPath)+`, all_varchar=true)`+
+			map[bool]string{true: ` UNION ALL SELECT 'nobody', 'g-x', 'Member'`, false: ``}[extra != ""]+`) TO `+quote(pq)+` (FORMAT parquet)`)
+		require.NoError(t, err)
+		return pq
+	}
+	pq := ingest.FileSet{Users: toParquet(csv.Users, ""), Resources: toParquet(csv.Resources, ""), Assignments: toParquet(csv.Assignments, "")}
+	var snaps []tenant.Snapshot
+	var grants [][]string
+	for _, fs := range []ingest.FileSet{csv, pq} {
+		snap, err := s.IngestFiles(ctx, fs)
+		require.NoError(t, err)
+		grants = append(grants, held(t, s, snap))
+		snap.ID, snap.CreatedAt, snap.Detail = 0, time.Time{}, ""
+		snaps = append(snaps, snap)
+	}
+	require.Equal(t, snaps[0], snaps[1])
+	require.Equal(t, grants[0], grants[1])
+
+	// An assignment of an unknown user, as the file's last row.
+	bad := pq
+	bad.Assignments = toParquet(csv.Assignments, "-bad")
+	_, err = s.IngestFiles(ctx, bad)
+	var ie *tenant.InputError
+	require.ErrorAs(t, err, &ie)
+	require.Contains(t, ie.Msg, `unknown user (not in users.parquet): "nobody"`)
+	require.True(t, ie.Row)
+	require.Equal(t, int(snaps[0].Assignments)+1, ie.Line, "the last row, counted from 1")
+	bad.SkipUnknown = true
+	bad.Warn = func(string) {}
+	snap, err := s.IngestFiles(ctx, bad)
+	require.NoError(t, err)
+	require.Equal(t, snaps[0].Assignments, snap.Assignments)
+	require.Equal(t, grants[0], held(t, s, snap))
+}
