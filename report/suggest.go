@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/rolemine/rolemine/internal/render"
+	"github.com/rolemine/rolemine/mining"
 	"github.com/rolemine/rolemine/tenant"
 )
 
@@ -81,6 +82,52 @@ type pairStat struct {
 // resource (a site's permission levels, say) are left out, as they exclude
 // each other by nature. rules, when not nil, marks the pairs it covers.
 func SuggestRules(ctx context.Context, d *tenant.Data, run *tenant.Run, rules *SoDRules, opt SuggestOptions) ([]SuggestedRule, error) {
+	pairs, err := candidatePairs(ctx, d, run, opt)
+	if err != nil {
+		return nil, err
+	}
+	together, holders, err := countPairs(ctx, d.Dataset, pairs)
+	if err != nil {
+		return nil, err
+	}
+	var out []SuggestedRule
+	for i, p := range pairs {
+		lift := float64(together[i]) / p.st.expected
+		if lift > opt.MaxLift {
+			continue
+		}
+		lp := logPoissonCDF(together[i], p.st.expected)
+		if opt.Alpha > 0 && lp > math.Log(opt.Alpha/float64(len(pairs))) {
+			continue
+		}
+		out = append(out, suggestion(d, run, p, holders, together[i], lift, lp))
+	}
+	// Strongest evidence first.
+	slices.SortFunc(out, func(a, b SuggestedRule) int {
+		return cmp.Or(cmp.Compare(a.PValue, b.PValue), cmp.Compare(b.Expected-float64(b.Together), a.Expected-float64(a.Together)),
+			compareEnt(a.Left, b.Left), compareEnt(a.Right, b.Right))
+	})
+	if opt.Max > 0 && len(out) > opt.Max {
+		out = out[:opt.Max]
+	}
+	if rules != nil {
+		for i := range out {
+			out[i].CoveredBy = coveringRule(d, rules, out[i].Left, out[i].Right)
+		}
+	}
+	return nonNil(out), nil
+}
+
+// pair is a candidate pair of entitlements, a < b.
+type pair struct {
+	a, b int32
+	st   *pairStat
+}
+
+// candidatePairs returns, ordered by (a, b), the pairs whose expected
+// number of holders of both, summed over the job functions that hold
+// both sides, reaches opt.MinExpected.
+func candidatePairs(ctx context.Context, d *tenant.Data, run *tenant.Run, opt SuggestOptions) ([]pair, error) {
 	ix, err := indexPackages(d, run.Packages)
 	if err != nil {
 		return nil, err
@@ -88,10 +135,6 @@ func SuggestRules(ctx context.Context, d *tenant.Data, run *tenant.Run, rules *S
 	ds := d.Dataset
 	stats := map[[2]int32]*pairStat{}
 	count := make([]int32, ds.NumEntitlements)
-	local := make([]int32, ds.NumEntitlements)
-	for i := range local {
-		local[i] = -1
-	}
 	for p, pkg := range run.Packages {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -149,50 +192,88 @@ func SuggestRules(ctx context.Context, d *tenant.Data, run *tenant.Run, rules *S
 			count[e] = 0
 		}
 	}
-	// Keep the pairs whose expectation is high enough, then count the users
-	// holding both, over every eligible user.
-	type pair struct {
-		a, b int32
-		st   *pairStat
-	}
 	var pairs []pair
 	for k, st := range stats {
 		if st.expected >= opt.MinExpected {
 			pairs = append(pairs, pair{k[0], k[1], st})
 		}
 	}
-	// A user's pairs are found, for each entitlement a of their row, from
-	// whichever side is shorter: the ends of the pairs a starts (each
-	// checked against the row), or the rest of the row (each searched
-	// among those ends, which are ascending). No hashing.
 	slices.SortFunc(pairs, func(x, y pair) int { return cmp.Or(cmp.Compare(x.a, y.a), cmp.Compare(x.b, y.b)) })
-	start := make([]int32, ds.NumEntitlements+1) // entitlement a → its pairs are pairs[start[a]:start[a+1]]
-	for _, p := range pairs {
-		start[p.a+1]++
-	}
-	for e := range ds.NumEntitlements {
-		start[e+1] += start[e]
-	}
-	ends := make([]int32, len(pairs))
+	return pairs, nil
+}
+
+// pairIndex finds the pairs a row holds. A user's pairs are found, for
+// each entitlement a of their row, from whichever side is shorter: the
+// ends of the pairs a starts (each checked against the row), or the rest
+// of the row (each searched among those ends, which are ascending, or
+// looked up in a table for an entitlement that starts many). No hashing.
+type pairIndex struct {
+	start []int32   // entitlement a → its pairs are pairs[start[a]:start[a+1]]
+	ends  []int32   // pair → its b
+	table [][]int32 // a → b → 1 + its pair, for entitlements that start many
+}
+
+func newPairIndex(pairs []pair, numEnts int) *pairIndex {
+	x := &pairIndex{start: make([]int32, numEnts+1), ends: make([]int32, len(pairs)), table: make([][]int32, numEnts)}
 	for i, p := range pairs {
-		ends[i] = p.b
+		x.start[p.a+1]++
+		x.ends[i] = p.b
 	}
-	// An entitlement that starts many pairs gets a table from the other
-	// end to the pair, for the rows whose rest is shorter than its list.
-	table := make([][]int32, ds.NumEntitlements)
-	for a := range ds.NumEntitlements {
-		lo, hi := int(start[a]), int(start[a+1])
-		if n := hi - lo; n >= 64 && 32*n >= ds.NumEntitlements {
-			t := make([]int32, ds.NumEntitlements)
+	for e := range numEnts {
+		x.start[e+1] += x.start[e]
+	}
+	for a := range numEnts {
+		lo, hi := int(x.start[a]), int(x.start[a+1])
+		if n := hi - lo; n >= 64 && 32*n >= numEnts {
+			t := make([]int32, numEnts)
 			for i := lo; i < hi; i++ {
-				t[ends[i]] = int32(i + 1)
+				t[x.ends[i]] = int32(i + 1)
 			}
-			table[a] = t
+			x.table[a] = t
 		}
 	}
-	// The users are counted in parts on GOMAXPROCS workers, each with its
-	// own counters, summed after.
-	countPart := func(lo, hi int, together []int32, holders []int) error {
+	return x
+}
+
+// count adds the pairs of row (ascending; held marks its entitlements) to
+// together, and its entitlements to holders.
+func (x *pairIndex) count(row []int32, held []bool, together []int32, holders []int) {
+	for k, a := range row {
+		holders[a]++
+		lo, hi := int(x.start[a]), int(x.start[a+1])
+		if rest := row[k+1:]; hi-lo <= 4*len(rest) {
+			for i := lo; i < hi; i++ {
+				if held[x.ends[i]] {
+					together[i]++
+				}
+			}
+		} else if t := x.table[a]; t != nil {
+			for _, b := range rest {
+				if i := t[b]; i > 0 {
+					together[i-1]++
+				}
+			}
+		} else {
+			for _, b := range rest {
+				if i, ok := slices.BinarySearch(x.ends[lo:hi], b); ok {
+					together[lo+i]++
+				}
+			}
+		}
+	}
+}
+
+// countPairs counts, over every eligible user, the holders of both sides
+// of each pair and the holders of each entitlement; the users are counted
+// in parts on GOMAXPROCS workers, each with its own counters, summed
+// after.
+func countPairs(ctx context.Context, ds *mining.Dataset, pairs []pair) (together, holders []int, err error) {
+	x := newPairIndex(pairs, ds.NumEntitlements)
+	parts := userParts(ds.NumUsers)
+	togethers := make([][]int32, parts)
+	holderss := make([][]int, parts)
+	if err := inParts(parts, ds.NumUsers, func(w, lo, hi int) error {
+		togethers[w], holderss[w] = make([]int32, len(pairs)), make([]int, ds.NumEntitlements)
 		held := make([]bool, ds.NumEntitlements)
 		for u := lo; u < hi; u++ {
 			if (u-lo)%4096 == 0 {
@@ -207,47 +288,16 @@ func SuggestRules(ctx context.Context, d *tenant.Data, run *tenant.Run, rules *S
 			for _, e := range row {
 				held[e] = true
 			}
-			for k, a := range row {
-				holders[a]++
-				lo, hi := int(start[a]), int(start[a+1])
-				if rest := row[k+1:]; hi-lo <= 4*len(rest) {
-					for i := lo; i < hi; i++ {
-						if held[ends[i]] {
-							together[i]++
-						}
-					}
-				} else if t := table[a]; t != nil {
-					for _, b := range rest {
-						if i := t[b]; i > 0 {
-							together[i-1]++
-						}
-					}
-				} else {
-					for _, b := range rest {
-						if i, ok := slices.BinarySearch(ends[lo:hi], b); ok {
-							together[lo+i]++
-						}
-					}
-				}
-			}
+			x.count(row, held, togethers[w], holderss[w])
 			for _, e := range row {
 				held[e] = false
 			}
 		}
 		return nil
-	}
-	parts := userParts(ds.NumUsers)
-	togethers := make([][]int32, parts)
-	holderss := make([][]int, parts)
-	for w := range parts {
-		togethers[w], holderss[w] = make([]int32, len(pairs)), make([]int, ds.NumEntitlements)
-	}
-	if err := inParts(parts, ds.NumUsers, func(w, lo, hi int) error {
-		return countPart(lo, hi, togethers[w], holderss[w])
 	}); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	together, holders := make([]int, len(pairs)), holderss[0]
+	together, holders = make([]int, len(pairs)), holderss[0]
 	for w := range parts {
 		for i, n := range togethers[w] {
 			together[i] += int(n)
@@ -258,52 +308,32 @@ func SuggestRules(ctx context.Context, d *tenant.Data, run *tenant.Run, rules *S
 			}
 		}
 	}
-	var out []SuggestedRule
-	for i, p := range pairs {
-		lift := float64(together[i]) / p.st.expected
-		if lift > opt.MaxLift {
-			continue
-		}
-		lp := logPoissonCDF(together[i], p.st.expected)
-		if opt.Alpha > 0 && lp > math.Log(opt.Alpha/float64(len(pairs))) {
-			continue
-		}
-		left, right := d.Entitlements[p.a], d.Entitlements[p.b]
-		s := SuggestedRule{
-			Left: left, Right: right, LeftName: entName(d, left), RightName: entName(d, right),
-			LeftHolders: holders[p.a], RightHolders: holders[p.b], Together: together[i],
-			Expected: math.Round(p.st.expected*10) / 10, Lift: round(lift), PValue: significant(math.Exp(lp)),
-		}
-		for _, c := range p.st.contexts {
-			s.JobFunctions = append(s.JobFunctions, run.Packages[c].Name)
-		}
-		slices.Sort(s.JobFunctions)
-		s.JobFunctions = slices.Compact(s.JobFunctions)
-		s.Rule = SoDRule{
-			Name:        s.LeftName + " vs " + s.RightName,
-			Description: fmt.Sprintf("Suggested from the data: %d and %d users hold these, %d both, where independence predicts %.0f.", s.LeftHolders, s.RightHolders, s.Together, s.Expected),
-			Severity:    "medium",
-			Left:        []Selector{{Resource: left.ResourceID, Role: left.Role}},
-			Right:       []Selector{{Resource: right.ResourceID, Role: right.Role}},
-		}
-		s.Reason = fmt.Sprintf("%s and %s are held side by side in %s, but %s hold both where %.0f would if they were independent",
-			s.LeftName, s.RightName, render.Count(len(s.JobFunctions), "job function"), usersHolding(s.Together), s.Expected)
-		out = append(out, s)
+	return together, holders, nil
+}
+
+// suggestion is the rule suggested for pair p.
+func suggestion(d *tenant.Data, run *tenant.Run, p pair, holders []int, together int, lift, logP float64) SuggestedRule {
+	left, right := d.Entitlements[p.a], d.Entitlements[p.b]
+	s := SuggestedRule{
+		Left: left, Right: right, LeftName: entName(d, left), RightName: entName(d, right),
+		LeftHolders: holders[p.a], RightHolders: holders[p.b], Together: together,
+		Expected: math.Round(p.st.expected*10) / 10, Lift: round(lift), PValue: significant(math.Exp(logP)),
 	}
-	// Strongest evidence first.
-	slices.SortFunc(out, func(a, b SuggestedRule) int {
-		return cmp.Or(cmp.Compare(a.PValue, b.PValue), cmp.Compare(b.Expected-float64(b.Together), a.Expected-float64(a.Together)),
-			compareEnt(a.Left, b.Left), compareEnt(a.Right, b.Right))
-	})
-	if opt.Max > 0 && len(out) > opt.Max {
-		out = out[:opt.Max]
+	for _, c := range p.st.contexts {
+		s.JobFunctions = append(s.JobFunctions, run.Packages[c].Name)
 	}
-	if rules != nil {
-		for i := range out {
-			out[i].CoveredBy = coveringRule(d, rules, out[i].Left, out[i].Right)
-		}
+	slices.Sort(s.JobFunctions)
+	s.JobFunctions = slices.Compact(s.JobFunctions)
+	s.Rule = SoDRule{
+		Name:        s.LeftName + " vs " + s.RightName,
+		Description: fmt.Sprintf("Suggested from the data: %d and %d users hold these, %d both, where independence predicts %.0f.", s.LeftHolders, s.RightHolders, s.Together, s.Expected),
+		Severity:    "medium",
+		Left:        []Selector{{Resource: left.ResourceID, Role: left.Role}},
+		Right:       []Selector{{Resource: right.ResourceID, Role: right.Role}},
 	}
-	return nonNil(out), nil
+	s.Reason = fmt.Sprintf("%s and %s are held side by side in %s, but %s hold both where %.0f would if they were independent",
+		s.LeftName, s.RightName, render.Count(len(s.JobFunctions), "job function"), usersHolding(s.Together), s.Expected)
+	return s
 }
 
 // logPoissonCDF returns log P(X <= k) for X Poisson with mean lambda.
