@@ -89,12 +89,30 @@ type Options struct {
 // Progress reports how far a stage of the work has come: Done of Total
 // (Total 0 when the end is not known; Done and Total 0 when the stage
 // starts). A stage ends when Done reaches Total. Unit names what Done
-// counts ("rows"), when it counts something a rate makes sense of.
+// counts ("rows"), when it counts something a rate makes sense of; a
+// report with a Unit and Done equal to Total ends the stage, even at 0.
 type Progress struct {
 	Stage string
 	Done  int
 	Total int
 	Unit  string
+}
+
+// StartStage tells p (when set) that stage starts, and returns the
+// function that tells it the stage has ended, having handled done units
+// (unit "" for a stage without a count).
+func StartStage(p func(Progress), stage string) func(done int, unit string) {
+	if p == nil {
+		return func(int, string) {}
+	}
+	p(Progress{Stage: stage})
+	return func(done int, unit string) {
+		if unit == "" {
+			p(Progress{Stage: stage, Done: 1, Total: 1})
+			return
+		}
+		p(Progress{Stage: stage, Done: done, Total: done, Unit: unit})
+	}
 }
 
 // DefaultOptions returns the options rolemine uses unless told otherwise.

@@ -121,4 +121,13 @@ func TestScanInPartsIsTheSame(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, one, got, "%d parts", parts)
 	}
+	// Interrupted, the parts stop with the context's error.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err = ComputeOverprovisioning(ctx, d, run, opt)
+	require.ErrorIs(t, err, context.Canceled)
+	_, err = SuggestRules(ctx, d, run, nil, DefaultSuggestOptions())
+	require.ErrorIs(t, err, context.Canceled)
+	_, _, err = countPairs(ctx, d.Dataset, nil) // the parts' own check
+	require.ErrorIs(t, err, context.Canceled)
 }

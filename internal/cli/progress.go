@@ -21,13 +21,9 @@ func progress(ios *IO) func(mining.Progress) {
 }
 
 // stage tells the meter that a stage starts; the function it returns says
-// it ended, having handled done units.
+// it ended (see mining.StartStage).
 func stage(ios *IO, name string) func(done int, unit string) {
-	p := progress(ios)
-	p(mining.Progress{Stage: name})
-	return func(done int, unit string) {
-		p(mining.Progress{Stage: name, Done: max(done, 1), Total: max(done, 1), Unit: unit})
-	}
+	return mining.StartStage(progress(ios), name)
 }
 
 // meter follows one stage at a time: a stage ends when another starts or
@@ -51,7 +47,7 @@ func (m *meter) update(p mining.Progress) {
 		m.stage, m.start, m.shown = p.Stage, m.now(), -1
 	}
 	m.unit, m.done = p.Unit, p.Done
-	if p.Total > 0 && p.Done >= p.Total {
+	if p.Total > 0 && p.Done >= p.Total || p.Unit != "" && p.Done == p.Total {
 		m.finish()
 		return
 	}

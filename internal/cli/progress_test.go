@@ -32,8 +32,12 @@ func TestMeterLinesForLongStages(t *testing.T) {
 	p(mining.Progress{Stage: "save run"})
 	clock = clock.Add(4 * time.Second)
 	p(mining.Progress{Stage: "save run", Done: 1, Total: 1})
+	// A stage that handled no rows ends too (mining.StartStage).
+	done := stage(ios, "save report")
+	clock = clock.Add(1500 * time.Millisecond)
+	done(0, "rows")
 
-	require.Equal(t, "read assignments.csv: 5000000 rows in 2.5 s (2.0 M rows/s)\njob functions: 1.2 s\nsave run: 4.0 s\n", errOut.String())
+	require.Equal(t, "read assignments.csv: 5000000 rows in 2.5 s (2.0 M rows/s)\njob functions: 1.2 s\nsave run: 4.0 s\nsave report: 1.5 s\n", errOut.String())
 }
 
 func TestMeterOnATerminalShowsTheRunningStage(t *testing.T) {

@@ -3,13 +3,10 @@ package pipeline
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/rolemine/rolemine/internal/store"
-	"github.com/rolemine/rolemine/internal/tenantgen"
 	"github.com/rolemine/rolemine/mining"
 )
 
@@ -20,14 +17,7 @@ import (
 // same tenant tunes.
 func TestInterruptedTuneIsNoUsageError(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	_, err := tenantgen.Generate(tenantgen.DefaultConfig(300, 4), dir)
-	require.NoError(t, err)
-	st, err := store.Open(ctx, filepath.Join(dir, "db.duckdb"))
-	require.NoError(t, err)
-	defer st.Close()
-	_, err = st.IngestFiles(ctx, generatedFiles(dir))
-	require.NoError(t, err)
+	st := ingestedTenant(t, 300, 4)
 
 	cctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -41,7 +31,7 @@ func TestInterruptedTuneIsNoUsageError(t *testing.T) {
 			}
 		}
 	}
-	_, _, err = Mine(cctx, st, 0, MineOptions{Options: opt, Tune: true})
+	_, _, err := Mine(cctx, st, 0, MineOptions{Options: opt, Tune: true})
 	require.ErrorIs(t, err, context.Canceled)
 	require.False(t, errors.Is(err, ErrNoAttribute), "an interrupt is not a missing predictor: %v", err)
 	require.Equal(t, 3, tuning, "the search stopped where it was interrupted")

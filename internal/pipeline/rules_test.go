@@ -27,14 +27,7 @@ import (
 // attribute, the cost centre gives those packages rules again.
 func TestExportedRulesAreEvaluable(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	_, err := tenantgen.Generate(tenantgen.DefaultConfig(3000, 11), dir)
-	require.NoError(t, err)
-	st, err := store.Open(ctx, filepath.Join(dir, "db.duckdb"))
-	require.NoError(t, err)
-	defer st.Close()
-	_, err = st.IngestFiles(ctx, generatedFiles(dir))
-	require.NoError(t, err)
+	st := ingestedTenant(t, 3000, 11)
 
 	auto := mining.DefaultOptions()
 	auto.By, auto.Clusters = []string{"auto"}, true
@@ -109,8 +102,18 @@ func TestExportedRulesAreEvaluable(t *testing.T) {
 	require.True(t, found)
 }
 
-// generatedFiles are the input files tenantgen writes into dir.
-func generatedFiles(dir string) ingest.FileSet {
-	return ingest.FileSet{Users: filepath.Join(dir, tenantgen.UsersFile), Resources: filepath.Join(dir, tenantgen.ResourcesFile),
-		Assignments: filepath.Join(dir, tenantgen.AssignmentsFile)}
+// ingestedTenant generates a tenant of users users and ingests it into a
+// new database, closed when the test ends.
+func ingestedTenant(t *testing.T, users int, seed uint64) *store.Store {
+	t.Helper()
+	dir := t.TempDir()
+	_, err := tenantgen.Generate(tenantgen.DefaultConfig(users, seed), dir)
+	require.NoError(t, err)
+	st, err := store.Open(context.Background(), filepath.Join(dir, "db.duckdb"))
+	require.NoError(t, err)
+	t.Cleanup(func() { st.Close() })
+	_, err = st.IngestFiles(context.Background(), ingest.FileSet{Users: filepath.Join(dir, tenantgen.UsersFile),
+		Resources: filepath.Join(dir, tenantgen.ResourcesFile), Assignments: filepath.Join(dir, tenantgen.AssignmentsFile)})
+	require.NoError(t, err)
+	return st
 }

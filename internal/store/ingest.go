@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/rolemine/rolemine/ingest"
+	"github.com/rolemine/rolemine/mining"
 	"github.com/rolemine/rolemine/tenant"
 )
 
@@ -135,10 +136,10 @@ func (s *Store) IngestFiles(ctx context.Context, fs ingest.FileSet) (tenant.Snap
 		}
 	}()
 	stage := func(path, table string, cols []column) (*stagedFile, error) {
-		done := s.step("read " + filepath.Base(path))
+		done := mining.StartStage(s.Progress, "read "+filepath.Base(path))
 		f, err := stageFile(ctx, conn, path, db, table)
 		if err == nil {
-			done(f.rows)
+			done(int(f.rows), "rows")
 		}
 		if f != nil {
 			staged = append(staged, f)
@@ -181,19 +182,19 @@ func (s *Store) IngestFiles(ctx context.Context, fs ingest.FileSet) (tenant.Snap
 	if err := checkMap(fs.Map, staged); err != nil {
 		return tenant.Snapshot{}, err
 	}
-	done := s.step("resolve ids")
+	done := mining.StartStage(s.Progress, "resolve ids")
 	if err := validateAssignments(ctx, conn, assignments, users, resources, fs); err != nil {
 		return tenant.Snapshot{}, err
 	}
-	done(assignments.rows)
+	done(int(assignments.rows), "rows")
 	detail := "users=" + fs.Users + " assignments=" + fs.Assignments
 	if fs.Resources != "" {
 		detail += " resources=" + fs.Resources
 	}
-	done = s.step("write snapshot")
+	done = mining.StartStage(s.Progress, "write snapshot")
 	snap, err := s.writeSnapshot(ctx, conn, "files", detail, users, resources, assignments)
 	if err == nil {
-		done(snap.Assignments)
+		done(int(snap.Assignments), "rows")
 	}
 	return snap, err
 }

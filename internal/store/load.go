@@ -80,10 +80,10 @@ var loadedAttributes = []struct{ name, col string }{
 // Load reads a snapshot into memory for mining and reporting, streaming the
 // tables out of DuckDB as Arrow record batches.
 func (s *Store) Load(ctx context.Context, snap tenant.Snapshot) (*tenant.Data, error) {
-	done := s.step("load snapshot")
+	done := mining.StartStage(s.Progress, "load snapshot")
 	data, err := s.load(ctx, snap)
 	if err == nil {
-		done(snap.Assignments)
+		done(int(snap.Assignments), "rows")
 	}
 	return data, err
 }

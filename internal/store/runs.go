@@ -11,6 +11,7 @@ import (
 
 	"github.com/marcboeker/go-duckdb"
 
+	"github.com/rolemine/rolemine/mining"
 	"github.com/rolemine/rolemine/tenant"
 )
 
@@ -63,7 +64,7 @@ func (s *Store) SaveRun(ctx context.Context, run *tenant.Run) error {
 	if err != nil {
 		return err
 	}
-	defer s.step("save run")(-1)
+	defer mining.StartStage(s.Progress, "save run")(0, "")
 	return s.inTx(ctx, func(conn *sql.Conn) error {
 		if err := conn.QueryRowContext(ctx, `SELECT nextval('run_seq')`).Scan(&run.ID); err != nil {
 			return err
@@ -265,8 +266,7 @@ type Finding struct {
 // SaveReport records a report and its findings; it returns the report id.
 func (s *Store) SaveReport(ctx context.Context, snapshotID, runID int64, kind, params string, findings []Finding) (int64, error) {
 	var id int64
-	done := s.step("save report")
-	defer func() { done(int64(len(findings))) }()
+	defer mining.StartStage(s.Progress, "save report")(len(findings), "rows")
 	err := s.inTx(ctx, func(conn *sql.Conn) error {
 		if err := conn.QueryRowContext(ctx, `SELECT nextval('report_seq')`).Scan(&id); err != nil {
 			return err

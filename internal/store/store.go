@@ -70,23 +70,6 @@ type Store struct {
 	Progress func(mining.Progress)
 }
 
-// step tells Progress that stage starts; the function it returns tells
-// Progress that the stage has ended, having handled rows rows (with rows
-// < 0, a stage without a count).
-func (s *Store) step(stage string) func(rows int64) {
-	if s.Progress == nil {
-		return func(int64) {}
-	}
-	s.Progress(mining.Progress{Stage: stage})
-	return func(rows int64) {
-		if rows < 0 {
-			s.Progress(mining.Progress{Stage: stage, Done: 1, Total: 1})
-			return
-		}
-		s.Progress(mining.Progress{Stage: stage, Done: int(rows), Total: int(rows), Unit: "rows"})
-	}
-}
-
 // DefaultLockWait is how long Open waits by default for another process
 // that holds the database file.
 const DefaultLockWait = 5 * time.Second

@@ -176,15 +176,22 @@ func TestIngestBadInput(t *testing.T) {
 	}
 }
 
-func TestIngestCancelledLeavesNothing(t *testing.T) {
+// generatedFiles writes a generated tenant of users users into a
+// temporary directory and returns its input files.
+func generatedFiles(t *testing.T, users int, seed uint64) ingest.FileSet {
+	t.Helper()
 	dir := t.TempDir()
-	_, err := tenantgen.Generate(tenantgen.DefaultConfig(500, 3), dir)
+	_, err := tenantgen.Generate(tenantgen.DefaultConfig(users, seed), dir)
 	require.NoError(t, err)
-	files := ingest.FileSet{
+	return ingest.FileSet{
 		Users:       filepath.Join(dir, tenantgen.UsersFile),
 		Resources:   filepath.Join(dir, tenantgen.ResourcesFile),
 		Assignments: filepath.Join(dir, tenantgen.AssignmentsFile),
 	}
+}
+
+func TestIngestCancelledLeavesNothing(t *testing.T) {
+	files := generatedFiles(t, 500, 3)
 	s := openTemp(t)
 	first, err := s.IngestFiles(context.Background(), files)
 	require.NoError(t, err)
@@ -215,14 +222,7 @@ func TestIngestCancelledLeavesNothing(t *testing.T) {
 // Staged in temporary tables (small files) or in a scratch database
 // (large ones), the same files make the same snapshot.
 func TestIngestStagedEitherWay(t *testing.T) {
-	dir := t.TempDir()
-	_, err := tenantgen.Generate(tenantgen.DefaultConfig(800, 5), dir)
-	require.NoError(t, err)
-	files := ingest.FileSet{
-		Users:       filepath.Join(dir, tenantgen.UsersFile),
-		Resources:   filepath.Join(dir, tenantgen.ResourcesFile),
-		Assignments: filepath.Join(dir, tenantgen.AssignmentsFile),
-	}
+	files := generatedFiles(t, 800, 5)
 	var snaps []tenant.Snapshot
 	var grants [][]string
 	for _, limit := range []int64{1 << 40, 0} {
@@ -247,15 +247,8 @@ func TestMemoryBytes(t *testing.T) {
 
 func TestSaveAndLoadRun(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	_, err := tenantgen.Generate(tenantgen.DefaultConfig(400, 5), dir)
-	require.NoError(t, err)
 	s := openTemp(t)
-	snap, err := s.IngestFiles(ctx, ingest.FileSet{
-		Users:       filepath.Join(dir, tenantgen.UsersFile),
-		Resources:   filepath.Join(dir, tenantgen.ResourcesFile),
-		Assignments: filepath.Join(dir, tenantgen.AssignmentsFile),
-	})
+	snap, err := s.IngestFiles(ctx, generatedFiles(t, 400, 5))
 	require.NoError(t, err)
 	data, err := s.Load(ctx, snap)
 	require.NoError(t, err)
@@ -336,14 +329,7 @@ func TestUpgradeKeepsRuns(t *testing.T) {
 // at the row of the file, and unknown users skipped on request.
 func TestIngestParquetInPlace(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	_, err := tenantgen.Generate(tenantgen.DefaultConfig(300, 9), dir)
-	require.NoError(t, err)
-	csv := ingest.FileSet{
-		Users:       filepath.Join(dir, tenantgen.UsersFile),
-		Resources:   filepath.Join(dir, tenantgen.ResourcesFile),
-		Assignments: filepath.Join(dir, tenantgen.AssignmentsFile),
-	}
+	csv := generatedFiles(t, 300, 9)
 	s := openTemp(t)
 	toParquet := func(csvPath, extra string) string {
 		pq := strings.TrimSuffix(csvPath, ".csv") + extra + ".parquet"
@@ -368,7 +354,7 @@ func TestIngestParquetInPlace(t *testing.T) {
 	// An assignment of an unknown user, as the file's last row.
 	bad := pq
 	bad.Assignments = toParquet(csv.Assignments, "-bad")
-	_, err = s.IngestFiles(ctx, bad)
+	_, err := s.IngestFiles(ctx, bad)
 	var ie *tenant.InputError
 	require.ErrorAs(t, err, &ie)
 	require.Contains(t, ie.Msg, `unknown user (not in users.parquet): "nobody"`)
