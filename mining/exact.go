@@ -285,6 +285,13 @@ func solveComponent(ctx context.Context, m *bmatrix, comp [2][]int, opt CoverOpt
 		if err != nil {
 			return nil, nil, err
 		}
+		seeded, err := seededCover(ctx, sub.rows, ncols, 1)
+		if err != nil {
+			return nil, nil, err
+		}
+		if res == nil || len(seeded) < len(res) {
+			res = seeded
+		}
 		if res != nil && len(res) < len(cover.Chosen) && len(res) <= ncols {
 			for _, r := range res {
 				roles = append(roles, toRole(r.extent, r.intent))

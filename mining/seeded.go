@@ -1,0 +1,435 @@
+package mining
+
+import (
+	"container/heap"
+	"context"
+	"math"
+	"math/rand/v2"
+	"slices"
+
+	"github.com/rolemine/rolemine/mining/internal/bitset"
+	"github.com/rolemine/rolemine/mining/internal/setcover"
+)
+
+// seededCover covers every cell of rows (over ncols columns) with concepts
+// grown from pairs of rows, for components whose concepts are too many to
+// enumerate (dense matrices of many overlapping roles).
+//
+// Two rows that share one role share its columns plus the columns they
+// happen to hold both. Scoring every row by how far its share of that
+// intersection exceeds what its size alone would give separates the
+// role's rows (all of the role and a part of the rest) from the others (a
+// part of everything), and the columns most of the separated rows hold are
+// the role again, without the chance columns. A few rounds converge on a
+// role; its closure (the rows holding all of it, and every column they
+// share) is a concept, so every role is exact (grower.grow).
+//
+// Concepts are grown from both sides (rows paired with rows, and columns
+// with columns: the statistics differ with the side) into one pool. The
+// cover is then built on each side: the pool's concepts greedily, most
+// uncovered cells first, while one covers a role's worth; then, for what
+// is left, the row with most uncovered cells paired with rows holding one
+// of them, a column's residual closure (what the rows holding it uncovered
+// share) being the fallback, so the search always ends; redundant roles
+// dropped; and a bounded exact set cover over the pool and those roles
+// tried for a smaller one. The smaller of the two sides' covers is
+// returned. It proves nothing.
+func seededCover(ctx context.Context, rows []bitset.Set, ncols int, seed uint64) ([]residualRole, error) {
+	rng := rand.New(rand.NewPCG(seed, 0x5eed))
+	g := newGrower(rows, ncols)
+	tg := newGrower(transposeSets(rows, ncols), len(rows))
+	pool, err := g.pool(ctx, rng, poolPartners(g))
+	if err != nil {
+		return nil, err
+	}
+	tpool, err := tg.pool(ctx, rng, poolPartners(tg))
+	if err != nil {
+		return nil, err
+	}
+	pool = distinct(append(pool, swapSides(tpool, ncols)...))
+	best, err := g.cover(ctx, rng, pool)
+	if err != nil {
+		return nil, err
+	}
+	other, err := tg.cover(ctx, rng, swapSides(pool, len(rows)))
+	if err != nil {
+		return nil, err
+	}
+	if len(other) < len(best) {
+		best = swapSides(other, ncols)
+	}
+	return best, nil
+}
+
+// cover builds an exact cover of g's rows from the pool, as seededCover
+// describes.
+func (g *grower) cover(ctx context.Context, rng *rand.Rand, pool []residualRole) ([]residualRole, error) {
+	c := newCoverState(g.rows, g.ncols)
+	c.greedy(pool, max(1, len(g.rows)/40)*max(1, g.ncols/40))
+	open := make(bitset.Set, g.words)
+	for c.remaining > 0 {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		a := 0
+		for i := range g.rows {
+			if c.uncovered[i] > c.uncovered[a] {
+				a = i
+			}
+		}
+		bitset.AndNot(open, g.rows[a], c.covered[a])
+		cols := open.AppendTo(nil)
+		var best residualRole
+		bestGain := 0
+		for range partners {
+			b := g.randomHolder(rng, int(cols[rng.IntN(len(cols))]), a)
+			if b < 0 {
+				continue
+			}
+			if x := g.grow(a, b); x != nil {
+				r := residualRole{intent: x, extent: g.extent(x)}
+				if gain := c.gain(r); gain > bestGain {
+					bestGain, best = gain, r
+				}
+			}
+		}
+		if bestGain == 0 {
+			x := g.residualClosure(int(cols[0]), c.covered)
+			best = residualRole{intent: x, extent: g.extent(x)}
+		}
+		c.take(best)
+	}
+	roles := dropRedundant(g.rows, c.roles, g.ncols)
+	better, err := exactOver(ctx, g.rows, distinct(append(slices.Clip(pool), roles...)), len(roles))
+	if err != nil {
+		return nil, err
+	}
+	if better != nil {
+		return better, nil
+	}
+	return roles, nil
+}
+
+// partners is how many rows the row with most uncovered cells is paired
+// with.
+const partners = 12
+
+// poolWork bounds the pool's growth work, in row-word operations: rows ×
+// partners × rows × words, about a second.
+const poolWork = 100_000_000
+
+// poolPartners is how many rows each row is paired with for the pool:
+// 4 to 32, as many as poolWork allows.
+func poolPartners(g *grower) int {
+	n := len(g.rows)
+	return min(32, max(4, poolWork/max(1, n*n*g.words)))
+}
+
+// distinct drops roles whose intent an earlier one has.
+func distinct(roles []residualRole) []residualRole {
+	seen := make(map[string]bool, len(roles))
+	return slices.DeleteFunc(roles, func(r residualRole) bool {
+		k := r.intent.Key()
+		if seen[k] {
+			return true
+		}
+		seen[k] = true
+		return false
+	})
+}
+
+// swapSides turns concepts of a matrix into those of its transpose (of
+// width cols, the matrix's row count): extent and intent trade places.
+func swapSides(roles []residualRole, width int) []residualRole {
+	out := make([]residualRole, len(roles))
+	for k, r := range roles {
+		x := bitset.New(width)
+		for _, i := range r.extent {
+			x.Add(int(i))
+		}
+		out[k] = residualRole{intent: x, extent: r.intent.AppendTo(nil)}
+	}
+	return out
+}
+
+// exactOver searches for a cover smaller than limit among cands.
+func exactOver(ctx context.Context, rows []bitset.Set, cands []residualRole, limit int) ([]residualRole, error) {
+	base := make([]int, len(rows)+1)
+	for i, r := range rows {
+		base[i+1] = base[i] + r.Count()
+	}
+	if int64(base[len(rows)])*int64(len(cands)) > maxExactBits {
+		return nil, nil
+	}
+	sets := make([][]int32, len(cands))
+	for c, r := range cands {
+		for _, i := range r.extent {
+			row := rows[i]
+			rank := base[i]
+			row.Each(func(j int) {
+				if r.intent.Has(j) {
+					sets[c] = append(sets[c], int32(rank))
+				}
+				rank++
+			})
+		}
+	}
+	sol, err := setcover.Exact(ctx, base[len(rows)], sets, 200_000, limit)
+	if err != nil || sol.LimitOptimal || len(sol.Chosen) >= limit {
+		return nil, err
+	}
+	out := make([]residualRole, 0, len(sol.Chosen))
+	for _, c := range sol.Chosen {
+		out = append(out, cands[c])
+	}
+	return out, nil
+}
+
+// maxExactBits bounds cells × candidates of exactOver's instance.
+const maxExactBits = 4_000_000_000
+
+func transposeSets(rows []bitset.Set, ncols int) []bitset.Set {
+	out := make([]bitset.Set, ncols)
+	for j := range out {
+		out[j] = bitset.New(len(rows))
+	}
+	for i, r := range rows {
+		r.Each(func(j int) { out[j].Add(i) })
+	}
+	return out
+}
+
+// pool grows concepts from every row paired with a few rows that share
+// one of its columns, and returns the distinct ones.
+func (g *grower) pool(ctx context.Context, rng *rand.Rand, partners int) ([]residualRole, error) {
+	var pool []residualRole
+	seen := map[string]bool{}
+	for _, a := range rng.Perm(len(g.rows)) {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		cols := g.rows[a].AppendTo(nil)
+		if len(cols) == 0 {
+			continue
+		}
+		for range partners {
+			b := g.randomHolder(rng, int(cols[rng.IntN(len(cols))]), a)
+			if b < 0 {
+				continue
+			}
+			if x := g.grow(a, b); x != nil && !seen[x.Key()] {
+				seen[x.Key()] = true
+				pool = append(pool, residualRole{intent: x, extent: g.extent(x)})
+			}
+		}
+	}
+	return pool, nil
+}
+
+// coverState tracks the cells a growing cover leaves uncovered.
+type coverState struct {
+	rows      []bitset.Set
+	covered   []bitset.Set
+	uncovered []int
+	remaining int
+	roles     []residualRole
+}
+
+func newCoverState(rows []bitset.Set, ncols int) *coverState {
+	c := &coverState{rows: rows, covered: make([]bitset.Set, len(rows)), uncovered: make([]int, len(rows))}
+	for i, r := range rows {
+		c.covered[i] = bitset.New(ncols)
+		c.uncovered[i] = r.Count()
+		c.remaining += c.uncovered[i]
+	}
+	return c
+}
+
+func (c *coverState) gain(r residualRole) int {
+	n := 0
+	for _, i := range r.extent {
+		n += bitset.AndNotCount(r.intent, c.covered[i])
+	}
+	return n
+}
+
+func (c *coverState) take(r residualRole) {
+	for _, i := range r.extent {
+		n := bitset.AndNotCount(r.intent, c.covered[i])
+		c.remaining -= n
+		c.uncovered[i] -= n
+		bitset.Or(c.covered[i], c.covered[i], r.intent)
+	}
+	c.roles = append(c.roles, r)
+}
+
+// greedy takes, lazily, the candidate that covers the most uncovered cells
+// while that is at least minGain.
+func (c *coverState) greedy(cands []residualRole, minGain int) {
+	h := make(gainHeap, 0, len(cands))
+	for k, r := range cands {
+		h = append(h, gainItem{c.gain(r), k})
+	}
+	heap.Init(&h)
+	for h.Len() > 0 {
+		top := heap.Pop(&h).(gainItem)
+		g := c.gain(cands[top.k])
+		if g < minGain {
+			continue
+		}
+		if h.Len() > 0 && g < h[0].gain {
+			heap.Push(&h, gainItem{g, top.k})
+			continue
+		}
+		c.take(cands[top.k])
+	}
+}
+
+type gainItem struct{ gain, k int }
+
+type gainHeap []gainItem
+
+func (h gainHeap) Len() int           { return len(h) }
+func (h gainHeap) Less(i, j int) bool { return h[i].gain > h[j].gain }
+func (h gainHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *gainHeap) Push(x any)        { *h = append(*h, x.(gainItem)) }
+func (h *gainHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}
+
+// grower holds the buffers of the concept growth.
+type grower struct {
+	rows    []bitset.Set
+	ncols   int
+	words   int
+	byCol   [][]int32 // column → rows holding it
+	scores  []int
+	counts  []int
+	members []int32
+	density []float64
+}
+
+func newGrower(rows []bitset.Set, ncols int) *grower {
+	g := &grower{rows: rows, ncols: ncols, words: bitset.Words(ncols),
+		byCol: make([][]int32, ncols), scores: make([]int, len(rows)), counts: make([]int, ncols)}
+	g.density = make([]float64, len(rows))
+	for i, r := range rows {
+		r.Each(func(j int) { g.byCol[j] = append(g.byCol[j], int32(i)) })
+		g.density[i] = float64(r.Count()) / float64(ncols)
+	}
+	return g
+}
+
+func (g *grower) randomHolder(rng *rand.Rand, j, not int) int {
+	h := g.byCol[j]
+	if len(h) < 2 {
+		return -1
+	}
+	for {
+		if b := int(h[rng.IntN(len(h))]); b != not {
+			return b
+		}
+	}
+}
+
+// growRounds bounds the refinement rounds of one concept.
+const growRounds = 8
+
+// memberZ is how many standard deviations above chance a row's share of
+// a growing role must be for the row to count as one of its members.
+const memberZ = 3.0
+
+// grow refines what rows a and b share into a role and returns the intent
+// of its concept (nil when nothing survives).
+func (g *grower) grow(a, b int) bitset.Set {
+	s := bitset.New(g.ncols)
+	bitset.And(s, g.rows[a], g.rows[b])
+	strict := false
+	for range growRounds {
+		size := s.Count()
+		if size == 0 {
+			return nil
+		}
+		// Score every row by how far its share of s exceeds what its size
+		// alone would give, and keep the rows far above.
+		g.members = g.members[:0]
+		for i, r := range g.rows {
+			d := g.density[i]
+			sc := float64(bitset.AndCount(r, s))
+			mean, sd := float64(size)*d, math.Sqrt(float64(size)*d*(1-d))
+			if sd > 0 && (sc-mean)/sd >= memberZ || i == a || i == b {
+				g.members = append(g.members, int32(i))
+			}
+		}
+		// Keep the columns three quarters of the members hold.
+		clear(g.counts)
+		for _, i := range g.members {
+			g.rows[i].Each(func(j int) { g.counts[j]++ })
+		}
+		next := bitset.New(g.ncols)
+		need := (3*len(g.members) + 3) / 4
+		if strict {
+			need = (9*len(g.members) + 9) / 10
+		}
+		for j, c := range g.counts {
+			if c >= need && c > 0 {
+				next.Add(j)
+			}
+		}
+		if next.Equal(s) {
+			if strict {
+				break
+			}
+			strict = true
+		}
+		s = next
+	}
+	return g.closure(s)
+}
+
+// closure returns the columns shared by every row holding all of s (nil
+// when no row does).
+func (g *grower) closure(s bitset.Set) bitset.Set {
+	var x bitset.Set
+	for _, r := range g.rows {
+		if bitset.SubsetOf(s, r) {
+			if x == nil {
+				x = append(bitset.Set(nil), r...)
+			} else {
+				bitset.And(x, x, r)
+			}
+		}
+	}
+	return x
+}
+
+// extent returns the rows holding every column of x.
+func (g *grower) extent(x bitset.Set) []int32 {
+	var out []int32
+	for i, r := range g.rows {
+		if bitset.SubsetOf(x, r) {
+			out = append(out, int32(i))
+		}
+	}
+	return out
+}
+
+// residualClosure returns the columns shared by the rows that hold column j
+// uncovered.
+func (g *grower) residualClosure(j int, covered []bitset.Set) bitset.Set {
+	var x bitset.Set
+	for _, i := range g.byCol[j] {
+		if covered[i].Has(j) {
+			continue
+		}
+		if x == nil {
+			x = append(bitset.Set(nil), g.rows[i]...)
+		} else {
+			bitset.And(x, x, g.rows[i])
+		}
+	}
+	return x
+}
