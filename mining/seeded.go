@@ -99,7 +99,10 @@ func (g *grower) cover(ctx context.Context, rng *rand.Rand, pool []residualRole)
 		}
 		c.take(best)
 	}
-	roles := dropRedundant(g.rows, c.roles, g.ncols)
+	roles, err := mergePairs(ctx, g, dropRedundant(g.rows, c.roles, g.ncols))
+	if err != nil {
+		return nil, err
+	}
 	better, err := exactOver(ctx, g.rows, distinct(append(slices.Clip(pool), roles...)), len(roles))
 	if err != nil {
 		return nil, err
@@ -432,4 +435,97 @@ func (g *grower) residualClosure(j int, covered []bitset.Set) bitset.Set {
 		}
 	}
 	return x
+}
+
+// mergePairs replaces two roles by one wherever one concept can cover
+// every cell only those two cover: the rows and columns of those cells
+// must form a block the matrix holds whole. A planted role the search found
+// in fragments (each with some chance columns) comes back whole this way.
+// It repeats until no pair merges; the cover stays exact.
+func mergePairs(ctx context.Context, g *grower, roles []residualRole) ([]residualRole, error) {
+	count := make([][]int32, len(g.rows))
+	for i := range count {
+		count[i] = make([]int32, g.ncols)
+	}
+	extents := make([]bitset.Set, 0, len(roles))
+	apply := func(r residualRole, d int32) {
+		for _, i := range r.extent {
+			r.intent.Each(func(j int) { count[i][j] += d })
+		}
+	}
+	asSet := func(xs []int32) bitset.Set {
+		s := bitset.New(len(g.rows))
+		for _, i := range xs {
+			s.Add(int(i))
+		}
+		return s
+	}
+	for _, r := range roles {
+		apply(r, 1)
+		extents = append(extents, asSet(r.extent))
+	}
+	alive := make([]bool, len(roles))
+	for k := range alive {
+		alive[k] = true
+	}
+	needRows, needCols := bitset.New(len(g.rows)), bitset.New(g.ncols)
+	// need marks the cells of role a that no role but a and b covers.
+	need := func(a, b int) {
+		ra, rb := roles[a], roles[b]
+		for _, i := range ra.extent {
+			inB := extents[b].Has(int(i))
+			ra.intent.Each(func(j int) {
+				others := count[i][j] - 1
+				if inB && rb.intent.Has(j) {
+					others--
+				}
+				if others == 0 {
+					needRows.Add(int(i))
+					needCols.Add(j)
+				}
+			})
+		}
+	}
+	for merged := true; merged; {
+		merged = false
+		for a := range roles {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			for b := a + 1; b < len(roles) && alive[a]; b++ {
+				if !alive[b] || !bitset.Intersects(roles[a].intent, roles[b].intent) && !bitset.Intersects(extents[a], extents[b]) {
+					continue
+				}
+				clear(needRows)
+				clear(needCols)
+				need(a, b)
+				need(b, a)
+				ok := true
+				needRows.Each(func(i int) { ok = ok && bitset.SubsetOf(needCols, g.rows[i]) })
+				if !ok {
+					continue
+				}
+				x := g.closure(needCols)
+				if x == nil {
+					continue // no column needed: both were redundant
+				}
+				r := residualRole{intent: x, extent: g.extent(x)}
+				apply(roles[a], -1)
+				apply(roles[b], -1)
+				apply(r, 1)
+				alive[a], alive[b] = false, false
+				roles = append(roles, r)
+				extents = append(extents, asSet(r.extent))
+				alive = append(alive, true)
+				merged = true
+			}
+		}
+	}
+	out := roles[:0]
+	for k, r := range roles {
+		if alive[k] {
+			out = append(out, r)
+		}
+	}
+	return out, nil
 }

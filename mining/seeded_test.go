@@ -87,19 +87,21 @@ func TestSeededCoverIsExact(t *testing.T) {
 }
 
 // TestSeededCoverRecoversPlanted pins the roles found on small planted
-// instances: with 25 roles over 100 rows and 200 columns, the planted
+// instances (100 rows, 200 columns, about half the cells set): the planted
 // number, where one role per column (what the cover fell back to before)
-// is 100.
+// is 100 or more.
 func TestSeededCoverRecoversPlanted(t *testing.T) {
-	for seed := uint64(1); seed <= 3; seed++ {
-		rows := plantedRows(100, 200, 25, seed)
-		roles, err := seededCover(context.Background(), rows, 200, 1)
-		if err != nil {
-			t.Fatal(err)
-		}
-		checkExact(t, rows, 200, roles)
-		if len(roles) > 25 {
-			t.Errorf("seed %d: %d roles, want at most the 25 planted", seed, len(roles))
+	for _, k := range []int{25, 50} {
+		for seed := uint64(1); seed <= 3; seed++ {
+			rows := plantedRows(100, 200, k, seed)
+			roles, err := seededCover(context.Background(), rows, 200, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkExact(t, rows, 200, roles)
+			if len(roles) > k {
+				t.Errorf("k=%d seed %d: %d roles, want at most the %d planted", k, seed, len(roles), k)
+			}
 		}
 	}
 }
@@ -109,5 +111,58 @@ func TestSeededCoverStopsWhenCancelled(t *testing.T) {
 	cancel()
 	if _, err := seededCover(ctx, plantedRows(50, 50, 10, 1), 50, 1); err != context.Canceled {
 		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+}
+
+func TestMergePairs(t *testing.T) {
+	block := func(n, m int, cells [][2]int) []bitset.Set {
+		rows := make([]bitset.Set, n)
+		for i := range rows {
+			rows[i] = bitset.New(m)
+		}
+		for _, c := range cells {
+			rows[c[0]].Add(c[1])
+		}
+		return rows
+	}
+	role := func(m int, extent []int32, cols ...int) residualRole {
+		x := bitset.New(m)
+		for _, j := range cols {
+			x.Add(j)
+		}
+		return residualRole{intent: x, extent: extent}
+	}
+	var full [][2]int
+	for i := range 4 {
+		for j := range 4 {
+			full = append(full, [2]int{i, j})
+		}
+	}
+	// A 4×4 block covered in two halves merges into one role; two blocks
+	// with nothing between them do not.
+	for _, tc := range []struct {
+		name  string
+		rows  []bitset.Set
+		roles []residualRole
+		want  int
+	}{
+		{"halves of a block", block(4, 4, full),
+			[]residualRole{role(4, []int32{0, 1}, 0, 1, 2, 3), role(4, []int32{2, 3}, 0, 1, 2, 3)}, 1},
+		{"two blocks", block(4, 4, [][2]int{{0, 0}, {0, 1}, {1, 0}, {1, 1}, {2, 2}, {2, 3}, {3, 2}, {3, 3}}),
+			[]residualRole{role(4, []int32{0, 1}, 0, 1), role(4, []int32{2, 3}, 2, 3)}, 2},
+		{"a block and a row beside it", block(3, 4, append(full[:8:8], [2]int{2, 0})),
+			[]residualRole{role(4, []int32{0, 1}, 0, 1, 2, 3), role(4, []int32{0, 1, 2}, 0)}, 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ncols := 4
+			got, err := mergePairs(context.Background(), newGrower(tc.rows, ncols), tc.roles)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkExact(t, tc.rows, ncols, got)
+			if len(got) != tc.want {
+				t.Errorf("%d roles after merging, want %d", len(got), tc.want)
+			}
+		})
 	}
 }
