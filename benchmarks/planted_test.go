@@ -15,7 +15,7 @@ import (
 // users × permissions and planted roles, each user holding 3 to 10 of
 // them, about half the cells set.
 var plantedSizes = []struct{ users, perms, roles int }{
-	{100, 200, 25}, {100, 200, 50}, {300, 300, 75}, {1000, 1000, 250},
+	{100, 200, 25}, {100, 200, 50}, {300, 300, 75}, {1000, 1000, 250}, {1000, 1000, 500}, {2000, 2000, 500},
 }
 
 // TestPlantedCover covers planted instances (three seeds each) and logs,

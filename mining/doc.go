@@ -54,9 +54,19 @@
 //  6. Rebuild the roles on the full matrix by undoing the log in reverse,
 //     then trim incidences that other roles make redundant.
 //
-// Budgets on concepts and search nodes keep unseen inputs bounded; past
-// them a component is covered greedily and the result says it is not
-// proved. [VerifyCover] checks any cover against the matrix independently.
+// Budgets on concepts and search nodes keep unseen inputs bounded. Past
+// them (dense components of many overlapping roles, where the concepts
+// explode) a component is covered from candidates it did not enumerate:
+// concepts grown from pairs of rows and of columns (what a pair shares,
+// the rows whose share of it is far above chance, the columns most of
+// those hold, a few rounds to a role; seeded.go), taken greedily with a
+// guided fill-in for what is left, fragments of one role merged back, and
+// a bounded exact set cover over the candidates; the residual cover and
+// the greedy cover over the concepts found are kept when smaller. A
+// fooling set (cells no two of which one role can hold) bounds such a
+// component from below, and the result says it is not proved unless the
+// cover meets the bound. [VerifyCover] checks any cover against the matrix
+// independently.
 //
 // The MinWSC objective minimises |R|+|UA|+|PA| with the weighted set-cover
 // greedy over the concepts of the merged matrix, each candidate restricted

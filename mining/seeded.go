@@ -1,6 +1,7 @@
 package mining
 
 import (
+	"cmp"
 	"container/heap"
 	"context"
 	"math"
@@ -38,11 +39,11 @@ func seededCover(ctx context.Context, rows []bitset.Set, ncols int, seed uint64)
 	rng := rand.New(rand.NewPCG(seed, 0x5eed))
 	g := newGrower(rows, ncols)
 	tg := newGrower(transposeSets(rows, ncols), len(rows))
-	pool, err := g.pool(ctx, rng, poolPartners(g))
+	pool, err := g.pool(ctx, poolPartners(g))
 	if err != nil {
 		return nil, err
 	}
-	tpool, err := tg.pool(ctx, rng, poolPartners(tg))
+	tpool, err := tg.pool(ctx, poolPartners(tg))
 	if err != nil {
 		return nil, err
 	}
@@ -202,25 +203,42 @@ func transposeSets(rows []bitset.Set, ncols int) []bitset.Set {
 	return out
 }
 
-// pool grows concepts from every row paired with a few rows that share
-// one of its columns, and returns the distinct ones.
-func (g *grower) pool(ctx context.Context, rng *rand.Rand, partners int) ([]residualRole, error) {
+// pool grows concepts from every row paired with the rows that share the
+// most with it beyond chance (the z-score of the overlap, given both
+// rows' sizes): pairs that share a role are over-represented there, where
+// a random row holding one of its columns shares none of its roles on
+// large matrices of many roles. It returns the distinct concepts.
+func (g *grower) pool(ctx context.Context, partners int) ([]residualRole, error) {
 	var pool []residualRole
 	seen := map[string]bool{}
-	for _, a := range rng.Perm(len(g.rows)) {
+	n, m := len(g.rows), float64(g.ncols)
+	z := make([]float64, n)
+	order := make([]int32, n)
+	for a := range g.rows {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		cols := g.rows[a].AppendTo(nil)
-		if len(cols) == 0 {
+		if g.rows[a].Empty() {
 			continue
 		}
-		for range partners {
-			b := g.randomHolder(rng, int(cols[rng.IntN(len(cols))]), a)
-			if b < 0 {
-				continue
+		for b, r := range g.rows {
+			p := g.density[a] * g.density[b]
+			z[b] = math.Inf(-1)
+			if b != a && p > 0 && p < 1 {
+				z[b] = (float64(bitset.AndCount(g.rows[a], r)) - m*p) / math.Sqrt(m*p*(1-p))
 			}
-			if x := g.grow(a, b); x != nil && !seen[x.Key()] {
+			order[b] = int32(b)
+		}
+		top := min(partners, n-1)
+		if top <= 0 {
+			continue
+		}
+		slices.SortFunc(order, func(x, y int32) int { return cmp.Compare(z[y], z[x]) })
+		for _, b := range order[:top] {
+			if math.IsInf(z[b], -1) {
+				break
+			}
+			if x := g.grow(a, int(b)); x != nil && !seen[x.Key()] {
 				seen[x.Key()] = true
 				pool = append(pool, residualRole{intent: x, extent: g.extent(x)})
 			}
@@ -313,12 +331,14 @@ type grower struct {
 	counts  []int
 	members []int32
 	density []float64
+	z, tail []float64
 }
 
 func newGrower(rows []bitset.Set, ncols int) *grower {
 	g := &grower{rows: rows, ncols: ncols, words: bitset.Words(ncols),
 		byCol: make([][]int32, ncols), scores: make([]int, len(rows)), counts: make([]int, ncols)}
 	g.density = make([]float64, len(rows))
+	g.z = make([]float64, len(rows))
 	for i, r := range rows {
 		r.Each(func(j int) { g.byCol[j] = append(g.byCol[j], int32(i)) })
 		g.density[i] = float64(r.Count()) / float64(ncols)
@@ -357,13 +377,30 @@ func (g *grower) grow(a, b int) bitset.Set {
 			return nil
 		}
 		// Score every row by how far its share of s exceeds what its size
-		// alone would give, and keep the rows far above.
-		g.members = g.members[:0]
+		// alone would give, and keep the rows far above; when those fall
+		// in two clear groups (rows holding a chunk of s from another
+		// role the pair shares columns of, and the role's rows, holding
+		// all of it), keep the upper. The pair itself holds all of s and
+		// stays out of the split.
+		cut := memberZ
+		g.tail = g.tail[:0]
 		for i, r := range g.rows {
 			d := g.density[i]
-			sc := float64(bitset.AndCount(r, s))
 			mean, sd := float64(size)*d, math.Sqrt(float64(size)*d*(1-d))
-			if sd > 0 && (sc-mean)/sd >= memberZ || i == a || i == b {
+			g.z[i] = math.Inf(-1)
+			if sd > 0 {
+				g.z[i] = (float64(bitset.AndCount(r, s)) - mean) / sd
+			}
+			if g.z[i] >= memberZ && i != a && i != b {
+				g.tail = append(g.tail, g.z[i])
+			}
+		}
+		if c, ok := split(g.tail); ok {
+			cut = c
+		}
+		g.members = g.members[:0]
+		for i, z := range g.z {
+			if z >= cut || i == a || i == b {
 				g.members = append(g.members, int32(i))
 			}
 		}
@@ -437,9 +474,15 @@ func (g *grower) residualClosure(j int, covered []bitset.Set) bitset.Set {
 	return x
 }
 
+// overlapping says that x and y share at least half of the smaller.
+func overlapping(x, y bitset.Set) bool {
+	return 2*bitset.AndCount(x, y) >= min(x.Count(), y.Count())
+}
+
 // mergePairs replaces two roles by one wherever one concept can cover
 // every cell only those two cover: the rows and columns of those cells
-// must form a block the matrix holds whole. A planted role the search found
+// must form a block the matrix holds whole. Only pairs that share half of
+// the smaller one's columns or rows are tried. A planted role the search found
 // in fragments (each with some chance columns) comes back whole this way.
 // It repeats until no pair merges; the cover stays exact.
 func mergePairs(ctx context.Context, g *grower, roles []residualRole) ([]residualRole, error) {
@@ -493,7 +536,7 @@ func mergePairs(ctx context.Context, g *grower, roles []residualRole) ([]residua
 				return nil, err
 			}
 			for b := a + 1; b < len(roles) && alive[a]; b++ {
-				if !alive[b] || !bitset.Intersects(roles[a].intent, roles[b].intent) && !bitset.Intersects(extents[a], extents[b]) {
+				if !alive[b] || !overlapping(roles[a].intent, roles[b].intent) && !overlapping(extents[a], extents[b]) {
 					continue
 				}
 				clear(needRows)
@@ -528,4 +571,35 @@ func mergePairs(ctx context.Context, g *grower, roles []residualRole) ([]residua
 		}
 	}
 	return out, nil
+}
+
+// splitGap is how far apart, in standard deviations, the means of two
+// groups of member scores must be for split to separate them.
+const splitGap = 3.0
+
+// split sorts zs and returns the value at and above which the upper of
+// two groups starts, at the cut that maximises the variance between the
+// groups, when their means are splitGap or more apart.
+func split(zs []float64) (float64, bool) {
+	if len(zs) < 4 {
+		return 0, false
+	}
+	slices.Sort(zs)
+	total := 0.0
+	for _, z := range zs {
+		total += z
+	}
+	best, cut, lowSum := -1.0, 0, 0.0
+	for k := 1; k < len(zs); k++ {
+		lowSum += zs[k-1]
+		n0, n1 := float64(k), float64(len(zs)-k)
+		m0, m1 := lowSum/n0, (total-lowSum)/n1
+		if v := n0 * n1 * (m1 - m0) * (m1 - m0); v > best && m1-m0 >= splitGap {
+			best, cut = v, k
+		}
+	}
+	if cut == 0 {
+		return 0, false
+	}
+	return zs[cut], true
 }
