@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"sync"
 
 	"github.com/rolemine/rolemine/mining/internal/bitset"
 	"github.com/rolemine/rolemine/mining/internal/setcover"
@@ -36,23 +37,23 @@ import (
 // tried for a smaller one. The smaller of the two sides' covers is
 // returned. It proves nothing.
 func seededCover(ctx context.Context, rows []bitset.Set, ncols int, seed uint64) ([]residualRole, error) {
-	rng := rand.New(rand.NewPCG(seed, 0x5eed))
-	g := newGrower(rows, ncols)
-	tg := newGrower(transposeSets(rows, ncols), len(rows))
-	pool, err := g.pool(ctx, poolPartners(g))
-	if err != nil {
-		return nil, err
-	}
-	tpool, err := tg.pool(ctx, poolPartners(tg))
+	cols := transposeSets(rows, ncols)
+	g, tg := newGrower(rows, cols), newGrower(cols, rows)
+	// The two sides run side by side: each has its own grower and its own
+	// random source, so the result does not depend on the scheduling.
+	var pool, tpool []residualRole
+	err := bothSides(
+		func() (err error) { pool, err = g.pool(ctx, poolPartners(g)); return err },
+		func() (err error) { tpool, err = tg.pool(ctx, poolPartners(tg)); return err })
 	if err != nil {
 		return nil, err
 	}
 	pool = distinct(append(pool, swapSides(tpool, ncols)...))
-	best, err := g.cover(ctx, rng, pool)
-	if err != nil {
-		return nil, err
-	}
-	other, err := tg.cover(ctx, rng, swapSides(pool, len(rows)))
+	tpool = swapSides(pool, len(rows))
+	var best, other []residualRole
+	err = bothSides(
+		func() (err error) { best, err = g.cover(ctx, rand.New(rand.NewPCG(seed, 1)), pool); return err },
+		func() (err error) { other, err = tg.cover(ctx, rand.New(rand.NewPCG(seed, 2)), tpool); return err })
 	if err != nil {
 		return nil, err
 	}
@@ -60,6 +61,20 @@ func seededCover(ctx context.Context, rows []bitset.Set, ncols int, seed uint64)
 		best = swapSides(other, ncols)
 	}
 	return best, nil
+}
+
+// bothSides runs f and h concurrently and returns the first error.
+func bothSides(f, h func() error) error {
+	var wg sync.WaitGroup
+	var errH error
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		errH = h()
+	}()
+	errF := f()
+	wg.Wait()
+	return cmp.Or(errF, errH)
 }
 
 // cover builds an exact cover of g's rows from the pool, as seededCover
@@ -116,7 +131,7 @@ func (g *grower) cover(ctx context.Context, rng *rand.Rand, pool []residualRole)
 
 // partners is how many rows the row with most uncovered cells is paired
 // with.
-const partners = 12
+const partners = 4
 
 // poolWork bounds the pool's growth work, in row-word operations: rows ×
 // partners × rows × words, about a second.
@@ -324,24 +339,25 @@ func (h *gainHeap) Pop() any {
 // grower holds the buffers of the concept growth.
 type grower struct {
 	rows    []bitset.Set
+	cols    []bitset.Set // the transpose: column → rows holding it
 	ncols   int
 	words   int
-	byCol   [][]int32 // column → rows holding it
-	scores  []int
-	counts  []int
-	members []int32
-	density []float64
-	z, tail []float64
+	byCol   [][]int32 // column → rows holding it, as a list
+	density []float64 // row → share of the columns it holds
+	// Scratch space of grow.
+	members   []int32
+	memberSet bitset.Set
+	z, tail   []float64
 }
 
-func newGrower(rows []bitset.Set, ncols int) *grower {
-	g := &grower{rows: rows, ncols: ncols, words: bitset.Words(ncols),
-		byCol: make([][]int32, ncols), scores: make([]int, len(rows)), counts: make([]int, ncols)}
-	g.density = make([]float64, len(rows))
-	g.z = make([]float64, len(rows))
+// newGrower returns a grower over rows; cols is their transpose.
+func newGrower(rows, cols []bitset.Set) *grower {
+	g := &grower{rows: rows, cols: cols, ncols: len(cols), words: bitset.Words(len(cols)),
+		byCol: make([][]int32, len(cols)), memberSet: bitset.New(len(rows)),
+		density: make([]float64, len(rows)), z: make([]float64, len(rows))}
 	for i, r := range rows {
 		r.Each(func(j int) { g.byCol[j] = append(g.byCol[j], int32(i)) })
-		g.density[i] = float64(r.Count()) / float64(ncols)
+		g.density[i] = float64(r.Count()) / float64(len(cols))
 	}
 	return g
 }
@@ -404,18 +420,19 @@ func (g *grower) grow(a, b int) bitset.Set {
 				g.members = append(g.members, int32(i))
 			}
 		}
-		// Keep the columns three quarters of the members hold.
-		clear(g.counts)
+		// Keep the columns three quarters of the members hold (nine
+		// tenths once that is stable), counted down the columns.
+		clear(g.memberSet)
 		for _, i := range g.members {
-			g.rows[i].Each(func(j int) { g.counts[j]++ })
+			g.memberSet.Add(int(i))
 		}
 		next := bitset.New(g.ncols)
 		need := (3*len(g.members) + 3) / 4
 		if strict {
 			need = (9*len(g.members) + 9) / 10
 		}
-		for j, c := range g.counts {
-			if c >= need && c > 0 {
+		for j, col := range g.cols {
+			if c := bitset.AndCount(col, g.memberSet); c >= need && c > 0 {
 				next.Add(j)
 			}
 		}
@@ -486,14 +503,28 @@ func overlapping(x, y bitset.Set) bool {
 // in fragments (each with some chance columns) comes back whole this way.
 // It repeats until no pair merges; the cover stays exact.
 func mergePairs(ctx context.Context, g *grower, roles []residualRole) ([]residualRole, error) {
+	// count holds, per cell, the roles covering it; once and twice mark
+	// the cells one and two roles cover.
 	count := make([][]int32, len(g.rows))
+	once, twice := make([]bitset.Set, len(g.rows)), make([]bitset.Set, len(g.rows))
 	for i := range count {
 		count[i] = make([]int32, g.ncols)
+		once[i], twice[i] = bitset.New(g.ncols), bitset.New(g.ncols)
 	}
 	extents := make([]bitset.Set, 0, len(roles))
 	apply := func(r residualRole, d int32) {
 		for _, i := range r.extent {
-			r.intent.Each(func(j int) { count[i][j] += d })
+			r.intent.Each(func(j int) {
+				count[i][j] += d
+				once[i].Remove(j)
+				twice[i].Remove(j)
+				switch count[i][j] {
+				case 1:
+					once[i].Add(j)
+				case 2:
+					twice[i].Add(j)
+				}
+			})
 		}
 	}
 	asSet := func(xs []int32) bitset.Set {
@@ -511,22 +542,23 @@ func mergePairs(ctx context.Context, g *grower, roles []residualRole) ([]residua
 	for k := range alive {
 		alive[k] = true
 	}
-	needRows, needCols := bitset.New(len(g.rows)), bitset.New(g.ncols)
-	// need marks the cells of role a that no role but a and b covers.
+	needRows, needCols, cells := bitset.New(len(g.rows)), bitset.New(g.ncols), bitset.New(g.ncols)
+	// need marks the cells of role a that no role but a and b covers:
+	// those a alone covers, and those a and b both do.
 	need := func(a, b int) {
 		ra, rb := roles[a], roles[b]
 		for _, i := range ra.extent {
-			inB := extents[b].Has(int(i))
-			ra.intent.Each(func(j int) {
-				others := count[i][j] - 1
-				if inB && rb.intent.Has(j) {
-					others--
-				}
-				if others == 0 {
-					needRows.Add(int(i))
-					needCols.Add(j)
-				}
-			})
+			if extents[b].Has(int(i)) {
+				bitset.And(cells, twice[i], rb.intent)
+				bitset.Or(cells, cells, once[i])
+			} else {
+				copy(cells, once[i])
+			}
+			bitset.And(cells, cells, ra.intent)
+			if !cells.Empty() {
+				needRows.Add(int(i))
+				bitset.Or(needCols, needCols, cells)
+			}
 		}
 	}
 	for merged := true; merged; {

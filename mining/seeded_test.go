@@ -155,7 +155,7 @@ func TestMergePairs(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ncols := 4
-			got, err := mergePairs(context.Background(), newGrower(tc.rows, ncols), tc.roles)
+			got, err := mergePairs(context.Background(), newGrower(tc.rows, transposeSets(tc.rows, ncols)), tc.roles)
 			if err != nil {
 				t.Fatal(err)
 			}
