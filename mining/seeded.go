@@ -561,8 +561,40 @@ func mergePairs(ctx context.Context, g *grower, roles []residualRole) ([]residua
 			}
 		}
 	}
+	// A quick test first: the cells a role alone covers are needed
+	// whatever it merges with, so every row with such a cell, of either
+	// role, must hold all such columns of both. uRows and holders (the
+	// rows holding all of the role's such columns) are taken once a pass;
+	// a merge in the pass can only make the test pass a pair the full one
+	// rejects, or miss one a later pass finds.
+	var uRows, holders []bitset.Set
+	uCols := bitset.New(g.ncols)
+	setUnique := func(k int) {
+		r := roles[k]
+		uRows[k], holders[k] = bitset.New(len(g.rows)), bitset.New(len(g.rows))
+		clear(uCols)
+		for _, i := range r.extent {
+			bitset.And(cells, once[i], r.intent)
+			if !cells.Empty() {
+				uRows[k].Add(int(i))
+				bitset.Or(uCols, uCols, cells)
+			}
+		}
+		for i, row := range g.rows {
+			if bitset.SubsetOf(uCols, row) {
+				holders[k].Add(i)
+			}
+		}
+	}
+	rowsAB, heldAB := bitset.New(len(g.rows)), bitset.New(len(g.rows))
 	for merged := true; merged; {
 		merged = false
+		uRows, holders = make([]bitset.Set, len(roles)), make([]bitset.Set, len(roles))
+		for k := range roles {
+			if alive[k] {
+				setUnique(k)
+			}
+		}
 		for a := range roles {
 			if err := ctx.Err(); err != nil {
 				return nil, err
@@ -570,6 +602,13 @@ func mergePairs(ctx context.Context, g *grower, roles []residualRole) ([]residua
 			for b := a + 1; b < len(roles) && alive[a]; b++ {
 				if !alive[b] || !overlapping(roles[a].intent, roles[b].intent) && !overlapping(extents[a], extents[b]) {
 					continue
+				}
+				if uRows[b] != nil {
+					bitset.Or(rowsAB, uRows[a], uRows[b])
+					bitset.And(heldAB, holders[a], holders[b])
+					if !bitset.SubsetOf(rowsAB, heldAB) {
+						continue
+					}
 				}
 				clear(needRows)
 				clear(needCols)
@@ -592,6 +631,7 @@ func mergePairs(ctx context.Context, g *grower, roles []residualRole) ([]residua
 				roles = append(roles, r)
 				extents = append(extents, asSet(r.extent))
 				alive = append(alive, true)
+				uRows, holders = append(uRows, nil), append(holders, nil)
 				merged = true
 			}
 		}
