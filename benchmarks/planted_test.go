@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -21,13 +23,24 @@ var plantedSizes = []struct{ users, perms, roles int }{
 // TestPlantedCover covers planted instances (three seeds each) and logs,
 // per instance, the roles found against the planted number, the proved
 // lower bound and the time. With ROLEMINE_SCALE unset it runs the two
-// smallest sizes on one seed. It checks only what must hold: the lower
+// smallest sizes on one seed; ROLEMINE_SEEDS (e.g. "4,5,6") sets the
+// seeds. It checks only what must hold: the lower
 // bound never exceeds the planted number (the planted roles are an exact
 // cover), and every cover is exact.
 func TestPlantedCover(t *testing.T) {
 	sizes, seeds := plantedSizes, []uint64{1, 2, 3}
 	if os.Getenv("ROLEMINE_SCALE") == "" {
 		sizes, seeds = sizes[:2], seeds[:1]
+	}
+	if s := os.Getenv("ROLEMINE_SEEDS"); s != "" {
+		seeds = nil
+		for _, f := range strings.Split(s, ",") {
+			n, err := strconv.ParseUint(f, 10, 64)
+			if err != nil {
+				t.Fatalf("ROLEMINE_SEEDS: %v", err)
+			}
+			seeds = append(seeds, n)
+		}
 	}
 	for _, sz := range sizes {
 		for _, seed := range seeds {

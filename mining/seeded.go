@@ -33,8 +33,9 @@ import (
 // is left, the row with most uncovered cells paired with rows holding one
 // of them, a column's residual closure (what the rows holding it uncovered
 // share) being the fallback, so the search always ends; redundant roles
-// dropped; and a bounded exact set cover over the pool and those roles
-// tried for a smaller one. The smaller of the two sides' covers is
+// dropped, pairs of fragments merged (mergePairs) and roles widened to the
+// rows a chance column kept out (widen); and a bounded exact set cover
+// over the pool and those roles tried for a smaller one. The smaller of the two sides' covers is
 // returned. It proves nothing.
 func seededCover(ctx context.Context, rows []bitset.Set, ncols int, seed uint64) ([]residualRole, error) {
 	cols := transposeSets(rows, ncols)
@@ -119,6 +120,7 @@ func (g *grower) cover(ctx context.Context, rng *rand.Rand, pool []residualRole)
 	if err != nil {
 		return nil, err
 	}
+	roles = dropRedundant(g.rows, widen(g, roles), g.ncols)
 	better, err := exactOver(ctx, g.rows, distinct(append(slices.Clip(pool), roles...)), len(roles))
 	if err != nil {
 		return nil, err
@@ -496,6 +498,96 @@ func overlapping(x, y bitset.Set) bool {
 	return 2*bitset.AndCount(x, y) >= min(x.Count(), y.Count())
 }
 
+// cellCounts holds, per cell, how many roles cover it; once and twice
+// mark the cells one and two roles cover.
+type cellCounts struct {
+	count       [][]int32
+	once, twice []bitset.Set
+	scratch     bitset.Set
+}
+
+func newCellCounts(rows, cols int) *cellCounts {
+	c := &cellCounts{count: make([][]int32, rows), once: make([]bitset.Set, rows), twice: make([]bitset.Set, rows), scratch: bitset.New(cols)}
+	for i := range rows {
+		c.count[i] = make([]int32, cols)
+		c.once[i], c.twice[i] = bitset.New(cols), bitset.New(cols)
+	}
+	return c
+}
+
+// apply adds d to the count of every cell of r.
+func (c *cellCounts) apply(r residualRole, d int32) {
+	for _, i := range r.extent {
+		r.intent.Each(func(j int) { c.add(int(i), j, d) })
+	}
+}
+
+func (c *cellCounts) add(i, j int, d int32) {
+	c.count[i][j] += d
+	c.once[i].Remove(j)
+	c.twice[i].Remove(j)
+	switch c.count[i][j] {
+	case 1:
+		c.once[i].Add(j)
+	case 2:
+		c.twice[i].Add(j)
+	}
+}
+
+// widen drops from each role, largest first, the columns whose cells
+// other roles cover for all of its rows, and gives the role to every row
+// that holds what is left. A role that missed rows of its role for a
+// chance column comes back whole, and what covered those rows' cells
+// instead may become redundant (dropRedundant then drops it). The cover
+// stays exact and keeps its number of roles.
+func widen(g *grower, roles []residualRole) []residualRole {
+	cc := newCellCounts(len(g.rows), g.ncols)
+	for _, r := range roles {
+		cc.apply(r, 1)
+	}
+	order := make([]int, len(roles))
+	for k := range order {
+		order[k] = k
+	}
+	area := func(r residualRole) int { return len(r.extent) * r.intent.Count() }
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(area(roles[b]), area(roles[a])) })
+	for _, k := range order {
+		r := &roles[k]
+		// Cells of different columns are different cells: whether one
+		// column can go does not depend on the others going.
+		x := slices.Clone(r.intent)
+		r.intent.Each(func(j int) {
+			for _, i := range r.extent {
+				if cc.count[i][j] < 2 {
+					return
+				}
+			}
+			x.Remove(j)
+		})
+		if x.Empty() || x.Equal(r.intent) {
+			continue // all of it is covered elsewhere (dropRedundant's work), or nothing is
+		}
+		for _, i := range r.extent {
+			bitset.AndNot(cc.scratch, r.intent, x)
+			cc.scratch.Each(func(j int) { cc.add(int(i), j, -1) })
+		}
+		// The rows that hold x and were not in the role gain its cells.
+		old := r.extent
+		r.intent, r.extent = x, g.extent(x)
+		k := 0
+		for _, i := range r.extent {
+			for k < len(old) && old[k] < i {
+				k++
+			}
+			if k < len(old) && old[k] == i {
+				continue
+			}
+			x.Each(func(j int) { cc.add(int(i), j, 1) })
+		}
+	}
+	return roles
+}
+
 // mergePairs replaces two roles by one wherever one concept can cover
 // every cell only those two cover: the rows and columns of those cells
 // must form a block the matrix holds whole. Only pairs that share half of
@@ -503,30 +595,9 @@ func overlapping(x, y bitset.Set) bool {
 // in fragments (each with some chance columns) comes back whole this way.
 // It repeats until no pair merges; the cover stays exact.
 func mergePairs(ctx context.Context, g *grower, roles []residualRole) ([]residualRole, error) {
-	// count holds, per cell, the roles covering it; once and twice mark
-	// the cells one and two roles cover.
-	count := make([][]int32, len(g.rows))
-	once, twice := make([]bitset.Set, len(g.rows)), make([]bitset.Set, len(g.rows))
-	for i := range count {
-		count[i] = make([]int32, g.ncols)
-		once[i], twice[i] = bitset.New(g.ncols), bitset.New(g.ncols)
-	}
+	cc := newCellCounts(len(g.rows), g.ncols)
+	once, twice, apply := cc.once, cc.twice, cc.apply
 	extents := make([]bitset.Set, 0, len(roles))
-	apply := func(r residualRole, d int32) {
-		for _, i := range r.extent {
-			r.intent.Each(func(j int) {
-				count[i][j] += d
-				once[i].Remove(j)
-				twice[i].Remove(j)
-				switch count[i][j] {
-				case 1:
-					once[i].Add(j)
-				case 2:
-					twice[i].Add(j)
-				}
-			})
-		}
-	}
 	asSet := func(xs []int32) bitset.Set {
 		s := bitset.New(len(g.rows))
 		for _, i := range xs {

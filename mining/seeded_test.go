@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/rolemine/rolemine/mining/internal/bitset"
@@ -164,5 +165,39 @@ func TestMergePairs(t *testing.T) {
 				t.Errorf("%d roles after merging, want %d", len(got), tc.want)
 			}
 		})
+	}
+}
+
+// TestWiden: a role that took a chance column (3) misses a row (2) that
+// holds the rest of it, and a role of that row alone covers its cells;
+// the chance column's cells are covered by another role (needed for
+// column 4), so the role drops it, takes the row, and the row's role
+// becomes redundant. Without widening all three roles are needed.
+func TestWiden(t *testing.T) {
+	const ncols = 5
+	rows := []bitset.Set{bitset.New(ncols), bitset.New(ncols), bitset.New(ncols)}
+	for _, c := range [][2]int{{0, 0}, {0, 1}, {0, 2}, {0, 3}, {0, 4}, {1, 0}, {1, 1}, {1, 2}, {1, 3}, {1, 4}, {2, 0}, {2, 1}, {2, 2}} {
+		rows[c[0]].Add(c[1])
+	}
+	set := func(cols ...int) bitset.Set {
+		x := bitset.New(ncols)
+		for _, j := range cols {
+			x.Add(j)
+		}
+		return x
+	}
+	roles := []residualRole{
+		{intent: set(0, 1, 2, 3), extent: []int32{0, 1}},
+		{intent: set(3, 4), extent: []int32{0, 1}},
+		{intent: set(0, 1, 2), extent: []int32{2}},
+	}
+	checkExact(t, rows, ncols, roles)
+	if n := len(dropRedundant(rows, slices.Clone(roles), ncols)); n != 3 {
+		t.Fatalf("%d roles needed before widening, want 3", n)
+	}
+	got := dropRedundant(rows, widen(newGrower(rows, transposeSets(rows, ncols)), roles), ncols)
+	checkExact(t, rows, ncols, got)
+	if len(got) != 2 {
+		t.Errorf("%d roles after widening, want 2", len(got))
 	}
 }
