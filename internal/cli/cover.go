@@ -82,20 +82,23 @@ listed as exceptions. Input formats: hp ("user permission" per line) and rbac
 
 // coverJSON is the documented output of `cover --format json`.
 type coverJSON struct {
-	Users       int               `json:"users"`
-	Permissions int               `json:"permissions"`
-	Edges       int64             `json:"edges"`
-	Seconds     float64           `json:"seconds"`
-	Objective   string            `json:"objective"`
-	RoleCount   int               `json:"roleCount"`
-	LowerBound  int               `json:"lowerBound"`
-	Proved      bool              `json:"proved"`
-	UA          int               `json:"ua"`
-	PA          int               `json:"pa"`
-	WSC         int               `json:"wsc"`
-	Roles       []roleJSON        `json:"roles"`
-	Exceptions  [][2]string       `json:"exceptions"`
-	Stats       mining.CoverStats `json:"stats"`
+	Users       int     `json:"users"`
+	Permissions int     `json:"permissions"`
+	Edges       int64   `json:"edges"`
+	Seconds     float64 `json:"seconds"`
+	Objective   string  `json:"objective"`
+	RoleCount   int     `json:"roleCount"`
+	LowerBound  int     `json:"lowerBound"`
+	// Gap is how many roles the cover has above the lower bound (0 when
+	// proved).
+	Gap        int               `json:"gap"`
+	Proved     bool              `json:"proved"`
+	UA         int               `json:"ua"`
+	PA         int               `json:"pa"`
+	WSC        int               `json:"wsc"`
+	Roles      []roleJSON        `json:"roles"`
+	Exceptions [][2]string       `json:"exceptions"`
+	Stats      mining.CoverStats `json:"stats"`
 }
 
 type roleJSON struct {
@@ -106,7 +109,7 @@ type roleJSON struct {
 func writeCover(ios *IO, m *matrix.Matrix, res *mining.CoverResult, objective string, secs float64, format string) error {
 	out := coverJSON{
 		Users: len(m.Users), Permissions: len(m.Permissions), Edges: m.Data.NumAssignments(), Seconds: secs,
-		Objective: objective, RoleCount: len(res.Roles), LowerBound: res.LowerBound, Proved: res.Proved,
+		Objective: objective, RoleCount: len(res.Roles), LowerBound: res.LowerBound, Gap: max(0, len(res.Roles)-res.LowerBound), Proved: res.Proved,
 		UA: res.UA(), PA: res.PA(), WSC: res.WSC(), Roles: make([]roleJSON, len(res.Roles)), Exceptions: [][2]string{}, Stats: res.Stats,
 	}
 	for i, r := range res.Roles {
@@ -132,7 +135,7 @@ func writeCover(ios *IO, m *matrix.Matrix, res *mining.CoverResult, objective st
 	case res.Proved:
 		proof = "proved optimal"
 	default:
-		proof = fmt.Sprintf("at least %d needed, not proved optimal", res.LowerBound)
+		proof = fmt.Sprintf("at least %d needed, %d above that bound, not proved optimal", res.LowerBound, out.Gap)
 	}
 	fmt.Fprintf(ios.Out, "%d users, %d permissions, %d assignments: %d roles (%s), UA %d, PA %d, WSC %d, %.2fs.\n\n",
 		out.Users, out.Permissions, out.Edges, out.RoleCount, proof, out.UA, out.PA, out.WSC, secs)
