@@ -285,7 +285,7 @@ func solveComponent(ctx context.Context, m *bmatrix, comp [2][]int, opt CoverOpt
 		if err != nil {
 			return nil, nil, err
 		}
-		seeded, err := seededCover(ctx, sub.rows, ncols, 1)
+		seeded, err := seededCover(ctx, sub.rows, ncols)
 		if err != nil {
 			return nil, nil, err
 		}

@@ -79,7 +79,7 @@ func TestSeededCoverIsExact(t *testing.T) {
 				}
 			}
 		}
-		roles, err := seededCover(context.Background(), rows, m, 1)
+		roles, err := seededCover(context.Background(), rows, m)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -95,7 +95,7 @@ func TestSeededCoverRecoversPlanted(t *testing.T) {
 	for _, k := range []int{25, 50} {
 		for seed := uint64(1); seed <= 3; seed++ {
 			rows := plantedRows(100, 200, k, seed)
-			roles, err := seededCover(context.Background(), rows, 200, 1)
+			roles, err := seededCover(context.Background(), rows, 200)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -110,7 +110,7 @@ func TestSeededCoverRecoversPlanted(t *testing.T) {
 func TestSeededCoverStopsWhenCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := seededCover(ctx, plantedRows(50, 50, 10, 1), 50, 1); err != context.Canceled {
+	if _, err := seededCover(ctx, plantedRows(50, 50, 10, 1), 50); err != context.Canceled {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
 }
