@@ -10,7 +10,6 @@ import (
 	"sync"
 
 	"github.com/rolemine/rolemine/mining/internal/bitset"
-	"github.com/rolemine/rolemine/mining/internal/setcover"
 )
 
 // seededCover covers every cell of rows (over ncols columns) with concepts
@@ -35,9 +34,8 @@ import (
 // ways, see fillMode), a column's residual closure (what the rows holding
 // it uncovered share) being the fallback, so the search always ends;
 // redundant roles dropped, pairs of fragments merged (mergePairs) and
-// roles widened to the rows a chance column kept out (widen); and a
-// bounded exact set cover over the pool and those roles tried for a
-// smaller one. The smallest cover is returned. It proves nothing.
+// roles widened to the rows a chance column kept out (widen). The
+// smallest cover is returned. It proves nothing.
 func seededCover(ctx context.Context, rows []bitset.Set, ncols int) ([]residualRole, error) {
 	cols := transposeSets(rows, ncols)
 	g, tg := newGrower(rows, cols), newGrower(cols, rows)
@@ -165,15 +163,7 @@ func (g *grower) cover(ctx context.Context, pool []residualRole, mode fillMode) 
 	if err != nil {
 		return nil, err
 	}
-	roles = dropRedundant(g.rows, widen(g, roles), g.ncols)
-	better, err := exactOver(ctx, g.rows, distinct(append(slices.Clip(pool), roles...)), len(roles))
-	if err != nil {
-		return nil, err
-	}
-	if better != nil {
-		return better, nil
-	}
-	return roles, nil
+	return dropRedundant(g.rows, widen(g, roles), g.ncols), nil
 }
 
 // partners is how many rows the row with most uncovered cells is paired
@@ -217,42 +207,6 @@ func swapSides(roles []residualRole, width int) []residualRole {
 	}
 	return out
 }
-
-// exactOver searches for a cover smaller than limit among cands.
-func exactOver(ctx context.Context, rows []bitset.Set, cands []residualRole, limit int) ([]residualRole, error) {
-	base := make([]int, len(rows)+1)
-	for i, r := range rows {
-		base[i+1] = base[i] + r.Count()
-	}
-	if int64(base[len(rows)])*int64(len(cands)) > maxExactBits {
-		return nil, nil
-	}
-	sets := make([][]int32, len(cands))
-	for c, r := range cands {
-		for _, i := range r.extent {
-			row := rows[i]
-			rank := base[i]
-			row.Each(func(j int) {
-				if r.intent.Has(j) {
-					sets[c] = append(sets[c], int32(rank))
-				}
-				rank++
-			})
-		}
-	}
-	sol, err := setcover.Exact(ctx, base[len(rows)], sets, 200_000, limit)
-	if err != nil || sol.LimitOptimal || len(sol.Chosen) >= limit {
-		return nil, err
-	}
-	out := make([]residualRole, 0, len(sol.Chosen))
-	for _, c := range sol.Chosen {
-		out = append(out, cands[c])
-	}
-	return out, nil
-}
-
-// maxExactBits bounds cells × candidates of exactOver's instance.
-const maxExactBits = 4_000_000_000
 
 func transposeSets(rows []bitset.Set, ncols int) []bitset.Set {
 	out := make([]bitset.Set, ncols)
