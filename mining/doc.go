@@ -61,12 +61,11 @@
 // the rows whose share of it is far above chance, the columns most of
 // those hold, a few rounds to a role; seeded.go), taken greedily with a
 // guided fill-in for what is left, fragments of one role merged back,
-// and roles widened to the rows a chance column kept out; the residual
-// cover and the greedy cover over the concepts found are kept when
-// smaller. A
-// fooling set (cells no two of which one role can hold) bounds such a
-// component from below, and the result says it is not proved unless the
-// cover meets the bound. [VerifyCover] checks any cover against the matrix
+// and roles widened to the rows a chance column kept out; the greedy
+// cover over the concepts found is kept when smaller. A fooling set
+// (cells no two of which one role can hold) bounds such a component from
+// below, and the result says it is not proved unless the cover meets the
+// bound. [VerifyCover] checks any cover against the matrix
 // independently.
 //
 // The MinWSC objective minimises |R|+|UA|+|PA| with the weighted set-cover

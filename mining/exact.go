@@ -279,21 +279,14 @@ func solveComponent(ctx context.Context, m *bmatrix, comp [2][]int, opt CoverOpt
 	}
 	var roles []Role
 	if sol.greedy {
-		// The concepts were too many: build roles from the residual cells
-		// instead, and keep them when they beat the greedy cover.
-		res, err := residualCover(ctx, sub.rows, ncols)
+		// The concepts were too many: grow roles instead (seeded.go), and
+		// keep them when they beat the greedy cover.
+		grown, err := seededCover(ctx, sub.rows, ncols)
 		if err != nil {
 			return nil, nil, err
 		}
-		seeded, err := seededCover(ctx, sub.rows, ncols)
-		if err != nil {
-			return nil, nil, err
-		}
-		if res == nil || len(seeded) < len(res) {
-			res = seeded
-		}
-		if res != nil && len(res) < len(cover.Chosen) && len(res) <= ncols {
-			for _, r := range res {
+		if len(grown) < len(cover.Chosen) && len(grown) <= ncols {
+			for _, r := range grown {
 				roles = append(roles, toRole(r.extent, r.intent))
 			}
 			sol.Chosen = nil

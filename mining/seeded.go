@@ -36,13 +36,13 @@ import (
 // redundant roles dropped, pairs of fragments merged (mergePairs) and
 // roles widened to the rows a chance column kept out (widen). The
 // smallest cover is returned. It proves nothing.
-func seededCover(ctx context.Context, rows []bitset.Set, ncols int) ([]residualRole, error) {
+func seededCover(ctx context.Context, rows []bitset.Set, ncols int) ([]bitRole, error) {
 	cols := transposeSets(rows, ncols)
 	g, tg := newGrower(rows, cols), newGrower(cols, rows)
 	// The two sides run side by side, each with its own grower (and its
 	// own fixed-seed random source), so the result does not depend on the
 	// scheduling.
-	var pool, tpool []residualRole
+	var pool, tpool []bitRole
 	err := bothSides(
 		func() (err error) { pool, err = g.pool(ctx, poolPartners(g)); return err },
 		func() (err error) { tpool, err = tg.pool(ctx, poolPartners(tg)); return err })
@@ -51,7 +51,7 @@ func seededCover(ctx context.Context, rows []bitset.Set, ncols int) ([]residualR
 	}
 	pool = distinct(append(pool, swapSides(tpool, ncols)...))
 	tpool = swapSides(pool, len(rows))
-	var best, other []residualRole
+	var best, other []bitRole
 	err = bothSides(
 		func() (err error) { best, err = g.coverEitherWay(ctx, pool); return err },
 		func() (err error) { other, err = tg.coverEitherWay(ctx, tpool); return err })
@@ -70,7 +70,7 @@ func seededCover(ctx context.Context, rows []bitset.Set, ncols int) ([]residualR
 // random holders reached the planted number where the rows furthest above
 // chance did not (500 against 518), and on 1-3 roles per row the other way
 // round (547 against 495).
-func (g *grower) coverEitherWay(ctx context.Context, pool []residualRole) ([]residualRole, error) {
+func (g *grower) coverEitherWay(ctx context.Context, pool []bitRole) ([]bitRole, error) {
 	best, err := g.cover(ctx, pool, fillRandom)
 	if err != nil {
 		return nil, err
@@ -113,7 +113,7 @@ func bothSides(f, h func() error) error {
 
 // cover builds an exact cover of g's rows from the pool, as seededCover
 // describes.
-func (g *grower) cover(ctx context.Context, pool []residualRole, mode fillMode) ([]residualRole, error) {
+func (g *grower) cover(ctx context.Context, pool []bitRole, mode fillMode) ([]bitRole, error) {
 	c := newCoverState(g.rows, g.ncols)
 	c.greedy(pool, max(1, len(g.rows)/40)*max(1, g.ncols/40))
 	open := make(bitset.Set, g.words)
@@ -129,17 +129,17 @@ func (g *grower) cover(ctx context.Context, pool []residualRole, mode fillMode) 
 			}
 		}
 		bitset.AndNot(open, g.rows[a], c.covered[a])
-		var best residualRole
+		var best bitRole
 		bestGain := 0
-		consider := func(r residualRole) {
+		consider := func(r bitRole) {
 			if gain := c.gain(r); gain > bestGain {
 				bestGain, best = gain, r
 			}
 		}
 		if mode == fillRanked {
-			for _, b := range g.ranked(a, nil, partners) {
+			for _, b := range g.ranked(a, partners) {
 				if x := g.grow(a, int(b)); x != nil {
-					consider(residualRole{intent: x, extent: g.extent(x)})
+					consider(bitRole{intent: x, extent: g.extent(x)})
 				}
 			}
 		} else {
@@ -148,14 +148,14 @@ func (g *grower) cover(ctx context.Context, pool []residualRole, mode fillMode) 
 				h := g.byCol[cols[rng.IntN(len(cols))]]
 				if b := int(h[rng.IntN(len(h))]); b != a {
 					if x := g.grow(a, b); x != nil {
-						consider(residualRole{intent: x, extent: g.extent(x)})
+						consider(bitRole{intent: x, extent: g.extent(x)})
 					}
 				}
 			}
 		}
 		if bestGain == 0 {
 			x := g.residualClosure(int(open.AppendTo(nil)[0]), c.covered)
-			best = residualRole{intent: x, extent: g.extent(x)}
+			best = bitRole{intent: x, extent: g.extent(x)}
 		}
 		c.take(best)
 	}
@@ -182,9 +182,9 @@ func poolPartners(g *grower) int {
 }
 
 // distinct drops roles whose intent an earlier one has.
-func distinct(roles []residualRole) []residualRole {
+func distinct(roles []bitRole) []bitRole {
 	seen := make(map[string]bool, len(roles))
-	return slices.DeleteFunc(roles, func(r residualRole) bool {
+	return slices.DeleteFunc(roles, func(r bitRole) bool {
 		k := r.intent.Key()
 		if seen[k] {
 			return true
@@ -196,14 +196,14 @@ func distinct(roles []residualRole) []residualRole {
 
 // swapSides turns concepts of a matrix into those of its transpose (of
 // width cols, the matrix's row count): extent and intent trade places.
-func swapSides(roles []residualRole, width int) []residualRole {
-	out := make([]residualRole, len(roles))
+func swapSides(roles []bitRole, width int) []bitRole {
+	out := make([]bitRole, len(roles))
 	for k, r := range roles {
 		x := bitset.New(width)
 		for _, i := range r.extent {
 			x.Add(int(i))
 		}
-		out[k] = residualRole{intent: x, extent: r.intent.AppendTo(nil)}
+		out[k] = bitRole{intent: x, extent: r.intent.AppendTo(nil)}
 	}
 	return out
 }
@@ -224,17 +224,17 @@ func transposeSets(rows []bitset.Set, ncols int) []bitset.Set {
 // rows' sizes): pairs that share a role are over-represented there, where
 // a random row holding one of its columns shares none of its roles on
 // large matrices of many roles. It returns the distinct concepts.
-func (g *grower) pool(ctx context.Context, partners int) ([]residualRole, error) {
-	var pool []residualRole
+func (g *grower) pool(ctx context.Context, partners int) ([]bitRole, error) {
+	var pool []bitRole
 	seen := map[string]bool{}
 	for a := range g.rows {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		for _, b := range g.ranked(a, nil, partners) {
+		for _, b := range g.ranked(a, partners) {
 			if x := g.grow(a, int(b)); x != nil && !seen[x.Key()] {
 				seen[x.Key()] = true
-				pool = append(pool, residualRole{intent: x, extent: g.extent(x)})
+				pool = append(pool, bitRole{intent: x, extent: g.extent(x)})
 			}
 		}
 	}
@@ -242,14 +242,13 @@ func (g *grower) pool(ctx context.Context, partners int) ([]residualRole, error)
 }
 
 // ranked returns up to k rows other than a, those whose overlap with row a
-// is furthest above chance (its z-score, given both rows' sizes) first;
-// with want set, only rows that hold one of its columns.
-func (g *grower) ranked(a int, want bitset.Set, k int) []int32 {
+// is furthest above chance (its z-score, given both rows' sizes) first.
+func (g *grower) ranked(a, k int) []int32 {
 	m := float64(g.ncols)
 	g.order = g.order[:0]
 	for b, r := range g.rows {
 		p := g.density[a] * g.density[b]
-		if b == a || p <= 0 || p >= 1 || want != nil && !bitset.Intersects(r, want) {
+		if b == a || p <= 0 || p >= 1 {
 			continue
 		}
 		g.overlapZ[b] = (float64(bitset.AndCount(g.rows[a], r)) - m*p) / math.Sqrt(m*p*(1-p))
@@ -261,15 +260,14 @@ func (g *grower) ranked(a int, want bitset.Set, k int) []int32 {
 
 // coverState tracks the cells a growing cover leaves uncovered.
 type coverState struct {
-	rows      []bitset.Set
 	covered   []bitset.Set
 	uncovered []int
 	remaining int
-	roles     []residualRole
+	roles     []bitRole
 }
 
 func newCoverState(rows []bitset.Set, ncols int) *coverState {
-	c := &coverState{rows: rows, covered: make([]bitset.Set, len(rows)), uncovered: make([]int, len(rows))}
+	c := &coverState{covered: make([]bitset.Set, len(rows)), uncovered: make([]int, len(rows))}
 	for i, r := range rows {
 		c.covered[i] = bitset.New(ncols)
 		c.uncovered[i] = r.Count()
@@ -278,7 +276,7 @@ func newCoverState(rows []bitset.Set, ncols int) *coverState {
 	return c
 }
 
-func (c *coverState) gain(r residualRole) int {
+func (c *coverState) gain(r bitRole) int {
 	n := 0
 	for _, i := range r.extent {
 		n += bitset.AndNotCount(r.intent, c.covered[i])
@@ -286,7 +284,7 @@ func (c *coverState) gain(r residualRole) int {
 	return n
 }
 
-func (c *coverState) take(r residualRole) {
+func (c *coverState) take(r bitRole) {
 	for _, i := range r.extent {
 		n := bitset.AndNotCount(r.intent, c.covered[i])
 		c.remaining -= n
@@ -298,7 +296,7 @@ func (c *coverState) take(r residualRole) {
 
 // greedy takes, lazily, the candidate that covers the most uncovered cells
 // while that is at least minGain.
-func (c *coverState) greedy(cands []residualRole, minGain int) {
+func (c *coverState) greedy(cands []bitRole, minGain int) {
 	h := make(gainHeap, 0, len(cands))
 	for k, r := range cands {
 		h = append(h, gainItem{c.gain(r), k})
@@ -479,6 +477,42 @@ func (g *grower) residualClosure(j int, covered []bitset.Set) bitset.Set {
 	return x
 }
 
+// bitRole is a role over a component's rows: the rows (extent) that hold
+// every column of intent.
+type bitRole struct {
+	extent []int32
+	intent bitset.Set
+}
+
+// dropRedundant removes, latest first, the roles every cell of which some
+// other kept role covers.
+func dropRedundant(rows []bitset.Set, roles []bitRole, ncols int) []bitRole {
+	cc := newCellCounts(len(rows), ncols)
+	for _, r := range roles {
+		cc.apply(r, 1)
+	}
+	keep := make([]bool, len(roles))
+	for k := len(roles) - 1; k >= 0; k-- {
+		r := roles[k]
+		for _, i := range r.extent {
+			if bitset.Intersects(cc.once[i], r.intent) {
+				keep[k] = true
+				break
+			}
+		}
+		if !keep[k] {
+			cc.apply(r, -1)
+		}
+	}
+	var out []bitRole
+	for k, r := range roles {
+		if keep[k] {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
 // overlapping says that x and y share at least half of the smaller.
 func overlapping(x, y bitset.Set) bool {
 	return 2*bitset.AndCount(x, y) >= min(x.Count(), y.Count())
@@ -502,7 +536,7 @@ func newCellCounts(rows, cols int) *cellCounts {
 }
 
 // apply adds d to the count of every cell of r.
-func (c *cellCounts) apply(r residualRole, d int32) {
+func (c *cellCounts) apply(r bitRole, d int32) {
 	for _, i := range r.extent {
 		r.intent.Each(func(j int) { c.add(int(i), j, d) })
 	}
@@ -526,7 +560,7 @@ func (c *cellCounts) add(i, j int, d int32) {
 // chance column comes back whole, and what covered those rows' cells
 // instead may become redundant (dropRedundant then drops it). The cover
 // stays exact and keeps its number of roles.
-func widen(g *grower, roles []residualRole) []residualRole {
+func widen(g *grower, roles []bitRole) []bitRole {
 	cc := newCellCounts(len(g.rows), g.ncols)
 	for _, r := range roles {
 		cc.apply(r, 1)
@@ -535,7 +569,7 @@ func widen(g *grower, roles []residualRole) []residualRole {
 	for k := range order {
 		order[k] = k
 	}
-	area := func(r residualRole) int { return len(r.extent) * r.intent.Count() }
+	area := func(r bitRole) int { return len(r.extent) * r.intent.Count() }
 	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(area(roles[b]), area(roles[a])) })
 	for _, k := range order {
 		r := &roles[k]
@@ -580,7 +614,7 @@ func widen(g *grower, roles []residualRole) []residualRole {
 // the smaller one's columns or rows are tried. A planted role the search found
 // in fragments (each with some chance columns) comes back whole this way.
 // It repeats until no pair merges; the cover stays exact.
-func mergePairs(ctx context.Context, g *grower, roles []residualRole) ([]residualRole, error) {
+func mergePairs(ctx context.Context, g *grower, roles []bitRole) ([]bitRole, error) {
 	cc := newCellCounts(len(g.rows), g.ncols)
 	once, twice, apply := cc.once, cc.twice, cc.apply
 	extents := make([]bitset.Set, 0, len(roles))
@@ -680,7 +714,7 @@ func mergePairs(ctx context.Context, g *grower, roles []residualRole) ([]residua
 				if x == nil {
 					continue // no column needed: both were redundant
 				}
-				r := residualRole{intent: x, extent: g.extent(x)}
+				r := bitRole{intent: x, extent: g.extent(x)}
 				apply(roles[a], -1)
 				apply(roles[b], -1)
 				apply(r, 1)

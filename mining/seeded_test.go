@@ -13,11 +13,11 @@ import (
 
 // plantedRows builds a planted matrix the way matrixgen does (which this
 // package cannot import): k roles, each holding each column with the
-// probability that sets about half the cells, and each row the union of 3
-// to 10 of them.
-func plantedRows(n, m, k int, seed uint64) []bitset.Set {
+// probability that sets about half the cells, and each row the union of lo
+// to hi of them.
+func plantedRows(n, m, k, lo, hi int, seed uint64) []bitset.Set {
 	rng := rand.New(rand.NewPCG(seed, 0x706c616e74))
-	p := 1 - math.Pow(0.5, 1/6.5)
+	p := 1 - math.Pow(0.5, 2/float64(lo+hi))
 	roles := make([]bitset.Set, k)
 	for r := range roles {
 		roles[r] = bitset.New(m)
@@ -33,7 +33,7 @@ func plantedRows(n, m, k int, seed uint64) []bitset.Set {
 	rows := make([]bitset.Set, n)
 	for u := range rows {
 		rows[u] = bitset.New(m)
-		for _, r := range rng.Perm(k)[:3+rng.IntN(8)] {
+		for _, r := range rng.Perm(k)[:lo+rng.IntN(hi-lo+1)] {
 			bitset.Or(rows[u], rows[u], roles[r])
 		}
 	}
@@ -42,7 +42,7 @@ func plantedRows(n, m, k int, seed uint64) []bitset.Set {
 
 // checkExact fails unless every role's rows hold all of its columns and
 // the roles together cover every cell.
-func checkExact(t *testing.T, rows []bitset.Set, ncols int, roles []residualRole) {
+func checkExact(t *testing.T, rows []bitset.Set, ncols int, roles []bitRole) {
 	t.Helper()
 	covered := make([]bitset.Set, len(rows))
 	for i := range covered {
@@ -95,7 +95,7 @@ func TestSeededCoverIsExact(t *testing.T) {
 func TestSeededCoverRecoversPlanted(t *testing.T) {
 	for _, k := range []int{25, 50} {
 		for seed := uint64(1); seed <= 3; seed++ {
-			rows := plantedRows(100, 200, k, seed)
+			rows := plantedRows(100, 200, k, 3, 10, seed)
 			roles, err := seededCover(context.Background(), rows, 200)
 			if err != nil {
 				t.Fatal(err)
@@ -108,10 +108,30 @@ func TestSeededCoverRecoversPlanted(t *testing.T) {
 	}
 }
 
+// TestSeededCoverNoneRedundant: on planted instances of 20 roles, 3-8 per
+// row, the cover is exact, has at most 30 roles, and none of them is
+// redundant.
+func TestSeededCoverNoneRedundant(t *testing.T) {
+	for seed := range uint64(3) {
+		rows := plantedRows(100, 200, 20, 3, 8, seed)
+		roles, err := seededCover(context.Background(), rows, 200)
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkExact(t, rows, 200, roles)
+		if len(roles) > 30 {
+			t.Errorf("seed %d: %d roles for 20 planted", seed, len(roles))
+		}
+		if n := len(dropRedundant(rows, roles, 200)); n != len(roles) {
+			t.Errorf("seed %d: %d of %d roles redundant", seed, len(roles)-n, len(roles))
+		}
+	}
+}
+
 func TestSeededCoverStopsWhenCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := seededCover(ctx, plantedRows(50, 50, 10, 1), 50); err != context.Canceled {
+	if _, err := seededCover(ctx, plantedRows(50, 50, 10, 3, 10, 1), 50); err != context.Canceled {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
 }
@@ -127,12 +147,12 @@ func TestMergePairs(t *testing.T) {
 		}
 		return rows
 	}
-	role := func(m int, extent []int32, cols ...int) residualRole {
+	role := func(m int, extent []int32, cols ...int) bitRole {
 		x := bitset.New(m)
 		for _, j := range cols {
 			x.Add(j)
 		}
-		return residualRole{intent: x, extent: extent}
+		return bitRole{intent: x, extent: extent}
 	}
 	var full [][2]int
 	for i := range 4 {
@@ -145,15 +165,15 @@ func TestMergePairs(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
 		rows  []bitset.Set
-		roles []residualRole
+		roles []bitRole
 		want  int
 	}{
 		{"halves of a block", block(4, 4, full),
-			[]residualRole{role(4, []int32{0, 1}, 0, 1, 2, 3), role(4, []int32{2, 3}, 0, 1, 2, 3)}, 1},
+			[]bitRole{role(4, []int32{0, 1}, 0, 1, 2, 3), role(4, []int32{2, 3}, 0, 1, 2, 3)}, 1},
 		{"two blocks", block(4, 4, [][2]int{{0, 0}, {0, 1}, {1, 0}, {1, 1}, {2, 2}, {2, 3}, {3, 2}, {3, 3}}),
-			[]residualRole{role(4, []int32{0, 1}, 0, 1), role(4, []int32{2, 3}, 2, 3)}, 2},
+			[]bitRole{role(4, []int32{0, 1}, 0, 1), role(4, []int32{2, 3}, 2, 3)}, 2},
 		{"a block and a row beside it", block(3, 4, append(full[:8:8], [2]int{2, 0})),
-			[]residualRole{role(4, []int32{0, 1}, 0, 1, 2, 3), role(4, []int32{0, 1, 2}, 0)}, 2},
+			[]bitRole{role(4, []int32{0, 1}, 0, 1, 2, 3), role(4, []int32{0, 1, 2}, 0)}, 2},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ncols := 4
@@ -187,7 +207,7 @@ func TestWiden(t *testing.T) {
 		}
 		return x
 	}
-	roles := []residualRole{
+	roles := []bitRole{
 		{intent: set(0, 1, 2, 3), extent: []int32{0, 1}},
 		{intent: set(3, 4), extent: []int32{0, 1}},
 		{intent: set(0, 1, 2), extent: []int32{2}},
@@ -206,8 +226,8 @@ func TestWiden(t *testing.T) {
 // TestSeededCoverIsDeterministic: the two sides run concurrently, and the
 // fill-in draws from a fixed seed; the same matrix gives the same roles.
 func TestSeededCoverIsDeterministic(t *testing.T) {
-	rows := plantedRows(100, 200, 50, 4)
-	key := func(roles []residualRole) []string {
+	rows := plantedRows(100, 200, 50, 3, 10, 4)
+	key := func(roles []bitRole) []string {
 		var out []string
 		for _, r := range roles {
 			out = append(out, r.intent.Key()+fmt.Sprint(r.extent))
