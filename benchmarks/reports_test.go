@@ -27,7 +27,7 @@ func TestReportsSweep(t *testing.T) {
 	lowest := map[string]float64{}
 	for _, seed := range seeds {
 		n := 2000 + int(seed-20)*75
-		res, err := bench.Tenant(context.Background(), t.TempDir(), tenantgen.DefaultConfig(n, seed), mining.DefaultOptions())
+		res, err := bench.Tenant(context.Background(), t.TempDir(), tenantgen.DefaultConfig(n, seed), mining.DefaultOptions(), "")
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -32,7 +32,7 @@ func TestTitlesThatLie(t *testing.T) {
 	plain := mining.DefaultOptions()
 	plain.Trim, plain.Variants = false, false
 	run := func(cfg tenantgen.Config, opt mining.Options) bench.Evaluation {
-		res, err := bench.Tenant(context.Background(), t.TempDir(), cfg, opt)
+		res, err := bench.Tenant(context.Background(), t.TempDir(), cfg, opt, "")
 		if err != nil {
 			t.Fatal(err)
 		}

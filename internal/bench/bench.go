@@ -59,8 +59,10 @@ type Floor struct {
 
 // Tenant generates a tenant into dir, ingests it into a fresh database
 // there, loads it and runs mining with opt and both reports (SoD with its
-// suggested rules), timing every stage.
-func Tenant(ctx context.Context, dir string, cfg tenantgen.Config, opt mining.Options) (*Result, error) {
+// suggested rules), timing every stage. DuckDB's memory limit is
+// memoryLimit ("": store.DefaultMemoryLimit), for the ingest and the
+// read_csv floor alike.
+func Tenant(ctx context.Context, dir string, cfg tenantgen.Config, opt mining.Options, memoryLimit string) (*Result, error) {
 	res := &Result{Users: cfg.Users, Seed: cfg.Seed}
 	stage := func(name string, f func() error) error {
 		start := time.Now()
@@ -81,7 +83,7 @@ func Tenant(ctx context.Context, dir string, cfg tenantgen.Config, opt mining.Op
 			return nil, err
 		}
 	}
-	st, err := store.Open(ctx, dbPath)
+	st, err := store.OpenWith(ctx, dbPath, store.OpenOptions{MemoryLimit: memoryLimit})
 	if err != nil {
 		return nil, err
 	}
@@ -97,7 +99,7 @@ func Tenant(ctx context.Context, dir string, cfg tenantgen.Config, opt mining.Op
 	files := GeneratedFiles(dir)
 	start := time.Now()
 	floorDB := filepath.Join(dir, "read_csv.duckdb")
-	if res.ReadCSV.Rows, err = store.ReadCSVFloor(ctx, floorDB, files.Users, files.Resources, files.Assignments); err != nil {
+	if res.ReadCSV.Rows, err = store.ReadCSVFloor(ctx, floorDB, memoryLimit, files.Users, files.Resources, files.Assignments); err != nil {
 		return nil, err
 	}
 	res.ReadCSV.Seconds = time.Since(start).Seconds()

@@ -24,7 +24,7 @@ type benchTenantOptions struct {
 	cfg    tenantgen.Config
 }
 
-func newBenchCmd(ios *IO) *cobra.Command {
+func newBenchCmd(ios *IO, g *globals) *cobra.Command {
 	opts := &benchTenantOptions{cfg: tenantgen.DefaultConfig(0, 0)}
 	tenant := &cobra.Command{
 		Use:   "tenant",
@@ -36,6 +36,9 @@ against the planted truth. Peak memory is the process's (Linux).`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := render.CheckFormat(opts.format, render.Table, render.JSON); err != nil {
 				return usageError{err}
+			}
+			if err := g.checkMemoryLimit(); err != nil {
+				return err
 			}
 			dir := opts.dir
 			if dir == "" {
@@ -49,7 +52,7 @@ against the planted truth. Peak memory is the process's (Linux).`,
 			realisticDefaults(cmd, &opts.cfg)
 			cfg := opts.cfg
 			cfg.Users, cfg.Seed = opts.users, opts.seed
-			res, err := bench.Tenant(cmd.Context(), dir, cfg, mining.DefaultOptions())
+			res, err := bench.Tenant(cmd.Context(), dir, cfg, mining.DefaultOptions(), g.memoryLimit)
 			if err != nil {
 				return err
 			}

@@ -192,7 +192,7 @@ Start with 'rolemine demo'.`,
 		newApplyCmd(ios, g),
 		newAttributesCmd(ios, g),
 		newDemoCmd(ios),
-		newBenchCmd(ios),
+		newBenchCmd(ios, g),
 		newCoverCmd(ios),
 	)
 	return root
@@ -239,12 +239,20 @@ const (
 	creates               // may create the database
 )
 
+// checkMemoryLimit rejects a --memory-limit that is not a size.
+func (g *globals) checkMemoryLimit() error {
+	if g.memoryLimit != "" && !store.ValidMemoryLimit(g.memoryLimit) {
+		return usagef("--memory-limit %q is not a size (use e.g. 4GB or 512MB)", g.memoryLimit)
+	}
+	return nil
+}
+
 // openStore opens the database named by --db for a command's access. A
 // database that is missing is an error except for commands that create one,
 // so a mistyped --db does not become a new, empty file.
 func openStore(ctx context.Context, g *globals, a access) (*store.Store, error) {
-	if g.memoryLimit != "" && !store.ValidMemoryLimit(g.memoryLimit) {
-		return nil, usagef("--memory-limit %q is not a size (use e.g. 4GB or 512MB)", g.memoryLimit)
+	if err := g.checkMemoryLimit(); err != nil {
+		return nil, err
 	}
 	wait := g.lockWait
 	if wait <= 0 {

@@ -14,9 +14,9 @@ import (
 // returns the rows read. It is what ingesting the files costs at the
 // least: the floor `rolemine bench tenant` measures ingest against (each
 // statement commits on its own, as ingest's one transaction does; DuckDB
-// has the same memory limit as Open gives it). The file at path is
+// has memoryLimit, as OpenOptions.MemoryLimit). The file at path is
 // replaced.
-func ReadCSVFloor(ctx context.Context, path string, files ...string) (int64, error) {
+func ReadCSVFloor(ctx context.Context, path, memoryLimit string, files ...string) (int64, error) {
 	for _, p := range []string{path, path + ".wal"} {
 		if err := os.Remove(p); err != nil && !os.IsNotExist(err) {
 			return 0, err
@@ -27,7 +27,7 @@ func ReadCSVFloor(ctx context.Context, path string, files ...string) (int64, err
 		return 0, err
 	}
 	defer cleanup()
-	connector, err := duckdb.NewConnector(dsnConfig(dsn, false, ""), nil)
+	connector, err := duckdb.NewConnector(dsnConfig(dsn, false, memoryLimit), nil)
 	if err != nil {
 		return 0, err
 	}
