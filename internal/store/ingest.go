@@ -519,13 +519,13 @@ func validateResources(ctx context.Context, conn *sql.Conn, f *stagedFile) error
 
 // keyAssignments resolves the ids of the staged assignments against the
 // staged users (and resources) once per distinct value as the file writes
-// it (” when missing; ids repeat across millions of records): user_keys maps a raw user id
-// to its user key (NULL for an unknown user; no_user for an empty id),
-// entitlement_keys numbers the distinct (resource, role) pairs, and
-// pair_keys maps a raw (resource id, role) pair to
-// its entitlement key (no_resource for an empty id) and whether the
-// resource is known. Ids are trimmed and normalised (idExpr) on these few
-// values, not on every record.
+// it ('' when missing; ids repeat across millions of records): user_keys
+// maps a raw user id to its user key (NULL for an unknown user; no_user for
+// an empty id), entitlement_keys numbers the distinct (resource, role)
+// pairs, and pair_keys maps a raw (resource id, role) pair to its
+// entitlement key (no_resource for an empty id) and whether the resource
+// is known. Ids are trimmed and normalised (idExpr) on these few values,
+// not on every record.
 func keyAssignments(ctx context.Context, conn *sql.Conn, f, users, resources *stagedFile) error {
 	known, resJoin := "true", ""
 	if resources != nil {

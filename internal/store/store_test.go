@@ -367,3 +367,35 @@ func TestIngestParquetInPlace(t *testing.T) {
 	require.Equal(t, snaps[0].Assignments, snap.Assignments)
 	require.Equal(t, grants[0], held(t, s, snap))
 }
+
+// A Parquet file with a column of its own named rowid (an export of a
+// table) ingests like the others, and errors still name the file's row:
+// the view's row numbers come first and are the ones used.
+func TestIngestParquetOwnRowid(t *testing.T) {
+	ctx := context.Background()
+	csv := generatedFiles(t, 50, 9)
+	s := openTemp(t)
+	toParquet := func(csvPath, name, sel, extra string) string {
+		pq := filepath.Join(filepath.Dir(csvPath), name+".parquet")
+		_, err := s.db.ExecContext(ctx, `COPY (SELECT `+sel+` FROM read_csv(`+quote(csvPath)+`, all_varchar=true)`+extra+`) TO `+quote(pq)+` (FORMAT parquet)`)
+		require.NoError(t, err)
+		return pq
+	}
+	plain := ingest.FileSet{Users: toParquet(csv.Users, "users", "*", ""), Resources: toParquet(csv.Resources, "resources", "*", ""),
+		Assignments: toParquet(csv.Assignments, "assignments", "*", "")}
+	want, err := s.IngestFiles(ctx, plain)
+	require.NoError(t, err)
+	own := plain
+	own.Assignments = toParquet(csv.Assignments, "own", "'x' AS rowid, *", "")
+	got, err := s.IngestFiles(ctx, own)
+	require.NoError(t, err)
+	require.Equal(t, want.Assignments, got.Assignments)
+	require.Equal(t, held(t, s, want), held(t, s, got))
+
+	own.Assignments = toParquet(csv.Assignments, "own-bad", "'x' AS rowid, *", ` UNION ALL SELECT 'y', 'nobody', 'g-x', 'Member'`)
+	_, err = s.IngestFiles(ctx, own)
+	var ie *tenant.InputError
+	require.ErrorAs(t, err, &ie)
+	require.Contains(t, ie.Msg, `unknown user (not in users.parquet): "nobody"`)
+	require.Equal(t, int(want.Assignments)+1, ie.Line, "the last row, counted from 1")
+}
