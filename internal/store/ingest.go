@@ -519,7 +519,7 @@ func validateResources(ctx context.Context, conn *sql.Conn, f *stagedFile) error
 
 // keyAssignments resolves the ids of the staged assignments against the
 // staged users (and resources) once per distinct value as the file writes
-// it ('' when missing; ids repeat across millions of records): user_keys
+// it (empty when missing; ids repeat across millions of records): user_keys
 // maps a raw user id to its user key (NULL for an unknown user; no_user for
 // an empty id), entitlement_keys numbers the distinct (resource, role)
 // pairs, and pair_keys maps a raw (resource id, role) pair to its
