@@ -2,7 +2,6 @@ package report
 
 import (
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/rolemine/rolemine/mining"
@@ -251,13 +250,7 @@ func (s *overScan) explainByGroups(cand [][2]int32) {
 				}
 				b.WriteString(name(x.group))
 				b.WriteString(" (")
-				if k := max(x.k, 0); k == 0 {
-					b.WriteString("none of the ")
-				} else {
-					b.WriteString(strconv.Itoa(k))
-					b.WriteString(" of the ")
-				}
-				b.WriteString(strconv.Itoa(x.n))
+				writeOfN(&b, max(x.k, 0), x.n)
 				b.WriteString(" others)")
 			}
 			f.Reason = b.String()

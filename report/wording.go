@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 )
 
@@ -29,10 +30,21 @@ func overReason(f Finding, matched float64, inferred bool, selected string) stri
 }
 
 func ofN(k, n int) string {
+	var b strings.Builder
+	writeOfN(&b, k, n)
+	return b.String()
+}
+
+// writeOfN writes "k of the n" ("none of the n" when k is 0) to b: ofN for
+// loops over a million findings, without fmt.
+func writeOfN(b *strings.Builder, k, n int) {
 	if k == 0 {
-		return fmt.Sprintf("none of the %d", n)
+		b.WriteString("none of the ")
+	} else {
+		b.WriteString(strconv.Itoa(k))
+		b.WriteString(" of the ")
 	}
-	return fmt.Sprintf("%d of the %d", k, n)
+	b.WriteString(strconv.Itoa(n))
 }
 
 func percent(x float64) string {
