@@ -117,6 +117,27 @@ type SplitScore struct {
 // negatives.
 type counts struct{ tp, fp, fn int }
 
+// outcome is what a merge of held and predicted access finds for one
+// entitlement.
+type outcome int
+
+const (
+	hit    outcome = iota // held and predicted
+	extra                 // predicted, not held
+	missed                // held, not predicted
+)
+
+func (c *counts) add(o outcome) {
+	switch o {
+	case hit:
+		c.tp++
+	case extra:
+		c.fp++
+	default:
+		c.fn++
+	}
+}
+
 func (c counts) prf() (p, r, f float64) {
 	if c.tp+c.fp > 0 {
 		p = float64(c.tp) / float64(c.tp+c.fp)
@@ -405,30 +426,22 @@ func scoreByKind(ds *mining.Dataset, pred map[int][]int32, users []int, kinds *k
 		i, j := 0, 0
 		for i < len(row) || j < len(p) {
 			var e int32
-			var c *int // the field of total to count in; the same field per kind
+			var o outcome
 			switch {
 			case j == len(p) || i < len(row) && row[i] < p[j]:
-				e, c = row[i], &total.fn
+				e, o = row[i], missed
 				i++
 			case i == len(row) || p[j] < row[i]:
-				e, c = p[j], &total.fp
+				e, o = p[j], extra
 				j++
 			default:
-				e, c = row[i], &total.tp
+				e, o = row[i], hit
 				i++
 				j++
 			}
-			*c++
+			total.add(o)
 			if kinds != nil {
-				k := &byKind[kinds.of[e]]
-				switch c {
-				case &total.fn:
-					k.fn++
-				case &total.fp:
-					k.fp++
-				default:
-					k.tp++
-				}
+				byKind[kinds.of[e]].add(o)
 			}
 		}
 	}
