@@ -783,11 +783,13 @@ func (s *Store) writeSnapshot(ctx context.Context, conn *sql.Conn, source, detai
 	}
 	// Assignments to unknown users or resources are left out (when
 	// --skip-unknown let them through validation).
-	// The distinct (user, entitlement) pairs, as one integer each (a hash
-	// of one BIGINT column is much cheaper than of two).
-	if err := exec(`INSERT INTO assignments SELECT ?, (k >> 32)::INTEGER, (k & 4294967295)::INTEGER FROM (
-		SELECT DISTINCT (user_key::BIGINT << 32) | ekey AS k FROM (`+keyedAssignments(assignments)+`)
-		WHERE user_key IS NOT NULL AND known_resource)`, id); err != nil {
+	// The distinct (user, entitlement) pairs: grouped by user, each user's
+	// entitlements made distinct, which costs DuckDB less than a DISTINCT
+	// over all the pairs (46 M pairs at 1M users, the three one after
+	// another in each of three runs: 4.7-11 s, against 6.2-12 s over the
+	// two columns and 7.9-14 s over them packed into one BIGINT).
+	if err := exec(`INSERT INTO assignments SELECT ?, user_key, unnest(list_distinct(list(ekey))) FROM (`+keyedAssignments(assignments)+`)
+		WHERE user_key IS NOT NULL AND known_resource GROUP BY user_key`, id); err != nil {
 		return snap, err
 	}
 	if err := exec(`INSERT INTO snapshots VALUES ($1, $2, $3, $4,
