@@ -3,6 +3,7 @@ package report
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -130,4 +131,75 @@ func TestScanInPartsIsTheSame(t *testing.T) {
 	require.ErrorIs(t, err, context.Canceled)
 	_, _, err = countPairs(ctx, d.Dataset, nil) // the parts' own check
 	require.ErrorIs(t, err, context.Canceled)
+}
+
+// Counting each distinct row once, times its holders, counts what a pass
+// over every eligible user counts, in one part or several.
+func TestCountPairsCountsEveryEligibleUser(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 7))
+	const users, ents = 3000, 40
+	shapes := make([][]int32, 25) // few distinct rows, held by many users
+	for i := range shapes {
+		for e := range int32(ents) {
+			if rng.IntN(3) == 0 {
+				shapes[i] = append(shapes[i], e)
+			}
+		}
+	}
+	b := mining.NewCSRBuilder(users, ents, 0)
+	eligible := make([]bool, users)
+	for u := range users {
+		row := shapes[rng.IntN(len(shapes))]
+		if u%7 == 0 { // and some rows of their own
+			row = append(slices.Clone(row), int32(rng.IntN(ents)))
+		}
+		us := make([]int32, len(row))
+		for i := range us {
+			us[i] = int32(u)
+		}
+		require.NoError(t, b.Add(us, row))
+		eligible[u] = u%5 != 0
+	}
+	ds, err := b.Build()
+	require.NoError(t, err)
+	ds.Eligible = eligible
+	var pairs []pair
+	for a := range int32(ents) {
+		for c := a + 1; c < ents; c++ {
+			if rng.IntN(2) == 0 {
+				pairs = append(pairs, pair{a: a, b: c})
+			}
+		}
+	}
+	wantTogether, wantHolders := make([]int, len(pairs)), make([]int, ents)
+	for u := range users {
+		if !eligible[u] {
+			continue
+		}
+		row := ds.Row(u)
+		for _, e := range row {
+			wantHolders[e]++
+		}
+		for i, p := range pairs {
+			if slices.Contains(row, p.a) && slices.Contains(row, p.b) {
+				wantTogether[i]++
+			}
+		}
+	}
+	defer func(n, m int) { scanParts, minPartUsers = n, m }(scanParts, minPartUsers)
+	minPartUsers = 1
+	for _, parts := range []int{1, 3} {
+		scanParts = parts
+		together, holders, err := countPairs(context.Background(), ds, pairs)
+		require.NoError(t, err)
+		require.Equal(t, wantTogether, together, "%d parts", parts)
+		require.Equal(t, wantHolders, holders, "%d parts", parts)
+	}
+	users0, times := distinctRows(ds, 0, users)
+	require.Less(t, len(users0), users/4, "the repeated rows are counted once each")
+	total := 0
+	for _, n := range times {
+		total += int(n)
+	}
+	require.Equal(t, users-(users+4)/5, total, "every eligible user, and only those")
 }

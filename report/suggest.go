@@ -237,26 +237,26 @@ func newPairIndex(pairs []pair, numEnts int) *pairIndex {
 
 // count adds the pairs of row (ascending; held marks its entitlements) to
 // together, and its entitlements to holders.
-func (x *pairIndex) count(row []int32, held []bool, together []int32, holders []int) {
+func (x *pairIndex) count(row []int32, w int32, held []bool, together []int32, holders []int) {
 	for k, a := range row {
-		holders[a]++
+		holders[a] += int(w)
 		lo, hi := int(x.start[a]), int(x.start[a+1])
 		if rest := row[k+1:]; hi-lo <= 4*len(rest) {
 			for i := lo; i < hi; i++ {
 				if held[x.ends[i]] {
-					together[i]++
+					together[i] += w
 				}
 			}
 		} else if t := x.table[a]; t != nil {
 			for _, b := range rest {
 				if i := t[b]; i > 0 {
-					together[i-1]++
+					together[i-1] += w
 				}
 			}
 		} else {
 			for _, b := range rest {
 				if i, ok := slices.BinarySearch(x.ends[lo:hi], b); ok {
-					together[lo+i]++
+					together[lo+i] += w
 				}
 			}
 		}
@@ -266,7 +266,8 @@ func (x *pairIndex) count(row []int32, held []bool, together []int32, holders []
 // countPairs counts, over every eligible user, the holders of both sides
 // of each pair and the holders of each entitlement; the users are counted
 // in parts on GOMAXPROCS workers, each with its own counters, summed
-// after.
+// after. Users with the same access are counted once, times how many
+// they are (see distinctRows).
 func countPairs(ctx context.Context, ds *mining.Dataset, pairs []pair) (together, holders []int, err error) {
 	x := newPairIndex(pairs, ds.NumEntitlements)
 	parts := userParts(ds.NumUsers)
@@ -275,20 +276,18 @@ func countPairs(ctx context.Context, ds *mining.Dataset, pairs []pair) (together
 	if err := inParts(parts, ds.NumUsers, func(w, lo, hi int) error {
 		togethers[w], holderss[w] = make([]int32, len(pairs)), make([]int, ds.NumEntitlements)
 		held := make([]bool, ds.NumEntitlements)
-		for u := lo; u < hi; u++ {
-			if (u-lo)%4096 == 0 {
+		users, times := distinctRows(ds, lo, hi)
+		for i, u := range users {
+			if i%4096 == 0 {
 				if err := ctx.Err(); err != nil {
 					return err
 				}
 			}
-			if !ds.IsEligible(u) {
-				continue
-			}
-			row := ds.Row(u)
+			row := ds.Row(int(u))
 			for _, e := range row {
 				held[e] = true
 			}
-			x.count(row, held, togethers[w], holderss[w])
+			x.count(row, times[i], held, togethers[w], holderss[w])
 			for _, e := range row {
 				held[e] = false
 			}
@@ -403,4 +402,39 @@ func SuggestedRuleFile(s []SuggestedRule) *SoDRules {
 		f.Rules = append(f.Rules, r.Rule)
 	}
 	return f
+}
+
+// distinctRows groups the eligible users lo..hi-1 by their access: for
+// each distinct row (in the order of its first holder) one of its users
+// and how many eligible users hold it. Users of a job function often hold
+// exactly the same access (a quarter as many distinct rows as users on a
+// dense generated tenant of 1M), and what is counted per row is then
+// counted once.
+func distinctRows(ds *mining.Dataset, lo, hi int) (users, times []int32) {
+	first := make(map[uint64]int32) // row hash (probed on) → its index in users
+	for u := lo; u < hi; u++ {
+		if !ds.IsEligible(u) {
+			continue
+		}
+		row := ds.Row(u)
+		h := uint64(len(row))
+		for _, e := range row {
+			h = (h ^ uint64(uint32(e))) * 0x100000001b3
+			h ^= h >> 29
+		}
+		for {
+			i, ok := first[h]
+			if !ok {
+				first[h] = int32(len(users))
+				users, times = append(users, int32(u)), append(times, 1)
+				break
+			}
+			if slices.Equal(ds.Row(int(users[i])), row) {
+				times[i]++
+				break
+			}
+			h++ // another row with the same hash: probe on
+		}
+	}
+	return users, times
 }
