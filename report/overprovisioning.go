@@ -192,6 +192,11 @@ func ComputeOverprovisioning(ctx context.Context, d *tenant.Data, run *tenant.Ru
 			}
 		}
 	}
+	s.ents = make([]entFacts, len(d.Entitlements))
+	for e, ent := range d.Entitlements {
+		s.ents[e] = entFacts{name: d.ResourceName(ent.ResourceID), typ: cmp.Or(d.Resources[ent.ResourceID].Type, tenant.TypeUnknown),
+			sensitive: Sensitive(ent.Role), prevalence: round(float64(s.tenantHolders[e]) / float64(max(1, s.eligible)))}
+	}
 	if opt.Confidence > 0 {
 		s.z = math.Sqrt2 * math.Erfinv(2*opt.Confidence-1)
 	}
@@ -212,6 +217,7 @@ type overScan struct {
 	rep           *Overprovisioning
 	tenantHolders []int32 // entitlement → eligible holders
 	eligible      int
+	ents          []entFacts        // entitlement → what a finding says of it
 	exceptions    map[[2]int32]bool // (user, entitlement) no structural role explains
 	z             float64           // the confidence bound's quantile
 	// explained marks the entitlements the current user's packages and
@@ -220,6 +226,13 @@ type overScan struct {
 	// cand holds each finding's user and entitlement, in order.
 	cand      [][2]int32
 	notExcess int // grants another peer group explains
+}
+
+// entFacts is what a finding says of its entitlement, found once.
+type entFacts struct {
+	name, typ  string // the resource's
+	sensitive  bool
+	prevalence float64 // the share of eligible users holding it, rounded
 }
 
 // scanUsers scans every user (see user) on up to GOMAXPROCS workers, each
@@ -379,14 +392,13 @@ func (s *overScan) finding(u int, e int32, peer int, matched float64, selected s
 	if (prev > s.opt.MaxPeerPrevalence || holders > 0 && wilsonUpper(holders, size, s.z) > s.opt.MaxPeerPrevalence) && !structural {
 		return Finding{}, false
 	}
-	ent := d.Entitlements[e]
-	res := d.Resources[ent.ResourceID]
+	ent, facts := d.Entitlements[e], &s.ents[e]
 	f := Finding{
 		UserID: d.UserIDs[u], UserPrincipalName: d.UPNs[u],
-		ResourceID: ent.ResourceID, ResourceName: d.ResourceName(ent.ResourceID), ResourceType: cmp.Or(res.Type, tenant.TypeUnknown),
+		ResourceID: ent.ResourceID, ResourceName: facts.name, ResourceType: facts.typ,
 		Role: ent.Role, PeerGroup: group, PeerSize: size, PeerHolders: holders,
-		PeerPrevalence: round(prev), TenantPrevalence: round(float64(s.tenantHolders[e]) / float64(max(1, s.eligible))),
-		Sensitive: Sensitive(ent.Role), StructuralException: structural, TitleSelects: selected,
+		PeerPrevalence: round(prev), TenantPrevalence: facts.prevalence,
+		Sensitive: facts.sensitive, StructuralException: structural, TitleSelects: selected,
 	}
 	f.Score = findingScore(prev, f.TenantPrevalence, f.Sensitive)
 	f.Reason = overReason(f, matched, peer >= 0 && !slices.Contains(ix.byUser[u], int32(peer)), selected)
@@ -428,9 +440,11 @@ func (s *overScan) moved(u, peer int, row []int32, first int) {
 // finish sorts the lists and counts the summary.
 func (s *overScan) finish() {
 	rep := s.rep
-	slices.SortFunc(rep.Findings, func(a, b Finding) int {
-		return cmp.Or(cmp.Compare(b.Score, a.Score), strings.Compare(a.UserID, b.UserID),
-			strings.Compare(a.ResourceID, b.ResourceID), strings.Compare(a.Role, b.Role))
+	sortLarge(rep.Findings, func(a, b *Finding) int {
+		if c := cmp.Compare(b.Score, a.Score); c != 0 {
+			return c
+		}
+		return compareGrant(a, b)
 	})
 	slices.SortFunc(rep.Accounts, func(a, b AccountFinding) int {
 		return cmp.Or(strings.Compare(a.Kind, b.Kind), cmp.Compare(b.Grants, a.Grants), strings.Compare(a.UserID, b.UserID))
@@ -448,9 +462,7 @@ func (s *overScan) finish() {
 			rep.Summary.Structural++
 		}
 	}
-	slices.SortFunc(rep.Explained, func(a, b Finding) int {
-		return cmp.Or(strings.Compare(a.UserID, b.UserID), strings.Compare(a.ResourceID, b.ResourceID), strings.Compare(a.Role, b.Role))
-	})
+	sortLarge(rep.Explained, compareGrant)
 	rep.Summary.Explained = s.notExcess
 	rep.Summary.UsersWithExcess = len(users)
 	rep.Summary.Findings = len(rep.Findings)
@@ -465,6 +477,46 @@ func (s *overScan) finish() {
 			rep.Summary.Guests++
 		case tenant.NonPerson.String():
 			rep.Summary.NonPerson++
+		}
+	}
+}
+
+// compareGrant orders findings by user, resource and role.
+func compareGrant(a, b *Finding) int {
+	if c := strings.Compare(a.UserID, b.UserID); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.ResourceID, b.ResourceID); c != 0 {
+		return c
+	}
+	return strings.Compare(a.Role, b.Role)
+}
+
+// sortLarge sorts s, a slice of large structs such as a million findings,
+// as slices.SortFunc would: it sorts their positions, then moves each
+// element once (following the permutation's cycles), where sorting s
+// itself would move every element many times.
+func sortLarge[T any](s []T, cmp func(a, b *T) int) {
+	order := make([]int32, len(s))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(i, j int32) int { return cmp(&s[i], &s[j]) })
+	// Element order[i] goes to position i.
+	for i := range order {
+		if order[i] == int32(i) || order[i] < 0 {
+			continue
+		}
+		tmp, j := s[i], i
+		for {
+			k := int(order[j])
+			order[j] = -1
+			if k == i {
+				s[j] = tmp
+				break
+			}
+			s[j] = s[k]
+			j = k
 		}
 	}
 }

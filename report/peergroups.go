@@ -188,74 +188,96 @@ func (s *overScan) explainByGroups(cand [][2]int32) {
 	}
 	pg := newPeerGroups(s.d)
 	holders := pg.candidateHolders(cand, s.d.Dataset.NumEntitlements)
-	names := map[int32]string{}
-	name := func(g int32) string {
-		n, ok := names[g]
-		if !ok {
-			n = pg.name(g)
-			names[g] = n
-		}
-		return n
-	}
 	// Shared access that belongs to no job function: most of its holders
 	// hold it without their job function explaining it.
 	residual := map[int32]int{}
 	for _, c := range cand {
 		residual[c[1]]++
 	}
-	kept := s.rep.Findings[:0]
-	for i, f := range s.rep.Findings {
-		u, e := int(cand[i][0]), cand[i][1]
-		var best *explanation
-		var seen []explanation
-		j := holders.off[i]
-		pg.each(u, func(g int32) {
-			x := explanation{group: g, k: int(holders.k[j]) - 1, n: int(pg.size[g]) - 1}
-			j++
-			// A group of more than half the members is the tenant, not a
-			// peer group.
-			if x.n < 1 || 2*int(pg.size[g]) > pg.eligible {
-				return
-			}
-			x.lower = wilsonLower(x.k, x.n, s.z)
-			seen = append(seen, x)
-			if x.k >= 2 && x.lower > s.opt.MaxPeerPrevalence && (best == nil || x.lower > best.lower) {
-				b := x
-				best = &b
-			}
-		})
-		if best != nil {
-			s.notExcess++
-			if s.opt.Explain {
-				f.ExplainedBy = fmt.Sprintf("%s: %d of its %d other members hold it too, with no job function of theirs explaining it", name(best.group), best.k, best.n)
-				s.rep.Explained = append(s.rep.Explained, f)
-			}
-			continue
-		}
-		if n := int(s.tenantHolders[e]); n >= minSharedHolders && float64(residual[e]) >= sharedResidualShare*float64(n) {
-			s.notExcess++
-			if s.opt.Explain {
-				f.ExplainedBy = fmt.Sprintf("shared access that belongs to no job function (a project or collaboration group?): %d users hold it, %d of them where no job function of theirs explains it", n, residual[e])
-				s.rep.Explained = append(s.rep.Explained, f)
-			}
-			continue
-		}
-		if len(seen) > 0 {
-			var b strings.Builder
-			b.WriteString(f.Reason)
-			b.WriteString("; no other group of theirs explains it: ")
-			for j, x := range seen {
-				if j > 0 {
-					b.WriteString(", ")
-				}
-				b.WriteString(name(x.group))
-				b.WriteString(" (")
-				writeOfN(&b, max(x.k, 0), x.n)
-				b.WriteString(" others)")
-			}
-			f.Reason = b.String()
-		}
-		kept = append(kept, f)
+	// The findings are judged in parts, each on its own goroutine, those
+	// kept moved down in place, and joined in order.
+	type part struct {
+		lo, kept  int // the part's findings kept are lo..lo+kept-1
+		explained []Finding
+		notExcess int
 	}
-	s.rep.Findings = kept
+	parts := make([]part, userParts(len(cand)))
+	inParts(len(parts), len(cand), func(w, lo, hi int) error {
+		p := &parts[w]
+		names := map[int32]string{}
+		name := func(g int32) string {
+			n, ok := names[g]
+			if !ok {
+				n = pg.name(g)
+				names[g] = n
+			}
+			return n
+		}
+		p.lo = lo
+		var seen []explanation
+		for i := lo; i < hi; i++ {
+			f := &s.rep.Findings[i]
+			u, e := int(cand[i][0]), cand[i][1]
+			var best *explanation
+			seen = seen[:0]
+			j := holders.off[i]
+			pg.each(u, func(g int32) {
+				x := explanation{group: g, k: int(holders.k[j]) - 1, n: int(pg.size[g]) - 1}
+				j++
+				// A group of more than half the members is the tenant, not a
+				// peer group.
+				if x.n < 1 || 2*int(pg.size[g]) > pg.eligible {
+					return
+				}
+				x.lower = wilsonLower(x.k, x.n, s.z)
+				seen = append(seen, x)
+				if x.k >= 2 && x.lower > s.opt.MaxPeerPrevalence && (best == nil || x.lower > best.lower) {
+					b := x
+					best = &b
+				}
+			})
+			if best != nil {
+				p.notExcess++
+				if s.opt.Explain {
+					f.ExplainedBy = fmt.Sprintf("%s: %d of its %d other members hold it too, with no job function of theirs explaining it", name(best.group), best.k, best.n)
+					p.explained = append(p.explained, *f)
+				}
+				continue
+			}
+			if n := int(s.tenantHolders[e]); n >= minSharedHolders && float64(residual[e]) >= sharedResidualShare*float64(n) {
+				p.notExcess++
+				if s.opt.Explain {
+					f.ExplainedBy = fmt.Sprintf("shared access that belongs to no job function (a project or collaboration group?): %d users hold it, %d of them where no job function of theirs explains it", n, residual[e])
+					p.explained = append(p.explained, *f)
+				}
+				continue
+			}
+			if len(seen) > 0 {
+				var b strings.Builder
+				b.WriteString(f.Reason)
+				b.WriteString("; no other group of theirs explains it: ")
+				for j, x := range seen {
+					if j > 0 {
+						b.WriteString(", ")
+					}
+					b.WriteString(name(x.group))
+					b.WriteString(" (")
+					writeOfN(&b, max(x.k, 0), x.n)
+					b.WriteString(" others)")
+				}
+				f.Reason = b.String()
+			}
+			s.rep.Findings[lo+p.kept] = *f
+			p.kept++
+		}
+		return nil
+	})
+	kept := 0
+	for _, p := range parts {
+		kept += copy(s.rep.Findings[kept:], s.rep.Findings[p.lo:p.lo+p.kept])
+		s.rep.Explained = append(s.rep.Explained, p.explained...)
+		s.notExcess += p.notExcess
+	}
+	clear(s.rep.Findings[kept:])
+	s.rep.Findings = s.rep.Findings[:kept]
 }

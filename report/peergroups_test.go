@@ -1,6 +1,7 @@
 package report
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math/rand/v2"
@@ -202,4 +203,24 @@ func TestCountPairsCountsEveryEligibleUser(t *testing.T) {
 		total += int(n)
 	}
 	require.Equal(t, users-(users+4)/5, total, "every eligible user, and only those")
+}
+
+// sortLarge sorts as slices.SortFunc does, fixed points and long cycles
+// alike.
+func TestSortLarge(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 3))
+	for _, n := range []int{0, 1, 2, 5, 100, 1000} {
+		s := make([][2]int, n)
+		for i := range s {
+			s[i] = [2]int{rng.IntN(10), i} // ties on the first, broken by the second
+		}
+		if n > 0 {
+			s[0] = [2]int{-1, -1} // a fixed point
+		}
+		want := slices.Clone(s)
+		byBoth := func(a, b [2]int) int { return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1])) }
+		slices.SortFunc(want, byBoth)
+		sortLarge(s, func(a, b *[2]int) int { return byBoth(*a, *b) })
+		require.Equal(t, want, s, "n=%d", n)
+	}
 }
