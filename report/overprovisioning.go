@@ -440,6 +440,7 @@ func (s *overScan) moved(u, peer int, row []int32, first int) {
 // finish sorts the lists and counts the summary.
 func (s *overScan) finish() {
 	rep := s.rep
+	rep.Summaries = summarize(s.d, s.ix, s.run, rep) // in user order, before sorting
 	sortLarge(rep.Findings, func(a, b *Finding) int {
 		if c := cmp.Compare(b.Score, a.Score); c != 0 {
 			return c
@@ -468,7 +469,6 @@ func (s *overScan) finish() {
 	rep.Summary.Findings = len(rep.Findings)
 	rep.Summary.Movers = len(rep.Movers)
 	rep.Summary.TitleMismatches = len(rep.TitleMismatches)
-	rep.Summaries = summarize(s.d, s.ix, s.run, rep)
 	for _, a := range rep.Accounts {
 		switch a.Kind {
 		case tenant.Disabled.String():

@@ -41,51 +41,53 @@ type GroupSummary struct {
 	Sensitive       int    `json:"sensitive"`
 }
 
+// summarize counts the findings by user, resource, department and job
+// function. The findings come in user order, each user's together (as the scan over
+// the users leaves them), so that a user is counted in a group when first
+// met there in their run of findings.
 func summarize(d *tenant.Data, ix *pkgIndex, run *tenant.Run, rep *Overprovisioning) Summaries {
 	s := Summaries{ByUser: []UserSummary{}}
 	movers := map[string]string{}
 	for _, m := range rep.Movers {
 		movers[m.UserID] = m.FormerFunction
 	}
-	users := map[string]int{} // user id → index in s.ByUser
 	type acc struct {
 		GroupSummary
-		seen map[string]bool
+		run int // where the run of findings of the user last counted starts
 	}
 	groups := [3]map[string]*acc{{}, {}, {}}
-	add := func(kind int, key, name string, f *Finding) {
+	add := func(kind int, key, name string, f *Finding, run int) {
 		a := groups[kind][key]
 		if a == nil {
-			a = &acc{GroupSummary: GroupSummary{Key: key, Name: name}, seen: map[string]bool{}}
+			a = &acc{GroupSummary: GroupSummary{Key: key, Name: name}, run: -1}
 			groups[kind][key] = a
 		}
 		a.Findings++
 		if f.Sensitive {
 			a.Sensitive++
 		}
-		if !a.seen[f.UserID] {
-			a.seen[f.UserID] = true
+		if a.run != run {
+			a.run = run
 			a.UsersWithExcess++
 		}
 	}
+	start := 0 // the current user's run of findings
 	for i := range rep.Findings {
 		f := &rep.Findings[i]
-		k, ok := users[f.UserID]
-		if !ok {
-			k = len(s.ByUser)
-			users[f.UserID] = k
+		if i == 0 || rep.Findings[i-1].UserID != f.UserID {
+			start = i
 			s.ByUser = append(s.ByUser, UserSummary{UserID: f.UserID, UserPrincipalName: f.UserPrincipalName,
 				Department: f.Department, FormerFunction: movers[f.UserID]})
 		}
-		us := &s.ByUser[k]
+		us := &s.ByUser[len(s.ByUser)-1]
 		us.Findings++
 		if f.Sensitive {
 			us.Sensitive++
 		}
 		us.MaxScore = max(us.MaxScore, f.Score)
-		add(0, f.ResourceID, f.ResourceName, f)
-		add(1, f.Department, f.Department, f)
-		add(2, f.PeerGroup, f.PeerGroup, f)
+		add(0, f.ResourceID, f.ResourceName, f, start)
+		add(1, f.Department, f.Department, f, start)
+		add(2, f.PeerGroup, f.PeerGroup, f, start)
 	}
 	// Group sizes: a department's member accounts with access, and a
 	// resource's holders (users holding any role of it).
