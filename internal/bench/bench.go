@@ -61,7 +61,8 @@ type Floor struct {
 // there, loads it and runs mining with opt and both reports (SoD with its
 // suggested rules), timing every stage. DuckDB's memory limit is
 // memoryLimit ("": store.DefaultMemoryLimit), for the ingest and the
-// read_csv floor alike.
+// read_csv floor alike. opt.Progress, when set, is told of every stage:
+// the store's and the miner's own, and the others here.
 func Tenant(ctx context.Context, dir string, cfg tenantgen.Config, opt mining.Options, memoryLimit string) (*Result, error) {
 	res := &Result{Users: cfg.Users, Seed: cfg.Seed}
 	stage := func(name string, f func() error) error {
@@ -72,7 +73,10 @@ func Tenant(ctx context.Context, dir string, cfg tenantgen.Config, opt mining.Op
 	}
 	var truth *tenantgen.Truth
 	if err := stage("generate", func() (err error) {
-		truth, err = tenantgen.Generate(cfg, dir)
+		done := mining.StartStage(opt.Progress, "generate tenant")
+		if truth, err = tenantgen.Generate(cfg, dir); err == nil {
+			done(cfg.Users, "users")
+		}
 		return err
 	}); err != nil {
 		return nil, err
@@ -88,6 +92,7 @@ func Tenant(ctx context.Context, dir string, cfg tenantgen.Config, opt mining.Op
 		return nil, err
 	}
 	defer st.Close()
+	st.Progress = opt.Progress
 	var snap tenant.Snapshot
 	if err := stage("ingest", func() (err error) {
 		snap, err = st.IngestFiles(ctx, GeneratedFiles(dir))
@@ -99,9 +104,11 @@ func Tenant(ctx context.Context, dir string, cfg tenantgen.Config, opt mining.Op
 	files := GeneratedFiles(dir)
 	start := time.Now()
 	floorDB := filepath.Join(dir, "read_csv.duckdb")
+	done := mining.StartStage(opt.Progress, "read_csv floor")
 	if res.ReadCSV.Rows, err = store.ReadCSVFloor(ctx, floorDB, memoryLimit, files.Users, files.Resources, files.Assignments); err != nil {
 		return nil, err
 	}
+	done(int(res.ReadCSV.Rows), "rows")
 	res.ReadCSV.Seconds = time.Since(start).Seconds()
 	os.Remove(floorDB)
 	var data *tenant.Data
@@ -126,17 +133,26 @@ func Tenant(ctx context.Context, dir string, cfg tenantgen.Config, opt mining.Op
 	}
 	var over *report.Overprovisioning
 	if err := stage("overprovisioning", func() (err error) {
-		over, err = report.ComputeOverprovisioning(ctx, data, run, report.DefaultOverOptions())
+		done := mining.StartStage(opt.Progress, "overprovisioning")
+		if over, err = report.ComputeOverprovisioning(ctx, data, run, report.DefaultOverOptions()); err == nil {
+			done(data.Dataset.NumUsers, "users")
+		}
 		return err
 	}); err != nil {
 		return nil, err
 	}
 	var sod *report.SoD
-	if err := stage("sod", func() error {
+	if err := stage("sod", func() (err error) {
 		rules, err := pipeline.ReadSoDRules(filepath.Join(dir, tenantgen.SoDRulesFile))
 		if err != nil {
 			return err
 		}
+		done := mining.StartStage(opt.Progress, "separation of duties")
+		defer func() {
+			if err == nil {
+				done(data.Dataset.NumUsers, "users")
+			}
+		}()
 		if sod, err = report.ComputeSoD(ctx, data, run, rules); err != nil {
 			return err
 		}

@@ -52,7 +52,9 @@ against the planted truth. Peak memory is the process's (Linux).`,
 			realisticDefaults(cmd, &opts.cfg)
 			cfg := opts.cfg
 			cfg.Users, cfg.Seed = opts.users, opts.seed
-			res, err := bench.Tenant(cmd.Context(), dir, cfg, mining.DefaultOptions(), g.memoryLimit)
+			opt := mining.DefaultOptions()
+			opt.Progress = progress(ios)
+			res, err := bench.Tenant(cmd.Context(), dir, cfg, opt, g.memoryLimit)
 			if err != nil {
 				return err
 			}
