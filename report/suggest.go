@@ -236,7 +236,8 @@ func newPairIndex(pairs []pair, numEnts int) *pairIndex {
 }
 
 // count adds the pairs of row (ascending; held marks its entitlements) to
-// together, and its entitlements to holders.
+// together, and its entitlements to holders, w times (the users holding
+// the row).
 func (x *pairIndex) count(row []int32, w int32, held []bool, together []int32, holders []int) {
 	for k, a := range row {
 		holders[a] += int(w)
