@@ -73,18 +73,24 @@ func (s *Store) SaveRun(ctx context.Context, run *tenant.Run) error {
 			run.ID, run.SnapshotID, s.now().UTC(), run.Method, string(params), len(run.Packages), run.Seconds); err != nil {
 			return err
 		}
+		conds := make([]string, len(run.Packages))
 		for i, p := range run.Packages {
-			conds, err := json.Marshal(p.Conditions)
+			c, err := json.Marshal(p.Conditions)
 			if err != nil {
 				return err
 			}
+			conds[i] = string(c)
+		}
+		// Appended, not inserted one by one: a thousand packages took a
+		// second that way.
+		if err := appendRows(conn, "packages", len(run.Packages), func(i int) []driver.Value {
+			p := &run.Packages[i]
 			m := p.Metrics
-			if _, err := conn.ExecContext(ctx, `INSERT INTO packages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-				run.ID, p.ID, i, p.Name, p.Kind, p.Rule, p.Automatic, m.Members, m.Entitlements, m.RuleUsers,
-				m.Coverage, m.MembersGaining, m.GrantsAdded, m.MinPrevalence, m.MeanPrevalence, string(conds),
-				m.RulePrecision, m.RuleRecall, nullString(p.DirectReason)); err != nil {
-				return err
-			}
+			return []driver.Value{run.ID, p.ID, int32(i), p.Name, string(p.Kind), p.Rule, p.Automatic, int32(m.Members), int32(m.Entitlements), int32(m.RuleUsers),
+				m.Coverage, int32(m.MembersGaining), int32(m.GrantsAdded), m.MinPrevalence, m.MeanPrevalence, conds[i],
+				m.RulePrecision, m.RuleRecall, nullString(p.DirectReason)}
+		}); err != nil {
+			return err
 		}
 		type member struct{ pkg, user string }
 		var members []member

@@ -256,13 +256,17 @@ func TestSaveAndLoadRun(t *testing.T) {
 	res, err := mining.JobFunctions(ctx, data.Dataset, mining.DefaultOptions())
 	require.NoError(t, err)
 	run := &tenant.Run{SnapshotID: snap.ID, Method: "jobFunctions", Params: tenant.RunParams{By: []string{"jobTitle"}, Threshold: 0.8}, Packages: tenant.Packages(data, res, nil)}
-	require.NotEmpty(t, run.Packages)
+	require.Greater(t, len(run.Packages), 1)
+	run.Packages[0].DirectReason = "its members hold it directly" // and the others none (NULL)
 	require.NoError(t, s.SaveRun(ctx, run))
 
 	_, err = s.LatestRun(ctx, snap.ID+1)
 	require.ErrorIs(t, err, ErrNoRun)
 	got, err := s.LatestRun(ctx, snap.ID)
 	require.NoError(t, err)
+	require.Equal(t, "its members hold it directly", got.Packages[0].DirectReason)
+	require.Empty(t, got.Packages[1].DirectReason)
+	run.Packages[0].Description = got.Packages[0].Description // which loading words from the reason
 	require.Equal(t, run, got)
 }
 
