@@ -273,13 +273,17 @@ func stageFile(ctx context.Context, conn *sql.Conn, path, db, table string) (*st
 		return nil, err
 	}
 	f := &stagedFile{Source: src, table: db + "." + table, cols: map[string]string{}, mapped: map[string]string{}}
-	var reader string
+	var reader, collecting string
 	switch src.Format {
 	case ingest.FormatCSV:
 		// The header is read here rather than sniffed: DuckDB's sniffer
 		// guesses on odd files, and a failed sniff while collecting rejects
 		// invalidates the database. With the columns given, DuckDB only
-		// parses, and records every malformed line in the rejects table.
+		// parses. The file is read strictly first; when that fails, it is
+		// read again collecting every malformed line in the rejects table,
+		// to name the first (collecting costs about a tenth of the read:
+		// 46 M lines, three reads each way alternating, 21.8-25.0 s
+		// against 21.5-22.2 s).
 		header, err := src.Header()
 		if err != nil {
 			return f, err
@@ -288,9 +292,10 @@ func stageFile(ctx context.Context, conn *sql.Conn, path, db, table string) (*st
 		for i, h := range header {
 			colDefs[i] = quote(h) + ": 'VARCHAR'"
 		}
-		reader = fmt.Sprintf(`read_csv(%s, header=true, auto_detect=false, columns={%s}, delim=%s, quote='"', escape='"', `+
-			`store_rejects=true, rejects_table='rejects_%s', rejects_scan='rejects_scan_%s')`,
-			quote(src.Read), strings.Join(colDefs, ", "), quote(string(src.Comma)), table, table)
+		reader = fmt.Sprintf(`read_csv(%s, header=true, auto_detect=false, columns={%s}, delim=%s, quote='"', escape='"')`,
+			quote(src.Read), strings.Join(colDefs, ", "), quote(string(src.Comma)))
+		collecting = strings.TrimSuffix(reader, ")") +
+			fmt.Sprintf(`, store_rejects=true, rejects_table='rejects_%s', rejects_scan='rejects_scan_%s')`, table, table)
 	case ingest.FormatJSONL:
 		reader = fmt.Sprintf(`read_json(%s, format='newline_delimited', records=true, sample_size=-1)`, quote(src.Read))
 	case ingest.FormatJSONArray:
@@ -300,7 +305,11 @@ func stageFile(ctx context.Context, conn *sql.Conn, path, db, table string) (*st
 	}
 	conn.ExecContext(ctx, `DROP TABLE IF EXISTS rejects_`+table)
 	conn.ExecContext(ctx, `DROP TABLE IF EXISTS rejects_scan_`+table)
-	create := "CREATE OR REPLACE TABLE " + f.table + " AS SELECT * FROM " + reader
+	createAs := "CREATE OR REPLACE TABLE " + f.table + " AS SELECT * FROM "
+	if db == "temp" {
+		createAs = "CREATE OR REPLACE TEMP TABLE " + f.table + " AS SELECT * FROM "
+	}
+	create := createAs + reader
 	switch {
 	case src.Format == ingest.FormatParquet:
 		// Parquet is read in place, not staged: a view numbers the rows
@@ -310,10 +319,13 @@ func stageFile(ctx context.Context, conn *sql.Conn, path, db, table string) (*st
 		f.table = db + "." + table
 		create = fmt.Sprintf(`CREATE OR REPLACE TEMP VIEW %s AS SELECT file_row_number AS rowid, * EXCLUDE (file_row_number) FROM read_parquet(%s, file_row_number=true)`,
 			table, quote(src.Read))
-	case db == "temp":
-		create = "CREATE OR REPLACE TEMP TABLE " + f.table + " AS SELECT * FROM " + reader
 	}
-	if _, err := conn.ExecContext(ctx, create); err != nil {
+	_, err = conn.ExecContext(ctx, create)
+	collected := err != nil && collecting != "" && ctx.Err() == nil
+	if collected {
+		_, err = conn.ExecContext(ctx, createAs+collecting)
+	}
+	if err != nil {
 		if ctx.Err() != nil {
 			return f, ctx.Err()
 		}
@@ -324,7 +336,7 @@ func stageFile(ctx context.Context, conn *sql.Conn, path, db, table string) (*st
 		}
 		return f, &tenant.InputError{File: path, Msg: fmt.Sprintf("cannot be read as %s: %s", formatName(src.Format), firstLine(err.Error()))}
 	}
-	if src.Format == ingest.FormatCSV {
+	if collected {
 		var line int
 		var colName sql.NullString
 		var kind, msg string
