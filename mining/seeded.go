@@ -2,7 +2,6 @@ package mining
 
 import (
 	"cmp"
-	"container/heap"
 	"context"
 	"math"
 	"math/rand/v2"
@@ -10,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/rolemine/rolemine/mining/internal/bitset"
+	"github.com/rolemine/rolemine/mining/internal/setcover"
 )
 
 // seededCover covers every cell of rows (over ncols columns) with concepts
@@ -295,40 +295,10 @@ func (c *coverState) take(r bitRole) {
 }
 
 // greedy takes, lazily, the candidate that covers the most uncovered cells
-// while that is at least minGain.
+// while that is at least minGain (setcover.LazyGreedy).
 func (c *coverState) greedy(cands []bitRole, minGain int) {
-	h := make(gainHeap, 0, len(cands))
-	for k, r := range cands {
-		h = append(h, gainItem{c.gain(r), k})
-	}
-	heap.Init(&h)
-	for h.Len() > 0 {
-		top := heap.Pop(&h).(gainItem)
-		g := c.gain(cands[top.k])
-		if g < minGain {
-			continue
-		}
-		if h.Len() > 0 && g < h[0].gain {
-			heap.Push(&h, gainItem{g, top.k})
-			continue
-		}
-		c.take(cands[top.k])
-	}
-}
-
-type gainItem struct{ gain, k int }
-
-type gainHeap []gainItem
-
-func (h gainHeap) Len() int           { return len(h) }
-func (h gainHeap) Less(i, j int) bool { return h[i].gain > h[j].gain }
-func (h gainHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *gainHeap) Push(x any)        { *h = append(*h, x.(gainItem)) }
-func (h *gainHeap) Pop() any {
-	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return x
+	setcover.LazyGreedy(len(cands), minGain, func(k int) int { return c.gain(cands[k]) },
+		func(k int) bool { c.take(cands[k]); return true })
 }
 
 // grower holds the buffers of the concept growth.

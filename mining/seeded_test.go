@@ -20,12 +20,7 @@ func plantedRows(n, m, k, lo, hi int, seed uint64) []bitset.Set {
 	p := 1 - math.Pow(0.5, 2/float64(lo+hi))
 	roles := make([]bitset.Set, k)
 	for r := range roles {
-		roles[r] = bitset.New(m)
-		for q := range m {
-			if rng.Float64() < p {
-				roles[r].Add(q)
-			}
-		}
+		roles[r] = randomSet(rng, m, p)
 		if roles[r].Empty() {
 			roles[r].Add(rng.IntN(m))
 		}
@@ -38,6 +33,17 @@ func plantedRows(n, m, k, lo, hi int, seed uint64) []bitset.Set {
 		}
 	}
 	return rows
+}
+
+// randomSet holds each of m columns with probability p.
+func randomSet(rng *rand.Rand, m int, p float64) bitset.Set {
+	s := bitset.New(m)
+	for q := range m {
+		if rng.Float64() < p {
+			s.Add(q)
+		}
+	}
+	return s
 }
 
 // checkExact fails unless every role's rows hold all of its columns and
@@ -73,12 +79,7 @@ func TestSeededCoverIsExact(t *testing.T) {
 		density := []float64{0.05, 0.3, 0.6, 0.95}[trial%4]
 		rows := make([]bitset.Set, n)
 		for i := range rows {
-			rows[i] = bitset.New(m)
-			for j := range m {
-				if rng.Float64() < density {
-					rows[i].Add(j)
-				}
-			}
+			rows[i] = randomSet(rng, m, density)
 		}
 		roles, err := seededCover(context.Background(), rows, m)
 		if err != nil {

@@ -345,10 +345,7 @@ func (k *kernel) solve() ([]int, int, bool, error) {
 }
 
 // greedy covers the kernel by repeatedly taking the set with the most
-// uncovered elements. Gains only fall as elements get covered, so stale
-// gains in a max-heap are upper bounds: a popped set whose recomputed gain
-// still beats the next one is the best (lazy greedy), with ties to the
-// lower index.
+// uncovered elements (see LazyGreedy).
 func (k *kernel) greedy() []int {
 	covered := make([]bool, len(k.elemSets))
 	left := len(k.elemSets)
@@ -361,33 +358,48 @@ func (k *kernel) greedy() []int {
 		}
 		return g
 	}
-	h := make(gainHeap, 0, len(k.sets))
-	for s, es := range k.sets {
-		if len(es) > 0 {
-			h = append(h, gainItem{len(es), s})
+	var out []int
+	LazyGreedy(len(k.sets), 1, gain, func(s int) bool {
+		out = append(out, s)
+		for _, e := range k.sets[s] {
+			if !covered[e] {
+				covered[e] = true
+				left--
+			}
+		}
+		return left > 0
+	})
+	return out
+}
+
+// LazyGreedy takes candidates 0..n-1 by their gain, the largest first
+// with ties to the lower index, while it is at least minGain: take(k)
+// takes candidate k and says whether to go on. Gains must only fall as
+// candidates are taken, so that stale gains in a max-heap are upper
+// bounds: a popped candidate whose recomputed gain still beats the next
+// one's is the best.
+func LazyGreedy(n, minGain int, gain func(k int) int, take func(k int) bool) {
+	h := make(gainHeap, 0, n)
+	for k := range n {
+		if g := gain(k); g >= minGain {
+			h = append(h, gainItem{g, k})
 		}
 	}
 	heap.Init(&h)
-	var out []int
-	for left > 0 && h.Len() > 0 {
+	for h.Len() > 0 {
 		top := heap.Pop(&h).(gainItem)
 		g := gain(top.set)
-		if g == 0 {
+		if g < minGain {
 			continue
 		}
 		if h.Len() > 0 && (g < h[0].gain || g == h[0].gain && h[0].set < top.set) {
 			heap.Push(&h, gainItem{g, top.set})
 			continue
 		}
-		out = append(out, top.set)
-		for _, e := range k.sets[top.set] {
-			if !covered[e] {
-				covered[e] = true
-				left--
-			}
+		if !take(top.set) {
+			return
 		}
 	}
-	return out
 }
 
 type gainItem struct{ gain, set int }
