@@ -223,9 +223,8 @@ func Backtest(ctx context.Context, d *tenant.Data, opt BacktestOptions) (*Backte
 		}
 		ss := SplitScore{Seed: opt.Seed + uint64(s), BestBaselineF1: -1}
 		_, _, ss.F1 = total.prf()
-		bl := sp.baselines(ds, opt)
 		for _, name := range baselineNames {
-			c := scoreUsers(ds, bl[name], sp.heldUsers)
+			c := scoreUsers(ds, sp.baseline[name], sp.heldUsers)
 			baselines[name] = append(baselines[name], c)
 			if _, _, f := c.prf(); f > ss.BestBaselineF1 {
 				ss.BestBaseline, ss.BestBaselineF1 = name, f
@@ -302,6 +301,9 @@ type split struct {
 	predicted map[int][]int32 // held-out user → predicted entitlements, ascending
 	pkgStats  []PackageScore
 	tuned     Tuned
+	// baseline are the baselines' predictions for the held-out users, by
+	// name.
+	baseline map[string]map[int][]int32
 }
 
 func runSplit(ctx context.Context, d *tenant.Data, members []int, opt BacktestOptions, seed uint64) (*split, error) {
@@ -315,6 +317,14 @@ func runSplit(ctx context.Context, d *tenant.Data, members []int, opt BacktestOp
 	}
 	slices.Sort(sp.heldUsers)
 	sp.train = trainingView(ds, sp.held)
+	// The baselines do not depend on the mine: they are computed beside it,
+	// on the core its serial stages leave idle.
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		sp.baseline = sp.baselines(ds, opt)
+	}()
+	defer func() { <-done }()
 	mopt := opt.Mining
 	if opt.Tune {
 		tuned, err := tuneUnion(ctx, sp.train, opt.TuneAttributes, mopt, seed)
