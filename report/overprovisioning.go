@@ -226,6 +226,25 @@ type overScan struct {
 	// cand holds each finding's user and entitlement, in order.
 	cand      [][2]int32
 	notExcess int // grants another peer group explains
+	// A part's findings: the current user's in cur, then kept in chunks of
+	// findingChunk (a million findings of some 250 bytes each grown by
+	// doubling cost a second in copies and collection).
+	cur    []Finding
+	chunks [][]Finding
+}
+
+const findingChunk = 4096
+
+// keep moves the current user's findings into the part's chunks.
+func (s *overScan) keep() {
+	for _, f := range s.cur {
+		if n := len(s.chunks); n == 0 || len(s.chunks[n-1]) == findingChunk {
+			s.chunks = append(s.chunks, make([]Finding, 0, findingChunk))
+		}
+		last := &s.chunks[len(s.chunks)-1]
+		*last = append(*last, f)
+	}
+	s.cur = s.cur[:0]
 }
 
 // entFacts is what a finding says of its entitlement, found once.
@@ -260,12 +279,17 @@ func (s *overScan) scanUsers(ctx context.Context) error {
 	rep := s.rep
 	var nf, nc int
 	for _, p := range parts {
-		nf += len(p.rep.Findings)
+		for _, c := range p.chunks {
+			nf += len(c)
+		}
 		nc += len(p.cand)
 	}
 	rep.Findings, s.cand = slices.Grow(rep.Findings, nf), slices.Grow(s.cand, nc)
 	for _, p := range parts {
-		rep.Findings = append(rep.Findings, p.rep.Findings...)
+		for i, c := range p.chunks {
+			rep.Findings = append(rep.Findings, c...)
+			p.chunks[i] = nil
+		}
 		rep.Accounts = append(rep.Accounts, p.rep.Accounts...)
 		rep.Movers = append(rep.Movers, p.rep.Movers...)
 		rep.TitleMismatches = append(rep.TitleMismatches, p.rep.TitleMismatches...)
@@ -303,7 +327,6 @@ func (s *overScan) user(u int) {
 		s.explain(int(p), true)
 	}
 	peer, matched, selected := s.peerOf(u, row)
-	first := len(s.rep.Findings)
 	dept := d.Attribute("department", u)
 	for _, e := range row {
 		if s.explained[e] {
@@ -311,13 +334,14 @@ func (s *overScan) user(u int) {
 		}
 		if f, ok := s.finding(u, e, peer, matched, selected); ok {
 			f.Department = dept
-			s.rep.Findings = append(s.rep.Findings, f)
+			s.cur = append(s.cur, f)
 			s.cand = append(s.cand, [2]int32{int32(u), e})
 		}
 	}
 	if peer >= 0 && s.opt.MoverShare > 0 {
-		s.moved(u, peer, row, first)
+		s.moved(u, peer, row)
 	}
+	s.keep()
 	for _, p := range ix.byUser[u] {
 		s.explain(int(p), false)
 	}
@@ -420,16 +444,16 @@ func findingScore(peer, tenantPrevalence float64, sensitive bool) float64 {
 }
 
 // moved records user u as a mover when they hold much of another job
-// function's access (see pkgIndex.mover), and marks their findings from
-// first on that are part of it.
-func (s *overScan) moved(u, peer int, row []int32, first int) {
+// function's access (see pkgIndex.mover), and marks their findings (in
+// s.cur) that are part of it.
+func (s *overScan) moved(u, peer int, row []int32) {
 	mv, ok := s.ix.mover(s.d, s.run, u, peer, slices.Contains(s.ix.byUser[u], int32(peer)), row, s.explained, s.opt.MoverShare)
 	if !ok {
 		return
 	}
 	s.rep.Movers = append(s.rep.Movers, mv)
-	for i := first; i < len(s.rep.Findings); i++ {
-		f := &s.rep.Findings[i]
+	for i := range s.cur {
+		f := &s.cur[i]
 		if slices.Contains(mv.Access, tenant.Entitlement{ResourceID: f.ResourceID, Role: f.Role}) {
 			f.FormerFunction = mv.FormerFunction
 			f.Reason += fmt.Sprintf("; part of the access of %q, a job function this user probably held before", mv.FormerFunction)
@@ -440,13 +464,21 @@ func (s *overScan) moved(u, peer int, row []int32, first int) {
 // finish sorts the lists and counts the summary.
 func (s *overScan) finish() {
 	rep := s.rep
-	rep.Summaries = summarize(s.d, s.ix, s.run, rep) // in user order, before sorting
-	sortLarge(rep.Findings, func(a, b *Finding) int {
+	// The summaries count the findings in user order, before they are
+	// moved: beside the sort of their positions, which only reads them.
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		rep.Summaries = summarize(s.d, s.ix, s.run, rep)
+	}()
+	order := sortedOrder(rep.Findings, func(a, b *Finding) int {
 		if c := cmp.Compare(b.Score, a.Score); c != 0 {
 			return c
 		}
 		return compareGrant(a, b)
 	})
+	<-done
+	permute(rep.Findings, order)
 	slices.SortFunc(rep.Accounts, func(a, b AccountFinding) int {
 		return cmp.Or(strings.Compare(a.Kind, b.Kind), cmp.Compare(b.Grants, a.Grants), strings.Compare(a.UserID, b.UserID))
 	})
@@ -493,16 +525,56 @@ func compareGrant(a, b *Finding) int {
 }
 
 // sortLarge sorts s, a slice of large structs such as a million findings,
-// as slices.SortFunc would: it sorts their positions, then moves each
-// element once (following the permutation's cycles), where sorting s
-// itself would move every element many times.
+// as slices.SortFunc would: it sorts their positions (sortedOrder), then
+// moves each element once (permute), where sorting s itself would move
+// every element many times. cmp must order s totally.
 func sortLarge[T any](s []T, cmp func(a, b *T) int) {
+	permute(s, sortedOrder(s, cmp))
+}
+
+// parallelSort is the length from which sortedOrder sorts two halves at
+// once.
+var parallelSort = 1 << 16
+
+// sortedOrder returns the positions of s in the order cmp sorts them; from
+// parallelSort elements on, each half is sorted on its own goroutine and
+// the halves merged (cmp ordering s totally, the order is the same).
+func sortedOrder[T any](s []T, cmp func(a, b *T) int) []int32 {
 	order := make([]int32, len(s))
 	for i := range order {
 		order[i] = int32(i)
 	}
-	slices.SortFunc(order, func(i, j int32) int { return cmp(&s[i], &s[j]) })
-	// Element order[i] goes to position i.
+	by := func(i, j int32) int { return cmp(&s[i], &s[j]) }
+	if len(s) < parallelSort {
+		slices.SortFunc(order, by)
+		return order
+	}
+	lo, hi := order[:len(s)/2], order[len(s)/2:]
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		slices.SortFunc(hi, by)
+	}()
+	slices.SortFunc(lo, by)
+	<-done
+	merged := make([]int32, 0, len(s))
+	i, j := 0, 0
+	for i < len(lo) && j < len(hi) {
+		if by(hi[j], lo[i]) < 0 {
+			merged = append(merged, hi[j])
+			j++
+		} else {
+			merged = append(merged, lo[i])
+			i++
+		}
+	}
+	merged = append(merged, lo[i:]...)
+	return append(merged, hi[j:]...)
+}
+
+// permute moves element order[i] of s to position i, each once, following
+// the permutation's cycles; order is used up.
+func permute[T any](s []T, order []int32) {
 	for i := range order {
 		if order[i] == int32(i) || order[i] < 0 {
 			continue

@@ -208,8 +208,10 @@ func TestCountPairsCountsEveryEligibleUser(t *testing.T) {
 // sortLarge sorts as slices.SortFunc does, fixed points and long cycles
 // alike.
 func TestSortLarge(t *testing.T) {
+	defer func(n int) { parallelSort = n }(parallelSort)
+	parallelSort = 64 // halves sorted apart and merged from 64 elements
 	rng := rand.New(rand.NewPCG(3, 3))
-	for _, n := range []int{0, 1, 2, 5, 100, 1000} {
+	for _, n := range []int{0, 1, 2, 5, 63, 64, 65, 100, 1000} {
 		s := make([][2]int, n)
 		for i := range s {
 			s[i] = [2]int{rng.IntN(10), i} // ties on the first, broken by the second
