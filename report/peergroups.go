@@ -2,7 +2,6 @@ package report
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/rolemine/rolemine/mining"
 	"github.com/rolemine/rolemine/tenant"
@@ -215,6 +214,7 @@ func (s *overScan) explainByGroups(cand [][2]int32) {
 		}
 		p.lo = lo
 		var seen []explanation
+		var buf []byte // a reason being written
 		for i := lo; i < hi; i++ {
 			f := &s.rep.Findings[i]
 			u, e := int(cand[i][0]), cand[i][1]
@@ -253,19 +253,16 @@ func (s *overScan) explainByGroups(cand [][2]int32) {
 				continue
 			}
 			if len(seen) > 0 {
-				var b strings.Builder
-				b.WriteString(f.Reason)
-				b.WriteString("; no other group of theirs explains it: ")
+				buf = append(buf[:0], f.Reason...)
+				buf = append(buf, "; no other group of theirs explains it: "...)
 				for j, x := range seen {
 					if j > 0 {
-						b.WriteString(", ")
+						buf = append(buf, ", "...)
 					}
-					b.WriteString(name(x.group))
-					b.WriteString(" (")
-					writeOfN(&b, max(x.k, 0), x.n)
-					b.WriteString(" others)")
+					buf = append(append(buf, name(x.group)...), " ("...)
+					buf = append(appendOfN(buf, max(x.k, 0), x.n), " others)"...)
 				}
-				f.Reason = b.String()
+				f.Reason = string(buf)
 			}
 			s.rep.Findings[lo+p.kept] = *f
 			p.kept++

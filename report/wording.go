@@ -3,7 +3,6 @@ package report
 import (
 	"math"
 	"strconv"
-	"strings"
 )
 
 // overReason says why a grant is a finding. It is written for each of a
@@ -66,23 +65,7 @@ func appendPercent(b []byte, x float64) []byte {
 	return append(strconv.AppendFloat(b, 100*x, 'f', 1, 64), '%')
 }
 
-func ofN(k, n int) string {
-	var b strings.Builder
-	writeOfN(&b, k, n)
-	return b.String()
-}
-
-// writeOfN writes "k of the n" ("none of the n" when k is 0) to b: ofN for
-// loops over a million findings, without fmt.
-func writeOfN(b *strings.Builder, k, n int) {
-	if k == 0 {
-		b.WriteString("none of the ")
-	} else {
-		b.WriteString(strconv.Itoa(k))
-		b.WriteString(" of the ")
-	}
-	b.WriteString(strconv.Itoa(n))
-}
+func ofN(k, n int) string { return string(appendOfN(nil, k, n)) }
 
 func percent(x float64) string { return string(appendPercent(nil, x)) }
 
