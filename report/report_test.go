@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -254,4 +255,42 @@ func TestRenderingIsSafe(t *testing.T) {
 	require.NotContains(t, buf.String(), "\x1b")
 
 	require.Error(t, WriteOverprovisioning(&buf, rep, "xml", render.Layout{}))
+}
+
+// The packages' members are looked up in parts, and come out the same as
+// one lookup after another; an unknown member is named, the first in
+// package order, whichever part meets it.
+func TestIndexPackagesMembersInParts(t *testing.T) {
+	d, run := fixture(t)
+	defer func(n, m int) { scanParts, minPartUsers = n, m }(scanParts, minPartUsers)
+	pkgs := slices.Clone(run.Packages)
+	pkgs = append(pkgs, tenant.Package{ID: "empty"}) // a package of no members
+	slices.Reverse(pkgs)
+	var want [][]int32
+	for _, p := range pkgs {
+		var ms []int32
+		for _, id := range p.Members {
+			u, ok := d.UserIndex(id)
+			require.True(t, ok)
+			ms = append(ms, u)
+		}
+		want = append(want, ms)
+	}
+	for _, parts := range []int{1, 2, 3, 7} {
+		scanParts, minPartUsers = parts, 1
+		ix, err := indexPackages(d, pkgs)
+		require.NoError(t, err)
+		for i := range pkgs {
+			require.Equal(t, len(want[i]), len(ix.members[i]), "parts=%d package %d", parts, i)
+			if len(want[i]) > 0 {
+				require.Equal(t, want[i], ix.members[i], "parts=%d package %d", parts, i)
+			}
+		}
+		bad := slices.Clone(pkgs)
+		last := len(bad) - 1
+		bad[1].Members = append(slices.Clone(bad[1].Members), "nobody-1")
+		bad[last].Members = append(slices.Clone(bad[last].Members), "nobody-2")
+		_, err = indexPackages(d, bad)
+		require.ErrorContains(t, err, "member nobody-1 is not in snapshot", "parts=%d", parts)
+	}
 }
