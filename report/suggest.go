@@ -124,6 +124,45 @@ type pair struct {
 	st   *pairStat
 }
 
+// movedMembers says, for each eligible member of each job function (in
+// package and member order), whether their access matches another job
+// function's by at least minMatch (pkgIndex.matchOther): nil when
+// minMatch is 0. The members are checked in parts on their own
+// goroutines, each with its own part of ix.
+func movedMembers(ctx context.Context, d *tenant.Data, run *tenant.Run, ix *pkgIndex, minMatch float64) ([]bool, error) {
+	if minMatch <= 0 {
+		return nil, nil
+	}
+	type member struct{ p, u int32 }
+	var todo []member
+	for p, pkg := range run.Packages {
+		if pkg.Kind != tenant.KindJobFunction {
+			continue
+		}
+		for _, u := range ix.members[p] {
+			if d.Dataset.IsEligible(int(u)) {
+				todo = append(todo, member{int32(p), u})
+			}
+		}
+	}
+	moved := make([]bool, len(todo))
+	err := inParts(userParts(len(todo)), len(todo), func(_, lo, hi int) error {
+		pix := ix.part()
+		for i := lo; i < hi; i++ {
+			if (i-lo)%4096 == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
+			m := todo[i]
+			q, _ := pix.matchOther(d, run, int(m.u), d.Dataset.Row(int(m.u)), int(m.p), minMatch)
+			moved[i] = q >= 0
+		}
+		return nil
+	})
+	return moved, err
+}
+
 // candidatePairs returns, ordered by (a, b), the pairs whose expected
 // number of holders of both, summed over the job functions that hold
 // both sides, reaches opt.MinExpected.
@@ -133,8 +172,13 @@ func candidatePairs(ctx context.Context, d *tenant.Data, run *tenant.Run, opt Su
 		return nil, err
 	}
 	ds := d.Dataset
+	moved, err := movedMembers(ctx, d, run, ix, opt.MinMatch)
+	if err != nil {
+		return nil, err
+	}
 	stats := map[[2]int32]*pairStat{}
 	count := make([]int32, ds.NumEntitlements)
+	next := 0 // into moved
 	for p, pkg := range run.Packages {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -147,10 +191,9 @@ func candidatePairs(ctx context.Context, d *tenant.Data, run *tenant.Run, opt Su
 			if !ds.IsEligible(int(u)) {
 				continue
 			}
-			if opt.MinMatch > 0 {
-				if q, _ := ix.matchOther(d, run, int(u), ds.Row(int(u)), p, opt.MinMatch); q >= 0 {
-					continue
-				}
+			next++
+			if moved != nil && moved[next-1] {
+				continue
 			}
 			members = append(members, u)
 		}

@@ -509,3 +509,52 @@ func TestSuggestRulesInParts(t *testing.T) {
 		require.Equal(t, one, got, "%d parts", parts)
 	}
 }
+
+// Checked in parts, each job function's members are found to hold another
+// function's access exactly as one check after another finds them, in
+// package and member order.
+func TestMovedMembersInParts(t *testing.T) {
+	// Clerks u0 and u5 hold an analyst's access instead of their own, u1 a
+	// stray analyst grant besides; analysts u13 and u20 hold a clerk's.
+	users := twoFunctions(map[int][]int{1: {4}})
+	for _, u := range []int{0, 5} {
+		users[u].ents = []int{0, 3, 4, 5}
+	}
+	for _, u := range []int{13, 20} {
+		users[u].ents = []int{0, 1, 2}
+	}
+	d, run := build(t, 6, users)
+	ix, err := indexPackages(d, run.Packages)
+	require.NoError(t, err)
+	var want []bool
+	for p, pkg := range run.Packages {
+		if pkg.Kind != tenant.KindJobFunction {
+			continue
+		}
+		for _, u := range ix.members[p] {
+			q, _ := ix.part().matchOther(d, run, int(u), d.Dataset.Row(int(u)), p, 0.6)
+			want = append(want, q >= 0)
+		}
+	}
+	require.Equal(t, 4, count(want), "u0, u5, u13 and u20 hold another function's access")
+	defer func(n, m int) { scanParts, minPartUsers = n, m }(scanParts, minPartUsers)
+	for _, parts := range []int{1, 2, 3, 5} {
+		scanParts, minPartUsers = parts, 1
+		got, err := movedMembers(context.Background(), d, run, ix, 0.6)
+		require.NoError(t, err)
+		require.Equal(t, want, got, "%d parts", parts)
+	}
+	got, err := movedMembers(context.Background(), d, run, ix, 0)
+	require.NoError(t, err)
+	require.Nil(t, got, "no check at a share of 0")
+}
+
+func count(bs []bool) int {
+	n := 0
+	for _, b := range bs {
+		if b {
+			n++
+		}
+	}
+	return n
+}
