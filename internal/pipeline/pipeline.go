@@ -7,11 +7,13 @@
 package pipeline
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -24,6 +26,27 @@ import (
 // ErrNoAttribute is returned by --by auto when no attribute predicts
 // access.
 var ErrNoAttribute = errors.New("no user attribute predicts access")
+
+// noPredictor is ErrNoAttribute for flag (--tune, --by auto), saying
+// which of d's attributes rules cannot test: only those mapped to a
+// property Entra evaluates (ruleAttrs) are chosen among.
+func noPredictor(flag string, d *mining.Dataset, ruleAttrs []string) error {
+	var other []string
+	for _, a := range d.Attributes {
+		if !slices.Contains(ruleAttrs, a.Name) && len(a.Values) > 1 {
+			other = append(other, a.Name)
+		}
+	}
+	if len(other) == 0 {
+		return fmt.Errorf("%s: %w", flag, ErrNoAttribute)
+	}
+	are, them := "are not properties", "them"
+	if len(other) == 1 {
+		are, them = "is not a property", "it"
+	}
+	return fmt.Errorf("%s: %w among the attributes rules can test (%s); the snapshot's %s %s Entra's rules evaluate (map %s with --rule-attribute NAME=extensionAttributeN, N from 1 to 15, for rules to test %[6]s)",
+		flag, ErrNoAttribute, cmp.Or(strings.Join(ruleAttrs, ", "), "none"), strings.Join(other, ", "), are, them)
+}
 
 // ErrBadRuleAttribute is returned for a --rule-attribute mapping that is
 // malformed or names a property Entra's rules cannot evaluate.
@@ -111,7 +134,7 @@ func Mine(ctx context.Context, st *store.Store, snapshotID int64, mo MineOptions
 		var score mining.AttributeScore
 		if opt, score, err = mining.Tune(ctx, data.Dataset, ruleAttrs, opt); err != nil {
 			if errors.Is(err, mining.ErrNoPredictor) {
-				return nil, nil, fmt.Errorf("--tune: %w", ErrNoAttribute)
+				return nil, nil, noPredictor("--tune", data.Dataset, ruleAttrs)
 			}
 			return nil, nil, fmt.Errorf("--tune: %w", err)
 		}
@@ -123,7 +146,7 @@ func Mine(ctx context.Context, st *store.Store, snapshotID int64, mo MineOptions
 			return nil, nil, err
 		}
 		if len(ranks) == 0 || ranks[0].F1 == 0 {
-			return nil, nil, fmt.Errorf("--by auto: %w", ErrNoAttribute)
+			return nil, nil, noPredictor("--by auto", data.Dataset, ruleAttrs)
 		}
 		opt.By = ranks[0].Attributes
 		chosen = &ranks[0]
@@ -335,6 +358,18 @@ func Backtest(ctx context.Context, st *store.Store, snapshotID int64, mo MineOpt
 	if mo.By, err = resolveAttributes(data.Dataset, mo.By); err != nil {
 		return nil, err
 	}
+	// The baselines' attributes, named as the user typed them: an unknown
+	// one is an error, not a baseline of nothing.
+	for _, a := range []*string{&bo.TitleAttribute, &bo.DepartmentAttribute, &bo.ManagerAttribute} {
+		if *a == "" {
+			continue
+		}
+		names, err := resolveAttributes(data.Dataset, []string{*a})
+		if err != nil {
+			return nil, err
+		}
+		*a = names[0]
+	}
 	opt, ruleAttrs := WithRuleProperties(mo.Options, data.Dataset, props)
 	if len(opt.By) == 1 && opt.By[0] == "auto" {
 		ranks, err := mining.RankAttributes(ctx, data.Dataset, mining.RankOptions{Attributes: ruleAttrs, Pairs: true, Threshold: opt.Threshold,
@@ -343,9 +378,14 @@ func Backtest(ctx context.Context, st *store.Store, snapshotID int64, mo MineOpt
 			return nil, err
 		}
 		if len(ranks) == 0 || ranks[0].F1 == 0 {
-			return nil, fmt.Errorf("--by auto: %w", ErrNoAttribute)
+			return nil, noPredictor("--by auto", data.Dataset, ruleAttrs)
 		}
 		opt.By = ranks[0].Attributes
+	}
+	if mo.Tune && len(ruleAttrs) == 0 {
+		// Nothing to choose among in any split: say so, as mine --tune does,
+		// rather than score the options as given.
+		return nil, noPredictor("--tune", data.Dataset, ruleAttrs)
 	}
 	bo.Mining, bo.Tune, bo.TuneAttributes = opt, mo.Tune, ruleAttrs
 	return report.Backtest(ctx, data, bo)
