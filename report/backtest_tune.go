@@ -27,8 +27,9 @@ const (
 // raises the F1 of the union of packages on them, while it rises by more
 // than 0.002; the candidates are the groupings (attributes and pairs of
 // them) whose groups best predict their members' access leave-one-out
-// (mining.RankAttributes). It returns mining.ErrNoPredictor when no
-// grouping predicts anything.
+// (mining.RankAttributes), and the attributes of those pairs on their
+// own. It returns mining.ErrNoPredictor when no grouping predicts
+// anything.
 func tuneUnion(ctx context.Context, train *mining.Dataset, attrs []string, base mining.Options, seed uint64) (mining.Options, error) {
 	ranks, err := mining.RankAttributes(ctx, train, mining.RankOptions{Attributes: attrs, Pairs: true, Threshold: base.Threshold,
 		MinMembers: max(2, base.MinMembers), BirthrightThreshold: base.BirthrightThreshold})
@@ -43,6 +44,22 @@ func tuneUnion(ctx context.Context, train *mining.Dataset, attrs []string, base 
 	}
 	if len(cands) == 0 {
 		return base, mining.ErrNoPredictor
+	}
+	// The attributes of the best pairs are candidates on their own too: a
+	// pair predicts best alone, but beside it one of its attributes adds
+	// the access of those the pair leaves in small groups (a department's,
+	// for the people whose title is blank).
+	has := func(g []string) bool {
+		return slices.ContainsFunc(cands, func(c []string) bool { return slices.Equal(c, g) })
+	}
+	for _, c := range slices.Clone(cands) {
+		for _, a := range c {
+			if g := []string{a}; len(c) > 1 && !has(g) && slices.ContainsFunc(ranks, func(r mining.AttributeScore) bool {
+				return r.F1 > 0 && slices.Equal(r.Attributes, g)
+			}) {
+				cands = append(cands, g)
+			}
+		}
 	}
 	var members []int
 	for u := 0; u < train.NumUsers; u++ {
