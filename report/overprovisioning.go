@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/rolemine/rolemine/internal/render"
@@ -452,11 +453,12 @@ func (s *overScan) moved(u, peer int, row []int32) {
 		return
 	}
 	s.rep.Movers = append(s.rep.Movers, mv)
+	suffix := "; part of the access of " + strconv.Quote(mv.FormerFunction) + ", a job function this user probably held before"
 	for i := range s.cur {
 		f := &s.cur[i]
 		if slices.Contains(mv.Access, tenant.Entitlement{ResourceID: f.ResourceID, Role: f.Role}) {
 			f.FormerFunction = mv.FormerFunction
-			f.Reason += fmt.Sprintf("; part of the access of %q, a job function this user probably held before", mv.FormerFunction)
+			f.Reason += suffix
 		}
 	}
 }
