@@ -36,20 +36,20 @@ func (m *miner) teamPackages(ctx context.Context, pkgs []Package) ([]Package, er
 		return nil, nil
 	}
 	slices.Sort(managers)
-	granted := m.granted(pkgs)
+	granted, err := m.granted(ctx, pkgs)
+	if err != nil {
+		return nil, err
+	}
 	teams := m.teamAttributes()
 	holders := make([]int32, d.NumEntitlements)
 	for _, e := range d.Cols {
 		holders[e]++
 	}
-	var out []Package
-	for i, k := range managers {
-		if i%256 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-			m.progress("teams", i, len(managers))
-		}
+	// Each team's package on its own worker (see parallel), in manager
+	// order after.
+	found := make([]*Package, len(managers))
+	if err := m.parallel(ctx, len(managers), "teams", func(w *miner, i int) error {
+		k := managers[i]
 		// The team: the reports, and the manager unless their account is
 		// not eligible (disabled, a guest): the reports still share what
 		// the team holds.
@@ -58,7 +58,7 @@ func (m *miner) teamPackages(ctx context.Context, pkgs []Package) ([]Package, er
 			team = append(team, k)
 		}
 		slices.Sort(team)
-		ents, prev := m.residual(team, granted, m.opt.Threshold, true)
+		ents, prev := w.residual(team, granted, m.opt.Threshold, true)
 		// Few others hold it: at most as many outside the team as in it.
 		kept := 0
 		for j, e := range ents {
@@ -76,10 +76,18 @@ func (m *miner) teamPackages(ctx context.Context, pkgs []Package) ([]Package, er
 				p.Conditions, p.Automatic = g.conds, true
 				p.Metrics.RuleUsers = g.ruleUsers
 			}
-			out = append(out, p)
+			found[i] = &p
+		}
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	var out []Package
+	for _, p := range found {
+		if p != nil {
+			out = append(out, *p)
 		}
 	}
-	m.progress("teams", len(managers), len(managers))
 	return out, nil
 }
 

@@ -2,6 +2,8 @@ package mining
 
 import (
 	"context"
+	"math/rand/v2"
+	"slices"
 	"sync"
 	"testing"
 
@@ -124,4 +126,49 @@ func TestMergeChainThroughTwoAttributes(t *testing.T) {
 	m := &miner{d: b.Build(), opt: DefaultOptions(), counts: make([]int32, 4), mark: make([]bool, 4), norm: map[*Attribute]*normalized{}, mu: &sync.Mutex{}}
 	out := m.merge(pkgs)
 	require.Len(t, out, 4, "a chain through two attributes stays apart")
+}
+
+// granted gives each user the union of their packages' entitlements,
+// ascending and without repeats, over several chunks of users; a user's
+// row can be appended to without touching the next user's.
+func TestGrantedIsEachUsersUnion(t *testing.T) {
+	const users, ents = 10_000, 60
+	rng := rand.New(rand.NewPCG(7, 7))
+	b := NewBuilder(users, ents)
+	for u := range users {
+		b.Add(u, rng.IntN(ents))
+	}
+	m := &miner{d: b.Build(), opt: DefaultOptions(), norm: map[*Attribute]*normalized{}, mu: &sync.Mutex{}}
+	var pkgs []Package
+	for range 40 {
+		var p Package
+		for range 1 + rng.IntN(8) {
+			p.Entitlements = append(p.Entitlements, int32(rng.IntN(ents))) // unsorted, repeats
+		}
+		for u := range users {
+			if rng.IntN(10) == 0 {
+				p.Members = append(p.Members, int32(u))
+			}
+		}
+		pkgs = append(pkgs, p)
+	}
+	got, err := m.granted(context.Background(), pkgs)
+	require.NoError(t, err)
+	want := make([][]int32, users)
+	for _, p := range pkgs {
+		for _, u := range p.Members {
+			want[u] = append(want[u], p.Entitlements...)
+		}
+	}
+	for u := range want {
+		slices.Sort(want[u])
+		want[u] = slices.Compact(want[u])
+		require.Equal(t, len(want[u]), len(got[u]), "user %d", u)
+		if len(want[u]) > 0 {
+			require.Equal(t, want[u], got[u], "user %d", u)
+		}
+	}
+	next := slices.Clone(got[1])
+	got[0] = append(got[0], 99)
+	require.Equal(t, next, got[1], "user 1's row is its own")
 }
