@@ -96,12 +96,32 @@ func newProfiles(ents [][]int32, prev [][]float64, sizes []int, numEntitlements 
 // constant that is the same for every group.
 func (p *profiles) score(g int, row []int32) float64 {
 	s := p.base[g]
+	ents, weight := p.ents[g], p.weight[g]
+	jump, k := len(ents) > 8*len(row), 0
 	for _, e := range row {
-		if k, ok := slices.BinarySearch(p.ents[g], e); ok {
-			s += p.weight[g][k]
+		if k = seek(ents, k, e, jump); k == len(ents) {
+			break
+		}
+		if ents[k] == e {
+			s += weight[k]
 		}
 	}
 	return s
+}
+
+// seek returns the first position from k on where ents (ascending) holds e
+// or more. Looked up for each of a row's entitlements in turn (ascending),
+// it walks ents alongside the row, or, when jump (ents much the longer),
+// searches the rest of it.
+func seek(ents []int32, k int, e int32, jump bool) int {
+	if jump {
+		i, _ := slices.BinarySearch(ents[k:], e)
+		return k + i
+	}
+	for k < len(ents) && ents[k] < e {
+		k++
+	}
+	return k
 }
 
 // fitsElsewhere reports whether user u, a member of group own, has access
@@ -118,8 +138,10 @@ func (p *profiles) fitsElsewhere(w *miner, u int32, own int) bool {
 	row := w.d.Row(int(u))
 	var touched []int32
 	most := int32(0)
+	ents, prev := p.ents[own], p.prev[own]
+	jump, k := len(ents) > 8*len(row), 0
 	for _, e := range row {
-		if k, ok := slices.BinarySearch(p.ents[own], e); ok && p.prev[own][k] >= 0.5 {
+		if k = seek(ents, k, e, jump); k < len(ents) && ents[k] == e && prev[k] >= 0.5 {
 			continue
 		}
 		for _, g := range p.byEnt[e] {
