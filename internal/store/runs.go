@@ -7,8 +7,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
+	"github.com/apache/arrow/go/v17/arrow"
+	"github.com/apache/arrow/go/v17/arrow/array"
+	"github.com/apache/arrow/go/v17/arrow/memory"
 	"github.com/marcboeker/go-duckdb"
 
 	"github.com/rolemine/rolemine/mining"
@@ -58,6 +62,44 @@ func appendRows(conn *sql.Conn, table string, n int, row func(i int) []driver.Va
 	})
 }
 
+// insertArrow inserts into table one row per element of cols (arrays of
+// the same length, named names), each with run id runID, through a view
+// of them as an Arrow record; it releases cols.
+func insertArrow(ctx context.Context, conn *sql.Conn, table string, runID int64, names []string, cols ...arrow.Array) error {
+	fields := make([]arrow.Field, len(cols))
+	for i, c := range cols {
+		defer c.Release()
+		fields[i] = arrow.Field{Name: names[i], Type: c.DataType()}
+	}
+	schema := arrow.NewSchema(fields, nil)
+	rec := array.NewRecord(schema, cols, int64(cols[0].Len()))
+	defer rec.Release()
+	reader, err := array.NewRecordReader(schema, []arrow.Record{rec})
+	if err != nil {
+		return err
+	}
+	defer reader.Release()
+	view := "arrow_" + table
+	var release func()
+	if err := rawConn(conn, func(dc driver.Conn) error {
+		ar, err := duckdb.NewArrowFromConn(dc)
+		if err != nil {
+			return err
+		}
+		release, err = ar.RegisterView(reader, view)
+		return err
+	}); err != nil {
+		return fmt.Errorf("insert into %s: %w", table, err)
+	}
+	defer release()
+	defer conn.ExecContext(context.WithoutCancel(ctx), `DROP VIEW IF EXISTS `+view)
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf(`INSERT INTO %s (run_id, %s) SELECT ?, %s FROM %s`,
+		table, strings.Join(names, ", "), strings.Join(names, ", "), view), runID); err != nil {
+		return fmt.Errorf("insert into %s: %w", table, err)
+	}
+	return nil
+}
+
 // SaveRun records a mining run and its packages, and sets run.ID.
 func (s *Store) SaveRun(ctx context.Context, run *tenant.Run) error {
 	params, err := json.Marshal(run.Params)
@@ -92,16 +134,19 @@ func (s *Store) SaveRun(ctx context.Context, run *tenant.Run) error {
 		}); err != nil {
 			return err
 		}
-		type member struct{ pkg, user string }
-		var members []member
+		// The members (a million and more) go in as one Arrow record: the
+		// appender took a value at a time.
+		mem := memory.NewGoAllocator()
+		pkgIDs, userIDs := array.NewStringBuilder(mem), array.NewStringBuilder(mem)
+		defer pkgIDs.Release()
+		defer userIDs.Release()
 		for _, p := range run.Packages {
 			for _, u := range p.Members {
-				members = append(members, member{p.ID, u})
+				pkgIDs.Append(p.ID)
+				userIDs.Append(u)
 			}
 		}
-		if err := appendRows(conn, "package_members", len(members), func(i int) []driver.Value {
-			return []driver.Value{run.ID, members[i].pkg, members[i].user}
-		}); err != nil {
+		if err := insertArrow(ctx, conn, "package_members", run.ID, []string{"package_id", "user_id"}, pkgIDs.NewArray(), userIDs.NewArray()); err != nil {
 			return err
 		}
 		type ent struct {

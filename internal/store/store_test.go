@@ -268,6 +268,20 @@ func TestSaveAndLoadRun(t *testing.T) {
 	require.Empty(t, got.Packages[1].DirectReason)
 	run.Packages[0].Description = got.Packages[0].Description // which loading words from the reason
 	require.Equal(t, run, got)
+
+	// A second run, of a package with no members, saves beside the first.
+	lone := run.Packages[1]
+	lone.Members = nil
+	second := &tenant.Run{SnapshotID: snap.ID, Method: "jobFunctions", Packages: []tenant.Package{lone}}
+	require.NoError(t, s.SaveRun(ctx, second))
+	require.NotEqual(t, run.ID, second.ID)
+	got, err = s.LatestRun(ctx, snap.ID)
+	require.NoError(t, err)
+	require.Len(t, got.Packages, 1)
+	require.Empty(t, got.Packages[0].Members)
+	first, err := s.Run(ctx, run.ID)
+	require.NoError(t, err)
+	require.Equal(t, run.Packages[1].Members, first.Packages[1].Members, "the first run's members are its own")
 }
 
 func TestSchemaVersion(t *testing.T) {
