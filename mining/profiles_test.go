@@ -13,7 +13,7 @@ import (
 // each of the row's entitlements up.
 func TestProfileScoreSeeks(t *testing.T) {
 	rng := rand.New(rand.NewPCG(8, 8))
-	randomSet := func(n, of int) []int32 {
+	sample := func(n, of int) []int32 { // n of 0..of-1, ascending
 		var s []int32
 		for _, e := range rng.Perm(of)[:n] {
 			s = append(s, int32(e))
@@ -22,13 +22,13 @@ func TestProfileScoreSeeks(t *testing.T) {
 		return s
 	}
 	for range 200 {
-		ents := randomSet(1+rng.IntN(120), 200)
+		ents := sample(1+rng.IntN(120), 200)
 		prev := make([]float64, len(ents))
 		for i := range prev {
 			prev[i] = rng.Float64()
 		}
 		p := newProfiles([][]int32{ents}, [][]float64{prev}, []int{10}, 200)
-		row := randomSet(rng.IntN(40), 200)
+		row := sample(rng.IntN(40), 200)
 		want := p.base[0]
 		for _, e := range row {
 			if k, ok := slices.BinarySearch(ents, e); ok {
