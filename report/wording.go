@@ -65,8 +65,6 @@ func appendPercent(b []byte, x float64) []byte {
 	return append(strconv.AppendFloat(b, 100*x, 'f', 1, 64), '%')
 }
 
-func ofN(k, n int) string { return string(appendOfN(nil, k, n)) }
-
 func percent(x float64) string { return string(appendPercent(nil, x)) }
 
 func round(x float64) float64 { return math.Round(x*1000) / 1000 }
