@@ -253,6 +253,8 @@ func TestJobFunctionsErrors(t *testing.T) {
 }
 
 func TestCSRBuilderMatchesBuilder(t *testing.T) {
+	defer func(n int) { minPartRows = n }(minPartRows)
+	minPartRows = 4 // rows sorted in parts from 8 users on (with two cores or more)
 	rng := rand.New(rand.NewPCG(1, 2))
 	for trial := range 50 {
 		nu, ne := 1+rng.IntN(40), 1+rng.IntN(30)
