@@ -15,14 +15,15 @@ import (
 // the packages of those before.
 
 // granted returns, per user, what pkgs grant them, ascending: windows of
-// one array, filled by counting and each sorted on the workers (a million
-// users' own slices, grown and sorted one after another, took a second).
-func (m *miner) granted(ctx context.Context, pkgs []Package) ([][]int32, error) {
+// one array, filled by counting and sorted as a dataset's rows are (a
+// million users' own slices, grown and sorted one after another, took a
+// second).
+func (m *miner) granted(pkgs []Package) [][]int32 {
 	n := m.d.NumUsers
-	start := make([]int, n+1)
+	start := make([]int64, n+1)
 	for _, p := range pkgs {
 		for _, u := range p.Members {
-			start[u+1] += len(p.Entitlements)
+			start[u+1] += int64(len(p.Entitlements))
 		}
 	}
 	for u := range n {
@@ -32,21 +33,16 @@ func (m *miner) granted(ctx context.Context, pkgs []Package) ([][]int32, error) 
 	next := slices.Clone(start[:n])
 	for _, p := range pkgs {
 		for _, u := range p.Members {
-			next[u] += copy(all[next[u]:], p.Entitlements)
+			next[u] += int64(copy(all[next[u]:], p.Entitlements))
 		}
 	}
+	lens := sortRows(start, all)
 	out := make([][]int32, n)
-	const chunk = 4096
-	err := m.parallel(ctx, (n+chunk-1)/chunk, "", func(_ *miner, i int) error {
-		for u := i * chunk; u < min(n, (i+1)*chunk); u++ {
-			row := all[start[u]:start[u+1]]
-			slices.Sort(row)
-			row = slices.Compact(row)
-			out[u] = row[:len(row):len(row)] // appending copies, not into the next user's
-		}
-		return nil
-	})
-	return out, err
+	for u := range out {
+		end := start[u] + lens[u]
+		out[u] = all[start[u]:end:end] // appending copies, not into the next user's
+	}
+	return out
 }
 
 // residual returns the entitlements at least share of the members hold
@@ -108,10 +104,7 @@ func (m *miner) residual(members []int32, granted [][]int32, share float64, only
 // far.
 func (m *miner) attributeGroupPackages(ctx context.Context, pkgs []Package) ([]Package, error) {
 	var out []Package
-	granted, err := m.granted(ctx, pkgs)
-	if err != nil {
-		return nil, err
-	}
+	granted := m.granted(pkgs)
 	for _, names := range m.opt.AlsoBy {
 		attrs := make([]*Attribute, len(names))
 		for i, name := range names {

@@ -218,10 +218,6 @@ func (b *CSRBuilder) Add(users, ents []int32) error {
 	return nil
 }
 
-// minPartRows is the fewest rows Build sorts on a goroutine of their own;
-// tests lower it.
-var minPartRows = 4096
-
 // Build returns the dataset with its matrix; rows are sorted and duplicates
 // dropped. Attributes and eligibility are left for the caller.
 func (b *CSRBuilder) Build() (*Dataset, error) {
@@ -239,24 +235,8 @@ func (b *CSRBuilder) Build() (*Dataset, error) {
 		next[u]++
 	}
 	b.users, b.ents = nil, nil
-	// Sort each row and drop its duplicates, in parts on their own
-	// goroutines (a million rows took a second one after another), then
-	// close the gaps in place.
-	lens := make([]int64, d.NumUsers)
-	parts := max(1, min(runtime.GOMAXPROCS(0), 8, d.NumUsers/minPartRows))
-	var wg sync.WaitGroup
-	for p := range parts {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for u := p * d.NumUsers / parts; u < (p+1)*d.NumUsers/parts; u++ {
-				row := cols[d.Offsets[u]:d.Offsets[u+1]]
-				slices.Sort(row)
-				lens[u] = int64(len(slices.Compact(row)))
-			}
-		}()
-	}
-	wg.Wait()
+	// Sort each row and drop its duplicates, then close the gaps in place.
+	lens := sortRows(d.Offsets, cols)
 	w := int64(0)
 	for u := 0; u < d.NumUsers; u++ {
 		start := d.Offsets[u]
@@ -266,4 +246,32 @@ func (b *CSRBuilder) Build() (*Dataset, error) {
 	d.Offsets[d.NumUsers] = w
 	d.Cols = cols[:w:w]
 	return d, nil
+}
+
+// minPartRows is the fewest rows sortRows sorts on a goroutine of their
+// own; tests lower it.
+var minPartRows = 4096
+
+// sortRows sorts each row cols[start[u]:start[u+1]] and drops its
+// duplicates, leaving them at the row's start, and returns each row's
+// length after. The rows are sorted in parts on their own goroutines (a
+// million rows took a second one after another).
+func sortRows(start []int64, cols []int32) []int64 {
+	n := len(start) - 1
+	lens := make([]int64, n)
+	parts := max(1, min(runtime.GOMAXPROCS(0), 8, n/minPartRows))
+	var wg sync.WaitGroup
+	for p := range parts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for u := p * n / parts; u < (p+1)*n/parts; u++ {
+				row := cols[start[u]:start[u+1]]
+				slices.Sort(row)
+				lens[u] = int64(len(slices.Compact(row)))
+			}
+		}()
+	}
+	wg.Wait()
+	return lens
 }

@@ -36,10 +36,7 @@ func (m *miner) teamPackages(ctx context.Context, pkgs []Package) ([]Package, er
 		return nil, nil
 	}
 	slices.Sort(managers)
-	granted, err := m.granted(ctx, pkgs)
-	if err != nil {
-		return nil, err
-	}
+	granted := m.granted(pkgs)
 	teams := m.teamAttributes()
 	holders := make([]int32, d.NumEntitlements)
 	for _, e := range d.Cols {

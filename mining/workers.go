@@ -24,7 +24,7 @@ type miner struct {
 }
 
 func (m *miner) progress(stage string, done, total int) {
-	if m.opt.Progress != nil && stage != "" {
+	if m.opt.Progress != nil {
 		m.mu.Lock()
 		m.opt.Progress(Progress{Stage: stage, Done: done, Total: total})
 		m.mu.Unlock()
@@ -32,9 +32,7 @@ func (m *miner) progress(stage string, done, total int) {
 }
 
 // parallel runs f for items 0..n-1 on up to GOMAXPROCS workers, each with
-// its own scratch space; it stops at the first error or cancellation. It
-// reports its progress as stage (nothing when stage is empty: a step of
-// another stage).
+// its own scratch space; it stops at the first error or cancellation.
 func (m *miner) parallel(ctx context.Context, n int, stage string, f func(w *miner, i int) error) error {
 	workers := max(1, min(runtime.GOMAXPROCS(0), 8, n))
 	var next atomic.Int64
