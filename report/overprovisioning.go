@@ -487,9 +487,7 @@ func (s *overScan) finish() {
 	slices.SortFunc(rep.Movers, func(a, b Mover) int {
 		return cmp.Or(cmp.Compare(b.Held, a.Held), strings.Compare(a.UserID, b.UserID))
 	})
-	users := map[string]bool{}
 	for _, f := range rep.Findings {
-		users[f.UserID] = true
 		if f.Sensitive {
 			rep.Summary.Sensitive++
 		}
@@ -499,7 +497,7 @@ func (s *overScan) finish() {
 	}
 	sortLarge(rep.Explained, compareGrant)
 	rep.Summary.Explained = s.notExcess
-	rep.Summary.UsersWithExcess = len(users)
+	rep.Summary.UsersWithExcess = len(rep.Summaries.ByUser) // one per user with findings
 	rep.Summary.Findings = len(rep.Findings)
 	rep.Summary.Movers = len(rep.Movers)
 	rep.Summary.TitleMismatches = len(rep.TitleMismatches)

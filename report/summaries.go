@@ -41,10 +41,11 @@ type GroupSummary struct {
 	Sensitive       int    `json:"sensitive"`
 }
 
-// summarize counts the findings by user, resource, department and job
-// function. The findings come in user order, each user's together (as the scan over
-// the users leaves them), so that a user is counted in a group when first
-// met there in their run of findings.
+// summarize counts the findings by user (one UserSummary for each user
+// with findings), resource, department and job function. The findings
+// come in user order, each user's together (as the scan over the users
+// leaves them), so that a user is counted in a group when first met there
+// in their run of findings.
 func summarize(d *tenant.Data, ix *pkgIndex, run *tenant.Run, rep *Overprovisioning) Summaries {
 	s := Summaries{ByUser: []UserSummary{}}
 	movers := map[string]string{}
