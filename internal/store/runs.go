@@ -134,8 +134,8 @@ func (s *Store) SaveRun(ctx context.Context, run *tenant.Run) error {
 		}); err != nil {
 			return err
 		}
-		// The members (a million and more) go in as one Arrow record: the
-		// appender took a value at a time.
+		// The members (a million and more) and the entitlements go in as
+		// Arrow records: the appender took a value at a time.
 		mem := memory.NewGoAllocator()
 		pkgIDs, userIDs := array.NewStringBuilder(mem), array.NewStringBuilder(mem)
 		defer pkgIDs.Release()
@@ -149,19 +149,20 @@ func (s *Store) SaveRun(ctx context.Context, run *tenant.Run) error {
 		if err := insertArrow(ctx, conn, "package_members", run.ID, []string{"package_id", "user_id"}, pkgIDs.NewArray(), userIDs.NewArray()); err != nil {
 			return err
 		}
-		type ent struct {
-			pkg string
-			e   tenant.PackageEntitlement
-		}
-		var ents []ent
+		resIDs, roles, prevs := array.NewStringBuilder(mem), array.NewStringBuilder(mem), array.NewFloat64Builder(mem)
+		defer resIDs.Release()
+		defer roles.Release()
+		defer prevs.Release()
 		for _, p := range run.Packages {
 			for _, e := range p.Entitlements {
-				ents = append(ents, ent{p.ID, e})
+				pkgIDs.Append(p.ID)
+				resIDs.Append(e.ResourceID)
+				roles.Append(e.Role)
+				prevs.Append(e.Prevalence)
 			}
 		}
-		return appendRows(conn, "package_entitlements", len(ents), func(i int) []driver.Value {
-			return []driver.Value{run.ID, ents[i].pkg, ents[i].e.ResourceID, ents[i].e.Role, ents[i].e.Prevalence}
-		})
+		return insertArrow(ctx, conn, "package_entitlements", run.ID, []string{"package_id", "resource_id", "role", "prevalence"},
+			pkgIDs.NewArray(), resIDs.NewArray(), roles.NewArray(), prevs.NewArray())
 	})
 }
 
