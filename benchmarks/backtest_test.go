@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/rolemine/rolemine/ingest"
+	"github.com/rolemine/rolemine/internal/bench"
 	"github.com/rolemine/rolemine/internal/pipeline"
 	"github.com/rolemine/rolemine/internal/store"
 	"github.com/rolemine/rolemine/internal/tenantgen"
@@ -31,8 +31,7 @@ func BenchmarkBacktestSnapshot(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.Cleanup(func() { st.Close() })
-		snap, err := st.IngestFiles(ctx, ingest.FileSet{Users: filepath.Join(dir, tenantgen.UsersFile),
-			Resources: filepath.Join(dir, tenantgen.ResourcesFile), Assignments: filepath.Join(dir, tenantgen.AssignmentsFile)})
+		snap, err := st.IngestFiles(ctx, bench.GeneratedFiles(dir))
 		if err != nil {
 			b.Fatal(err)
 		}
