@@ -240,3 +240,69 @@ func TestIngestResolvesEachWritingOnce(t *testing.T) {
 		{Stage: "write snapshot", Done: 2, Total: 2, Unit: "rows"},
 	}, stages)
 }
+
+// The assignments' ids are read as the users' and resources' keys when
+// every one is a key as written, under its own name or a mapped one, and
+// as text otherwise: empty, unknown, padded or upper case.
+func TestStageIDsAsKeys(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s := openTemp(t)
+	conn, err := s.db.Conn(ctx)
+	require.NoError(t, err)
+	defer conn.Close()
+	stage := func(path, table string, ids *idTypes) *stagedFile {
+		t.Helper()
+		f, err := stageFile(ctx, conn, path, "temp", table, ids)
+		require.NoError(t, err)
+		t.Cleanup(f.Close)
+		return f
+	}
+	users := stage(write(t, dir, "users.csv", "id,jobTitle\n"+guidA+",Clerk\n"+strings.ToUpper(guidB)+",Clerk\n"), "stage_users", nil)
+	resources := stage(write(t, dir, "resources.csv", "id,type\n"+guidG+",group\nhttps://contoso.sharepoint.com/sites/x,site\n"), "stage_resources", nil)
+	ids, drop := newIDTypes(ctx, conn, users, resources, map[string]string{"userId": "PrincipalId"})
+	require.NotNil(t, ids)
+	defer drop()
+
+	const site = "https://contoso.sharepoint.com/sites/x"
+	for _, c := range []struct {
+		name, text string
+		keyed      bool
+	}{
+		{"plain", "userId,resourceId,role\n" + guidB + "," + site + ",Member\n" + guidA + "," + guidG + ",\n", true},
+		{"mapped", "PrincipalId,resourceId\n" + guidA + "," + guidG + "\n", true},
+		{"upper case", "userId,resourceId\n" + strings.ToUpper(guidA) + "," + guidG + "\n", false},
+		{"padded", "userId,resourceId\n" + guidA + " ," + guidG + "\n", false},
+		{"empty user", "userId,resourceId\n," + guidG + "\n", false},
+		{"empty resource", "userId,resourceId\n" + guidA + ",\n", false},
+		{"unknown user", "userId,resourceId\n" + guidA + "," + guidG + "\n" + guidG + "," + guidG + "\n", false},
+		{"unknown resource", "userId,resourceId\n" + guidA + "," + guidA + "\n", false},
+		{"no resource column", "userId,groupId\n" + guidA + "," + guidG + "\n", false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			f := stage(write(t, dir, "assignments.csv", c.text), "stage_assignments", ids)
+			require.Equal(t, c.keyed, f.keyedUsers)
+			require.Equal(t, c.keyed, f.keyedResources)
+			if !c.keyed {
+				require.Equal(t, "temp.stage_assignments", f.table)
+				return
+			}
+			f.rename(ids.m)
+			// A user's code is its key (its place in the users file), and
+			// a resource's value its id.
+			rows, err := conn.QueryContext(ctx, fmt.Sprintf(`SELECT enum_code(%s)::INTEGER, CAST(%s AS VARCHAR) FROM %s ORDER BY rowid`,
+				f.key("userId"), f.key("resourceId"), f.table))
+			require.NoError(t, err)
+			defer rows.Close()
+			var got []string
+			for rows.Next() {
+				var k int
+				var r string
+				require.NoError(t, rows.Scan(&k, &r))
+				got = append(got, fmt.Sprint(k, " ", r))
+			}
+			want := map[string][]string{"plain": {"1 " + site, "0 " + guidG}, "mapped": {"0 " + guidG}}[c.name]
+			require.Equal(t, want, got)
+		})
+	}
+}

@@ -64,6 +64,9 @@ type Store struct {
 	// beforeCommit, when set by tests, runs inside an ingest transaction
 	// just before it commits.
 	beforeCommit func(ctx context.Context) error
+	// idsAsText, when set by tests, reads the assignments' ids as text
+	// even where they could be read as keys (see idTypes).
+	idsAsText bool
 
 	// Progress, when set, is told when each stage of an ingest, a load or
 	// a save starts and ends, with the rows it handled.
