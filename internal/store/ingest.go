@@ -265,9 +265,9 @@ func (s *Store) attachScratch(ctx context.Context, conn *sql.Conn) (detach func(
 
 // stageFile reads a file with DuckDB's own reader into a table of database
 // db: temp (a temporary table) or scratch (see attachScratch). With ids
-// (the assignments, as CSV), it first reads the id columns as the users'
-// and resources' keys (see idTypes); when that fails, the file is read
-// the usual way, all text.
+// (the assignments, as CSV or Parquet), it first reads the id columns as
+// the users' and resources' keys (see idTypes); when that fails, the file
+// is read the usual way, all text.
 func stageFile(ctx context.Context, conn *sql.Conn, path, db, table string, ids *idTypes) (*stagedFile, error) {
 	format, err := ingest.DetectFormat(path)
 	if err != nil {
@@ -313,12 +313,8 @@ func stageFile(ctx context.Context, conn *sql.Conn, path, db, table string, ids 
 			fmt.Sprintf(`, store_rejects=true, rejects_table='rejects_%s', rejects_scan='rejects_scan_%s')`, table, table)
 		if ids != nil {
 			keyed, err := ids.stage(ctx, conn, reader, header, table)
-			if err != nil {
-				return f, err
-			}
-			if keyed != "" {
-				f.table, f.keyedUsers, f.keyedResources = keyed, true, ids.resource != ""
-				return f, f.describe(ctx, conn, ids.db, table)
+			if err != nil || keyed {
+				return f, f.keyed(ctx, conn, ids, table, err)
 			}
 		}
 	case ingest.FormatJSONL:
@@ -327,6 +323,13 @@ func stageFile(ctx context.Context, conn *sql.Conn, path, db, table string, ids 
 		reader = fmt.Sprintf(`read_json(%s, format='array', records=true, sample_size=-1)`, quote(src.Read))
 	case ingest.FormatParquet:
 		reader = fmt.Sprintf(`read_parquet(%s)`, quote(src.Read))
+		if ids != nil {
+			// The columns, from the file's metadata.
+			keyed, err := ids.stage(ctx, conn, reader, nil, table)
+			if err != nil || keyed {
+				return f, f.keyed(ctx, conn, ids, table, err)
+			}
+		}
 	}
 	conn.ExecContext(ctx, `DROP TABLE IF EXISTS rejects_`+table)
 	conn.ExecContext(ctx, `DROP TABLE IF EXISTS rejects_scan_`+table)
@@ -337,9 +340,10 @@ func stageFile(ctx context.Context, conn *sql.Conn, path, db, table string, ids 
 	create := createAs + reader
 	switch {
 	case src.Format == ingest.FormatParquet:
-		// Parquet is read in place, not staged: a view numbers the rows
-		// (rowid, as a staged table would) and every query reads the
-		// columns it needs. Staging would cost as much as reading CSV.
+		// Parquet is otherwise read in place, not staged: a view numbers
+		// the rows (rowid, as a staged table would) and every query reads
+		// the columns it needs. Staging the text would cost as much as
+		// reading CSV.
 		db, f.view = "temp", true
 		f.table = db + "." + table
 		create = fmt.Sprintf(`CREATE OR REPLACE TEMP VIEW %s AS SELECT file_row_number AS rowid, * EXCLUDE (file_row_number) FROM read_parquet(%s, file_row_number=true)`,
@@ -381,6 +385,16 @@ func stageFile(ctx context.Context, conn *sql.Conn, path, db, table string, ids 
 		}
 	}
 	return f, f.describe(ctx, conn, db, table)
+}
+
+// keyed makes f the table staged in ids' database with its ids read as
+// keys (see idTypes.stage), unless err.
+func (f *stagedFile) keyed(ctx context.Context, conn *sql.Conn, ids *idTypes, table string, err error) error {
+	if err != nil {
+		return err
+	}
+	f.table, f.keyedUsers, f.keyedResources = ids.db+"."+table, true, ids.resource != ""
+	return f.describe(ctx, conn, ids.db, table)
 }
 
 // describe reads the staged table's columns (in database db) and counts
@@ -427,6 +441,10 @@ func (f *stagedFile) describe(ctx context.Context, conn *sql.Conn, db, table str
 // into a table. At 1M users and 46 M records, two ingests each way,
 // alternating: the records read in 7.4 / 7.5 s this way and 26.1 / 20.0 s
 // as text, and the ingest took 24.3 / 25.9 s against 48.7 / 37.8 s.
+//
+// Parquet reads the same way, its columns from its metadata (at 1M, two
+// ingests each way alternating: 21.5 / 21.8 s, against 26.9 / 22.2 s
+// read in place as text, for 2.2 GB of memory at the peak against 0.9).
 //
 // Only a file whose every id is one of the types' values exactly as
 // written reads this way; anything else (an empty, unknown or padded id,
@@ -476,11 +494,27 @@ func newIDTypes(ctx context.Context, conn *sql.Conn, users, resources *stagedFil
 	return t, drop
 }
 
-// stage reads the CSV file of reader (its columns as text, its header
-// header) into a table of t's database with the id columns as keys, and
-// returns the table's name; or "" when the file's ids are not all keys as
-// written (see idTypes).
-func (t *idTypes) stage(ctx context.Context, conn *sql.Conn, reader string, header []string, table string) (string, error) {
+// stage reads the file of reader into a table of t's database with the id
+// columns as keys, and tells whether it could (see idTypes). header is
+// the file's columns; nil asks DuckDB for them (Parquet's metadata).
+func (t *idTypes) stage(ctx context.Context, conn *sql.Conn, reader string, header []string, table string) (bool, error) {
+	if header == nil {
+		rows, err := conn.QueryContext(ctx, `SELECT column_name FROM (DESCRIBE SELECT * FROM `+reader+`)`)
+		if err != nil {
+			return false, ctx.Err()
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var name string
+			if err := rows.Scan(&name); err != nil {
+				return false, err
+			}
+			header = append(header, name)
+		}
+		if err := rows.Err(); err != nil {
+			return false, err
+		}
+	}
 	var keys []string
 	for _, c := range [][2]string{{"userId", t.user}, {"resourceId", t.resource}} {
 		if c[1] == "" {
@@ -488,7 +522,7 @@ func (t *idTypes) stage(ctx context.Context, conn *sql.Conn, reader string, head
 		}
 		h, ok := headerColumn(header, t.m, c[0])
 		if !ok {
-			return "", nil
+			return false, nil
 		}
 		// An empty id is not a value of the type: coalesce makes it fail
 		// the cast, as an unknown one does.
@@ -497,9 +531,9 @@ func (t *idTypes) stage(ctx context.Context, conn *sql.Conn, reader string, head
 	keyed := t.db + "." + table
 	if _, err := conn.ExecContext(ctx, fmt.Sprintf(`CREATE OR REPLACE TABLE %s AS SELECT * REPLACE (%s) FROM %s`, keyed, strings.Join(keys, ", "), reader)); err != nil {
 		conn.ExecContext(context.WithoutCancel(ctx), `DROP TABLE IF EXISTS `+keyed)
-		return "", ctx.Err()
+		return false, ctx.Err()
 	}
-	return keyed, nil
+	return true, nil
 }
 
 // headerColumn finds the header's column read as name: the column of that

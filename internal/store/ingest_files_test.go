@@ -305,4 +305,21 @@ func TestStageIDsAsKeys(t *testing.T) {
 			require.Equal(t, want, got)
 		})
 	}
+	// Parquet reads its ids as keys too, or in place, as text.
+	_, err = conn.ExecContext(ctx, `DROP TABLE temp.stage_assignments`)
+	require.NoError(t, err)
+	for _, c := range []struct {
+		text  string
+		keyed bool
+	}{
+		{"userId,resourceId\n" + guidA + "," + guidG + "\n", true},
+		{"userId,resourceId\n" + guidA + "," + guidA + "\n", false},
+	} {
+		pq := filepath.Join(dir, "assignments.parquet")
+		_, err := conn.ExecContext(ctx, `COPY (SELECT * FROM read_csv(`+quote(write(t, dir, "assignments.csv", c.text))+`, all_varchar=true)) TO `+quote(pq)+` (FORMAT parquet)`)
+		require.NoError(t, err)
+		f := stage(pq, "stage_assignments", ids)
+		require.Equal(t, c.keyed, f.keyedUsers)
+		require.Equal(t, !c.keyed, f.view)
+	}
 }
