@@ -168,12 +168,14 @@ func (s *Store) IngestFiles(ctx context.Context, fs ingest.FileSet) (tenant.Snap
 	if err != nil {
 		return tenant.Snapshot{}, err
 	}
+	done := mining.StartStage(s.Progress, "check users")
 	if err := validateUsers(ctx, conn, users); err != nil {
 		return tenant.Snapshot{}, err
 	}
 	if err := checkTitles(ctx, conn, users, fs); err != nil {
 		return tenant.Snapshot{}, err
 	}
+	done(int(users.rows), "rows")
 	var resources *stagedFile
 	if fs.Resources != "" {
 		if resources, err = stage(fs.Resources, "stage_resources", resourceColumns, nil); err != nil {
@@ -185,7 +187,13 @@ func (s *Store) IngestFiles(ctx context.Context, fs ingest.FileSet) (tenant.Snap
 	}
 	var ids *idTypes
 	if !s.idsAsText {
+		done := mining.StartStage(s.Progress, "key ids")
 		ids, dropIDs = newIDTypes(ctx, conn, users, resources, fs.Map)
+		n := users.rows
+		if resources != nil {
+			n += resources.rows
+		}
+		done(int(n), "ids")
 	}
 	assignments, err := stage(fs.Assignments, "stage_assignments", assignmentColumns, ids)
 	if err != nil {
@@ -194,7 +202,7 @@ func (s *Store) IngestFiles(ctx context.Context, fs ingest.FileSet) (tenant.Snap
 	if err := checkMap(fs.Map, staged); err != nil {
 		return tenant.Snapshot{}, err
 	}
-	done := mining.StartStage(s.Progress, "resolve ids")
+	done = mining.StartStage(s.Progress, "resolve ids")
 	if err := validateAssignments(ctx, conn, assignments, users, resources, fs); err != nil {
 		return tenant.Snapshot{}, err
 	}

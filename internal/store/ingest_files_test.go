@@ -235,6 +235,8 @@ func TestIngestResolvesEachWritingOnce(t *testing.T) {
 	require.Equal(t, int64(2), snap.Entitlements)
 	require.Equal(t, []mining.Progress{
 		{Stage: "read users.csv", Done: 2, Total: 2, Unit: "rows"},
+		{Stage: "check users", Done: 2, Total: 2, Unit: "rows"},
+		{Stage: "key ids", Done: 2, Total: 2, Unit: "ids"},
 		{Stage: "read assignments.csv", Done: 5, Total: 5, Unit: "rows"},
 		{Stage: "resolve ids", Done: 5, Total: 5, Unit: "rows"},
 		{Stage: "write snapshot", Done: 2, Total: 2, Unit: "rows"},
