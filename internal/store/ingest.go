@@ -104,7 +104,14 @@ func ident(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"
 
 // IngestFiles validates the files and writes them as a new snapshot in one
 // transaction. On any error, nothing is written.
-func (s *Store) IngestFiles(ctx context.Context, fs ingest.FileSet) (tenant.Snapshot, error) {
+func (s *Store) IngestFiles(ctx context.Context, fs ingest.FileSet) (_ tenant.Snapshot, err error) {
+	defer func() {
+		// Whichever statement the cancel stopped, and whatever it
+		// returned, the transaction was not committed.
+		if err != nil && ctx.Err() != nil {
+			err = fmt.Errorf("ingest cancelled, nothing written: %w", ctx.Err())
+		}
+	}()
 	if fs.Users == "" || fs.Assignments == "" {
 		return tenant.Snapshot{}, errors.New("ingest: both a users file and an assignments file are needed")
 	}
@@ -117,16 +124,22 @@ func (s *Store) IngestFiles(ctx context.Context, fs ingest.FileSet) (tenant.Snap
 	// (twice their size past DuckDB's memory limit) in a scratch database.
 	db := "temp"
 	if inputSize(fs)*2 > s.memoryLimit {
-		detach, err := s.attachScratch(ctx, conn)
+		name, detach, err := s.attachScratch(ctx, conn)
 		if err != nil {
 			return tenant.Snapshot{}, err
 		}
 		defer detach()
-		db = scratch
+		db = name
 	}
 	var staged []*stagedFile
 	dropIDs := func() {}
 	defer func() {
+		if ctx.Err() != nil {
+			// A cancel can interrupt the snapshot's rollback too, which
+			// leaves the connection in an aborted transaction, where
+			// nothing below would run.
+			conn.ExecContext(context.WithoutCancel(ctx), `ROLLBACK`)
+		}
 		for _, f := range staged {
 			// What lives in the scratch database goes with it.
 			switch {
@@ -188,7 +201,7 @@ func (s *Store) IngestFiles(ctx context.Context, fs ingest.FileSet) (tenant.Snap
 	var ids *idTypes
 	if !s.idsAsText {
 		done := mining.StartStage(s.Progress, "key ids")
-		ids, dropIDs = newIDTypes(ctx, conn, users, resources, fs.Map)
+		ids, dropIDs = s.newIDTypes(ctx, conn, users, resources, fs.Map)
 		n := users.rows
 		if resources != nil {
 			n += resources.rows
@@ -231,20 +244,30 @@ func inputSize(fs ingest.FileSet) int64 {
 	return n
 }
 
-// scratch is the database large files are staged in (see attachScratch).
-const scratch = "ingest_scratch"
+// ingestSeq numbers the databases an ingest attaches (see attachScratch,
+// idTypes): attached databases are named per DuckDB instance, not per
+// connection, and two ingests may run at once.
+var ingestSeq atomic.Int64
 
-// attachScratch attaches a new database file beside the store's, named
-// scratch, to stage the input files in: a staged table there is
+// detach detaches the attached database db through the store's pool: the
+// ingest's own connection may be gone (database/sql closes a connection
+// whose statement a cancel interrupted), and a database left attached
+// would stay for as long as the store is open.
+func (s *Store) detach(db string) {
+	s.db.ExecContext(context.Background(), `DETACH DATABASE IF EXISTS `+db)
+}
+
+// attachScratch attaches a new database file beside the store's, and
+// returns its name, to stage the input files in: a staged table there is
 // compressed and spills within DuckDB's memory limit the way the
 // snapshot's tables do, where a temporary table of 46 M records would be
 // held uncompressed and spilled as such (at the default limit, an ingest
 // of that size took 52-57 s with temporary tables, 43 s staged here).
 // detach removes it.
-func (s *Store) attachScratch(ctx context.Context, conn *sql.Conn) (detach func(), err error) {
+func (s *Store) attachScratch(ctx context.Context, conn *sql.Conn) (name string, detach func(), err error) {
 	f, err := os.CreateTemp(filepath.Dir(s.path), "."+filepath.Base(s.path)+".ingest-*")
 	if err != nil {
-		return nil, fmt.Errorf("ingest: a scratch file beside the database: %w", err)
+		return "", nil, fmt.Errorf("ingest: a scratch file beside the database: %w", err)
 	}
 	path := f.Name()
 	f.Close()
@@ -257,15 +280,16 @@ func (s *Store) attachScratch(ctx context.Context, conn *sql.Conn) (detach func(
 	// store's own file (see dsnPath).
 	attach, unlink, err := dsnPath(path)
 	if err != nil {
-		return nil, fmt.Errorf("ingest: a scratch file beside the database: %w", err)
+		return "", nil, fmt.Errorf("ingest: a scratch file beside the database: %w", err)
 	}
-	if _, err := conn.ExecContext(ctx, fmt.Sprintf(`ATTACH %s AS %s`, quote(attach), scratch)); err != nil {
+	name = fmt.Sprintf("ingest_scratch_%d", ingestSeq.Add(1))
+	if _, err := conn.ExecContext(ctx, fmt.Sprintf(`ATTACH %s AS %s`, quote(attach), name)); err != nil {
 		unlink()
 		remove()
-		return nil, fmt.Errorf("ingest: attach a scratch database: %w", err)
+		return "", nil, fmt.Errorf("ingest: attach a scratch database: %w", err)
 	}
-	return func() {
-		conn.ExecContext(context.WithoutCancel(ctx), `DETACH `+scratch)
+	return name, func() {
+		s.detach(name)
 		unlink()
 		remove()
 	}, nil
@@ -456,9 +480,10 @@ func (f *stagedFile) describe(ctx context.Context, conn *sql.Conn, db, table str
 //
 // Only a file whose every id is one of the types' values exactly as
 // written reads this way; anything else (an empty, unknown or padded id,
-// an upper-case GUID, a malformed line) fails the read at once, and the
-// file is read the usual way, as text, which normalises ids and names what
-// it cannot resolve.
+// an upper-case GUID, a malformed line) stops the read where DuckDB meets
+// it, and the file is read the usual way, as text, which normalises ids
+// and names what it cannot resolve. Only a file whose first such id is
+// near its end pays for most of a read twice.
 type idTypes struct {
 	db       string            // the in-memory database holding the types
 	user     string            // the users' type
@@ -466,20 +491,16 @@ type idTypes struct {
 	m        map[string]string // ingest.FileSet.Map
 }
 
-// idTypesSeq numbers the in-memory databases of idTypes: attached
-// databases are named per DuckDB instance, not per connection.
-var idTypesSeq atomic.Int64
-
 // newIDTypes creates the types for the staged users and resources (nil
 // when there is no resources file). When they cannot be created, it
 // returns nil types, and the assignments are read as text. drop detaches
 // the database, and the types and tables in it with it.
-func newIDTypes(ctx context.Context, conn *sql.Conn, users, resources *stagedFile, m map[string]string) (t *idTypes, drop func()) {
-	db := fmt.Sprintf("ingest_keys_%d", idTypesSeq.Add(1))
+func (s *Store) newIDTypes(ctx context.Context, conn *sql.Conn, users, resources *stagedFile, m map[string]string) (t *idTypes, drop func()) {
+	db := fmt.Sprintf("ingest_keys_%d", ingestSeq.Add(1))
 	if _, err := conn.ExecContext(ctx, `ATTACH ':memory:' AS `+db); err != nil {
 		return nil, func() {}
 	}
-	drop = func() { conn.ExecContext(context.WithoutCancel(ctx), `DETACH `+db) }
+	drop = func() { s.detach(db) }
 	t = &idTypes{db: db, user: db + ".user_key", m: m}
 	if resources != nil {
 		t.resource = db + ".resource_key"
@@ -939,16 +960,16 @@ func duplicate(ctx context.Context, conn *sql.Conn, f *stagedFile, key, field st
 // writeSnapshot copies the staged, validated files into a new snapshot in
 // one transaction.
 func (s *Store) writeSnapshot(ctx context.Context, conn *sql.Conn, source, detail string, users, resources, assignments *stagedFile) (snap tenant.Snapshot, err error) {
-	tx, err := conn.BeginTx(ctx, nil)
+	// The transaction is not bound to ctx: database/sql would roll back
+	// a cancelled one on its own, racing the rollback below, and close
+	// the connection. The statements are bound to it.
+	tx, err := conn.BeginTx(context.WithoutCancel(ctx), nil)
 	if err != nil {
 		return snap, err
 	}
 	defer func() {
 		if err != nil {
 			tx.Rollback()
-			if ctx.Err() != nil {
-				err = fmt.Errorf("ingest cancelled, nothing written: %w", ctx.Err())
-			}
 		}
 	}()
 	var id int64

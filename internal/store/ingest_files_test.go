@@ -262,7 +262,7 @@ func TestStageIDsAsKeys(t *testing.T) {
 	}
 	users := stage(write(t, dir, "users.csv", "id,jobTitle\n"+guidA+",Clerk\n"+strings.ToUpper(guidB)+",Clerk\n"), "stage_users", nil)
 	resources := stage(write(t, dir, "resources.csv", "id,type\n"+guidG+",group\nhttps://contoso.sharepoint.com/sites/x,site\n"), "stage_resources", nil)
-	ids, drop := newIDTypes(ctx, conn, users, resources, map[string]string{"userId": "PrincipalId"})
+	ids, drop := s.newIDTypes(ctx, conn, users, resources, map[string]string{"userId": "PrincipalId"})
 	require.NotNil(t, ids)
 	defer drop()
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -217,6 +218,53 @@ func TestIngestCancelledLeavesNothing(t *testing.T) {
 	require.Zero(t, attached, "so does the database of the ids' types")
 
 	// The database stays usable and the next ingest gets a fresh snapshot.
+	next, err := s.IngestFiles(context.Background(), files)
+	require.NoError(t, err)
+	require.Equal(t, first.Assignments, next.Assignments)
+}
+
+// An ingest cancelled in any of its stages, as it starts or part-way
+// through, fails as cancelled and leaves nothing: no snapshot, no scratch
+// file, no attached database.
+func TestIngestCancelledInEachStage(t *testing.T) {
+	files := generatedFiles(t, 3000, 4)
+	s := openTemp(t)
+	first, err := s.IngestFiles(context.Background(), files)
+	require.NoError(t, err)
+	stages := []string{"read users.csv", "check users", "read resources.csv", "key ids", "read assignments.csv", "resolve ids", "write snapshot"}
+	for _, stage := range stages {
+		for _, after := range []time.Duration{0, 2 * time.Millisecond} {
+			t.Run(fmt.Sprint(stage, " ", after), func(t *testing.T) {
+				ctx, cancel := context.WithCancel(context.Background())
+				defer cancel()
+				s.memoryLimit = map[bool]int64{true: 0, false: 1 << 40}[after > 0]
+				// However late the cancel, it comes before the commit.
+				s.beforeCommit = func(ctx context.Context) error { <-ctx.Done(); return nil }
+				started := false
+				s.Progress = func(p mining.Progress) {
+					if p.Stage == stage && p.Total == 0 {
+						started = true
+						time.AfterFunc(after, cancel)
+					}
+				}
+				_, err := s.IngestFiles(ctx, files)
+				require.True(t, started, "no stage %q", stage)
+				require.ErrorIs(t, err, context.Canceled)
+				require.ErrorContains(t, err, "ingest cancelled, nothing written")
+				s.Progress, s.beforeCommit = nil, nil
+
+				snaps, err := s.Snapshots(context.Background())
+				require.NoError(t, err)
+				require.Equal(t, []tenant.Snapshot{first}, snaps)
+				left, err := filepath.Glob(filepath.Join(filepath.Dir(s.path), ".*ingest*"))
+				require.NoError(t, err)
+				require.Empty(t, left)
+				var attached int
+				require.NoError(t, s.db.QueryRow(`SELECT count(*) FROM duckdb_databases() WHERE database_name LIKE 'ingest%'`).Scan(&attached))
+				require.Zero(t, attached)
+			})
+		}
+	}
 	next, err := s.IngestFiles(context.Background(), files)
 	require.NoError(t, err)
 	require.Equal(t, first.Assignments, next.Assignments)
