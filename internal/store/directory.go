@@ -138,9 +138,6 @@ func (s *Store) WriteDirectory(ctx context.Context, source, detail string, dir *
 			id, source, detail, s.now().UTC(), len(dir.Users), len(dir.Resources), len(ents), len(pairs)); err != nil {
 			return err
 		}
-		if s.beforeCommit != nil {
-			return s.beforeCommit(ctx)
-		}
 		return nil
 	})
 	if err != nil {

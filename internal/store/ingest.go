@@ -959,25 +959,27 @@ func duplicate(ctx context.Context, conn *sql.Conn, f *stagedFile, key, field st
 
 // writeSnapshot copies the staged, validated files into a new snapshot in
 // one transaction.
-func (s *Store) writeSnapshot(ctx context.Context, conn *sql.Conn, source, detail string, users, resources, assignments *stagedFile) (snap tenant.Snapshot, err error) {
-	// The transaction is not bound to ctx: database/sql would roll back
-	// a cancelled one on its own, racing the rollback below, and close
-	// the connection. The statements are bound to it.
-	tx, err := conn.BeginTx(context.WithoutCancel(ctx), nil)
-	if err != nil {
-		return snap, err
-	}
-	defer func() {
-		if err != nil {
-			tx.Rollback()
-		}
-	}()
+func (s *Store) writeSnapshot(ctx context.Context, conn *sql.Conn, source, detail string, users, resources, assignments *stagedFile) (tenant.Snapshot, error) {
 	var id int64
-	if err := tx.QueryRowContext(ctx, `SELECT nextval('snapshot_seq')`).Scan(&id); err != nil {
-		return snap, err
+	err := s.inConnTx(ctx, conn, func(conn *sql.Conn) error {
+		return s.copySnapshot(ctx, conn, &id, source, detail, users, resources, assignments)
+	})
+	if err != nil {
+		return tenant.Snapshot{}, err
 	}
+	return s.Snapshot(ctx, id)
+}
+
+// copySnapshot is writeSnapshot's transaction: it sets id to the new
+// snapshot's.
+func (s *Store) copySnapshot(ctx context.Context, conn *sql.Conn, newID *int64, source, detail string, users, resources, assignments *stagedFile) error {
+	var id int64
+	if err := conn.QueryRowContext(ctx, `SELECT nextval('snapshot_seq')`).Scan(&id); err != nil {
+		return err
+	}
+	*newID = id
 	exec := func(q string, args ...any) error {
-		_, err := tx.ExecContext(ctx, q, args...)
+		_, err := conn.ExecContext(ctx, q, args...)
 		return err
 	}
 	// Users, in file order; user_key is the 0-based position.
@@ -1000,7 +1002,7 @@ func (s *Store) writeSnapshot(ctx context.Context, conn *sql.Conn, source, detai
 	// (file) order, so rowid is the key.
 	if err := exec(fmt.Sprintf(`INSERT INTO users SELECT ?, k, %s FROM (SELECT rowid::INTEGER AS k, %s FROM %s)`,
 		strings.Join(cols, ", "), strings.Join(text, ", "), users.table), id); err != nil {
-		return snap, err
+		return err
 	}
 	// Extra user columns become attributes.
 	for _, name := range users.order {
@@ -1012,7 +1014,7 @@ func (s *Store) writeSnapshot(ctx context.Context, conn *sql.Conn, source, detai
 		}
 		if err := exec(fmt.Sprintf(`INSERT INTO user_attributes SELECT ?, k, ?, v
 			FROM (SELECT rowid::INTEGER AS k, %s AS v FROM %s) WHERE v IS NOT NULL`, users.col(name), users.table), id, name); err != nil {
-			return snap, err
+			return err
 		}
 	}
 	// Resources: from the resources file, plus any resource that only the
@@ -1020,15 +1022,15 @@ func (s *Store) writeSnapshot(ctx context.Context, conn *sql.Conn, source, detai
 	if resources != nil {
 		if err := exec(fmt.Sprintf(`INSERT INTO resources SELECT ?, %s, lower(%s), %s FROM %s`,
 			resources.idCol("id"), resources.col("type"), resources.col("displayName"), resources.table), id); err != nil {
-			return snap, err
+			return err
 		}
 	} else {
 		if err := exec(`INSERT INTO resources SELECT DISTINCT ?, rid, 'unknown', NULL FROM entitlement_keys`, id); err != nil {
-			return snap, err
+			return err
 		}
 	}
 	if err := exec(`INSERT INTO entitlements SELECT ?, ekey, rid, ro FROM entitlement_keys`, id); err != nil {
-		return snap, err
+		return err
 	}
 	// Assignments to unknown users or resources are left out (when
 	// --skip-unknown let them through validation).
@@ -1039,25 +1041,14 @@ func (s *Store) writeSnapshot(ctx context.Context, conn *sql.Conn, source, detai
 	// two columns and 7.9-14 s over them packed into one BIGINT).
 	if err := exec(`INSERT INTO assignments SELECT ?, user_key, unnest(list_distinct(list(ekey))) FROM (`+keyedAssignments(assignments)+`)
 		WHERE user_key IS NOT NULL AND known_resource GROUP BY user_key`, id); err != nil {
-		return snap, err
+		return err
 	}
 	if err := exec(`INSERT INTO snapshots VALUES ($1, $2, $3, $4,
 		(SELECT count(*) FROM users WHERE snapshot_id = $1),
 		(SELECT count(*) FROM resources WHERE snapshot_id = $1),
 		(SELECT count(*) FROM entitlements WHERE snapshot_id = $1),
 		(SELECT count(*) FROM assignments WHERE snapshot_id = $1))`, id, source, detail, s.now().UTC()); err != nil {
-		return snap, err
+		return err
 	}
-	if s.beforeCommit != nil {
-		if err := s.beforeCommit(ctx); err != nil {
-			return snap, err
-		}
-	}
-	if err := ctx.Err(); err != nil {
-		return snap, err
-	}
-	if err := tx.Commit(); err != nil {
-		return snap, err
-	}
-	return s.Snapshot(ctx, id)
+	return nil
 }

@@ -27,6 +27,17 @@ func (s *Store) inTx(ctx context.Context, f func(*sql.Conn) error) (err error) {
 		return err
 	}
 	defer conn.Close()
+	return s.inConnTx(ctx, conn, f)
+}
+
+// inConnTx runs f in a transaction on conn, committed if f succeeds and
+// ctx is not cancelled by then (after beforeCommit, when tests set it),
+// rolled back otherwise. The transaction is
+// begun with a statement, not database/sql's BeginTx: that one rolls a
+// cancelled transaction back on its own, racing the rollback here, and
+// closes the connection (whose temporary tables an ingest still needs to
+// drop).
+func (s *Store) inConnTx(ctx context.Context, conn *sql.Conn, f func(*sql.Conn) error) (err error) {
 	if _, err := conn.ExecContext(ctx, `BEGIN TRANSACTION`); err != nil {
 		return err
 	}
@@ -37,6 +48,11 @@ func (s *Store) inTx(ctx context.Context, f func(*sql.Conn) error) (err error) {
 	}()
 	if err := f(conn); err != nil {
 		return err
+	}
+	if s.beforeCommit != nil {
+		if err := s.beforeCommit(ctx); err != nil {
+			return err
+		}
 	}
 	if err := ctx.Err(); err != nil {
 		return err

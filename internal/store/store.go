@@ -61,8 +61,8 @@ type Store struct {
 	// memoryLimit is DuckDB's memory limit in bytes (see MemoryLimit).
 	memoryLimit int64
 
-	// beforeCommit, when set by tests, runs inside an ingest transaction
-	// just before it commits.
+	// beforeCommit, when set by tests, runs inside a transaction (an
+	// ingest's, a saved run's) just before it commits.
 	beforeCommit func(ctx context.Context) error
 	// idsAsText, when set by tests, reads the assignments' ids as text
 	// even where they could be read as keys (see idTypes).

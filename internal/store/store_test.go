@@ -339,6 +339,25 @@ func TestSaveAndLoadRun(t *testing.T) {
 	first, err := s.Run(ctx, run.ID)
 	require.NoError(t, err)
 	require.Equal(t, run.Packages[1].Members, first.Packages[1].Members, "the first run's members are its own")
+
+	// A save cancelled after its members and entitlements went in, just
+	// before it commits, leaves none of them, and the next save works.
+	cctx, cancel := context.WithCancel(ctx)
+	s.beforeCommit = func(context.Context) error { cancel(); return nil }
+	third := &tenant.Run{SnapshotID: snap.ID, Method: "jobFunctions", Packages: run.Packages}
+	require.ErrorIs(t, s.SaveRun(cctx, third), context.Canceled)
+	s.beforeCommit = nil
+	var members int
+	require.NoError(t, s.db.QueryRow(`SELECT count(*) FROM package_members WHERE run_id NOT IN (?, ?)`, run.ID, second.ID).Scan(&members))
+	require.Zero(t, members)
+	got, err = s.LatestRun(ctx, snap.ID)
+	require.NoError(t, err)
+	require.Equal(t, second.ID, got.ID)
+	require.NoError(t, s.SaveRun(ctx, third))
+	got, err = s.LatestRun(ctx, snap.ID)
+	require.NoError(t, err)
+	require.Equal(t, third.ID, got.ID)
+	require.Len(t, got.Packages, len(run.Packages))
 }
 
 func TestSchemaVersion(t *testing.T) {
