@@ -272,7 +272,7 @@ func TestStageIDsAsKeys(t *testing.T) {
 		keyed      bool
 	}{
 		{"plain", "userId,resourceId,role\n" + guidB + "," + site + ",Member\n" + guidA + "," + guidG + ",\n", true},
-		{"mapped", "PrincipalId,resourceId\n" + guidA + "," + guidG + "\n", true},
+		{"mapped", "PrincipalId,resourceId,principalDisplayName\n" + guidA + "," + guidG + ",Ann\n", true},
 		{"upper case", "userId,resourceId\n" + strings.ToUpper(guidA) + "," + guidG + "\n", false},
 		{"padded", "userId,resourceId\n" + guidA + " ," + guidG + "\n", false},
 		{"empty user", "userId,resourceId\n," + guidG + "\n", false},
@@ -290,6 +290,12 @@ func TestStageIDsAsKeys(t *testing.T) {
 				return
 			}
 			f.rename(ids.m)
+			// Only the columns of an assignment are staged, but the file's
+			// others are known (for --map).
+			var staged int
+			require.NoError(t, conn.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_columns() WHERE database_name = ? AND table_name = 'stage_assignments'`, ids.db).Scan(&staged))
+			require.Equal(t, map[string]int{"plain": 3, "mapped": 2}[c.name], staged)
+			require.Equal(t, c.name == "mapped", f.has("principalDisplayName"))
 			// A user's code is its key (its place in the users file), and
 			// a resource's value its id.
 			rows, err := conn.QueryContext(ctx, fmt.Sprintf(`SELECT enum_code(%s)::INTEGER, CAST(%s AS VARCHAR) FROM %s ORDER BY rowid`,
