@@ -272,9 +272,23 @@ func TestIngestCancelledInEachStage(t *testing.T) {
 
 // Staged in temporary tables (small files) or in a scratch database
 // (large ones), the ids read as keys or as text: the same files make the
-// same snapshot.
+// same snapshot, for a plain tenant and one with teams, projects, offices,
+// nested groups and one-off grants.
 func TestIngestStagedEitherWay(t *testing.T) {
-	files := generatedFiles(t, 800, 5)
+	realistic := t.TempDir()
+	_, err := tenantgen.Generate(tenantgen.DefaultConfig(600, 6).Realistic(), realistic)
+	require.NoError(t, err)
+	for _, files := range []ingest.FileSet{generatedFiles(t, 800, 5), {
+		Users:       filepath.Join(realistic, tenantgen.UsersFile),
+		Resources:   filepath.Join(realistic, tenantgen.ResourcesFile),
+		Assignments: filepath.Join(realistic, tenantgen.AssignmentsFile),
+	}} {
+		stagedEitherWay(t, files)
+	}
+}
+
+func stagedEitherWay(t *testing.T, files ingest.FileSet) {
+	t.Helper()
 	var snaps []tenant.Snapshot
 	var grants [][]string
 	for _, way := range []struct {
