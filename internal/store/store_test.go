@@ -19,7 +19,7 @@ import (
 	"github.com/rolemine/rolemine/tenant"
 )
 
-func openTemp(t *testing.T) *Store {
+func openTemp(t testing.TB) *Store {
 	t.Helper()
 	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "test.duckdb"))
 	require.NoError(t, err)
@@ -27,7 +27,7 @@ func openTemp(t *testing.T) *Store {
 	return s
 }
 
-func write(t *testing.T, dir, name, content string) string {
+func write(t testing.TB, dir, name, content string) string {
 	t.Helper()
 	p := filepath.Join(dir, name)
 	require.NoError(t, os.WriteFile(p, []byte(content), 0o644))
