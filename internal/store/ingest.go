@@ -134,12 +134,6 @@ func (s *Store) IngestFiles(ctx context.Context, fs ingest.FileSet) (_ tenant.Sn
 	var staged []*stagedFile
 	dropIDs := func() {}
 	defer func() {
-		if ctx.Err() != nil {
-			// A cancel can interrupt the snapshot's rollback too, which
-			// leaves the connection in an aborted transaction, where
-			// nothing below would run.
-			conn.ExecContext(context.WithoutCancel(ctx), `ROLLBACK`)
-		}
 		for _, f := range staged {
 			// What lives in the scratch database goes with it.
 			switch {
