@@ -32,11 +32,10 @@ func (s *Store) inTx(ctx context.Context, f func(*sql.Conn) error) (err error) {
 
 // inConnTx runs f in a transaction on conn, committed if f succeeds and
 // ctx is not cancelled by then (after beforeCommit, when tests set it),
-// rolled back otherwise. The transaction is
-// begun with a statement, not database/sql's BeginTx: that one rolls a
-// cancelled transaction back on its own, racing the rollback here, and
-// closes the connection (whose temporary tables an ingest still needs to
-// drop).
+// rolled back otherwise. The transaction is begun with a statement, not
+// database/sql's BeginTx: that one rolls a cancelled transaction back on
+// its own, racing the rollback here, and closes the connection (whose
+// temporary tables an ingest still needs to drop).
 func (s *Store) inConnTx(ctx context.Context, conn *sql.Conn, f func(*sql.Conn) error) (err error) {
 	if _, err := conn.ExecContext(ctx, `BEGIN TRANSACTION`); err != nil {
 		return err
