@@ -103,7 +103,7 @@ func RankAttributes(ctx context.Context, d *Dataset, opt RankOptions) ([]Attribu
 		}
 	}
 	out := make([]AttributeScore, len(sets))
-	err := m.parallel(ctx, len(sets), "attributes", func(w *miner, i int) error {
+	err := m.parallel(ctx, len(sets), work{stage: "attributes", unit: "attribute sets"}, func(w *miner, i int) error {
 		out[i] = w.score(sets[i], users, skip, opt)
 		return nil
 	})

@@ -74,7 +74,7 @@ func JobFunctions(ctx context.Context, d *Dataset, opt Options) (*Result, error)
 		}
 		res.Packages = append(res.Packages, tps...)
 	}
-	if err := m.parallel(ctx, len(res.Packages), "metrics", func(w *miner, i int) error {
+	if err := m.parallel(ctx, len(res.Packages), work{stage: "metrics", unit: "packages"}, func(w *miner, i int) error {
 		w.metrics(&res.Packages[i], inBirthright)
 		return nil
 	}); err != nil {
@@ -135,7 +135,7 @@ func (m *miner) jobFunctions(ctx context.Context, groups []*group, by []*Attribu
 		}
 	}
 	parts := make([][]Package, len(groups))
-	err := m.parallel(ctx, len(groups), "job functions", func(w *miner, i int) error {
+	err := m.parallel(ctx, len(groups), work{stage: "job functions", unit: "groups"}, func(w *miner, i int) error {
 		var err error
 		parts[i], err = w.jobFunction(ctx, groups[i], i, prof, by, inBirthright)
 		return err

@@ -506,3 +506,31 @@ func TestRulesLeaveOutGuestsAndUnevaluableAttributes(t *testing.T) {
 		}
 	}
 }
+
+// Each stage the miner runs on its workers ends with a count of what it
+// handled, in its unit, so that a stage of a second or more can say its
+// rate: the groups profiled and mined, the packages measured, every user
+// fitted to the rules.
+func TestJobFunctionsProgressCounts(t *testing.T) {
+	d := build(fixture())
+	opt := DefaultOptions()
+	last := map[string]Progress{}
+	opt.Progress = func(p Progress) { last[p.Stage] = p }
+	res := mine(t, d, opt)
+	for stage, unit := range map[string]string{"profiles": "groups", "job functions": "groups", "metrics": "packages", "rule fit": "users"} {
+		p, ok := last[stage]
+		if !ok {
+			t.Errorf("no %s stage", stage)
+			continue
+		}
+		if p.Unit != unit || p.Done != p.Total || p.Done == 0 {
+			t.Errorf("%s ended with %+v, want all of its %s", stage, p, unit)
+		}
+	}
+	if got := last["rule fit"].Done; got != d.NumUsers {
+		t.Errorf("rule fit counted %d users, want %d", got, d.NumUsers)
+	}
+	if got := last["metrics"].Done; got != len(res.Packages) {
+		t.Errorf("metrics counted %d packages, want %d", got, len(res.Packages))
+	}
+}

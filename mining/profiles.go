@@ -42,7 +42,7 @@ func (m *miner) profileGroups(ctx context.Context, groups []*group, skip []bool)
 	var prof, first *profiles
 	for range 2 {
 		ents, prev, sizes := make([][]int32, len(groups)), make([][]float64, len(groups)), make([]int, len(groups))
-		if err := m.parallel(ctx, len(groups), "profiles", func(w *miner, i int) error {
+		if err := m.parallel(ctx, len(groups), work{stage: "profiles", unit: "groups"}, func(w *miner, i int) error {
 			g := groups[i]
 			if len(g.members) < m.opt.MinMembers || g.empty {
 				return nil

@@ -25,7 +25,7 @@ func (m *miner) ruleFit(ctx context.Context, pkgs []Package) error {
 	holders := make([]atomic.Int32, len(pkgs)) // users with the access
 	members := make([]atomic.Int32, len(pkgs)) // of them, selected by the rule
 	const chunk = 4096
-	err := m.parallel(ctx, (m.d.NumUsers+chunk-1)/chunk, "rule fit", func(w *miner, c int) error {
+	err := m.parallel(ctx, (m.d.NumUsers+chunk-1)/chunk, work{stage: "rule fit", unit: "users", total: m.d.NumUsers}, func(w *miner, c int) error {
 		if w.match == nil {
 			w.match = matcher.Scratch()
 		}

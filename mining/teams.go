@@ -45,7 +45,7 @@ func (m *miner) teamPackages(ctx context.Context, pkgs []Package) ([]Package, er
 	// Each team's package on its own worker (see parallel), in manager
 	// order after.
 	found := make([]*Package, len(managers))
-	if err := m.parallel(ctx, len(managers), "teams", func(w *miner, i int) error {
+	if err := m.parallel(ctx, len(managers), work{stage: "teams", unit: "managers"}, func(w *miner, i int) error {
 		k := managers[i]
 		// The team: the reports, and the manager unless their account is
 		// not eligible (disabled, a guest): the reports still share what

@@ -24,16 +24,34 @@ type miner struct {
 }
 
 func (m *miner) progress(stage string, done, total int) {
-	if m.opt.Progress != nil {
-		m.mu.Lock()
-		m.opt.Progress(Progress{Stage: stage, Done: done, Total: total})
-		m.mu.Unlock()
+	m.progressOf(work{stage: stage}, done, total)
+}
+
+// work names a stage of parallel work for progress: its items count in
+// unit ("groups"), or, when total is set, the n items are total units (a
+// block of users is many users).
+type work struct {
+	stage, unit string
+	total       int
+}
+
+// progressOf reports item done of n of w.
+func (m *miner) progressOf(w work, done, n int) {
+	if m.opt.Progress == nil {
+		return
 	}
+	if w.total > 0 && n > 0 {
+		done, n = int(int64(done)*int64(w.total)/int64(n)), w.total
+	}
+	m.mu.Lock()
+	m.opt.Progress(Progress{Stage: w.stage, Done: done, Total: n, Unit: w.unit})
+	m.mu.Unlock()
 }
 
 // parallel runs f for items 0..n-1 on up to GOMAXPROCS workers, each with
-// its own scratch space; it stops at the first error or cancellation.
-func (m *miner) parallel(ctx context.Context, n int, stage string, f func(w *miner, i int) error) error {
+// its own scratch space, telling progress as wk; it stops at the first
+// error or cancellation.
+func (m *miner) parallel(ctx context.Context, n int, wk work, f func(w *miner, i int) error) error {
 	workers := max(1, min(runtime.GOMAXPROCS(0), 8, n))
 	var next atomic.Int64
 	errs := make([]error, workers)
@@ -53,7 +71,7 @@ func (m *miner) parallel(ctx context.Context, n int, stage string, f func(w *min
 						errs[k] = err
 						return
 					}
-					w.progress(stage, i, n)
+					w.progressOf(wk, i, n)
 				}
 				if err := f(w, i); err != nil {
 					errs[k] = err
@@ -70,6 +88,6 @@ func (m *miner) parallel(ctx context.Context, n int, stage string, f func(w *min
 		}
 		return err
 	}
-	m.progress(stage, n, n)
+	m.progressOf(wk, n, n)
 	return nil
 }

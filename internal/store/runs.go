@@ -121,7 +121,12 @@ func (s *Store) SaveRun(ctx context.Context, run *tenant.Run) error {
 	if err != nil {
 		return err
 	}
-	defer mining.StartStage(s.Progress, "save run")(0, "")
+	// The rows it writes: the packages, their members and entitlements.
+	rows := len(run.Packages)
+	for _, p := range run.Packages {
+		rows += len(p.Members) + len(p.Entitlements)
+	}
+	defer mining.StartStage(s.Progress, "save run")(rows, "rows")
 	return s.inTx(ctx, func(conn *sql.Conn) error {
 		if err := conn.QueryRowContext(ctx, `SELECT nextval('run_seq')`).Scan(&run.ID); err != nil {
 			return err
