@@ -512,3 +512,43 @@ func TestIngestParquetOwnRowid(t *testing.T) {
 	require.Contains(t, ie.Msg, `unknown user (not in users.parquet): "nobody"`)
 	require.Equal(t, int(want.Assignments)+1, ie.Line, "the last row, counted from 1")
 }
+
+// A report's findings are saved as given, empty text as NULL, in order.
+func TestSaveReport(t *testing.T) {
+	ctx := context.Background()
+	s := openTemp(t)
+	findings := []Finding{
+		{Kind: "excess", UserID: "u1", ResourceID: "g1", Role: "Member", PeerGroup: "Clerk", PeerPrevalence: 0.05, Score: 0.95, Reason: "held by 1 of 20 peers"},
+		{Kind: "sod", UserID: "u2", Rule: "pay-vs-approve", Severity: "high", Reason: "holds both"},
+		{Kind: "package", PackageID: "p7", Score: 3, Reason: "conflicts"},
+	}
+	id, err := s.SaveReport(ctx, 1, 0, "overprovisioning", `{"threshold":0.1}`, findings)
+	require.NoError(t, err)
+	empty, err := s.SaveReport(ctx, 1, 2, "sod", "{}", nil)
+	require.NoError(t, err)
+	require.NotEqual(t, id, empty)
+
+	rows, err := s.db.Query(`SELECT kind, user_id, resource_id, role, package_id, rule, severity, peer_group, peer_prevalence, score, reason
+		FROM findings WHERE report_id = ? ORDER BY rowid`, id)
+	require.NoError(t, err)
+	defer rows.Close()
+	var got []Finding
+	for rows.Next() {
+		var f Finding
+		var user, res, role, pkg, rule, sev, peer sql.NullString
+		require.NoError(t, rows.Scan(&f.Kind, &user, &res, &role, &pkg, &rule, &sev, &peer, &f.PeerPrevalence, &f.Score, &f.Reason))
+		for _, v := range []sql.NullString{user, res, role, pkg, rule, sev, peer} {
+			require.True(t, !v.Valid || v.String != "", "empty text is stored as NULL")
+		}
+		f.UserID, f.ResourceID, f.Role, f.PackageID, f.Rule, f.Severity, f.PeerGroup = user.String, res.String, role.String, pkg.String, rule.String, sev.String, peer.String
+		got = append(got, f)
+	}
+	require.NoError(t, rows.Err())
+	require.Equal(t, findings, got)
+	var n int
+	require.NoError(t, s.db.QueryRow(`SELECT count(*) FROM findings WHERE report_id = ?`, empty).Scan(&n))
+	require.Zero(t, n)
+	var run sql.NullInt64
+	require.NoError(t, s.db.QueryRow(`SELECT run_id FROM reports WHERE report_id = ?`, id).Scan(&run))
+	require.False(t, run.Valid, "no run: NULL")
+}
