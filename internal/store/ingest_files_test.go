@@ -333,24 +333,29 @@ func TestStageIDsAsKeys(t *testing.T) {
 }
 
 // Reading the assignments' ids as keys changes nothing a user sees: for
-// any assignments file, it ingests the same snapshot as the text read, or
-// fails with the same error.
+// any assignments file, with or without a resources file and
+// --skip-unknown, it ingests the same snapshot as the text read, or fails
+// with the same error.
 func FuzzIngestIDsAsKeys(f *testing.F) {
 	users := "id,jobTitle\n" + guidA + ",Clerk\n{" + strings.ToUpper(guidB) + "},Clerk\nU-3,Clerk\n"
 	const resources = "id,type\n" + guidG + ",group\nhttps://x.sharepoint.com/sites/y,site\n"
-	f.Add("userId,resourceId,role\n"+guidA+","+guidG+",Member\n"+guidB+",https://x.sharepoint.com/sites/y,\nU-3,"+guidG+",Owner\n", false)
-	f.Add("userId,resourceId\n"+strings.ToUpper(guidA)+","+guidG+"\n"+guidA+", "+guidG+"\n", false)
-	f.Add("resourceId,userId,role\n"+guidG+",u-3,Member\n"+guidG+",nobody,Member\n", true)
-	f.Add("userId,resourceId,role\n"+guidA+",,Member\n", false)
-	f.Add("userId,resourceId,role,extra\n"+guidA+","+guidG+",\"Mem\"\"ber\",x\n"+guidA+","+guidG+", Member ,y\n", false)
-	f.Add("userId,resourceId\n"+guidA+","+guidG+"\n\""+guidA+","+guidG+"\n", false)
+	f.Add("userId,resourceId,role\n"+guidA+","+guidG+",Member\n"+guidB+",https://x.sharepoint.com/sites/y,\nU-3,"+guidG+",Owner\n", false, false)
+	f.Add("userId,resourceId\n"+strings.ToUpper(guidA)+","+guidG+"\n"+guidA+", "+guidG+"\n", false, false)
+	f.Add("resourceId,userId,role\n"+guidG+",u-3,Member\n"+guidG+",nobody,Member\n", true, true)
+	f.Add("userId,resourceId,role\n"+guidA+",,Member\n", false, false)
+	f.Add("userId,resourceId\n"+guidB+",g-1\n"+guidA+",https://x.sharepoint.com/sites/z\n", false, true)
+	f.Add("userId,resourceId,role,extra\n"+guidA+","+guidG+",\"Mem\"\"ber\",x\n"+guidA+","+guidG+", Member ,y\n", false, false)
+	f.Add("userId,resourceId\n"+guidA+","+guidG+"\n\""+guidA+","+guidG+"\n", false, false)
 	dir := f.TempDir()
 	usersPath, resourcesPath := write(f, dir, "users.csv", users), write(f, dir, "resources.csv", resources)
 	stores := []*Store{openTemp(f), openTemp(f)}
 	stores[1].idsAsText = true
-	f.Fuzz(func(t *testing.T, text string, skipUnknown bool) {
+	f.Fuzz(func(t *testing.T, text string, skipUnknown, noResources bool) {
 		fs := ingest.FileSet{Users: usersPath, Resources: resourcesPath, Assignments: write(t, dir, "assignments.csv", text),
 			SkipUnknown: skipUnknown, Warn: func(string) {}}
+		if noResources {
+			fs.Resources = "" // the users' ids alone are keys
+		}
 		var got [2]string
 		for i, s := range stores {
 			snap, err := s.IngestFiles(context.Background(), fs)
