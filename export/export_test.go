@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"gopkg.in/yaml.v3"
 
+	"github.com/rolemine/rolemine/internal/render"
 	"github.com/rolemine/rolemine/tenant"
 )
 
@@ -189,4 +190,22 @@ func TestYAMLKeepsStringTypes(t *testing.T) {
 	require.NoError(t, yaml.Unmarshal(y.Bytes(), &back))
 	require.Equal(t, "true", back.Packages[0].Name)
 	require.Equal(t, "0012", back.Packages[0].Description)
+}
+
+// The plan written a step at a time is the plan encoded whole, byte for
+// byte: with a back-fill and HTML-escaped text, with a catalog name that
+// looks like the steps' list, and with no steps at all.
+func TestWriteGraphJSONStreamsTheWholePlan(t *testing.T) {
+	plans := []*Plan{
+		BuildPlan(packages(), PlanOptions{CatalogName: `Finance "steps": [] <catalog>`,
+			Backfill: map[string][]string{"controller-finance": {"u-1", "u-2"}, "payroll-clerk-finance": {"u-3"}}}),
+		{Version: 1, APIVersion: "v1.0", Catalog: "empty"},
+	}
+	require.Greater(t, len(plans[0].Steps), 10)
+	for _, p := range plans {
+		var whole, streamed bytes.Buffer
+		require.NoError(t, render.WriteJSON(&whole, p))
+		require.NoError(t, WriteGraphJSON(&streamed, p))
+		require.Equal(t, whole.String(), streamed.String())
+	}
 }

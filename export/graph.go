@@ -1,7 +1,10 @@
 package export
 
 import (
+	"bufio"
+	"bytes"
 	"cmp"
+	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
@@ -342,10 +345,14 @@ func BuildPlan(pkgs []tenant.Package, opt PlanOptions) *Plan {
 				})
 		}
 	}
+	// The role lookups planned so far: a plan of a large tenant holds
+	// millions of back-fill steps, too many to search for them.
+	looked := map[string]bool{}
 	for _, pkg := range pkgs {
 		pkey := "package." + pkg.ID
 		pstep := "package:" + pkg.ID
 		cat := catOf[pkg.ID]
+		first := len(p.Steps) // this package's steps, for its prune step
 		p.Steps = append(p.Steps, Step{
 			ID: pstep, Description: "Create the access package " + pkg.Name + cat.of(),
 			Method: "POST", Path: em + "/accessPackages", DependsOn: []string{cat.step},
@@ -384,7 +391,8 @@ func BuildPlan(pkgs []tenant.Package, opt PlanOptions) *Plan {
 				lstep := "resourceRole:" + e.ResourceID + ":" + e.Role + cat.sfx
 				choice := SiteRoleChoice(e.ResourceName, e.ResourceID, e.Role)
 				choice.Captures = map[string]string{lkey + ".originId": "originId", lkey + ".displayName": "displayName"}
-				if !slices.ContainsFunc(p.Steps, func(s Step) bool { return s.ID == lstep }) {
+				if !looked[lstep] {
+					looked[lstep] = true
 					p.Steps = append(p.Steps, Step{
 						ID: lstep, Description: fmt.Sprintf("Find the SharePoint group of %q that grants %s", e.ResourceName, e.Role),
 						Method: "GET", DependsOn: []string{"resource:" + e.ResourceID + cat.sfx},
@@ -404,7 +412,8 @@ func BuildPlan(pkgs []tenant.Package, opt PlanOptions) *Plan {
 				// principal's app roles and choose by value.
 				lkey := "role." + e.ResourceID + "." + e.Role
 				lstep := "appRole:" + e.ResourceID + ":" + e.Role
-				if !slices.ContainsFunc(p.Steps, func(s Step) bool { return s.ID == lstep }) {
+				if !looked[lstep] {
+					looked[lstep] = true
 					p.Steps = append(p.Steps, Step{
 						ID: lstep, Description: fmt.Sprintf("Find the app role %s of %q", e.Role, e.ResourceName),
 						Method: "GET", Path: "/servicePrincipals/" + e.ResourceID + "?$select=id,appRoles",
@@ -431,7 +440,7 @@ func BuildPlan(pkgs []tenant.Package, opt PlanOptions) *Plan {
 		}
 		// Every package gets a direct-assignment policy (besides its
 		// automatic one): the back-fill, and a pilot, assign through it.
-		p.Steps = append(p.Steps, pruneStep(pkg, pkey, pstep, p.Steps))
+		p.Steps = append(p.Steps, pruneStep(pkg, pkey, pstep, p.Steps[first:]))
 		p.Steps = append(p.Steps, policyStep(pkg, pkey, pstep, false, settings))
 		if settings.requestable() {
 			p.Steps = append(p.Steps, requestPolicyStep(pkg, pkey, pstep, settings))
@@ -731,5 +740,46 @@ func (o PlanOptions) DirectUsers(p tenant.Package) []string {
 
 func odataQuote(s string) string { return strings.ReplaceAll(s, "'", "''") }
 
-// WriteGraphJSON writes the plan as indented JSON.
-func WriteGraphJSON(w io.Writer, p *Plan) error { return render.WriteJSON(w, p) }
+// WriteGraphJSON writes the plan as indented JSON (render.WriteJSON), a
+// step at a time: the plan of a large tenant is gigabytes of back-fill
+// steps, which encoding it whole held in memory a second time (a million
+// users: more than the machine's 24 GB).
+func WriteGraphJSON(w io.Writer, p *Plan) error {
+	if len(p.Steps) == 0 {
+		return render.WriteJSON(w, p)
+	}
+	// The plan around its steps, with an empty list where they go; a
+	// string value cannot hold the marker, whose quotes it would escape.
+	head := *p
+	head.Steps = []Step{}
+	var buf bytes.Buffer
+	if err := render.WriteJSON(&buf, &head); err != nil {
+		return err
+	}
+	const marker = "\n  \"steps\": []"
+	before, after, ok := bytes.Cut(buf.Bytes(), []byte(marker))
+	if !ok {
+		return fmt.Errorf("graph plan: no steps list in %.200q", buf.Bytes())
+	}
+	bw := bufio.NewWriter(w)
+	bw.Write(before)
+	bw.WriteString(strings.TrimSuffix(marker, "]") + "\n")
+	var step bytes.Buffer
+	for i := range p.Steps {
+		step.Reset()
+		enc := json.NewEncoder(&step)
+		enc.SetIndent("    ", "  ")
+		if err := enc.Encode(&p.Steps[i]); err != nil {
+			return err
+		}
+		bw.WriteString("    ")
+		bw.Write(bytes.TrimSuffix(step.Bytes(), []byte("\n")))
+		if i < len(p.Steps)-1 {
+			bw.WriteByte(',')
+		}
+		bw.WriteByte('\n')
+	}
+	bw.WriteString("  ]")
+	bw.Write(after)
+	return bw.Flush()
+}
