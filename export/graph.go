@@ -654,13 +654,16 @@ func backfillSteps(pkg tenant.Package, pkey string, users []string) []Step {
 	if pkg.Automatic {
 		policy += ":direct"
 	}
-	var steps []Step
+	// A large tenant's back-fill is millions of these steps: what they
+	// share is shared (the dependency, the policy placeholder), and the
+	// body is a struct, which marshals as the map did (keys in order).
+	steps := make([]Step, 0, len(users)+1)
+	dependsOn, policyID := []string{policy}, ph(pkey+".directPolicy.id")
 	for _, u := range users {
 		steps = append(steps, Step{
-			ID: "assign:" + pkg.ID + ":" + u, Description: fmt.Sprintf("Assign %s directly to user %s, who holds its access", pkg.Name, u),
-			Method: "POST", Path: em + "/assignmentRequests", DependsOn: []string{policy},
-			Body: map[string]any{"requestType": "adminAdd", "assignment": map[string]any{
-				"targetId": u, "assignmentPolicyId": ph(pkey + ".directPolicy.id"), "accessPackageId": pid}},
+			ID: "assign:" + pkg.ID + ":" + u, Description: "Assign " + pkg.Name + " directly to user " + u + ", who holds its access",
+			Method: "POST", Path: em + "/assignmentRequests", DependsOn: dependsOn,
+			Body:   &assignmentRequest{Assignment: assignmentTarget{PackageID: pid, PolicyID: policyID, TargetID: u}, RequestType: "adminAdd"},
 			Lookup: &Lookup{Path: list, Match: map[string]string{"target.objectId": u}, Shared: true},
 		})
 	}
@@ -670,6 +673,20 @@ func backfillSteps(pkg tenant.Package, pkey string, users []string) []Step {
 		Await: &Await{What: "direct assignments of " + pkg.Name, Field: "target.objectId", Want: users},
 	})
 	return steps
+}
+
+// assignmentRequest is the body of a back-fill step (Graph v1.0, "Create
+// accessPackageAssignmentRequest", example 1), its fields in the order a
+// map's keys marshal in.
+type assignmentRequest struct {
+	Assignment  assignmentTarget `json:"assignment"`
+	RequestType string           `json:"requestType"`
+}
+
+type assignmentTarget struct {
+	PackageID string `json:"accessPackageId"`
+	PolicyID  string `json:"assignmentPolicyId"`
+	TargetID  string `json:"targetId"`
 }
 
 // BuildRollback builds the plan that takes a pilot back (opt.Pilot): for
