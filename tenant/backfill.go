@@ -25,33 +25,43 @@ func Backfill(d *Data, p Package) []string {
 	if len(ents) == 0 {
 		return nil
 	}
-	members := make(map[string]bool, len(p.Members))
-	for _, m := range p.Members {
-		members[m] = true
+	// Only the holders of the rarest entitlement can hold all of it.
+	holders := d.Holders()
+	rarest := 0
+	for i, e := range ents {
+		if len(holders[e]) < len(holders[ents[rarest]]) {
+			rarest = i
+		}
 	}
+	members := make([]int32, 0, len(p.Members))
+	for _, m := range p.Members {
+		if u, ok := d.UserIndex(m); ok {
+			members = append(members, u)
+		}
+	}
+	slices.Sort(members)
 	var out []string
-	for u := range d.Dataset.NumUsers {
+	for _, u := range holders[ents[rarest]] {
 		if d.Kinds[u] != Member {
 			continue
 		}
-		id := d.UserIDs[u]
-		if p.Automatic == members[id] {
+		if _, member := slices.BinarySearch(members, u); p.Automatic == member {
 			// Automatic: the rule selects its members. Direct: only members.
 			continue
 		}
-		row := d.Dataset.Row(u)
-		if holdsAll(row, ents) {
-			out = append(out, id)
+		if holdsAll(d.Dataset.Row(int(u)), ents) {
+			out = append(out, d.UserIDs[u])
 		}
 	}
 	slices.Sort(out)
 	return out
 }
 
-// holdsAll reports whether the row holds every entitlement of ents.
+// holdsAll reports whether the row (sorted) holds every entitlement of
+// ents.
 func holdsAll(row, ents []int32) bool {
 	for _, e := range ents {
-		if !slices.Contains(row, e) {
+		if _, ok := slices.BinarySearch(row, e); !ok {
 			return false
 		}
 	}

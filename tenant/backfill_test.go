@@ -1,6 +1,9 @@
 package tenant
 
 import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -38,4 +41,63 @@ func TestBackfill(t *testing.T) {
 	require.Equal(t, []string{"u1", "u3"}, Backfill(d, direct), "a direct package: its members who hold all of it")
 	none := Package{ID: "x", Automatic: true, Entitlements: []PackageEntitlement{{ResourceID: "nobody", Role: "Member"}}}
 	require.Empty(t, Backfill(d, none))
+}
+
+// Backfill, through the holders of each package's rarest entitlement,
+// finds whom a scan of every user finds, on random tenants.
+func TestBackfillMatchesScan(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 7))
+	for trial := range 20 {
+		users, ents := 50+rng.IntN(300), 5+rng.IntN(30)
+		d := &Data{}
+		for e := range ents {
+			d.Entitlements = append(d.Entitlements, Entitlement{ResourceID: fmt.Sprint("r", e), Role: "Member"})
+		}
+		b := mining.NewBuilder(users, ents)
+		for u := range users {
+			d.UserIDs = append(d.UserIDs, fmt.Sprint("u", u))
+			d.Kinds = append(d.Kinds, []AccountKind{Member, Member, Member, Disabled, Guest}[rng.IntN(5)])
+			for e := range ents {
+				if rng.IntN(3) == 0 {
+					b.Add(u, e)
+				}
+			}
+		}
+		d.Dataset = b.Build()
+		for range 10 {
+			p := Package{ID: "p", Automatic: rng.IntN(2) == 0}
+			for e := range ents {
+				if rng.IntN(ents) < 2 {
+					p.Entitlements = append(p.Entitlements, PackageEntitlement{ResourceID: fmt.Sprint("r", e), Role: "Member"})
+				}
+			}
+			for u := range users {
+				if rng.IntN(4) == 0 {
+					p.Members = append(p.Members, fmt.Sprint("u", u))
+				}
+			}
+			// The scan: every user, by id.
+			var want []string
+			members := map[string]bool{}
+			for _, m := range p.Members {
+				members[m] = true
+			}
+			for u := range users {
+				id := d.UserIDs[u]
+				if d.Kinds[u] != Member || p.Automatic == members[id] || len(p.Entitlements) == 0 {
+					continue
+				}
+				all := true
+				for _, pe := range p.Entitlements {
+					e, _ := d.EntitlementIndex(Entitlement{ResourceID: pe.ResourceID, Role: pe.Role})
+					all = all && slices.Contains(d.Dataset.Row(u), e)
+				}
+				if all {
+					want = append(want, id)
+				}
+			}
+			slices.Sort(want)
+			require.Equal(t, want, Backfill(d, p), "trial %d", trial)
+		}
+	}
 }

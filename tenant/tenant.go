@@ -7,6 +7,7 @@ package tenant
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -119,6 +120,34 @@ type Data struct {
 
 	userIndex map[string]int32
 	entIndex  map[Entitlement]int32
+	holders   [][]int32 // see Holders
+}
+
+// Holders returns, per entitlement, the users who hold it, in order (the
+// matrix by column). It is built on first use and kept.
+func (d *Data) Holders() [][]int32 {
+	if d.holders == nil {
+		counts := make([]int32, d.Dataset.NumEntitlements+1)
+		for _, e := range d.Dataset.Cols {
+			counts[e+1]++
+		}
+		for e := 1; e < len(counts); e++ {
+			counts[e] += counts[e-1]
+		}
+		users := make([]int32, len(d.Dataset.Cols))
+		next := slices.Clone(counts[:len(counts)-1])
+		for u := range d.Dataset.NumUsers {
+			for _, e := range d.Dataset.Row(u) {
+				users[next[e]] = int32(u)
+				next[e]++
+			}
+		}
+		d.holders = make([][]int32, d.Dataset.NumEntitlements)
+		for e := range d.holders {
+			d.holders[e] = users[counts[e]:counts[e+1]:counts[e+1]]
+		}
+	}
+	return d.holders
 }
 
 // UserIndex returns the index of the user with the given id.
