@@ -18,18 +18,19 @@ import (
 )
 
 type applyOptions struct {
-	sel      pipeline.Selection
-	yes      bool
-	sodRules string
-	catalog  string
-	backfill bool
-	policies string
-	pilot    string
-	wave     string
-	prune    bool
-	rollback bool
-	retire   bool
-	client   graphclient.Options
+	sel         pipeline.Selection
+	yes         bool
+	sodRules    string
+	catalog     string
+	backfill    bool
+	maxBackfill int
+	policies    string
+	pilot       string
+	wave        string
+	prune       bool
+	rollback    bool
+	retire      bool
+	client      graphclient.Options
 }
 
 func newApplyCmd(ios *IO, g *globals) *cobra.Command {
@@ -74,6 +75,7 @@ users who would lose access.`,
 	f.BoolVar(&opts.retire, "retire", false, "once the packages are delivered, remove the grant paths they replace (groups nested in their groups, groups assigned their app roles) where every user keeps the access; reads the tenant, run without --yes first")
 	f.BoolVar(&opts.prune, "prune", false, "remove the role scopes of rolemine's packages that the plan no longer grants (after a re-mine); without it they are only reported")
 	f.BoolVar(&opts.backfill, "backfill", true, "assign each package directly to the users who hold its access today and whom its rule does not select (through a direct-assignment policy), before marking incompatibilities")
+	f.IntVar(&opts.maxBackfill, "max-backfill", pipeline.DefaultMaxBackfill, "refuse a back-fill of more direct assignments than this (0: no limit)")
 	selectionFlags(c, &opts.sel)
 	f.StringVar(&opts.client.Tenant, "tenant", "", "directory (tenant) `id` or domain to sign in to")
 	f.StringVar(&opts.client.BaseURL, "graph-url", graphclient.DefaultBaseURL, "Graph base `URL` with its version")
@@ -154,7 +156,7 @@ func applyPlan(ctx context.Context, ios *IO, g *globals, opts *applyOptions) (pl
 			return err
 		}
 		popt := export.PlanOptions{CatalogName: opts.catalog, Incompatible: inc, Policies: policies}
-		if popt, err = pipeline.Plan(a.data, a.run, popt, opts.backfill, opts.pilot, opts.wave); err != nil {
+		if popt, err = pipeline.Plan(a.data, a.run, popt, opts.backfill, opts.maxBackfill, opts.pilot, opts.wave); err != nil {
 			return err
 		}
 		if opts.rollback {

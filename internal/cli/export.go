@@ -14,15 +14,16 @@ import (
 )
 
 type exportOptions struct {
-	sel      pipeline.Selection
-	format   string
-	out      string
-	sodRules string
-	catalog  string
-	backfill bool
-	policies string
-	pilot    string
-	wave     string
+	sel         pipeline.Selection
+	format      string
+	out         string
+	sodRules    string
+	catalog     string
+	backfill    bool
+	maxBackfill int
+	policies    string
+	pilot       string
+	wave        string
 }
 
 func newExportCmd(ios *IO, g *globals) *cobra.Command {
@@ -59,6 +60,7 @@ marked incompatible with each other.`,
 	f.StringVar(&opts.pilot, "pilot", "", "roll out to a pilot `group` (object id or name) first (see apply --pilot)")
 	f.StringVar(&opts.wave, "wave", "", "roll out wave `K/N` first (see apply --wave)")
 	f.BoolVar(&opts.backfill, "backfill", true, "in the Graph plan and the PowerShell script, assign each package directly to the users who hold its access today and whom its rule does not select")
+	f.IntVar(&opts.maxBackfill, "max-backfill", pipeline.DefaultMaxBackfill, "refuse a back-fill of more direct assignments than this (0: no limit)")
 	selectionFlags(c, &opts.sel)
 	return c
 }
@@ -76,7 +78,7 @@ func runExport(ctx context.Context, ios *IO, g *globals, opts *exportOptions) er
 		if opt.Incompatible, err = pipeline.RuleIncompatibilities(ctx, a.data, a.run, opts.sodRules); err != nil {
 			return err
 		}
-		popt, err := pipeline.Plan(a.data, a.run, export.PlanOptions(opt), opts.backfill, opts.pilot, opts.wave)
+		popt, err := pipeline.Plan(a.data, a.run, export.PlanOptions(opt), opts.backfill, opts.maxBackfill, opts.pilot, opts.wave)
 		if err != nil {
 			return err
 		}

@@ -124,6 +124,7 @@ existing packages no proposal comes close to. Reads the database only.`,
 	var rollout struct {
 		pilot, wave, policies string
 		backfill              bool
+		maxBackfill           int
 	}
 	roll := &cobra.Command{
 		Use:   "rollout",
@@ -148,7 +149,7 @@ incompatibility will find holding both sides. Reads the database only.`,
 				if err != nil {
 					return err
 				}
-				popt, err := pipeline.Plan(a.data, a.run, export.PlanOptions{Incompatible: inc, Policies: policies}, rollout.backfill, rollout.pilot, rollout.wave)
+				popt, err := pipeline.Plan(a.data, a.run, export.PlanOptions{Incompatible: inc, Policies: policies}, rollout.backfill, rollout.maxBackfill, rollout.pilot, rollout.wave)
 				if err != nil {
 					return err
 				}
@@ -160,6 +161,7 @@ incompatibility will find holding both sides. Reads the database only.`,
 	roll.Flags().StringVar(&rollout.wave, "wave", "", "wave `K/N` for the first wave (see apply --wave)")
 	roll.Flags().StringVar(&rollout.policies, "policies", "", "policy `file` (docs/policies.md)")
 	roll.Flags().BoolVar(&rollout.backfill, "backfill", true, "assign directly the users who hold a package's access today and whom its rule does not select")
+	roll.Flags().IntVar(&rollout.maxBackfill, "max-backfill", pipeline.DefaultMaxBackfill, "refuse a back-fill of more direct assignments than this (0: no limit)")
 	roll.Flags().StringVar(&opts.rules, "sod-rules", "", "SoD rule `file`: the incompatibilities and who would break them")
 	for _, c := range []*cobra.Command{over, sod, impact, existing, roll} {
 		usage := "output format: table, csv, json or html"

@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"hash/fnv"
@@ -8,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/rolemine/rolemine/export"
+	"github.com/rolemine/rolemine/internal/render"
 	"github.com/rolemine/rolemine/report"
 	"github.com/rolemine/rolemine/tenant"
 )
@@ -25,15 +27,14 @@ func Rollout(d *tenant.Data, run *tenant.Run, opt export.PlanOptions) export.Pla
 	case opt.Pilot != nil:
 		opt.Pilot.Users = PilotUsers(d, run, opt.Pilot.GroupID)
 	}
-	opt.Backfill = map[string][]string{}
+	if opt.Backfill == nil {
+		opt.Backfill = Backfills(d, run)
+	}
 	// holders are, per package, the users it will be assigned to: those
 	// its rule selects, and its back-fill.
 	holders := map[string]map[string]bool{}
 	for _, p := range run.Packages {
-		b := tenant.Backfill(d, p)
-		if len(b) > 0 {
-			opt.Backfill[p.ID] = b
-		}
+		b := opt.Backfill[p.ID]
 		h := map[string]bool{}
 		for _, u := range b {
 			h[u] = true
@@ -161,13 +162,32 @@ func PilotUsers(d *tenant.Data, run *tenant.Run, groupID string) map[string][]st
 	return out
 }
 
+// Backfills returns the back-fill of each package of run that has one
+// (tenant.Backfill), by package id.
+func Backfills(d *tenant.Data, run *tenant.Run) map[string][]string {
+	out := map[string][]string{}
+	for _, p := range run.Packages {
+		if b := tenant.Backfill(d, p); len(b) > 0 {
+			out[p.ID] = b
+		}
+	}
+	return out
+}
+
+// DefaultMaxBackfill is how many direct assignments a rollout's back-fill
+// may request unless told otherwise (--max-backfill). Each is a Graph
+// request and a step of the plan (about a kilobyte in memory): past a few
+// million, the plan is not one anybody runs, and a million users' could
+// hold tens of millions.
+const DefaultMaxBackfill = 5_000_000
+
 // ErrBadWave is returned for a --wave that is not K/N with 1 <= K < N.
 var ErrBadWave = errors.New("--wave wants K/N with 1 <= K < N, e.g. 1/4")
 
 // Plan fills the plan options of a rollout: the back-fill when backfill is
-// set, and the pilot when pilot names a group of the snapshot or wave is
-// K/N.
-func Plan(d *tenant.Data, run *tenant.Run, opt export.PlanOptions, backfill bool, pilot, wave string) (export.PlanOptions, error) {
+// set (at most maxBackfill direct assignments, 0 for no limit), and the
+// pilot when pilot names a group of the snapshot or wave is K/N.
+func Plan(d *tenant.Data, run *tenant.Run, opt export.PlanOptions, backfill bool, maxBackfill int, pilot, wave string) (export.PlanOptions, error) {
 	if pilot != "" && wave != "" {
 		return opt, errors.New("give --pilot or --wave, not both")
 	}
@@ -187,6 +207,12 @@ func Plan(d *tenant.Data, run *tenant.Run, opt export.PlanOptions, backfill bool
 	}
 	if !backfill && opt.Pilot == nil {
 		return opt, nil
+	}
+	if backfill {
+		opt.Backfill = Backfills(d, run)
+		if err := checkBackfill(run, opt.Backfill, maxBackfill); err != nil {
+			return opt, err
+		}
 	}
 	opt = Rollout(d, run, opt)
 	if !backfill {
@@ -313,4 +339,26 @@ func RolloutReport(d *tenant.Data, run *tenant.Run, opt export.PlanOptions) *rep
 		r.Conflicts = append(r.Conflicts, report.RolloutConflict{PackageID: c.PackageID, Other: other, Users: c.Users})
 	}
 	return r
+}
+
+// checkBackfill refuses a back-fill of more than max direct assignments,
+// naming the packages most of it goes to: a package whose access most
+// users hold already is assigned to all of them.
+func checkBackfill(run *tenant.Run, backfill map[string][]string, max int) error {
+	total := 0
+	for _, b := range backfill {
+		total += len(b)
+	}
+	if max <= 0 || total <= max {
+		return nil
+	}
+	pkgs := slices.Clone(run.Packages)
+	slices.SortStableFunc(pkgs, func(a, b tenant.Package) int { return cmp.Compare(len(backfill[b.ID]), len(backfill[a.ID])) })
+	var top []string
+	for _, p := range pkgs[:min(3, len(pkgs))] {
+		top = append(top, fmt.Sprintf("%q (%s)", p.Name, render.Count(len(backfill[p.ID]), "user")))
+	}
+	return fmt.Errorf("the back-fill would request %s, more than --max-backfill %d; most go to %s, whose access those users hold already. "+
+		"Leave it out (--backfill=false), raise --max-backfill, or re-mine so that such packages are smaller",
+		render.Count(total, "direct assignment"), max, strings.Join(top, ", "))
 }

@@ -101,22 +101,39 @@ func TestPilot(t *testing.T) {
 		{ID: "clerk", Automatic: true, Members: []string{"u1", "u2", "u3"}, Entitlements: []tenant.PackageEntitlement{{ResourceID: "sap", Role: "AP.Clerk"}}},
 		{ID: "direct", Members: []string{"u1", "u2"}, Entitlements: []tenant.PackageEntitlement{{ResourceID: "sap", Role: "AP.Clerk"}}},
 	}}
-	opt, err := Plan(d, run, export.PlanOptions{}, true, "rollout pilot", "")
+	opt, err := Plan(d, run, export.PlanOptions{}, true, 0, "rollout pilot", "")
 	require.NoError(t, err)
 	require.Equal(t, "g-pilot", opt.Pilot.GroupID, "found by name, ignoring case")
 	require.Equal(t, map[string][]string{"clerk": {"u1", "u2"}}, opt.Pilot.Users, "the pilot's members the rule selects; no direct package")
 	require.Equal(t, map[string][]string{"direct": {"u1"}}, opt.Backfill)
 
-	_, err = Plan(d, run, export.PlanOptions{}, true, "nope", "")
+	_, err = Plan(d, run, export.PlanOptions{}, true, 0, "nope", "")
 	require.ErrorIs(t, err, ErrUnknownGroup)
-	_, err = Plan(d, run, export.PlanOptions{}, true, "sap", "")
+	_, err = Plan(d, run, export.PlanOptions{}, true, 0, "sap", "")
 	require.ErrorIs(t, err, ErrUnknownGroup, "an application is not a group")
-	_, err = Plan(d, run, export.PlanOptions{}, true, "TWINS", "")
+	_, err = Plan(d, run, export.PlanOptions{}, true, 0, "TWINS", "")
 	require.ErrorContains(t, err, `--pilot "TWINS": 2 groups have this name; give the object id`)
-	opt, err = Plan(d, run, export.PlanOptions{}, false, "g-pilot", "")
+	opt, err = Plan(d, run, export.PlanOptions{}, false, 0, "g-pilot", "")
 	require.NoError(t, err)
 	require.Nil(t, opt.Backfill, "--backfill=false keeps the pilot only")
 	require.NotEmpty(t, opt.Pilot.Users)
+
+	// A package whose access everyone holds is back-filled to everyone:
+	// past --max-backfill, the plan is refused, naming it.
+	run.Packages = append(run.Packages, tenant.Package{ID: "everyone", Name: "SAP for all", Automatic: true,
+		Entitlements: []tenant.PackageEntitlement{{ResourceID: "sap", Role: "AP.Clerk"}}})
+	total := 0
+	for _, b := range Backfills(d, run) {
+		total += len(b)
+	}
+	require.Greater(t, total, 2)
+	_, err = Plan(d, run, export.PlanOptions{}, true, total-1, "", "")
+	require.ErrorContains(t, err, fmt.Sprintf("the back-fill would request %d direct assignments, more than --max-backfill %d; most go to \"SAP for all\"", total, total-1))
+	opt, err = Plan(d, run, export.PlanOptions{}, true, total, "", "")
+	require.NoError(t, err)
+	require.Len(t, opt.Backfill, 2)
+	_, err = Plan(d, run, export.PlanOptions{}, false, 1, "", "")
+	require.NoError(t, err, "no back-fill, no limit to pass")
 }
 
 func TestWaves(t *testing.T) {
@@ -136,13 +153,13 @@ func TestWaves(t *testing.T) {
 
 	d := &tenant.Data{Dataset: mining.NewBuilder(0, 0).Build()}
 	for _, bad := range []string{"0/4", "4/4", "5/4", "1", "a/b", "1/4x"} {
-		_, err := Plan(d, run, export.PlanOptions{}, false, "", bad)
+		_, err := Plan(d, run, export.PlanOptions{}, false, 0, "", bad)
 		require.ErrorIs(t, err, ErrBadWave, bad)
 	}
-	opt, err := Plan(d, run, export.PlanOptions{}, false, "", "1/4")
+	opt, err := Plan(d, run, export.PlanOptions{}, false, 0, "", "1/4")
 	require.NoError(t, err)
 	require.Equal(t, "wave 1 of 4", opt.Pilot.Label())
 	require.Equal(t, w1, opt.Pilot.Users)
-	_, err = Plan(d, run, export.PlanOptions{}, false, "g", "1/4")
+	_, err = Plan(d, run, export.PlanOptions{}, false, 0, "g", "1/4")
 	require.ErrorContains(t, err, "give --pilot or --wave, not both")
 }
