@@ -101,3 +101,38 @@ func TestBackfillMatchesScan(t *testing.T) {
 		}
 	}
 }
+
+// Backfills leaves out a user whose own package (one whose rule selects
+// them) grants all of another's access: the birthright packages of two
+// departments, both with the tenant-wide group, are not back-filled to
+// each other's users; a package with more than theirs still is.
+func TestBackfillsSkipWhatOwnPackagesGrant(t *testing.T) {
+	d := &Data{
+		Entitlements: []Entitlement{{ResourceID: "all-staff", Role: "Member"}, {ResourceID: "sap", Role: "AP.Clerk"}},
+		UserIDs:      []string{"u1", "u2", "u3", "u4"},
+		Kinds:        []AccountKind{Member, Member, Member, Member},
+	}
+	b := mining.NewBuilder(4, 2)
+	for u, row := range [][]int{{0, 1}, {0}, {0, 1}, {0}} {
+		for _, e := range row {
+			b.Add(u, e)
+		}
+	}
+	d.Dataset = b.Build()
+	staff := []PackageEntitlement{{ResourceID: "all-staff", Role: "Member"}}
+	pkgs := []Package{
+		{ID: "birthright-eng", Automatic: true, Members: []string{"u1", "u2"}, Entitlements: staff},
+		{ID: "birthright-fin", Automatic: true, Members: []string{"u3"}, Entitlements: staff},
+		{ID: "clerk", Automatic: true, Members: []string{"u3"}, Entitlements: append(slices.Clone(staff), PackageEntitlement{ResourceID: "sap", Role: "AP.Clerk"})},
+		{ID: "direct", Members: []string{"u2"}, Entitlements: staff},
+	}
+	require.Equal(t, map[string][]string{
+		"birthright-eng": {"u4"}, // not u3, whose birthright-fin (and clerk) grant it
+		"birthright-fin": {"u4"}, // not u1 or u2
+		"clerk":          {"u1"}, // birthright-eng does not grant sap
+		"direct":         {"u2"}, // a direct package keeps its members
+	}, Backfills(d, pkgs))
+	for _, p := range pkgs {
+		require.Subset(t, Backfill(d, p), Backfills(d, pkgs)[p.ID], "only fewer than each package's own")
+	}
+}

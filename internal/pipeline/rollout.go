@@ -163,15 +163,9 @@ func PilotUsers(d *tenant.Data, run *tenant.Run, groupID string) map[string][]st
 }
 
 // Backfills returns the back-fill of each package of run that has one
-// (tenant.Backfill), by package id.
+// (tenant.Backfills), by package id.
 func Backfills(d *tenant.Data, run *tenant.Run) map[string][]string {
-	out := map[string][]string{}
-	for _, p := range run.Packages {
-		if b := tenant.Backfill(d, p); len(b) > 0 {
-			out[p.ID] = b
-		}
-	}
-	return out
+	return tenant.Backfills(d, run.Packages)
 }
 
 // DefaultMaxBackfill is how many direct assignments a rollout's back-fill

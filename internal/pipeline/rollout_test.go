@@ -120,15 +120,15 @@ func TestPilot(t *testing.T) {
 
 	// A package whose access everyone holds is back-filled to everyone:
 	// past --max-backfill, the plan is refused, naming it.
-	run.Packages = append(run.Packages, tenant.Package{ID: "everyone", Name: "SAP for all", Automatic: true,
-		Entitlements: []tenant.PackageEntitlement{{ResourceID: "sap", Role: "AP.Clerk"}}})
+	run.Packages = append(run.Packages, tenant.Package{ID: "everyone", Name: "Pilot group for all", Automatic: true,
+		Entitlements: []tenant.PackageEntitlement{{ResourceID: "g-pilot", Role: "Member"}}})
 	total := 0
 	for _, b := range Backfills(d, run) {
 		total += len(b)
 	}
 	require.Greater(t, total, 2)
 	_, err = Plan(d, run, export.PlanOptions{}, true, total-1, "", "")
-	require.ErrorContains(t, err, fmt.Sprintf("the back-fill would request %d direct assignments, more than --max-backfill %d; most go to \"SAP for all\"", total, total-1))
+	require.ErrorContains(t, err, fmt.Sprintf("the back-fill would request %d direct assignments, more than --max-backfill %d; most go to \"Pilot group for all\" (2 users)", total, total-1))
 	opt, err = Plan(d, run, export.PlanOptions{}, true, total, "", "")
 	require.NoError(t, err)
 	require.Len(t, opt.Backfill, 2)
