@@ -75,7 +75,7 @@ users who would lose access.`,
 	f.BoolVar(&opts.retire, "retire", false, "once the packages are delivered, remove the grant paths they replace (groups nested in their groups, groups assigned their app roles) where every user keeps the access; reads the tenant, run without --yes first")
 	f.BoolVar(&opts.prune, "prune", false, "remove the role scopes of rolemine's packages that the plan no longer grants (after a re-mine); without it they are only reported")
 	f.BoolVar(&opts.backfill, "backfill", true, "assign each package directly to the users who hold its access today and whom its rule does not select (through a direct-assignment policy), before marking incompatibilities")
-	f.IntVar(&opts.maxBackfill, "max-backfill", pipeline.DefaultMaxBackfill, "refuse a back-fill of more direct assignments than this (0: no limit)")
+	maxBackfillFlag(c, &opts.maxBackfill)
 	selectionFlags(c, &opts.sel)
 	f.StringVar(&opts.client.Tenant, "tenant", "", "directory (tenant) `id` or domain to sign in to")
 	f.StringVar(&opts.client.BaseURL, "graph-url", graphclient.DefaultBaseURL, "Graph base `URL` with its version")

@@ -60,7 +60,7 @@ marked incompatible with each other.`,
 	f.StringVar(&opts.pilot, "pilot", "", "roll out to a pilot `group` (object id or name) first (see apply --pilot)")
 	f.StringVar(&opts.wave, "wave", "", "roll out wave `K/N` first (see apply --wave)")
 	f.BoolVar(&opts.backfill, "backfill", true, "in the Graph plan and the PowerShell script, assign each package directly to the users who hold its access today and whom its rule does not select")
-	f.IntVar(&opts.maxBackfill, "max-backfill", pipeline.DefaultMaxBackfill, "refuse a back-fill of more direct assignments than this (0: no limit)")
+	maxBackfillFlag(c, &opts.maxBackfill)
 	selectionFlags(c, &opts.sel)
 	return c
 }
@@ -90,4 +90,10 @@ func runExport(ctx context.Context, ios *IO, g *globals, opts *exportOptions) er
 		fmt.Fprintf(ios.Out, "Wrote %s of mining run %d to %s\n", render.Count(len(a.run.Packages), "package"), a.run.ID, path)
 		return nil
 	})
+}
+
+// maxBackfillFlag is --max-backfill, of every command that plans a
+// rollout (export, apply, report rollout).
+func maxBackfillFlag(cmd *cobra.Command, p *int) {
+	cmd.Flags().IntVar(p, "max-backfill", pipeline.DefaultMaxBackfill, "refuse a back-fill of more direct assignments than this (0: no limit)")
 }

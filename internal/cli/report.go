@@ -161,7 +161,7 @@ incompatibility will find holding both sides. Reads the database only.`,
 	roll.Flags().StringVar(&rollout.wave, "wave", "", "wave `K/N` for the first wave (see apply --wave)")
 	roll.Flags().StringVar(&rollout.policies, "policies", "", "policy `file` (docs/policies.md)")
 	roll.Flags().BoolVar(&rollout.backfill, "backfill", true, "assign directly the users who hold a package's access today and whom its rule does not select")
-	roll.Flags().IntVar(&rollout.maxBackfill, "max-backfill", pipeline.DefaultMaxBackfill, "refuse a back-fill of more direct assignments than this (0: no limit)")
+	maxBackfillFlag(roll, &rollout.maxBackfill)
 	roll.Flags().StringVar(&opts.rules, "sod-rules", "", "SoD rule `file`: the incompatibilities and who would break them")
 	for _, c := range []*cobra.Command{over, sod, impact, existing, roll} {
 		usage := "output format: table, csv, json or html"
