@@ -18,19 +18,13 @@ import (
 )
 
 type applyOptions struct {
-	sel         pipeline.Selection
-	yes         bool
-	sodRules    string
-	catalog     string
-	backfill    bool
-	maxBackfill int
-	policies    string
-	pilot       string
-	wave        string
-	prune       bool
-	rollback    bool
-	retire      bool
-	client      graphclient.Options
+	sel pipeline.Selection
+	yes bool
+	planOptions
+	prune    bool
+	rollback bool
+	retire   bool
+	client   graphclient.Options
 }
 
 func newApplyCmd(ios *IO, g *globals) *cobra.Command {

@@ -26,11 +26,11 @@ func TestApplyFlagsThatDoNotGoTogether(t *testing.T) {
 		err  string
 	}{
 		{applyOptions{rollback: true}, "--rollback needs the --pilot or --wave"},
-		{applyOptions{retire: true, wave: "1/3"}, "--retire is a plan of its own"},
+		{applyOptions{retire: true, planOptions: planOptions{wave: "1/3"}}, "--retire is a plan of its own"},
 		{applyOptions{retire: true, prune: true}, "--retire is a plan of its own"},
 		{applyOptions{client: graphclient.Options{Auth: "password"}}, `unknown --auth "password"`},
 		{applyOptions{retire: true}, ""},
-		{applyOptions{rollback: true, pilot: "SG-Pilot"}, ""},
+		{applyOptions{rollback: true, planOptions: planOptions{pilot: "SG-Pilot"}}, ""},
 	} {
 		err := tc.opts.check()
 		if tc.err == "" {

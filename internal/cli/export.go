@@ -14,9 +14,15 @@ import (
 )
 
 type exportOptions struct {
-	sel         pipeline.Selection
-	format      string
-	out         string
+	sel    pipeline.Selection
+	format string
+	out    string
+	planOptions
+}
+
+// planOptions are the options of the commands that plan the packages'
+// rollout in Entra: export and apply.
+type planOptions struct {
 	sodRules    string
 	catalog     string
 	backfill    bool
