@@ -246,10 +246,13 @@ func candidatePairs(ctx context.Context, d *tenant.Data, run *tenant.Run, opt Su
 }
 
 // pairIndex finds the pairs a row holds. A user's pairs are found, for
-// each entitlement a of their row, from whichever side is shorter: the
-// ends of the pairs a starts (each checked against the row), or the rest
-// of the row (each searched among those ends, which are ascending, or
-// looked up in a table for an entitlement that starts many). No hashing.
+// each entitlement a of their row, from whichever side is cheaper: the
+// ends of the pairs a starts, each checked against the row's bits, while
+// they are at most 8 times the rest of the row (a check is one load from
+// a bitset small enough to stay in cache; a search, several comparisons
+// whose branches miss), or else the rest of the row, each searched among
+// those ends, which are ascending, or looked up in a table for an
+// entitlement that starts many. No hashing.
 type pairIndex struct {
 	start []int32   // entitlement a → its pairs are pairs[start[a]:start[a+1]]
 	ends  []int32   // pair → its b
@@ -278,16 +281,16 @@ func newPairIndex(pairs []pair, numEnts int) *pairIndex {
 	return x
 }
 
-// count adds the pairs of row (ascending; held marks its entitlements) to
-// together, and its entitlements to holders, w times (the users holding
+// count adds the pairs of row (ascending; held has the bits of its
+// entitlements set) to together, and its entitlements to holders, w times (the users holding
 // the row).
-func (x *pairIndex) count(row []int32, w int32, held []bool, together []int32, holders []int) {
+func (x *pairIndex) count(row []int32, w int32, held []uint64, together []int32, holders []int) {
 	for k, a := range row {
 		holders[a] += int(w)
 		lo, hi := int(x.start[a]), int(x.start[a+1])
-		if rest := row[k+1:]; hi-lo <= 4*len(rest) {
+		if rest := row[k+1:]; hi-lo <= 8*len(rest) {
 			for i := lo; i < hi; i++ {
-				if held[x.ends[i]] {
+				if b := x.ends[i]; held[b>>6]&(1<<(b&63)) != 0 {
 					together[i] += w
 				}
 			}
@@ -308,32 +311,38 @@ func (x *pairIndex) count(row []int32, w int32, held []bool, together []int32, h
 }
 
 // countPairs counts, over every eligible user, the holders of both sides
-// of each pair and the holders of each entitlement; the users are counted
-// in parts on GOMAXPROCS workers, each with its own counters, summed
-// after. Users with the same access are counted once, times how many
-// they are (see distinctRows).
+// of each pair and the holders of each entitlement in a pair (the others
+// stay 0); the users are counted in parts on GOMAXPROCS workers, each
+// with its own counters, summed after. Each user's row is seen only
+// through the entitlements in a pair, and users who then hold the same
+// are counted once, times how many they are (see distinctRows): on a
+// tenant with team and one-off grants, half as many rows, each shorter.
 func countPairs(ctx context.Context, ds *mining.Dataset, pairs []pair) (together, holders []int, err error) {
 	x := newPairIndex(pairs, ds.NumEntitlements)
+	paired := make([]bool, ds.NumEntitlements)
+	for _, p := range pairs {
+		paired[p.a], paired[p.b] = true, true
+	}
 	parts := userParts(ds.NumUsers)
 	togethers := make([][]int32, parts)
 	holderss := make([][]int, parts)
 	if err := inParts(parts, ds.NumUsers, func(w, lo, hi int) error {
 		togethers[w], holderss[w] = make([]int32, len(pairs)), make([]int, ds.NumEntitlements)
-		held := make([]bool, ds.NumEntitlements)
-		users, times := distinctRows(ds, lo, hi)
-		for i, u := range users {
+		held := make([]uint64, (ds.NumEntitlements+63)/64)
+		rows := distinctRows(ds, lo, hi, paired)
+		for i, n := range rows.times {
 			if i%4096 == 0 {
 				if err := ctx.Err(); err != nil {
 					return err
 				}
 			}
-			row := ds.Row(int(u))
+			row := rows.row(i)
 			for _, e := range row {
-				held[e] = true
+				held[e>>6] |= 1 << (e & 63)
 			}
-			x.count(row, times[i], held, togethers[w], holderss[w])
+			x.count(row, n, held, togethers[w], holderss[w])
 			for _, e := range row {
-				held[e] = false
+				held[e>>6] = 0
 			}
 		}
 		return nil
@@ -448,19 +457,38 @@ func SuggestedRuleFile(s []SuggestedRule) *SoDRules {
 	return f
 }
 
-// distinctRows groups the eligible users lo..hi-1 by their access: for
-// each distinct row (in the order of its first holder) one of its users
-// and how many eligible users hold it. Users of a job function often hold
-// exactly the same access (a quarter as many distinct rows as users on a
-// dense generated tenant of 1M), and what is counted per row is then
-// counted once.
-func distinctRows(ds *mining.Dataset, lo, hi int) (users, times []int32) {
-	first := make(map[uint64]int32) // row hash (probed on) → its index in users
+// rowSet holds distinct rows one after another: row i is
+// ents[start[i]:start[i+1]], held by times[i] users.
+type rowSet struct {
+	ents, start, times []int32
+}
+
+func (r *rowSet) row(i int) []int32 { return r.ents[r.start[i]:r.start[i+1]] }
+
+// distinctRows groups the eligible users lo..hi-1 by their access seen
+// through keep (the entitlements it marks; nil keeps all): each distinct
+// row, in the order of its first holder, and how many eligible users hold
+// it. Users of a job function often hold exactly the same access (a
+// quarter as many distinct rows as users on a dense generated tenant of
+// 1M), and what is counted per row is then counted once.
+func distinctRows(ds *mining.Dataset, lo, hi int, keep []bool) rowSet {
+	rows := rowSet{start: []int32{0}}
+	first := make(map[uint64]int32) // row hash (probed on) → its index in rows
+	var scratch []int32
 	for u := lo; u < hi; u++ {
 		if !ds.IsEligible(u) {
 			continue
 		}
 		row := ds.Row(u)
+		if keep != nil {
+			scratch = scratch[:0]
+			for _, e := range row {
+				if keep[e] {
+					scratch = append(scratch, e)
+				}
+			}
+			row = scratch
+		}
 		h := uint64(len(row))
 		for _, e := range row {
 			h = (h ^ uint64(uint32(e))) * 0x100000001b3
@@ -469,16 +497,18 @@ func distinctRows(ds *mining.Dataset, lo, hi int) (users, times []int32) {
 		for {
 			i, ok := first[h]
 			if !ok {
-				first[h] = int32(len(users))
-				users, times = append(users, int32(u)), append(times, 1)
+				first[h] = int32(len(rows.times))
+				rows.ents = append(rows.ents, row...)
+				rows.start = append(rows.start, int32(len(rows.ents)))
+				rows.times = append(rows.times, 1)
 				break
 			}
-			if slices.Equal(ds.Row(int(users[i])), row) {
-				times[i]++
+			if slices.Equal(rows.row(int(i)), row) {
+				rows.times[i]++
 				break
 			}
 			h++ // another row with the same hash: probe on
 		}
 	}
-	return users, times
+	return rows
 }
