@@ -13,12 +13,18 @@ import (
 // whose title is stale or wrong can be told by their access fitting another
 // group far better than their own (see fitsElsewhere).
 type profiles struct {
-	ents   [][]int32   // per group: entitlements some member holds, ascending
-	prev   [][]float64 // per group: the share of members holding ents[i]
-	sizes  []int       // per group: the members profiled
-	weight [][]float64 // per group: log-odds of holding ents[i], less the floor's
-	base   []float64   // per group: Σ log((1-p)/(1-floor)) over ents
-	byEnt  [][]int32   // entitlement → groups where most members hold it
+	ents  [][]int32   // per group: entitlements some member holds, ascending
+	prev  [][]float64 // per group: the share of members holding ents[i]
+	sizes []int       // per group: the members profiled
+	// scored and weight are, per group, the entitlements held more often
+	// than the floor (ascending) and their log-odds less the floor's; the
+	// others' weight is 0, and a group's long tail of one-off grants
+	// would only slow scoring down.
+	scored [][]int32
+	weight [][]float64
+	base   []float64 // per group: Σ log((1-p)/(1-floor)) over ents
+	most   [][]int32 // per group: entitlements most members hold, ascending
+	byEnt  [][]int32 // entitlement → groups where most members hold it
 	// all and allPrev are what all of each group's members hold, and its
 	// prevalence: the first profiles, before anyone was placed elsewhere.
 	all     [][]int32
@@ -74,17 +80,21 @@ func (m *miner) profileGroups(ctx context.Context, groups []*group, skip []bool)
 // newProfiles builds the profile of group i from its members' entitlements
 // ents[i] and their prevalence prev[i] among members[i] (nil: no profile).
 func newProfiles(ents [][]int32, prev [][]float64, sizes []int, numEntitlements int) *profiles {
-	p := &profiles{ents: ents, prev: prev, sizes: sizes, weight: make([][]float64, len(ents)), base: make([]float64, len(ents)),
-		byEnt: make([][]int32, numEntitlements)}
+	p := &profiles{ents: ents, prev: prev, sizes: sizes, scored: make([][]int32, len(ents)), weight: make([][]float64, len(ents)),
+		base: make([]float64, len(ents)), most: make([][]int32, len(ents)), byEnt: make([][]int32, numEntitlements)}
 	logit := func(x float64) float64 { return math.Log(x / (1 - x)) }
 	for g := range ents {
 		n := float64(sizes[g])
-		p.weight[g] = make([]float64, len(ents[g]))
 		for i, e := range ents[g] {
 			x := min(max((prev[g][i]*n+0.5)/(n+1), profileFloor), 1-profileFloor)
-			p.weight[g][i] = logit(x) - logit(profileFloor)
+			if x == profileFloor {
+				continue // weight and base term both 0
+			}
+			p.scored[g] = append(p.scored[g], e)
+			p.weight[g] = append(p.weight[g], logit(x)-logit(profileFloor))
 			p.base[g] += math.Log((1 - x) / (1 - profileFloor))
 			if prev[g][i] >= 0.5 {
+				p.most[g] = append(p.most[g], e)
 				p.byEnt[e] = append(p.byEnt[e], int32(g))
 			}
 		}
@@ -96,7 +106,7 @@ func newProfiles(ents [][]int32, prev [][]float64, sizes []int, numEntitlements 
 // constant that is the same for every group.
 func (p *profiles) score(g int, row []int32) float64 {
 	s := p.base[g]
-	ents, weight := p.ents[g], p.weight[g]
+	ents, weight := p.scored[g], p.weight[g]
 	jump, k := len(ents) > 8*len(row), 0
 	for _, e := range row {
 		if k = seek(ents, k, e, jump); k == len(ents) {
@@ -138,10 +148,10 @@ func (p *profiles) fitsElsewhere(w *miner, u int32, own int) bool {
 	row := w.d.Row(int(u))
 	var touched []int32
 	most := int32(0)
-	ents, prev := p.ents[own], p.prev[own]
-	jump, k := len(ents) > 8*len(row), 0
+	common := p.most[own]
+	jump, k := len(common) > 8*len(row), 0
 	for _, e := range row {
-		if k = seek(ents, k, e, jump); k < len(ents) && ents[k] == e && prev[k] >= 0.5 {
+		if k = seek(common, k, e, jump); k < len(common) && common[k] == e {
 			continue
 		}
 		for _, g := range p.byEnt[e] {
