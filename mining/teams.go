@@ -36,6 +36,10 @@ func (m *miner) teamPackages(ctx context.Context, pkgs []Package) ([]Package, er
 		return nil, nil
 	}
 	slices.Sort(managers)
+	// The stage starts here: what the packages grant each user and the
+	// team attributes take most of a second at 1M.
+	wk := work{stage: "teams", unit: "managers"}
+	m.progressOf(wk, 0, len(managers))
 	granted := m.granted(pkgs)
 	teams := m.teamAttributes()
 	holders := make([]int32, d.NumEntitlements)
@@ -45,7 +49,7 @@ func (m *miner) teamPackages(ctx context.Context, pkgs []Package) ([]Package, er
 	// Each team's package on its own worker (see parallel), in manager
 	// order after.
 	found := make([]*Package, len(managers))
-	if err := m.parallel(ctx, len(managers), work{stage: "teams", unit: "managers"}, func(w *miner, i int) error {
+	if err := m.parallel(ctx, len(managers), wk, func(w *miner, i int) error {
 		k := managers[i]
 		// The team: the reports, and the manager unless their account is
 		// not eligible (disabled, a guest): the reports still share what
