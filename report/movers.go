@@ -11,7 +11,8 @@ import (
 // unless member, a user whose access matches it), holds
 // the access that sets another job-function package apart: of the other
 // package's entitlements outside the user's packages (explained marks those
-// entitlements), the user must hold at least two and at least a share min.
+// entitlements), the user must hold at least two and at least a share min,
+// not counting what most of own's members hold.
 // Variants are left out: a variant's block is optional access of its base.
 func (ix *pkgIndex) mover(d *tenant.Data, run *tenant.Run, u, own int, member bool, row []int32, explained []bool, minShare float64) (Mover, bool) {
 	// Count, per job function, the row's entitlements it holds that no
@@ -21,8 +22,12 @@ func (ix *pkgIndex) mover(d *tenant.Data, run *tenant.Run, u, own int, member bo
 		ix.moverHits = make([]int32, len(ix.ents))
 	}
 	touched := ix.moverTouched[:0]
+	// Access most of the user's peers hold is no sign of a move, though
+	// another function's package has it and their own does not (held by
+	// 97% of the function, under its package's threshold).
+	common, peers := ix.holderCounts(d, own), len(ix.members[own])
 	for _, e := range row {
-		if explained[e] {
+		if explained[e] || 2*int(common[e]) > peers {
 			continue
 		}
 		for _, p := range ix.invIndex[e] {
