@@ -103,30 +103,37 @@ func BenchmarkBacktest(b *testing.B) {
 
 // BenchmarkSuggestRules suggests SoD rules on a dense generated tenant
 // (bundle scale 12, 50,000 users per region: about 140 grants a user),
-// where many entitlement pairs are candidates.
+// where many entitlement pairs are candidates, and on the same tenant
+// with teams, projects, offices, nested groups and one-off grants
+// (tenantgen.Config.Realistic), whose rows hold much that is in no pair.
 func BenchmarkSuggestRules(b *testing.B) {
-	for _, n := range sizes {
-		cfg := tenantgen.DefaultConfig(n, 1)
-		cfg.BundleScale, cfg.UsersPerRegion = 12, 50_000
-		t, err := tenantgen.Build(cfg)
-		if err != nil {
-			b.Fatal(err)
-		}
-		d := Dataset(t)
-		res, err := mining.JobFunctions(context.Background(), d.Dataset, mining.DefaultOptions())
-		if err != nil {
-			b.Fatal(err)
-		}
-		run := &tenant.Run{Packages: tenant.Packages(d, res, nil)}
-		b.Run(fmt.Sprintf("users=%d/assignments=%d", n, d.Dataset.NumAssignments()), func(b *testing.B) {
-			var out []report.SuggestedRule
-			for b.Loop() {
-				if out, err = report.SuggestRules(context.Background(), d, run, nil, report.DefaultSuggestOptions()); err != nil {
-					b.Fatal(err)
-				}
+	for _, realistic := range []bool{false, true} {
+		for _, n := range sizes {
+			cfg := tenantgen.DefaultConfig(n, 1)
+			cfg.BundleScale, cfg.UsersPerRegion = 12, 50_000
+			if realistic {
+				cfg = cfg.Realistic()
 			}
-			b.ReportMetric(float64(len(out)), "suggestions")
-		})
+			t, err := tenantgen.Build(cfg)
+			if err != nil {
+				b.Fatal(err)
+			}
+			d := Dataset(t)
+			res, err := mining.JobFunctions(context.Background(), d.Dataset, mining.DefaultOptions())
+			if err != nil {
+				b.Fatal(err)
+			}
+			run := &tenant.Run{Packages: tenant.Packages(d, res, nil)}
+			b.Run(fmt.Sprintf("realistic=%t/users=%d/assignments=%d", realistic, n, d.Dataset.NumAssignments()), func(b *testing.B) {
+				var out []report.SuggestedRule
+				for b.Loop() {
+					if out, err = report.SuggestRules(context.Background(), d, run, nil, report.DefaultSuggestOptions()); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(len(out)), "suggestions")
+			})
+		}
 	}
 }
 
