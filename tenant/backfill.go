@@ -14,14 +14,30 @@ import "slices"
 // select (an automatic policy assigns those itself); for a package without
 // a rule, its members who hold all of it. Sorted.
 func Backfill(d *Data, p Package) []string {
-	ents := make([]int32, 0, len(p.Entitlements))
-	for _, e := range p.Entitlements {
-		i, ok := d.EntitlementIndex(Entitlement{ResourceID: e.ResourceID, Role: e.Role})
-		if !ok {
-			return nil // an entitlement nobody holds: nobody holds all of it
-		}
-		ents = append(ents, i)
+	ents, ok := packageEnts(d, p)
+	if !ok {
+		return nil // an entitlement nobody holds: nobody holds all of it
 	}
+	return sortedIDs(d, backfillUsers(d, p, ents, nil))
+}
+
+// packageEnts returns the keys of p's entitlements that someone in the
+// snapshot holds, ascending; all tells whether that is every one of them.
+func packageEnts(d *Data, p Package) (ents []int32, all bool) {
+	ents = make([]int32, 0, len(p.Entitlements))
+	for _, e := range p.Entitlements {
+		if i, ok := d.EntitlementIndex(Entitlement{ResourceID: e.ResourceID, Role: e.Role}); ok {
+			ents = append(ents, i)
+		}
+	}
+	slices.Sort(ents)
+	return ents, len(ents) == len(p.Entitlements)
+}
+
+// backfillUsers is Backfill for the package's entitlements ents: the
+// users, ascending, but those skip (when not nil) leaves out, asked before
+// their access is compared.
+func backfillUsers(d *Data, p Package, ents []int32, skip func(u int32) bool) []int32 {
 	if len(ents) == 0 {
 		return nil
 	}
@@ -40,7 +56,7 @@ func Backfill(d *Data, p Package) []string {
 		}
 	}
 	slices.Sort(members)
-	var out []string
+	var out []int32
 	for _, u := range holders[ents[rarest]] {
 		if d.Kinds[u] != Member {
 			continue
@@ -49,19 +65,35 @@ func Backfill(d *Data, p Package) []string {
 			// Automatic: the rule selects its members. Direct: only members.
 			continue
 		}
-		if holdsAll(d.Dataset.Row(int(u)), ents) {
-			out = append(out, d.UserIDs[u])
+		if (skip == nil || !skip(u)) && holdsAll(d.Dataset.Row(int(u)), ents) {
+			out = append(out, u)
 		}
 	}
-	slices.Sort(out)
 	return out
 }
 
-// holdsAll reports whether the row (sorted) holds every entitlement of
-// ents.
+// sortedIDs returns the object ids of users, sorted (nil for none).
+func sortedIDs(d *Data, users []int32) []string {
+	if len(users) == 0 {
+		return nil
+	}
+	ids := make([]string, len(users))
+	for i, u := range users {
+		ids[i] = d.UserIDs[u]
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// holdsAll reports whether the row holds every entitlement of ents, both
+// ascending: one walk along both.
 func holdsAll(row, ents []int32) bool {
+	k := 0
 	for _, e := range ents {
-		if _, ok := slices.BinarySearch(row, e); !ok {
+		for k < len(row) && row[k] < e {
+			k++
+		}
+		if k == len(row) || row[k] != e {
 			return false
 		}
 	}
@@ -78,16 +110,12 @@ func holdsAll(row, ents []int32) bool {
 // users' run asked for 60 M direct assignments, 60 per user.
 func Backfills(d *Data, pkgs []Package) map[string][]string {
 	ents := make([][]int32, len(pkgs))
+	complete := make([]bool, len(pkgs)) // every entitlement is held by someone
 	for i, p := range pkgs {
-		for _, e := range p.Entitlements {
-			if k, ok := d.EntitlementIndex(Entitlement{ResourceID: e.ResourceID, Role: e.Role}); ok {
-				ents[i] = append(ents[i], k)
-			}
-		}
-		slices.Sort(ents[i])
+		ents[i], complete[i] = packageEnts(d, p)
 	}
 	// selecting[u]: the automatic packages whose rules select user u.
-	selecting := map[int32][]int{}
+	selecting := make([][]int, d.Dataset.NumUsers)
 	for i, p := range pkgs {
 		if !p.Automatic {
 			continue
@@ -98,32 +126,31 @@ func Backfills(d *Data, pkgs []Package) map[string][]string {
 			}
 		}
 	}
-	// covers[q*n+p]: package q grants every entitlement of package p (1
-	// yes, 2 no, 0 not known yet).
-	n := len(pkgs)
-	covers := make([]int8, n*n)
+	// covers[{q, p}]: package q grants every entitlement of package p,
+	// for the pairs asked about (a run with teams has tens of thousands of
+	// packages: a table of every pair would take gigabytes).
+	covers := map[[2]int]bool{}
 	covered := func(q, p int) bool {
-		c := &covers[q*n+p]
-		if *c == 0 {
-			*c = 2
-			if len(ents[p]) > 0 && len(ents[p]) == len(pkgs[p].Entitlements) && holdsAll(ents[q], ents[p]) {
-				*c = 1
-			}
+		c, ok := covers[[2]int{q, p}]
+		if !ok {
+			c = len(ents[p]) > 0 && holdsAll(ents[q], ents[p])
+			covers[[2]int{q, p}] = c
 		}
-		return *c == 1
+		return c
 	}
 	out := map[string][]string{}
 	for p, pkg := range pkgs {
-		var keep []string
-		for _, id := range Backfill(d, pkg) {
-			u, _ := d.UserIndex(id)
-			if pkg.Automatic && slices.ContainsFunc(selecting[u], func(q int) bool { return q != p && covered(q, p) }) {
-				continue
-			}
-			keep = append(keep, id)
+		if !complete[p] {
+			continue
 		}
-		if len(keep) > 0 {
-			out[pkg.ID] = keep
+		var skip func(u int32) bool
+		if pkg.Automatic {
+			skip = func(u int32) bool {
+				return slices.ContainsFunc(selecting[u], func(q int) bool { return q != p && covered(q, p) })
+			}
+		}
+		if keep := backfillUsers(d, pkg, ents[p], skip); len(keep) > 0 {
+			out[pkg.ID] = sortedIDs(d, keep)
 		}
 	}
 	return out
