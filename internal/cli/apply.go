@@ -150,7 +150,7 @@ func applyPlan(ctx context.Context, ios *IO, g *globals, opts *applyOptions) (pl
 			return err
 		}
 		popt := export.PlanOptions{CatalogName: opts.catalog, Incompatible: inc, Policies: policies}
-		if popt, err = pipeline.Plan(a.data, a.run, popt, opts.backfill, opts.maxBackfill, opts.pilot, opts.wave); err != nil {
+		if popt, err = opts.plan(ios, a, popt); err != nil {
 			return err
 		}
 		if opts.rollback {

@@ -84,7 +84,7 @@ func runExport(ctx context.Context, ios *IO, g *globals, opts *exportOptions) er
 		if opt.Incompatible, err = pipeline.RuleIncompatibilities(ctx, a.data, a.run, opts.sodRules); err != nil {
 			return err
 		}
-		popt, err := pipeline.Plan(a.data, a.run, export.PlanOptions(opt), opts.backfill, opts.maxBackfill, opts.pilot, opts.wave)
+		popt, err := opts.plan(ios, a, export.PlanOptions(opt))
 		if err != nil {
 			return err
 		}
@@ -96,6 +96,17 @@ func runExport(ctx context.Context, ios *IO, g *globals, opts *exportOptions) er
 		fmt.Fprintf(ios.Out, "Wrote %s of mining run %d to %s\n", render.Count(len(a.run.Packages), "package"), a.run.ID, path)
 		return nil
 	})
+}
+
+// plan is pipeline.Plan with these options, a stage on stderr: the
+// back-fill of a million users takes seconds.
+func (o *planOptions) plan(ios *IO, a *analysis, popt export.PlanOptions) (export.PlanOptions, error) {
+	done := stage(ios, "plan rollout")
+	popt, err := pipeline.Plan(a.data, a.run, popt, o.backfill, o.maxBackfill, o.pilot, o.wave)
+	if err == nil {
+		done(len(a.run.Packages), "packages")
+	}
+	return popt, err
 }
 
 // maxBackfillFlag is --max-backfill, of every command that plans a

@@ -121,11 +121,7 @@ existing packages no proposal comes close to. Reads the database only.`,
 			})
 		},
 	}
-	var rollout struct {
-		pilot, wave, policies string
-		backfill              bool
-		maxBackfill           int
-	}
+	var rollout planOptions // its --sod-rules is opts.rules, as for report sod
 	roll := &cobra.Command{
 		Use:   "rollout",
 		Short: "Set out the rollout wave by wave: who each wave assigns, who gains, the approvals and reviews, the conflicts",
@@ -149,11 +145,14 @@ incompatibility will find holding both sides. Reads the database only.`,
 				if err != nil {
 					return err
 				}
-				popt, err := pipeline.Plan(a.data, a.run, export.PlanOptions{Incompatible: inc, Policies: policies}, rollout.backfill, rollout.maxBackfill, rollout.pilot, rollout.wave)
+				popt, err := rollout.plan(ios, a, export.PlanOptions{Incompatible: inc, Policies: policies})
 				if err != nil {
 					return err
 				}
-				return report.WriteRollout(ios.Out, pipeline.RolloutReport(a.data, a.run, popt), opts.format, ios.layout(opts.limit))
+				done := stage(ios, "rollout report")
+				r := pipeline.RolloutReport(a.data, a.run, popt)
+				done(len(a.run.Packages), "packages")
+				return report.WriteRollout(ios.Out, r, opts.format, ios.layout(opts.limit))
 			})
 		},
 	}
