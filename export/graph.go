@@ -782,10 +782,10 @@ func WriteGraphJSON(w io.Writer, p *Plan) error {
 	bw.Write(before)
 	bw.WriteString(strings.TrimSuffix(marker, "]") + "\n")
 	var step bytes.Buffer
+	enc := json.NewEncoder(&step)
+	enc.SetIndent("    ", "  ")
 	for i := range p.Steps {
 		step.Reset()
-		enc := json.NewEncoder(&step)
-		enc.SetIndent("    ", "  ")
 		if err := enc.Encode(&p.Steps[i]); err != nil {
 			return err
 		}
