@@ -282,8 +282,8 @@ func newPairIndex(pairs []pair, numEnts int) *pairIndex {
 }
 
 // count adds the pairs of row (ascending; held has the bits of its
-// entitlements set) to together, and its entitlements to holders, w times (the users holding
-// the row).
+// entitlements set) to together, and its entitlements to holders, w times
+// (the users holding the row).
 func (x *pairIndex) count(row []int32, w int32, held []uint64, together []int32, holders []int) {
 	for k, a := range row {
 		holders[a] += int(w)
