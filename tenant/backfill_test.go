@@ -43,8 +43,8 @@ func TestBackfill(t *testing.T) {
 	require.Empty(t, Backfill(d, none))
 }
 
-// Backfill, through the holders of each package's rarest entitlement,
-// finds whom a scan of every user finds, on random tenants.
+// Backfill and Backfills, through the holders of each package's rarest
+// entitlement, find whom a scan of every user finds, on random tenants.
 func TestBackfillMatchesScan(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 7))
 	for trial := range 20 {
@@ -98,6 +98,8 @@ func TestBackfillMatchesScan(t *testing.T) {
 			}
 			slices.Sort(want)
 			require.Equal(t, want, Backfill(d, p), "trial %d", trial)
+			// Alone, no other package covers it: Backfills finds the same.
+			require.Equal(t, want, Backfills(d, []Package{p})[p.ID], "trial %d", trial)
 		}
 	}
 }
